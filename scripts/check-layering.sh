@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Each component declares the dojang components it may use on the DEPS line of its
+# CMakeLists.txt. An #include "dojang/x/..." of any other component fails this check.
+set -euo pipefail
+cd "$(git rev-parse --show-toplevel)/src/dojang"
+status=0
+for dir in */; do
+    component=${dir%/}
+    [ -f "$component/CMakeLists.txt" ] || continue
+    [ "$component" = testing ] && continue
+    allowed=" $component $(sed -n 's/^ *DEPS\(.*\)$/\1/p' "$component/CMakeLists.txt" | tr '\n' ' ') "
+    while IFS=: read -r file line used; do
+        [[ "$file" == *_test.cpp ]] && [ "$used" = testing ] && continue
+        if [[ "$allowed" != *" $used "* ]]; then
+            echo "layering: $component/$file:$line includes dojang/$used, not declared in DEPS"
+            status=1
+        fi
+    done < <(cd "$component" && grep -rnoE '#include "dojang/[a-z0-9_]+/' . |
+        sed -E 's|^\./||; s|#include "dojang/([a-z0-9_]+)/|\1|')
+done
+[ $status -eq 0 ] && echo "layering: ok"
+exit $status

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "dojang/core/bytes.hpp"
+#include "dojang/core/clock.hpp"
+#include "dojang/core/error.hpp"
+#include "dojang/core/ids.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dojang::store {
+
+/// Where a certificate is in its life. `intended` rows are recorded before the CA signs
+/// (record-before-sign); a crash between the two leaves an `intended` row and no certificate.
+enum class CertificateStatus { intended, issued, revoked };
+
+/// RFC 5280 section 5.3.1 CRLReason; values are the DER enumeration values.
+enum class RevocationReason : int {
+    unspecified = 0,
+    key_compromise = 1,
+    ca_compromise = 2,
+    affiliation_changed = 3,
+    superseded = 4,
+    cessation_of_operation = 5,
+    certificate_hold = 6,
+    privilege_withdrawn = 9,
+};
+
+std::string_view to_string(CertificateStatus status);
+Result<CertificateStatus> certificate_status_from_string(std::string_view text);
+/// RFC 5280 names in snake_case ("key_compromise"); also accepts camelCase ("keyCompromise").
+std::string_view to_string(RevocationReason reason);
+Result<RevocationReason> revocation_reason_from_string(std::string_view text);
+Result<RevocationReason> revocation_reason_from_code(int code);
+
+/// One certificate row: what was intended, and once signed, the certificate itself.
+struct CertificateRecord {
+    SerialNumber serial;
+    std::string ca;       ///< Name of the issuing CA ("issuing").
+    std::string profile;  ///< Profile name ("individual").
+    std::string subject;  ///< Subject DN, RFC 2253 form, for listing and search.
+    Seconds not_before;
+    Seconds not_after;
+    CertificateStatus status = CertificateStatus::intended;
+    Bytes tbs;  ///< DER of the TBSCertificate exactly as it is to be signed.
+    Bytes der;  ///< DER of the certificate; empty while intended.
+    Seconds created_at;
+    std::optional<Seconds> issued_at;
+    std::optional<Seconds> revoked_at;
+    std::optional<RevocationReason> reason;
+};
+
+/// What a CRL or OCSP responder needs of a revoked certificate.
+struct RevokedEntry {
+    SerialNumber serial;
+    Seconds revoked_at;
+    RevocationReason reason = RevocationReason::unspecified;
+    Seconds not_after;
+};
+
+/// One entry of the hash-chained audit log. `hash` = SHA-256 over the previous hash and this
+/// entry's fields (see audit_hash()); the first entry chains to 64 zeros.
+struct AuditEntry {
+    std::int64_t sequence = 0;  ///< Assigned by the store, 1, 2, 3, ...
+    Seconds at;
+    std::string actor;    ///< "operator", "system", an officer id, ...
+    std::string action;   ///< "certificate.issue", "certificate.revoke", "crl.publish", ...
+    std::string subject;  ///< What was acted on, e.g. the serial.
+    std::string details;  ///< JSON object with the rest.
+    std::string previous_hash;
+    std::string hash;
+};
+
+/// The chain hash of `entry` given the hash of the one before it (hex SHA-256).
+std::string audit_hash(const std::string& previous_hash, const AuditEntry& entry);
+
+/// Certificates: the rows behind issuance, revocation, CRL and OCSP.
+class CertificateRepository {
+public:
+    virtual ~CertificateRepository() = default;
+    /// Records an intended certificate; `conflict` (code SERIAL_COLLISION) if the serial exists.
+    virtual Result<void> insert_intent(const CertificateRecord& record) = 0;
+    /// intended → issued with the signed DER; `conflict` if the row is not intended.
+    virtual Result<void> mark_issued(const SerialNumber& serial, const Bytes& der, Seconds at) = 0;
+    /// issued (or on hold) → revoked; `conflict` if already revoked for good, `not_found`.
+    virtual Result<void> revoke(const SerialNumber& serial, RevocationReason reason, Seconds at) = 0;
+    /// Lifts certificateHold: revoked with reason hold → issued; `conflict` otherwise.
+    virtual Result<void> release_hold(const SerialNumber& serial) = 0;
+    /// The row, or std::nullopt when the serial is unknown.
+    virtual Result<std::optional<CertificateRecord>> find(const SerialNumber& serial) = 0;
+    /// Rows newest first; `status` filters when set.
+    virtual Result<std::vector<CertificateRecord>> list(std::optional<CertificateStatus> status,
+                                                        std::size_t limit,
+                                                        std::size_t offset) = 0;
+    /// Revoked certificates of `ca` whose notAfter is not before `now` (they stay on the CRL).
+    virtual Result<std::vector<RevokedEntry>> revoked_unexpired(const std::string& ca,
+                                                                Seconds now) = 0;
+    /// Every row of `ca` that is issued or revoked, for warming the OCSP cache.
+    virtual Result<std::vector<CertificateRecord>> all_signed(const std::string& ca) = 0;
+};
+
+/// The hash-chained audit log; appending inside the transaction of the change it records.
+class AuditLog {
+public:
+    virtual ~AuditLog() = default;
+    /// Appends, filling sequence, previous_hash and hash; returns the stored entry.
+    virtual Result<AuditEntry> append(AuditEntry entry) = 0;
+    /// Every entry in sequence order.
+    virtual Result<std::vector<AuditEntry>> entries() = 0;
+};
+
+/// Monotonic counters enforced by the database (CRL numbers).
+class Counters {
+public:
+    virtual ~Counters() = default;
+    /// Increments and returns the counter `name` (first value 1), atomically across nodes.
+    virtual Result<std::int64_t> next(const std::string& name) = 0;
+};
+
+/// The roles available inside one transaction.
+class Transaction {
+public:
+    virtual ~Transaction() = default;
+    virtual CertificateRepository& certificates() = 0;
+    virtual AuditLog& audit() = 0;
+    virtual Counters& counters() = 0;
+};
+
+/// A unit of work: everything `work` does commits together, or nothing does.
+class Database {
+public:
+    virtual ~Database() = default;
+    /// Runs `work` in a write transaction: commits when it returns a value, rolls back on an
+    /// error (which is returned). Store errors: busy/serialization → `unavailable`.
+    /// Thread-safe.
+    virtual Result<void> transact(const std::function<Result<void>(Transaction&)>& work) = 0;
+};
+
+/// Walks the audit log; returns the sequence of the first broken link, or nullopt if intact.
+Result<std::optional<std::int64_t>> verify_audit_chain(Database& database);
+
+}  // namespace dojang::store
