@@ -88,8 +88,8 @@ std::string to_base64(std::span<const std::uint8_t> bytes) {
     text.reserve((bytes.size() + 2) / 3 * 4);
     std::size_t i = 0;
     for (; i + 2 < bytes.size(); i += 3) {
-        const std::uint32_t v = (std::uint32_t{bytes[i]} << 16U) |
-                                (std::uint32_t{bytes[i + 1]} << 8U) | bytes[i + 2];
+        const std::uint32_t v =
+            (std::uint32_t{bytes[i]} << 16U) | (std::uint32_t{bytes[i + 1]} << 8U) | bytes[i + 2];
         text.push_back(base64_alphabet[(v >> 18U) & 63U]);
         text.push_back(base64_alphabet[(v >> 12U) & 63U]);
         text.push_back(base64_alphabet[(v >> 6U) & 63U]);
@@ -129,7 +129,8 @@ Result<Bytes> from_base64(std::string_view text) {
         bits += 6;
         if (bits >= 8) {
             bits -= 8;
-            bytes.push_back(static_cast<std::uint8_t>((buffer >> static_cast<unsigned>(bits)) & 0xFFU));
+            bytes.push_back(
+                static_cast<std::uint8_t>((buffer >> static_cast<unsigned>(bits)) & 0xFFU));
         }
     }
     return bytes;

@@ -26,7 +26,9 @@ std::string to_base64(std::span<const std::uint8_t> bytes);
 Result<Bytes> from_base64(std::string_view text);
 
 /// The bytes of a string, unchanged.
-inline Bytes to_bytes(std::string_view text) { return {text.begin(), text.end()}; }
+inline Bytes to_bytes(std::string_view text) {
+    return {text.begin(), text.end()};
+}
 
 /// Reads a whole file; not_found or internal with the path in the detail.
 Result<Bytes> read_file(const std::string& path);

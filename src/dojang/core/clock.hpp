@@ -27,7 +27,9 @@ public:
 class ManualClock final : public Clock {
 public:
     explicit ManualClock(Seconds start) : now_(start.time_since_epoch().count()) {}
-    [[nodiscard]] Seconds now() const override { return Seconds{std::chrono::seconds{now_.load()}}; }
+    [[nodiscard]] Seconds now() const override {
+        return Seconds{std::chrono::seconds{now_.load()}};
+    }
     void advance(std::chrono::seconds by) { now_ += by.count(); }
     void set(Seconds to) { now_ = to.time_since_epoch().count(); }
 

@@ -5,9 +5,9 @@
 #include "dojang/testing/testing.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
-#include <sys/stat.h>
 
 namespace dojang {
 namespace {
@@ -36,7 +36,9 @@ TEST(SerialNumber, CanonicalisesHex) {
     EXPECT_EQ(serial->hex(), "0abc");
 }
 
-TEST(SerialNumber, RejectsZero) { EXPECT_FALSE(SerialNumber::from_hex("0000").has_value()); }
+TEST(SerialNumber, RejectsZero) {
+    EXPECT_FALSE(SerialNumber::from_hex("0000").has_value());
+}
 
 TEST(SerialNumber, RejectsMoreThanTwentyDerOctets) {
     EXPECT_TRUE(SerialNumber::from_hex(std::string(40, '7')).has_value());
@@ -72,6 +74,24 @@ TEST(SecretBytes, KeepsContentUntilDestroyed) {
     SecretBytes moved = std::move(secret);
     EXPECT_EQ(moved.size(), 11U);
     EXPECT_TRUE(secret.empty());  // NOLINT(bugprone-use-after-move): moved-from is wiped
+}
+
+}  // namespace
+}  // namespace dojang
+
+#include "dojang/core/text.hpp"
+
+namespace dojang {
+namespace {
+
+TEST(Json, QuotesAndEscapes) {
+    EXPECT_EQ(json_quote("a\"b\\c\n\x01"), "\"a\\\"b\\\\c\\n\\u0001\"");
+    EXPECT_EQ(json_quote("홍길동"), "\"홍길동\"");
+}
+
+TEST(Rfc3339, FormatsUtc) {
+    EXPECT_EQ(to_rfc3339(std::chrono::sys_seconds{std::chrono::seconds{1585148399}}),
+              "2020-03-25T14:59:59Z");
 }
 
 }  // namespace

@@ -21,8 +21,12 @@ std::string Error::describe() const {
     return text;
 }
 
-tl::unexpected<Error> fail(ErrorKind kind, std::string code, std::string detail, std::string cause) {
-    return tl::unexpected<Error>(Error{kind, std::move(code), std::move(detail), std::move(cause), {}});
+tl::unexpected<Error> fail(ErrorKind kind,
+                           std::string code,
+                           std::string detail,
+                           std::string cause) {
+    return tl::unexpected<Error>(
+        Error{kind, std::move(code), std::move(detail), std::move(cause), {}});
 }
 
 std::string_view to_string(ErrorKind kind) {

@@ -47,7 +47,9 @@ template <typename T>
 using Result = tl::expected<T, Error>;
 
 /// The success value of a Result<void>.
-inline Result<void> ok() { return {}; }
+inline Result<void> ok() {
+    return {};
+}
 
 /// Builds an unexpected Error, for `return fail(...)`.
 tl::unexpected<Error> fail(ErrorKind kind,

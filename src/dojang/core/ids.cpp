@@ -9,7 +9,8 @@ Result<SerialNumber> SerialNumber::from_bytes(const Bytes& magnitude) {
         ++first;
     }
     if (first == magnitude.size()) {
-        return fail(ErrorKind::invalid_request, "SERIAL_INVALID", "a serial number must be positive");
+        return fail(
+            ErrorKind::invalid_request, "SERIAL_INVALID", "a serial number must be positive");
     }
     const Bytes trimmed(magnitude.begin() + static_cast<std::ptrdiff_t>(first), magnitude.end());
     // The DER INTEGER needs a leading zero octet when the top bit is set; that octet counts
@@ -36,7 +37,8 @@ Result<SerialNumber> SerialNumber::from_hex(std::string_view hex) {
     }
     auto bytes = dojang::from_hex(digits);
     if (!bytes) {
-        return fail(ErrorKind::invalid_request, "SERIAL_INVALID", "a serial number must be hexadecimal");
+        return fail(
+            ErrorKind::invalid_request, "SERIAL_INVALID", "a serial number must be hexadecimal");
     }
     return from_bytes(*bytes);
 }

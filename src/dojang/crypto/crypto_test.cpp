@@ -2,6 +2,7 @@
 #include "dojang/crypto/openssl.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/pem.h>
 
 namespace dojang::crypto {
 namespace {
@@ -17,6 +18,58 @@ TEST(Random, ReturnsRequestedLengthAndDiffers) {
     ASSERT_TRUE(a && b);
     EXPECT_EQ(a->size(), 32U);
     EXPECT_NE(*a, *b);
+}
+
+}  // namespace
+}  // namespace dojang::crypto
+
+#include "dojang/crypto/keys.hpp"
+
+namespace dojang::crypto {
+namespace {
+
+TEST(KeyFile, RoundTripsUnderPassphraseWithFewIterations) {
+    auto key = generate_key(KeyAlgorithm::p256);
+    ASSERT_TRUE(key.has_value());
+    const SecretBytes passphrase("correct horse");
+    auto pem = encrypt_private_key_pem(key->get(), passphrase, 1000);
+    ASSERT_TRUE(pem.has_value()) << pem.error().describe();
+    EXPECT_NE(pem->find("BEGIN ENCRYPTED PRIVATE KEY"), std::string::npos);
+    auto back = decrypt_private_key_pem(*pem, passphrase);
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(EVP_PKEY_eq(key->get(), back->get()), 1);
+}
+
+TEST(KeyFile, WrongPassphraseIsUnauthenticated) {
+    auto key = generate_key(KeyAlgorithm::p256);
+    ASSERT_TRUE(key.has_value());
+    auto pem = encrypt_private_key_pem(key->get(), SecretBytes("right"), 1000);
+    ASSERT_TRUE(pem.has_value());
+    auto back = decrypt_private_key_pem(*pem, SecretBytes("wrong"));
+    ASSERT_FALSE(back.has_value());
+    EXPECT_EQ(back.error().kind, ErrorKind::unauthenticated);
+    EXPECT_EQ(back.error().code, "WRONG_PASSPHRASE");
+}
+
+TEST(KeyFile, IsPbes2WithSha256AndAes256AsOpensslReportsIt) {
+    auto key = generate_key(KeyAlgorithm::p256);
+    ASSERT_TRUE(key.has_value());
+    auto pem = encrypt_private_key_pem(key->get(), SecretBytes("pw"), 2048);
+    ASSERT_TRUE(pem.has_value());
+    const Bytes bytes(pem->begin(), pem->end());
+    BioPtr in = memory_bio(bytes);
+    Owned<X509_SIG, X509_SIG_free> sig(PEM_read_bio_PKCS8(in.get(), nullptr, nullptr, nullptr));
+    ASSERT_TRUE(sig);
+    const X509_ALGOR* algorithm = nullptr;
+    X509_SIG_get0(sig.get(), &algorithm, nullptr);
+    const ASN1_OBJECT* oid = nullptr;
+    X509_ALGOR_get0(&oid, nullptr, nullptr, algorithm);
+    EXPECT_EQ(OBJ_obj2nid(oid), NID_pbes2);
+}
+
+TEST(KeyAlgorithm, ParsesKnownNamesOnly) {
+    EXPECT_EQ(*key_algorithm_from_string("p384"), KeyAlgorithm::p384);
+    EXPECT_FALSE(key_algorithm_from_string("rsa1024").has_value());
 }
 
 }  // namespace

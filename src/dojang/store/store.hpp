@@ -87,7 +87,9 @@ public:
     /// intended → issued with the signed DER; `conflict` if the row is not intended.
     virtual Result<void> mark_issued(const SerialNumber& serial, const Bytes& der, Seconds at) = 0;
     /// issued (or on hold) → revoked; `conflict` if already revoked for good, `not_found`.
-    virtual Result<void> revoke(const SerialNumber& serial, RevocationReason reason, Seconds at) = 0;
+    virtual Result<void> revoke(const SerialNumber& serial,
+                                RevocationReason reason,
+                                Seconds at) = 0;
     /// Lifts certificateHold: revoked with reason hold → issued; `conflict` otherwise.
     virtual Result<void> release_hold(const SerialNumber& serial) = 0;
     /// The row, or std::nullopt when the serial is unknown.
@@ -119,6 +121,8 @@ public:
     virtual ~Counters() = default;
     /// Increments and returns the counter `name` (first value 1), atomically across nodes.
     virtual Result<std::int64_t> next(const std::string& name) = 0;
+    /// The counter's current value (0 when it was never incremented); does not change it.
+    virtual Result<std::int64_t> current(const std::string& name) = 0;
 };
 
 /// The roles available inside one transaction.

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "dojang/ca/authority.hpp"
+
+#include "dojang/ca/x509_build.hpp"
+
+namespace dojang::ca {
+namespace {
+
+Result<crypto::X509Ptr> ca_skeleton(const CaCertificateSpec& spec,
+                                    const X509_NAME* issuer,
+                                    EVP_PKEY* public_key,
+                                    Seconds now) {
+    auto subject = pkix::parse_name(spec.subject);
+    if (!subject) {
+        return tl::unexpected(subject.error());
+    }
+    auto serial = random_serial();
+    if (!serial) {
+        return tl::unexpected(serial.error());
+    }
+    return new_certificate(*serial,
+                           subject->get(),
+                           issuer == nullptr ? subject->get() : issuer,
+                           public_key,
+                           now,
+                           now + spec.validity);
+}
+
+std::string basic_constraints(int path_length) {
+    std::string value = "critical,CA:TRUE";
+    if (path_length >= 0) {
+        value += ",pathlen:" + std::to_string(path_length);
+    }
+    return value;
+}
+
+}  // namespace
+
+Result<SerialNumber> random_serial() {
+    auto bytes = crypto::random_bytes(16);
+    if (!bytes) {
+        return tl::unexpected(bytes.error());
+    }
+    // Clear the top bit so that the DER INTEGER is positive and exactly 16 octets, and set the
+    // next one so the serial never has a short encoding: 126 random bits remain.
+    (*bytes)[0] = static_cast<std::uint8_t>(((*bytes)[0] & 0x7FU) | 0x40U);
+    return SerialNumber::from_bytes(*bytes);
+}
+
+Result<pkix::Certificate> make_root_certificate(const crypto::Signer& key,
+                                                const CaCertificateSpec& spec,
+                                                Seconds now) {
+    auto cert = ca_skeleton(spec, nullptr, key.key(), now);
+    if (!cert) {
+        return tl::unexpected(cert.error());
+    }
+    auto added = add_extensions(cert->get(),
+                                cert->get(),
+                                {{NID_basic_constraints, basic_constraints(spec.path_length)},
+                                 {NID_key_usage, "critical,keyCertSign,cRLSign"},
+                                 {NID_subject_key_identifier, "hash"}});
+    if (!added) {
+        return tl::unexpected(added.error());
+    }
+    auto signed_cert = sign_certificate(cert->get(), key);
+    if (!signed_cert) {
+        return tl::unexpected(signed_cert.error());
+    }
+    return pkix::Certificate::adopt(std::move(*cert));
+}
+
+Result<pkix::Certificate> make_subordinate_certificate(const Authority& parent,
+                                                       EVP_PKEY* public_key,
+                                                       const CaCertificateSpec& spec,
+                                                       const Endpoints& endpoints,
+                                                       Seconds now) {
+    auto cert = ca_skeleton(spec, X509_get_subject_name(parent.certificate.get()), public_key, now);
+    if (!cert) {
+        return tl::unexpected(cert.error());
+    }
+    auto added = add_extensions(
+        cert->get(),
+        parent.certificate.get(),
+        {{NID_basic_constraints, basic_constraints(spec.path_length)},
+         {NID_key_usage, "critical,keyCertSign,cRLSign"},
+         {NID_subject_key_identifier, "hash"},
+         {NID_authority_key_identifier, "keyid:always"},
+         {NID_crl_distribution_points, "URI:" + endpoints.crl_url(parent.name)},
+         {NID_info_access, "caIssuers;URI:" + endpoints.ca_issuers_url(parent.name)}});
+    if (!added) {
+        return tl::unexpected(added.error());
+    }
+    auto signed_cert = sign_certificate(cert->get(), parent.signer);
+    if (!signed_cert) {
+        return tl::unexpected(signed_cert.error());
+    }
+    return pkix::Certificate::adopt(std::move(*cert));
+}
+
+Result<pkix::Certificate> make_ocsp_responder_certificate(const Authority& issuer,
+                                                          EVP_PKEY* public_key,
+                                                          const std::string& subject,
+                                                          std::chrono::days validity,
+                                                          Seconds now) {
+    auto cert = ca_skeleton(CaCertificateSpec{subject, validity, -1},
+                            X509_get_subject_name(issuer.certificate.get()),
+                            public_key,
+                            now);
+    if (!cert) {
+        return tl::unexpected(cert.error());
+    }
+    auto added = add_extensions(cert->get(),
+                                issuer.certificate.get(),
+                                {{NID_basic_constraints, "critical,CA:FALSE"},
+                                 {NID_key_usage, "critical,digitalSignature"},
+                                 {NID_ext_key_usage, "OCSPSigning"},
+                                 {NID_id_pkix_OCSP_noCheck, "ignored"},
+                                 {NID_subject_key_identifier, "hash"},
+                                 {NID_authority_key_identifier, "keyid:always"}});
+    if (!added) {
+        return tl::unexpected(added.error());
+    }
+    auto signed_cert = sign_certificate(cert->get(), issuer.signer);
+    if (!signed_cert) {
+        return tl::unexpected(signed_cert.error());
+    }
+    return pkix::Certificate::adopt(std::move(*cert));
+}
+
+Result<Hierarchy> create_hierarchy(const HierarchySpec& spec, Seconds now) {
+    auto root_key = crypto::generate_key(spec.ca_key);
+    auto issuing_key = crypto::generate_key(spec.ca_key);
+    auto responder_key = crypto::generate_key(spec.responder_key);
+    for (auto* key : {&root_key, &issuing_key, &responder_key}) {
+        if (!*key) {
+            return tl::unexpected(key->error());
+        }
+    }
+    crypto::Signer root_signer(std::move(*root_key));
+    auto root_certificate =
+        make_root_certificate(root_signer, {spec.root_subject, spec.root_validity, 1}, now);
+    if (!root_certificate) {
+        return tl::unexpected(root_certificate.error());
+    }
+    Authority root{"root", std::move(*root_certificate), {}, std::move(root_signer)};
+    auto issuing_certificate =
+        make_subordinate_certificate(root,
+                                     issuing_key->get(),
+                                     {spec.issuing_subject, spec.issuing_validity, 0},
+                                     spec.endpoints,
+                                     now);
+    if (!issuing_certificate) {
+        return tl::unexpected(issuing_certificate.error());
+    }
+    auto root_copy = pkix::Certificate::parse(*root.certificate.der());
+    if (!root_copy) {
+        return tl::unexpected(root_copy.error());
+    }
+    std::vector<pkix::Certificate> chain;
+    chain.push_back(std::move(*root_copy));
+    Authority issuing{"issuing",
+                      std::move(*issuing_certificate),
+                      std::move(chain),
+                      crypto::Signer(std::move(*issuing_key))};
+    auto responder_certificate = make_ocsp_responder_certificate(
+        issuing, responder_key->get(), spec.responder_subject, spec.responder_validity, now);
+    if (!responder_certificate) {
+        return tl::unexpected(responder_certificate.error());
+    }
+    return Hierarchy{std::move(root),
+                     std::move(issuing),
+                     std::move(*responder_certificate),
+                     crypto::Signer(std::move(*responder_key))};
+}
+
+}  // namespace dojang::ca

@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "dojang/ca/issuer.hpp"
+
+#include "dojang/ca/x509_build.hpp"
+#include "dojang/core/text.hpp"
+#include "dojang/npki/identify_data.hpp"
+#include "dojang/npki/vid.hpp"
+
+#include <openssl/x509v3.h>
+
+namespace dojang::ca {
+namespace {
+
+constexpr int max_serial_attempts = 3;
+
+/// certificatePolicies with the CPS URI and a UTF8String userNotice, as Korean CAs write it.
+Result<crypto::X509ExtPtr> policies_extension(const policy::Profile& profile) {
+    crypto::Owned<CERTIFICATEPOLICIES, CERTIFICATEPOLICIES_free> policies(
+        CERTIFICATEPOLICIES_new());
+    POLICYINFO* info = POLICYINFO_new();
+    if (!policies || info == nullptr || sk_POLICYINFO_push(policies.get(), info) == 0) {
+        POLICYINFO_free(info);
+        return crypto::openssl_failure(ErrorKind::internal, "EXTENSION_INVALID", "out of memory");
+    }
+    ASN1_OBJECT_free(info->policyid);
+    info->policyid = OBJ_txt2obj(profile.policy_oid.c_str(), 1);
+    if (info->policyid == nullptr) {
+        return crypto::openssl_failure(
+            ErrorKind::invalid_request,
+            "PROFILE_INVALID",
+            "profile " + profile.name + ": '" + profile.policy_oid + "' is not an OID");
+    }
+    info->qualifiers = sk_POLICYQUALINFO_new_null();
+    if (!profile.user_notice.empty()) {
+        POLICYQUALINFO* notice = POLICYQUALINFO_new();
+        sk_POLICYQUALINFO_push(info->qualifiers, notice);
+        notice->pqualid = OBJ_nid2obj(NID_id_qt_unotice);
+        notice->d.usernotice = USERNOTICE_new();
+        notice->d.usernotice->exptext = ASN1_UTF8STRING_new();
+        ASN1_STRING_set(notice->d.usernotice->exptext,
+                        profile.user_notice.data(),
+                        static_cast<int>(profile.user_notice.size()));
+    }
+    if (!profile.cps_uri.empty()) {
+        POLICYQUALINFO* cps = POLICYQUALINFO_new();
+        sk_POLICYQUALINFO_push(info->qualifiers, cps);
+        cps->pqualid = OBJ_nid2obj(NID_id_qt_cps);
+        cps->d.cpsuri = ASN1_IA5STRING_new();
+        ASN1_STRING_set(
+            cps->d.cpsuri, profile.cps_uri.data(), static_cast<int>(profile.cps_uri.size()));
+    }
+    crypto::X509ExtPtr extension(X509V3_EXT_i2d(NID_certificate_policies, 1, policies.get()));
+    if (!extension) {
+        return crypto::openssl_failure(ErrorKind::internal, "EXTENSION_INVALID", "policies");
+    }
+    return extension;
+}
+
+std::string join(const std::vector<std::string>& parts) {
+    std::string out;
+    for (const auto& part : parts) {
+        out += ",";
+        out += part;
+    }
+    return out;
+}
+
+/// Korean certificates end at 23:59:59 KST (14:59:59Z) on their last day (korea.md).
+Seconds korean_end_of_day(Seconds at) {
+    const auto day = std::chrono::floor<std::chrono::days>(at);
+    return Seconds{day + std::chrono::hours{14} + std::chrono::minutes{59} +
+                   std::chrono::seconds{59}};
+}
+
+Result<void> audit(store::Transaction& tx,
+                   Seconds at,
+                   const std::string& actor,
+                   const std::string& action,
+                   const std::string& subject,
+                   std::string details) {
+    store::AuditEntry entry;
+    entry.at = at;
+    entry.actor = actor;
+    entry.action = action;
+    entry.subject = subject;
+    entry.details = std::move(details);
+    auto appended = tx.audit().append(std::move(entry));
+    if (!appended) {
+        return tl::unexpected(appended.error());
+    }
+    return ok();
+}
+
+}  // namespace
+
+Result<Issuer> Issuer::create(const Authority& authority,
+                              const std::vector<policy::Profile>& profiles,
+                              const Endpoints& endpoints,
+                              store::Database& database,
+                              const Clock& clock) {
+    Issuer issuer(authority, database, clock);
+    X509V3_CTX context;
+    X509V3_set_ctx(&context, authority.certificate.get(), nullptr, nullptr, nullptr, 0);
+    for (const auto& profile : profiles) {
+        ProfileExtensions prepared{profile, {}};
+        auto key_usage = make_extension(NID_key_usage, "critical" + join(profile.key_usage));
+        auto policies = policies_extension(profile);
+        auto crl =
+            make_extension(NID_crl_distribution_points, "URI:" + endpoints.crl_url(authority.name));
+        auto aia = make_extension(NID_info_access,
+                                  "OCSP;URI:" + endpoints.ocsp_url() +
+                                      ",caIssuers;URI:" + endpoints.ca_issuers_url(authority.name));
+        crypto::X509ExtPtr aki(
+            X509V3_EXT_conf_nid(nullptr, &context, NID_authority_key_identifier, "keyid:always"));
+        for (auto* result : {&key_usage, &policies, &crl, &aia}) {
+            if (!*result) {
+                return tl::unexpected(result->error());
+            }
+            prepared.extensions.push_back(std::move(**result));
+        }
+        if (!aki) {
+            return crypto::openssl_failure(ErrorKind::internal, "EXTENSION_INVALID", "AKI");
+        }
+        prepared.extensions.push_back(std::move(aki));
+        issuer.profiles_.emplace(profile.name, std::move(prepared));
+    }
+    return issuer;
+}
+
+const policy::Profile* Issuer::profile(const std::string& name) const {
+    const auto found = profiles_.find(name);
+    return found == profiles_.end() ? nullptr : &found->second.profile;
+}
+
+Seconds Issuer::choose_not_after(const policy::Profile& profile,
+                                 const std::optional<Seconds>& keep,
+                                 Seconds now) const {
+    // A reissue keeps the old notAfter (korea.md); an expired one gets a fresh validity.
+    Seconds not_after = keep && *keep > now ? *keep : korean_end_of_day(now + profile.validity);
+    // Never outlive the issuing CA (RFC 5280 6.1.3 would reject the chain afterwards).
+    const Seconds ca_not_after = authority_->certificate.not_after();
+    return not_after > ca_not_after ? ca_not_after : not_after;
+}
+
+Result<Issued> Issuer::issue(const IssueRequest& request) const {
+    // 1. Authorisation is the caller's (see architecture.md, "The issuance cycle").
+    // 2. Check the request, collecting every violation.
+    const auto found = profiles_.find(request.profile);
+    if (found == profiles_.end()) {
+        return fail(ErrorKind::invalid_request,
+                    "PROFILE_UNKNOWN",
+                    "there is no certificate profile called '" + request.profile + "'");
+    }
+    const ProfileExtensions& prepared = found->second;
+    auto csr = pkix::Csr::parse(request.csr);
+    if (!csr) {
+        return tl::unexpected(csr.error());
+    }
+    crypto::X509NamePtr subject;
+    if (request.subject) {
+        auto parsed = pkix::parse_name(*request.subject);
+        if (!parsed) {
+            return tl::unexpected(parsed.error());
+        }
+        subject = std::move(*parsed);
+    } else {
+        subject.reset(X509_NAME_dup(csr->subject()));
+    }
+    auto violations = policy::check_request(*csr, subject.get(), prepared.profile);
+    crypto::X509ExtPtr identify_data;
+    if (request.identity) {
+        auto vid = npki::compute_vid(request.identity->idn, request.identity->random_num);
+        if (!vid) {
+            violations.push_back({vid.error().code, vid.error().detail});
+        } else {
+            auto extension = npki::identify_data_extension(request.identity->real_name, *vid);
+            if (!extension) {
+                violations.push_back({extension.error().code, extension.error().detail});
+            } else {
+                identify_data = std::move(*extension);
+            }
+        }
+    }
+    if (!violations.empty()) {
+        return tl::unexpected(policy::rejection(std::move(violations)));
+    }
+
+    // 3. Prepare: serial, validity, TBS.  4. Record the intent (a collision is a retry).
+    const Seconds now = clock_->now();
+    const Seconds not_after = choose_not_after(prepared.profile, request.keep_not_after, now);
+    crypto::X509Ptr cert;
+    std::optional<SerialNumber> serial;
+    Bytes tbs;
+    for (int attempt = 0; attempt < max_serial_attempts && !serial; ++attempt) {
+        auto candidate = random_serial();
+        if (!candidate) {
+            return tl::unexpected(candidate.error());
+        }
+        auto built = new_certificate(*candidate,
+                                     subject.get(),
+                                     X509_get_subject_name(authority_->certificate.get()),
+                                     csr->public_key(),
+                                     now,
+                                     not_after);
+        if (!built) {
+            return tl::unexpected(built.error());
+        }
+        cert = std::move(*built);
+        auto ski = add_extensions(
+            cert.get(), authority_->certificate.get(), {{NID_subject_key_identifier, "hash"}});
+        if (!ski) {
+            return tl::unexpected(ski.error());
+        }
+        for (const auto& extension : prepared.extensions) {
+            X509_add_ext(cert.get(), extension.get(), -1);
+        }
+        if (identify_data) {
+            X509_add_ext(cert.get(), identify_data.get(), -1);
+        }
+        auto prepared_tbs = prepare_tbs(cert.get(), authority_->signer);
+        if (!prepared_tbs) {
+            return tl::unexpected(prepared_tbs.error());
+        }
+        tbs = std::move(*prepared_tbs);
+        const store::CertificateRecord record{
+            .serial = *candidate,
+            .ca = authority_->name,
+            .profile = prepared.profile.name,
+            .subject = pkix::name_to_string(subject.get()),
+            .not_before = now,
+            .not_after = not_after,
+            .status = store::CertificateStatus::intended,
+            .tbs = tbs,
+            .der = {},
+            .created_at = now,
+            .issued_at = std::nullopt,
+            .revoked_at = std::nullopt,
+            .reason = std::nullopt,
+        };
+        auto recorded = database_->transact(
+            [&](store::Transaction& tx) { return tx.certificates().insert_intent(record); });
+        if (recorded) {
+            serial = *candidate;
+        } else if (recorded.error().code != "SERIAL_COLLISION") {
+            return tl::unexpected(recorded.error());
+        }
+    }
+    if (!serial) {
+        return fail(
+            ErrorKind::unavailable, "SERIAL_COLLISION", "could not allocate a serial number");
+    }
+
+    // 5. Sign, and check that what was signed is exactly what was recorded.
+    auto signed_cert = sign_certificate(cert.get(), authority_->signer);
+    if (!signed_cert) {
+        return tl::unexpected(signed_cert.error());
+    }
+    auto issued = pkix::Certificate::adopt(std::move(cert));
+    auto der = issued.der();
+    if (!der) {
+        return tl::unexpected(der.error());
+    }
+    unsigned char* signed_tbs = nullptr;
+    const int signed_length = i2d_re_X509_tbs(issued.get(), &signed_tbs);
+    const bool same = signed_length > 0 && Bytes(signed_tbs, signed_tbs + signed_length) == tbs;
+    OPENSSL_free(signed_tbs);
+    if (!same) {
+        return fail(ErrorKind::internal,
+                    "TBS_MISMATCH",
+                    "internal error while signing",
+                    "the signed TBSCertificate differs from the recorded intent");
+    }
+
+    // 6. Store as issued with the audit event, in one transaction.
+    const std::string details = "{\"profile\":" + json_quote(prepared.profile.name) +
+                                ",\"subject\":" + json_quote(issued.subject()) +
+                                ",\"not_after\":" + json_quote(to_rfc3339(not_after)) +
+                                ",\"reissue\":" + (request.keep_not_after ? "true" : "false") + "}";
+    auto stored = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto marked = tx.certificates().mark_issued(*serial, *der, now);
+        if (!marked) {
+            return marked;
+        }
+        return audit(tx, now, request.actor, "certificate.issue", serial->hex(), details);
+    });
+    if (!stored) {
+        return tl::unexpected(stored.error());
+    }
+    // 7. Answer.
+    return Issued{*serial, std::move(issued)};
+}
+
+Result<void> revoke(store::Database& database,
+                    const Clock& clock,
+                    const SerialNumber& serial,
+                    store::RevocationReason reason,
+                    const std::string& actor) {
+    const Seconds now = clock.now();
+    return database.transact([&](store::Transaction& tx) -> Result<void> {
+        auto revoked = tx.certificates().revoke(serial, reason, now);
+        if (!revoked) {
+            return revoked;
+        }
+        auto counted = tx.counters().next("revocations");
+        if (!counted) {
+            return tl::unexpected(counted.error());
+        }
+        return audit(tx,
+                     now,
+                     actor,
+                     "certificate.revoke",
+                     serial.hex(),
+                     "{\"reason\":" + json_quote(store::to_string(reason)) + "}");
+    });
+}
+
+Result<void> release_hold(store::Database& database,
+                          const Clock& clock,
+                          const SerialNumber& serial,
+                          const std::string& actor) {
+    const Seconds now = clock.now();
+    return database.transact([&](store::Transaction& tx) -> Result<void> {
+        auto released = tx.certificates().release_hold(serial);
+        if (!released) {
+            return released;
+        }
+        auto counted = tx.counters().next("revocations");
+        if (!counted) {
+            return tl::unexpected(counted.error());
+        }
+        return audit(tx, now, actor, "certificate.release_hold", serial.hex(), "{}");
+    });
+}
+
+Result<Bytes> sign_crl(const Authority& authority,
+                       std::int64_t number,
+                       Seconds this_update,
+                       Seconds next_update,
+                       const std::vector<store::RevokedEntry>& entries) {
+    crypto::X509CrlPtr crl(X509_CRL_new());
+    const auto last = pkix::to_asn1_time(this_update);
+    const auto next = pkix::to_asn1_time(next_update);
+    if (!crl || X509_CRL_set_version(crl.get(), X509_CRL_VERSION_2) != 1 ||
+        X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(authority.certificate.get())) !=
+            1 ||
+        X509_CRL_set1_lastUpdate(crl.get(), last.get()) != 1 ||
+        X509_CRL_set1_nextUpdate(crl.get(), next.get()) != 1) {
+        return crypto::openssl_failure(ErrorKind::internal, "CRL_BUILD_FAILED", "cannot build CRL");
+    }
+    for (const auto& entry : entries) {
+        X509_REVOKED* revoked = X509_REVOKED_new();
+        auto serial = pkix::to_asn1_integer(entry.serial);
+        const auto when = pkix::to_asn1_time(entry.revoked_at);
+        if (revoked == nullptr || !serial ||
+            X509_REVOKED_set_serialNumber(revoked, serial->get()) != 1 ||
+            X509_REVOKED_set_revocationDate(revoked, when.get()) != 1) {
+            X509_REVOKED_free(revoked);
+            return crypto::openssl_failure(ErrorKind::internal, "CRL_BUILD_FAILED", "bad entry");
+        }
+        if (entry.reason != store::RevocationReason::unspecified) {
+            crypto::Owned<ASN1_ENUMERATED, ASN1_ENUMERATED_free> code(ASN1_ENUMERATED_new());
+            ASN1_ENUMERATED_set(code.get(), static_cast<long>(entry.reason));
+            X509_REVOKED_add1_ext_i2d(revoked, NID_crl_reason, code.get(), 0, 0);
+        }
+        X509_CRL_add0_revoked(crl.get(), revoked);
+    }
+    crypto::Asn1IntegerPtr crl_number(ASN1_INTEGER_new());
+    ASN1_INTEGER_set_int64(crl_number.get(), number);
+    X509V3_CTX context;
+    X509V3_set_ctx(&context, authority.certificate.get(), nullptr, nullptr, crl.get(), 0);
+    crypto::X509ExtPtr aki(
+        X509V3_EXT_conf_nid(nullptr, &context, NID_authority_key_identifier, "keyid:always"));
+    if (X509_CRL_add1_ext_i2d(crl.get(), NID_crl_number, crl_number.get(), 0, 0) != 1 || !aki ||
+        X509_CRL_add_ext(crl.get(), aki.get(), -1) != 1) {
+        return crypto::openssl_failure(ErrorKind::internal, "CRL_BUILD_FAILED", "CRL extensions");
+    }
+    X509_CRL_sort(crl.get());
+    if (X509_CRL_sign(crl.get(), authority.signer.key(), authority.signer.digest()) <= 0) {
+        return crypto::openssl_failure(
+            ErrorKind::internal, "SIGNING_FAILED", "cannot sign the CRL");
+    }
+    return crypto::to_der(crl.get(), i2d_X509_CRL);
+}
+
+}  // namespace dojang::ca

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "dojang/ca/authority.hpp"
+#include "dojang/policy/policy.hpp"
+#include "dojang/store/store.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace dojang::ca {
+
+/// The holder's identity for the KISA identifyData subjectAltName (korea.md, VID).
+struct Identity {
+    std::string real_name;  ///< realName, e.g. "홍길동"
+    std::string idn;        ///< resident (13) or business (10) registration number, digits
+    Bytes random_num;       ///< R, 20 bytes, kept in the holder's key file
+};
+
+/// One issuance, already authorised by the caller (operator, RA approval or renewal).
+struct IssueRequest {
+    Bytes csr;                              ///< PKCS#10, PEM or DER
+    std::string profile = "individual";     ///< profile name
+    std::optional<std::string> subject;     ///< overrides the CSR's subject when set
+    std::optional<Identity> identity;       ///< adds identifyData with the VID
+    std::optional<Seconds> keep_not_after;  ///< reissue: the old certificate's notAfter
+    std::string actor = "operator";         ///< who asked, for the audit log
+};
+
+/// A signed certificate, recorded as issued.
+struct Issued {
+    SerialNumber serial;
+    pkix::Certificate certificate;
+};
+
+/// Issues end-entity certificates in Boulder's order: check → prepare → record intent → sign →
+/// record issued with the audit event. Thread-safe.
+class Issuer {
+public:
+    /// Prepares the per-profile extensions once; fails on a profile OpenSSL cannot encode.
+    static Result<Issuer> create(const Authority& authority,
+                                 const std::vector<policy::Profile>& profiles,
+                                 const Endpoints& endpoints,
+                                 store::Database& database,
+                                 const Clock& clock);
+
+    /// Issues one certificate. Errors: invalid_request (unparsable CSR, unknown profile,
+    /// bad identity data), policy_rejected with every violation, bad_proof_of_possession,
+    /// unavailable (store busy), internal.
+    Result<Issued> issue(const IssueRequest& request) const;
+
+    /// The profile called `name`, if configured.
+    [[nodiscard]] const policy::Profile* profile(const std::string& name) const;
+
+private:
+    struct ProfileExtensions {
+        policy::Profile profile;
+        std::vector<crypto::X509ExtPtr> extensions;  ///< keyUsage, policies, CRL DP, AIA, AKI
+    };
+    Issuer(const Authority& authority, store::Database& database, const Clock& clock)
+        : authority_(&authority), database_(&database), clock_(&clock) {}
+
+    [[nodiscard]] Seconds choose_not_after(const policy::Profile& profile,
+                                           const std::optional<Seconds>& keep,
+                                           Seconds now) const;
+
+    const Authority* authority_;
+    store::Database* database_;
+    const Clock* clock_;
+    std::map<std::string, ProfileExtensions> profiles_;
+};
+
+/// Revokes a certificate with the audit event in the same transaction, and bumps the
+/// "revocations" counter that status services poll. Errors: not_found, conflict.
+Result<void> revoke(store::Database& database,
+                    const Clock& clock,
+                    const SerialNumber& serial,
+                    store::RevocationReason reason,
+                    const std::string& actor);
+
+/// Lifts a certificateHold (RFC 5280 5.3.1: the hold is not final).
+Result<void> release_hold(store::Database& database,
+                          const Clock& clock,
+                          const SerialNumber& serial,
+                          const std::string& actor);
+
+/// Builds and signs a complete CRL (RFC 5280 section 5): v2, CRL number, AKI, one entry per
+/// revoked certificate with its reason code (unspecified is written by omission, 5.3.1).
+Result<Bytes> sign_crl(const Authority& authority,
+                       std::int64_t number,
+                       Seconds this_update,
+                       Seconds next_update,
+                       const std::vector<store::RevokedEntry>& entries);
+
+}  // namespace dojang::ca

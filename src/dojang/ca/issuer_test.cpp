@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "dojang/ca/issuer.hpp"
+
+#include "dojang/ca/test_fixtures.hpp"
+#include "dojang/npki/identify_data.hpp"
+#include "dojang/sqlite/sqlite.hpp"
+#include "dojang/testing/testing.hpp"
+
+#include <gtest/gtest.h>
+#include <openssl/x509v3.h>
+
+#include <set>
+
+namespace dojang::ca {
+namespace {
+
+class IssuerTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        sqlite::SqliteOptions options;
+        options.synchronous = sqlite::Synchronous::normal;  // no fsync per commit in unit tests
+        auto opened = sqlite::open_sqlite(dir_.path() + "/test.db", options);
+        ASSERT_TRUE(opened.has_value()) << opened.error().describe();
+        database_ = std::move(*opened);
+        profiles_ = policy::built_in_profiles("1.2.410.200005", "http://ca.example");
+        auto issuer =
+            Issuer::create(ca_.issuing, profiles_, {"http://ca.example"}, *database_, clock_);
+        ASSERT_TRUE(issuer.has_value()) << issuer.error().describe();
+        issuer_.emplace(std::move(*issuer));
+    }
+
+    std::optional<store::CertificateRecord> find(const SerialNumber& serial) {
+        std::optional<store::CertificateRecord> record;
+        EXPECT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+            auto found = tx.certificates().find(serial);
+            if (!found) {
+                return tl::unexpected(found.error());
+            }
+            record = *found;
+            return ok();
+        }));
+        return record;
+    }
+
+    std::size_t row_count() {
+        std::size_t count = 0;
+        EXPECT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+            auto rows = tx.certificates().list(std::nullopt, 1000000, 0);
+            if (!rows) {
+                return tl::unexpected(rows.error());
+            }
+            count = rows->size();
+            return ok();
+        }));
+        return count;
+    }
+
+    testing::TempDir dir_;
+    ManualClock clock_{fixtures::test_now()};
+    Hierarchy ca_ = fixtures::hierarchy();
+    std::unique_ptr<store::Database> database_;
+    std::vector<policy::Profile> profiles_;
+    std::optional<Issuer> issuer_;
+};
+
+TEST_F(IssuerTest, IssuesCertificateThatOpensslVerifiesAgainstTheChain) {
+    auto issued = issuer_->issue(fixtures::request(fixtures::openssl_csr(), "individual"));
+    ASSERT_TRUE(issued.has_value()) << issued.error().describe();
+    const auto root = fixtures::write_pem(dir_, "root.pem", {&ca_.root.certificate});
+    const auto chain = fixtures::write_pem(dir_, "chain.pem", {&ca_.issuing.certificate});
+    const auto leaf = fixtures::write_pem(dir_, "leaf.pem", {&issued->certificate});
+    std::string output;
+    EXPECT_EQ(
+        testing::run("openssl verify -attime " +
+                         std::to_string(fixtures::test_now().time_since_epoch().count() + 60) +
+                         " -CAfile " + root + " -untrusted " + chain + " " + leaf,
+                     &output),
+        0)
+        << output;
+}
+
+TEST_F(IssuerTest, WritesTheKoreanProfileExtensions) {
+    auto issued = issuer_->issue(fixtures::request(fixtures::openssl_csr(), "individual"));
+    ASSERT_TRUE(issued.has_value()) << issued.error().describe();
+    X509* cert = issued->certificate.get();
+    // keyUsage critical digitalSignature + nonRepudiation, nothing else.
+    int critical = -1;
+    crypto::Owned<ASN1_BIT_STRING, ASN1_BIT_STRING_free> usage(
+        static_cast<ASN1_BIT_STRING*>(X509_get_ext_d2i(cert, NID_key_usage, &critical, nullptr)));
+    ASSERT_TRUE(usage);
+    EXPECT_EQ(critical, 1);
+    EXPECT_EQ(X509_get_key_usage(cert),
+              static_cast<uint32_t>(KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION));
+    // certificatePolicies critical with the profile OID and a UTF8String userNotice.
+    crypto::Owned<CERTIFICATEPOLICIES, CERTIFICATEPOLICIES_free> policies(
+        static_cast<CERTIFICATEPOLICIES*>(
+            X509_get_ext_d2i(cert, NID_certificate_policies, &critical, nullptr)));
+    ASSERT_TRUE(policies);
+    EXPECT_EQ(critical, 1);
+    POLICYINFO* info = sk_POLICYINFO_value(policies.get(), 0);
+    char oid[64] = {};
+    OBJ_obj2txt(oid, sizeof oid, info->policyid, 1);
+    EXPECT_STREQ(oid, "1.2.410.200005.1.1.1");
+    bool has_utf8_notice = false;
+    for (int i = 0; i < sk_POLICYQUALINFO_num(info->qualifiers); ++i) {
+        POLICYQUALINFO* qualifier = sk_POLICYQUALINFO_value(info->qualifiers, i);
+        if (OBJ_obj2nid(qualifier->pqualid) == NID_id_qt_unotice) {
+            has_utf8_notice =
+                ASN1_STRING_type(qualifier->d.usernotice->exptext) == V_ASN1_UTF8STRING;
+        }
+    }
+    EXPECT_TRUE(has_utf8_notice);
+    // No basicConstraints or extendedKeyUsage on end entities; SKI, AKI, CRL DP and AIA present.
+    EXPECT_LT(X509_get_ext_by_NID(cert, NID_basic_constraints, -1), 0);
+    EXPECT_LT(X509_get_ext_by_NID(cert, NID_ext_key_usage, -1), 0);
+    EXPECT_GE(X509_get_ext_by_NID(cert, NID_subject_key_identifier, -1), 0);
+    EXPECT_GE(X509_get_ext_by_NID(cert, NID_authority_key_identifier, -1), 0);
+    EXPECT_GE(X509_get_ext_by_NID(cert, NID_crl_distribution_points, -1), 0);
+    EXPECT_GE(X509_get_ext_by_NID(cert, NID_info_access, -1), 0);
+    EXPECT_EQ(issued->certificate.subject(), "CN=홍길동,OU=personal,O=dojang,C=KR");
+}
+
+TEST_F(IssuerTest, RecordsTheSignedTbsAndAnAuditEvent) {
+    auto issued = issuer_->issue(fixtures::request(fixtures::openssl_csr(), "individual"));
+    ASSERT_TRUE(issued.has_value());
+    auto record = find(issued->serial);
+    ASSERT_TRUE(record.has_value());
+    EXPECT_EQ(record->status, store::CertificateStatus::issued);
+    EXPECT_EQ(record->der, *issued->certificate.der());
+    unsigned char* tbs = nullptr;
+    const int length = i2d_re_X509_tbs(issued->certificate.get(), &tbs);
+    EXPECT_EQ(record->tbs, Bytes(tbs, tbs + length));
+    OPENSSL_free(tbs);
+    std::vector<store::AuditEntry> entries;
+    ASSERT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+        entries = *tx.audit().entries();
+        return ok();
+    }));
+    ASSERT_EQ(entries.size(), 1U);
+    EXPECT_EQ(entries[0].action, "certificate.issue");
+    EXPECT_EQ(entries[0].subject, issued->serial.hex());
+}
+
+TEST_F(IssuerTest, EndsAtKoreanMidnightAndKeepsOldNotAfterOnReissue) {
+    auto fresh = issuer_->issue(fixtures::request(fixtures::openssl_csr(), "individual"));
+    ASSERT_TRUE(fresh.has_value());
+    const auto not_after = fresh->certificate.not_after().time_since_epoch().count();
+    EXPECT_EQ(not_after % 86400, 14 * 3600 + 59 * 60 + 59);  // 14:59:59Z = 23:59:59 KST
+    clock_.advance(std::chrono::days{100});
+    IssueRequest reissue = fixtures::request(fixtures::openssl_csr());
+    reissue.keep_not_after = fresh->certificate.not_after();
+    auto again = issuer_->issue(reissue);
+    ASSERT_TRUE(again.has_value());
+    EXPECT_EQ(again->certificate.not_after(), fresh->certificate.not_after());
+    EXPECT_NE(again->serial, fresh->serial);
+}
+
+TEST_F(IssuerTest, RejectsWeakKeysWithEveryViolationBeforeSpendingASerial) {
+    auto issued = issuer_->issue(fixtures::request(fixtures::openssl_csr(
+        "-algorithm RSA -pkeyopt rsa_keygen_bits:1024 -pkeyopt rsa_keygen_pubexp:3")));
+    ASSERT_FALSE(issued.has_value());
+    EXPECT_EQ(issued.error().kind, ErrorKind::policy_rejected);
+    EXPECT_EQ(issued.error().violations.size(), 2U);
+    EXPECT_EQ(row_count(), 0U);
+}
+
+TEST_F(IssuerTest, RejectsUnknownProfileAndGarbage) {
+    EXPECT_EQ(issuer_->issue(fixtures::request(fixtures::openssl_csr(), "nope")).error().code,
+              "PROFILE_UNKNOWN");
+    EXPECT_EQ(issuer_->issue(fixtures::request(to_bytes("garbage"), "individual")).error().code,
+              "CSR_MALFORMED");
+    EXPECT_EQ(row_count(), 0U);
+}
+
+TEST_F(IssuerTest, AddsIdentifyDataWithTheVidOfTheKnownAnswer) {
+    IssueRequest request = fixtures::request(fixtures::openssl_csr());
+    request.identity =
+        Identity{"홍길동", "1234561234567", *from_hex("79EA7568A2D3776604E18BCD3A1B1B85B7DA0872")};
+    auto issued = issuer_->issue(request);
+    ASSERT_TRUE(issued.has_value()) << issued.error().describe();
+    const int index = X509_get_ext_by_NID(issued->certificate.get(), NID_subject_alt_name, -1);
+    ASSERT_GE(index, 0);
+    const ASN1_OCTET_STRING* value =
+        X509_EXTENSION_get_data(X509_get_ext(issued->certificate.get(), index));
+    auto parsed = npki::parse_identify_data(Bytes(value->data, value->data + value->length));
+    ASSERT_TRUE(parsed.has_value()) << parsed.error().describe();
+    EXPECT_EQ(parsed->real_name, "홍길동");
+    EXPECT_EQ(to_hex(parsed->vid),
+              "17692c8dd00ead33791de0a64a937c60799634c64ac56fa57570c0e05252ab35");
+}
+
+TEST_F(IssuerTest, RejectsABadIdentityNumber) {
+    IssueRequest request = fixtures::request(fixtures::openssl_csr());
+    request.identity = Identity{"홍길동", "12345", Bytes(20, 1)};
+    auto issued = issuer_->issue(request);
+    ASSERT_FALSE(issued.has_value());
+    EXPECT_EQ(issued.error().kind, ErrorKind::policy_rejected);
+}
+
+TEST_F(IssuerTest, TenThousandIssuancesHaveUniqueWellFormedSerials) {
+    profiles_[0].allow_ec = true;
+    auto issuer = Issuer::create(ca_.issuing, profiles_, {"http://ca.example"}, *database_, clock_);
+    ASSERT_TRUE(issuer.has_value());
+    const Bytes csr = fixtures::openssl_csr("-algorithm EC -pkeyopt ec_paramgen_curve:P-256");
+    std::set<std::string> serials;
+    constexpr int count = 10000;
+    for (int i = 0; i < count; ++i) {
+        auto issued = issuer->issue(fixtures::request(csr, "individual"));
+        ASSERT_TRUE(issued.has_value()) << issued.error().describe();
+        const ASN1_INTEGER* serial = X509_get0_serialNumber(issued->certificate.get());
+        // Positive, ≤ 20 octets, and at least 120 bits of entropy (16 octets, top bits fixed).
+        ASSERT_EQ(ASN1_STRING_type(serial), V_ASN1_INTEGER);
+        ASSERT_EQ(ASN1_STRING_length(serial), 16);
+        serials.insert(issued->serial.hex());
+    }
+    EXPECT_EQ(serials.size(), static_cast<std::size_t>(count));
+    EXPECT_EQ(row_count(), static_cast<std::size_t>(count));
+}
+
+TEST_F(IssuerTest, RevokesOnceAndLiftsAHold) {
+    auto issued = issuer_->issue(fixtures::request(fixtures::openssl_csr(), "individual"));
+    ASSERT_TRUE(issued.has_value());
+    ASSERT_TRUE(revoke(
+        *database_, clock_, issued->serial, store::RevocationReason::certificate_hold, "op"));
+    ASSERT_TRUE(release_hold(*database_, clock_, issued->serial, "op"));
+    EXPECT_EQ(find(issued->serial)->status, store::CertificateStatus::issued);
+    ASSERT_TRUE(
+        revoke(*database_, clock_, issued->serial, store::RevocationReason::key_compromise, "op"));
+    auto again =
+        revoke(*database_, clock_, issued->serial, store::RevocationReason::superseded, "op");
+    ASSERT_FALSE(again.has_value());
+    EXPECT_EQ(again.error().kind, ErrorKind::conflict);
+    EXPECT_EQ(find(issued->serial)->reason, store::RevocationReason::key_compromise);
+    auto unknown = revoke(*database_,
+                          clock_,
+                          *SerialNumber::from_hex("0bad"),
+                          store::RevocationReason::unspecified,
+                          "op");
+    EXPECT_EQ(unknown.error().kind, ErrorKind::not_found);
+    EXPECT_EQ(store::verify_audit_chain(*database_).value(), std::nullopt);
+}
+
+TEST_F(IssuerTest, SignsACrlThatOpensslAccepts) {
+    auto issued = issuer_->issue(fixtures::request(fixtures::openssl_csr(), "individual"));
+    ASSERT_TRUE(issued.has_value());
+    const std::vector<store::RevokedEntry> entries{{issued->serial,
+                                                    clock_.now(),
+                                                    store::RevocationReason::key_compromise,
+                                                    issued->certificate.not_after()},
+                                                   {*SerialNumber::from_hex("01"),
+                                                    clock_.now(),
+                                                    store::RevocationReason::unspecified,
+                                                    clock_.now()}};
+    auto crl = sign_crl(ca_.issuing, 7, clock_.now(), clock_.now() + std::chrono::days{7}, entries);
+    ASSERT_TRUE(crl.has_value()) << crl.error().describe();
+    ASSERT_TRUE(write_file_atomic(dir_.path() + "/issuing.crl", *crl));
+    const auto issuing = fixtures::write_pem(dir_, "issuing.pem", {&ca_.issuing.certificate});
+    std::string output;
+    ASSERT_EQ(testing::run("openssl crl -inform DER -in " + dir_.path() + "/issuing.crl -CAfile " +
+                               issuing + " -noout -text",
+                           &output),
+              0)
+        << output;
+    EXPECT_NE(output.find("verify OK"), std::string::npos) << output;
+    EXPECT_NE(output.find("X509v3 CRL Number: \n                7"), std::string::npos) << output;
+    EXPECT_NE(output.find("Key Compromise"), std::string::npos);
+    EXPECT_EQ(output.find("Unspecified"), std::string::npos);  // written by omission
+}
+
+}  // namespace
+}  // namespace dojang::ca

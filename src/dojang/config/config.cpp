@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "dojang/config/config.hpp"
+
+#include "dojang/core/bytes.hpp"
+
+#include <toml++/toml.h>
+
+#include <charconv>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace dojang::config {
+namespace {
+
+/// Walks one TOML table, remembering which keys were read so the rest can be reported.
+class TableReader {
+public:
+    TableReader(const toml::table& table, std::string path, std::vector<Violation>& violations)
+        : table_(table), path_(std::move(path)), violations_(violations) {}
+
+    ~TableReader() {
+        for (const auto& [key, node] : table_) {
+            if (seen_.count(std::string(key.str())) == 0) {
+                report(std::string(key.str()), node.source(), "unknown key");
+            }
+        }
+    }
+    TableReader(const TableReader&) = delete;
+    TableReader& operator=(const TableReader&) = delete;
+
+    void text(const char* key, std::string& out) {
+        const toml::node* node = find(key);
+        if (node == nullptr) {
+            return;
+        }
+        if (const auto* value = node->as_string()) {
+            out = value->get();
+        } else {
+            report(key, node->source(), "must be a string");
+        }
+    }
+
+    void optional_text(const char* key, std::optional<std::string>& out) {
+        std::string value;
+        if (find(key) != nullptr) {
+            text(key, value);
+            out = value;
+        }
+    }
+
+    template <typename T>
+    void integer(const char* key, T& out, std::int64_t min, std::int64_t max) {
+        const toml::node* node = find(key);
+        if (node == nullptr) {
+            return;
+        }
+        const auto* value = node->as_integer();
+        if (value == nullptr) {
+            report(key, node->source(), "must be an integer");
+        } else if (value->get() < min || value->get() > max) {
+            report(key,
+                   node->source(),
+                   "must be between " + std::to_string(min) + " and " + std::to_string(max));
+        } else {
+            out = static_cast<T>(value->get());
+        }
+    }
+
+    template <typename Duration>
+    void duration(const char* key, Duration& out, std::int64_t min, std::int64_t max) {
+        auto count = static_cast<std::int64_t>(out.count());
+        integer(key, count, min, max);
+        out = Duration{count};
+    }
+
+    void boolean(const char* key, bool& out) {
+        const toml::node* node = find(key);
+        if (node == nullptr) {
+            return;
+        }
+        if (const auto* value = node->as_boolean()) {
+            out = value->get();
+        } else {
+            report(key, node->source(), "must be true or false");
+        }
+    }
+
+    void strings(const char* key, std::vector<std::string>& out) {
+        const toml::node* node = find(key);
+        if (node == nullptr) {
+            return;
+        }
+        const auto* array = node->as_array();
+        if (array == nullptr) {
+            report(key, node->source(), "must be an array of strings");
+            return;
+        }
+        out.clear();
+        for (const auto& element : *array) {
+            if (const auto* value = element.as_string()) {
+                out.push_back(value->get());
+            } else {
+                report(key, element.source(), "must contain strings only");
+            }
+        }
+    }
+
+    /// The sub-table `key` (nullptr when absent; reported when not a table).
+    const toml::table* table(const char* key) {
+        const toml::node* node = find(key);
+        if (node == nullptr) {
+            return nullptr;
+        }
+        if (const auto* sub = node->as_table()) {
+            return sub;
+        }
+        report(key, node->source(), "must be a table");
+        return nullptr;
+    }
+
+    void report(const std::string& key, const toml::source_region& where, const std::string& what) {
+        violations_.push_back(
+            {"CONFIG_INVALID",
+             path_ + key + " (line " + std::to_string(where.begin.line) + "): " + what});
+    }
+
+    [[nodiscard]] const std::string& path() const { return path_; }
+
+private:
+    const toml::node* find(const char* key) {
+        seen_.insert(key);
+        return table_.get(key);
+    }
+
+    const toml::table& table_;
+    std::string path_;
+    std::vector<Violation>& violations_;
+    std::set<std::string> seen_;
+};
+
+void read_profile(const std::string& name,
+                  const toml::table& table,
+                  Config& config,
+                  std::vector<Violation>& violations) {
+    policy::Profile profile;
+    const auto defaults = policy::built_in_profiles(config.ca.policy_arc, config.server.base_url);
+    for (const auto& known : defaults) {
+        if (known.name == name) {
+            profile = known;
+        }
+    }
+    profile.name = name;
+    TableReader reader(table, "profiles." + name + ".", violations);
+    reader.text("display_name", profile.display_name);
+    reader.text("policy_oid", profile.policy_oid);
+    reader.text("cps_uri", profile.cps_uri);
+    reader.text("user_notice", profile.user_notice);
+    reader.duration("validity_days", profile.validity, 1, 3650);
+    reader.strings("key_usage", profile.key_usage);
+    reader.boolean("allow_rsa", profile.allow_rsa);
+    reader.boolean("allow_ec", profile.allow_ec);
+    reader.integer("min_rsa_bits", profile.min_rsa_bits, 2048, 16384);
+    reader.integer("max_rsa_bits", profile.max_rsa_bits, 2048, 16384);
+    reader.strings("allowed_subject", profile.allowed_subject);
+    if (profile.policy_oid.empty()) {
+        violations.push_back({"CONFIG_INVALID", "profiles." + name + ".policy_oid: must be set"});
+    }
+    config.profiles.push_back(std::move(profile));
+}
+
+void read_config(const toml::table& root, Config& config, std::vector<Violation>& violations) {
+    TableReader top(root, "", violations);
+    if (const auto* table = top.table("server")) {
+        TableReader reader(*table, "server.", violations);
+        reader.text("listen", config.server.listen);
+        reader.text("base_url", config.server.base_url);
+        reader.integer("max_body_bytes", config.server.max_body_bytes, 1024, 64 << 20);
+        reader.integer("header_bytes", config.server.header_bytes, 1024, 1 << 20);
+        reader.duration("read_timeout_seconds", config.server.read_timeout, 1, 3600);
+        reader.integer("worker_threads", config.server.worker_threads, 1, 256);
+        reader.integer("max_connections", config.server.max_connections, 1, 1 << 20);
+        reader.optional_text("tls_certificate", config.server.tls_certificate);
+        reader.optional_text("tls_key", config.server.tls_key);
+    }
+    if (const auto* table = top.table("database")) {
+        TableReader reader(*table, "database.", violations);
+        reader.text("driver", config.database.driver);
+        reader.text("path", config.database.path);
+        reader.text("url", config.database.url);
+        reader.boolean("synchronous_full", config.database.synchronous_full);
+        if (config.database.driver != "sqlite" && config.database.driver != "postgres") {
+            violations.push_back(
+                {"CONFIG_INVALID", "database.driver: must be \"sqlite\" or \"postgres\""});
+        }
+        if (config.database.driver == "postgres" && config.database.url.empty()) {
+            violations.push_back({"CONFIG_INVALID", "database.url: required for postgres"});
+        }
+    }
+    if (const auto* table = top.table("ca")) {
+        TableReader reader(*table, "ca.", violations);
+        reader.text("key_algorithm", config.ca.key_algorithm);
+        reader.text("passphrase_file", config.ca.passphrase_file);
+        reader.text("passphrase_env", config.ca.passphrase_env);
+        reader.text("policy_arc", config.ca.policy_arc);
+    }
+    if (config.ca.policy_arc.empty()) {
+        violations.push_back({"CONFIG_INVALID", "ca.policy_arc: must be set"});
+    }
+    if (const auto* table = top.table("crl")) {
+        TableReader reader(*table, "crl.", violations);
+        reader.duration("validity_days", config.crl.validity, 1, 7);
+        reader.duration("republish_hours", config.crl.republish_every, 1, 24 * 7);
+        reader.duration(
+            "max_delay_after_revocation_seconds", config.crl.max_delay_after_revocation, 1, 3600);
+    }
+    if (const auto* table = top.table("ocsp")) {
+        TableReader reader(*table, "ocsp.", violations);
+        // quality-bar.md: responses valid between 8 hours and 10 days.
+        reader.duration("validity_hours", config.ocsp.validity, 8, 240);
+        reader.duration("refresh_before_hours", config.ocsp.refresh_before, 1, 239);
+        if (config.ocsp.refresh_before >= config.ocsp.validity) {
+            violations.push_back(
+                {"CONFIG_INVALID", "ocsp.refresh_before_hours: must be less than validity_hours"});
+        }
+    }
+    if (const auto* table = top.table("log")) {
+        TableReader reader(*table, "log.", violations);
+        reader.text("level", config.log_level);
+    }
+    if (const auto* table = top.table("profiles")) {
+        for (const auto& [name, node] : *table) {
+            if (const auto* profile = node.as_table()) {
+                read_profile(std::string(name.str()), *profile, config, violations);
+            } else {
+                violations.push_back({"CONFIG_INVALID",
+                                      "profiles." + std::string(name.str()) + ": must be a table"});
+            }
+        }
+    }
+    if (config.profiles.empty()) {
+        config.profiles = policy::built_in_profiles(config.ca.policy_arc, config.server.base_url);
+    }
+}
+
+}  // namespace
+
+Result<Config> parse(const std::string& toml_text, const std::string& source_name) {
+    toml::table root;
+    try {
+        root = toml::parse(toml_text, source_name);
+    } catch (const toml::parse_error& error) {
+        std::ostringstream where;
+        where << error.source().begin;
+        return fail(ErrorKind::invalid_request,
+                    "CONFIG_INVALID",
+                    source_name + ": " + std::string(error.description()) + " at " + where.str());
+    }
+    Config config;
+    std::vector<Violation> violations;
+    read_config(root, config, violations);
+    if (auto listen = split_listen(config.server.listen); !listen) {
+        violations.push_back({"CONFIG_INVALID", "server.listen: " + listen.error().detail});
+    }
+    if (!violations.empty()) {
+        Error error{ErrorKind::invalid_request,
+                    "CONFIG_INVALID",
+                    source_name + ": the configuration has " + std::to_string(violations.size()) +
+                        " problem(s)",
+                    {},
+                    std::move(violations)};
+        return tl::unexpected(std::move(error));
+    }
+    return config;
+}
+
+Result<Config> load(const std::string& path) {
+    auto bytes = read_file(path);
+    if (!bytes) {
+        return tl::unexpected(bytes.error());
+    }
+    return parse(std::string(bytes->begin(), bytes->end()), path);
+}
+
+Result<std::pair<std::string, std::uint16_t>> split_listen(const std::string& listen) {
+    const auto colon = listen.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size()) {
+        return fail(
+            ErrorKind::invalid_request, "LISTEN_INVALID", "'" + listen + "' is not HOST:PORT");
+    }
+    std::string host = listen.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+    }
+    unsigned port = 0;
+    const char* begin = listen.data() + colon + 1;
+    const char* end = listen.data() + listen.size();
+    const auto [ptr, ec] = std::from_chars(begin, end, port);
+    if (ec != std::errc{} || ptr != end || port > 65535) {
+        return fail(
+            ErrorKind::invalid_request, "LISTEN_INVALID", "'" + listen + "' has no valid port");
+    }
+    return std::make_pair(host, static_cast<std::uint16_t>(port));
+}
+
+std::string render_default(const std::string& listen,
+                           const std::string& base_url,
+                           const std::string& key_algorithm,
+                           const std::string& policy_arc) {
+    return R"toml(# dojangd configuration. Unknown keys are errors; paths are relative to this folder.
+
+[server]
+listen = ")toml" +
+           listen + R"toml("
+# The URL that certificates, CRL distribution points and OCSP locations point at.
+base_url = ")toml" +
+           base_url + R"toml("
+max_body_bytes = 1048576
+read_timeout_seconds = 30
+worker_threads = 2
+# tls_certificate = "tls/server.pem"   # enables HTTPS together with tls_key
+# tls_key = "tls/server.key"
+
+[database]
+driver = "sqlite"          # "postgres" for several nodes (set url = "host=... dbname=...")
+path = "dojang.db"
+synchronous_full = true    # fsync every commit: an issued certificate survives power loss
+
+[ca]
+key_algorithm = ")toml" +
+           key_algorithm + R"toml("   # rsa2048 | rsa3072 | rsa4096 | p256 | p384
+# The CA keys are encrypted (PBES2, AES-256) under this passphrase.
+passphrase_file = "secrets/ca-passphrase"
+# passphrase_env = "DOJANG_CA_PASSPHRASE"   # read it from the environment instead
+# OID arc of the certificate policies (use your own; 2.25.<uuid> needs no registration).
+policy_arc = ")toml" +
+           policy_arc + R"toml("
+
+[crl]
+validity_days = 7
+republish_hours = 24
+max_delay_after_revocation_seconds = 300
+
+[ocsp]
+validity_hours = 72
+refresh_before_hours = 36
+
+[log]
+level = "info"
+
+# Certificate profiles. Omitted keys take the built-in values shown here.
+[profiles.individual]
+display_name = "개인 (individual)"
+policy_oid = ")toml" +
+           policy_arc + R"toml(.1.1.1"
+user_notice = "이 인증서는 공동인증서입니다 (dojang individual certificate)"
+validity_days = 365
+key_usage = ["digitalSignature", "nonRepudiation"]
+allow_ec = false
+
+[profiles.corporate]
+display_name = "법인 (corporate)"
+policy_oid = ")toml" +
+           policy_arc + R"toml(.1.1.5"
+user_notice = "이 인증서는 법인용 공동인증서입니다 (dojang corporate certificate)"
+validity_days = 365
+key_usage = ["digitalSignature", "nonRepudiation"]
+allow_ec = false
+)toml";
+}
+
+}  // namespace dojang::config

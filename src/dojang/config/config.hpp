@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "dojang/core/error.hpp"
+#include "dojang/policy/policy.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dojang::config {
+
+/// [server]
+struct Server {
+    std::string listen = "127.0.0.1:8080";
+    std::string base_url = "http://127.0.0.1:8080";  ///< what certificates point at
+    std::size_t max_body_bytes = 1 << 20;
+    std::size_t header_bytes = 8192;
+    std::chrono::seconds read_timeout{30};
+    std::size_t worker_threads = 2;
+    std::size_t max_connections = 1024;
+    std::optional<std::string> tls_certificate;  ///< PEM chain; enables TLS with tls_key
+    std::optional<std::string> tls_key;
+};
+
+/// [database]
+struct Database {
+    std::string driver = "sqlite";   ///< "sqlite" or "postgres"
+    std::string path = "dojang.db";  ///< sqlite file, relative to the data directory
+    std::string url;                 ///< postgres conninfo
+    bool synchronous_full = true;    ///< sqlite: fsync every commit
+};
+
+/// [ca]
+struct Ca {
+    std::string key_algorithm = "rsa2048";
+    std::string passphrase_file = "secrets/ca-passphrase";  ///< relative to the data directory
+    std::string passphrase_env;  ///< when set, the passphrase comes from this variable instead
+    std::string policy_arc;      ///< OID arc of the profiles' policies
+};
+
+/// [crl]
+struct Crl {
+    std::chrono::days validity{7};
+    std::chrono::hours republish_every{24};
+    std::chrono::seconds max_delay_after_revocation{300};
+};
+
+/// [ocsp]
+struct Ocsp {
+    std::chrono::hours validity{72};
+    std::chrono::hours refresh_before{36};
+};
+
+/// The whole configuration of one dojangd data directory.
+struct Config {
+    Server server;
+    Database database;
+    Ca ca;
+    Crl crl;
+    Ocsp ocsp;
+    std::string log_level = "info";
+    std::vector<policy::Profile> profiles;  ///< [profiles.NAME]
+};
+
+/// Parses TOML strictly: unknown tables or keys, wrong types and out-of-range values are
+/// `invalid_request` errors naming the key and line, all reported at once as violations.
+Result<Config> parse(const std::string& toml_text, const std::string& source_name);
+
+/// Reads and parses a file.
+Result<Config> load(const std::string& path);
+
+/// The commented TOML `dojangd init` writes.
+std::string render_default(const std::string& listen,
+                           const std::string& base_url,
+                           const std::string& key_algorithm,
+                           const std::string& policy_arc);
+
+/// Splits "HOST:PORT"; invalid_request when malformed.
+Result<std::pair<std::string, std::uint16_t>> split_listen(const std::string& listen);
+
+}  // namespace dojang::config

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "dojang/config/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+namespace dojang::config {
+namespace {
+
+const policy::Profile& named(const Config& config, const std::string& name) {
+    for (const auto& profile : config.profiles) {
+        if (profile.name == name) {
+            return profile;
+        }
+    }
+    throw std::runtime_error("no profile " + name);
+}
+
+std::string defaults() {
+    return render_default("127.0.0.1:8080", "http://127.0.0.1:8080", "rsa2048", "2.25.1234");
+}
+
+TEST(Config, TheDefaultFileParses) {
+    auto config = parse(defaults(), "dojang.toml");
+    ASSERT_TRUE(config.has_value()) << config.error().describe();
+    EXPECT_EQ(config->server.listen, "127.0.0.1:8080");
+    EXPECT_EQ(config->crl.validity, std::chrono::days{7});
+    ASSERT_EQ(config->profiles.size(), 2U);
+    EXPECT_EQ(named(*config, "individual").policy_oid, "2.25.1234.1.1.1");
+    EXPECT_EQ(named(*config, "corporate").policy_oid, "2.25.1234.1.1.5");
+    EXPECT_EQ(named(*config, "corporate").display_name, "법인 (corporate)");
+}
+
+TEST(Config, ReportsEveryUnknownKeyAndBadValueAtOnce) {
+    auto config = parse(defaults() + "\n[extra]\nx = 1\n", "t.toml");
+    ASSERT_FALSE(config.has_value());
+    auto bad = parse(
+        "[server]\nlisten = \"nope\"\nlisen = \"typo\"\n[ca]\npolicy_arc = \"2.25.1\"\n"
+        "[ocsp]\nvalidity_hours = 1\n[crl]\nvalidity_days = \"7\"\n",
+        "t.toml");
+    ASSERT_FALSE(bad.has_value());
+    EXPECT_EQ(bad.error().kind, ErrorKind::invalid_request);
+    ASSERT_EQ(bad.error().violations.size(), 4U) << bad.error().describe();
+    const std::string text = bad.error().describe();
+    EXPECT_NE(text.find("server.lisen (line 3): unknown key"), std::string::npos) << text;
+    EXPECT_NE(text.find("ocsp.validity_hours"), std::string::npos);
+    EXPECT_NE(text.find("crl.validity_days"), std::string::npos);
+    EXPECT_NE(text.find("server.listen"), std::string::npos);
+}
+
+TEST(Config, ReportsSyntaxErrorsWithTheirPosition) {
+    auto config = parse("[server\n", "t.toml");
+    ASSERT_FALSE(config.has_value());
+    EXPECT_NE(config.error().detail.find("line 1"), std::string::npos) << config.error().detail;
+}
+
+TEST(Config, ProfilesOverrideBuiltInValues) {
+    auto config = parse(
+        defaults() + "\n[profiles.bank]\npolicy_oid = \"1.2.410.200005.1.1.4\"\nallow_ec = true\n",
+        "t.toml");
+    ASSERT_TRUE(config.has_value()) << config.error().describe();
+    ASSERT_EQ(config->profiles.size(), 3U);
+    EXPECT_TRUE(named(*config, "bank").allow_ec);
+    EXPECT_FALSE(named(*config, "individual").allow_ec);
+}
+
+TEST(Listen, SplitsHostAndPort) {
+    EXPECT_EQ(*split_listen("127.0.0.1:8080"),
+              std::make_pair(std::string("127.0.0.1"), std::uint16_t{8080}));
+    EXPECT_EQ(split_listen("[::1]:0")->first, "::1");
+    EXPECT_FALSE(split_listen("localhost").has_value());
+    EXPECT_FALSE(split_listen("a:70000").has_value());
+}
+
+}  // namespace
+}  // namespace dojang::config

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "dojang/crl/publisher.hpp"
+
+#include "dojang/ca/issuer.hpp"
+#include "dojang/core/text.hpp"
+
+#include <openssl/x509.h>
+
+#include <climits>
+
+namespace dojang::crl {
+
+Publisher::Publisher(const ca::Authority& authority,
+                     store::Database& database,
+                     const Clock& clock,
+                     std::string path,
+                     Settings settings)
+    : authority_(&authority),
+      database_(&database),
+      clock_(&clock),
+      path_(std::move(path)),
+      settings_(settings) {}
+
+Result<Published> Publisher::publish(const std::string& actor) {
+    const Seconds now = clock_->now();
+    Published published;
+    published.this_update = now;
+    published.next_update = now + settings_.validity;
+    // The number, the entries and the audit event come from one transaction, so two nodes
+    // never sign the same number and the number order matches the content order.
+    auto done = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto number = tx.counters().next("crl:" + authority_->name);
+        if (!number) {
+            return tl::unexpected(number.error());
+        }
+        auto entries = tx.certificates().revoked_unexpired(authority_->name, now);
+        if (!entries) {
+            return tl::unexpected(entries.error());
+        }
+        auto der = ca::sign_crl(*authority_, *number, now, published.next_update, *entries);
+        if (!der) {
+            return tl::unexpected(der.error());
+        }
+        auto written = write_file_atomic(path_, *der);
+        if (!written) {
+            return written;
+        }
+        published.number = *number;
+        published.der = std::make_shared<const Bytes>(std::move(*der));
+        store::AuditEntry entry;
+        entry.at = now;
+        entry.actor = actor;
+        entry.action = "crl.publish";
+        entry.subject = authority_->name;
+        entry.details = "{\"number\":" + std::to_string(*number) +
+                        ",\"entries\":" + std::to_string(entries->size()) +
+                        ",\"next_update\":" + json_quote(to_rfc3339(published.next_update)) + "}";
+        auto appended = tx.audit().append(std::move(entry));
+        if (!appended) {
+            return tl::unexpected(appended.error());
+        }
+        return ok();
+    });
+    if (!done) {
+        return tl::unexpected(done.error());
+    }
+    std::lock_guard lock(mutex_);
+    current_ = published;
+    return published;
+}
+
+namespace {
+
+/// The CRL at `path` with its number and times, when the file exists and parses.
+std::optional<Published> read_published(const std::string& path) {
+    auto bytes = read_file(path);
+    if (!bytes || bytes->size() > LONG_MAX) {
+        return std::nullopt;
+    }
+    const unsigned char* cursor = bytes->data();
+    crypto::X509CrlPtr crl(d2i_X509_CRL(nullptr, &cursor, static_cast<long>(bytes->size())));
+    if (!crl || X509_CRL_get0_nextUpdate(crl.get()) == nullptr) {
+        return std::nullopt;
+    }
+    crypto::Owned<ASN1_INTEGER, ASN1_INTEGER_free> number(static_cast<ASN1_INTEGER*>(
+        X509_CRL_get_ext_d2i(crl.get(), NID_crl_number, nullptr, nullptr)));
+    Published published;
+    if (number) {
+        ASN1_INTEGER_get_int64(&published.number, number.get());
+    }
+    published.this_update = pkix::from_asn1_time(X509_CRL_get0_lastUpdate(crl.get()));
+    published.next_update = pkix::from_asn1_time(X509_CRL_get0_nextUpdate(crl.get()));
+    published.der = std::make_shared<const Bytes>(std::move(*bytes));
+    return published;
+}
+
+}  // namespace
+
+Result<void> Publisher::load_or_publish() {
+    if (auto existing = read_published(path_)) {
+        std::lock_guard lock(mutex_);
+        current_ = std::move(*existing);
+        return ok();
+    }
+    auto published = publish();
+    if (!published) {
+        return tl::unexpected(published.error());
+    }
+    return ok();
+}
+
+bool Publisher::adopt_newer_file() {
+    auto existing = read_published(path_);
+    std::lock_guard lock(mutex_);
+    if (!existing || existing->number <= current_.number) {
+        return false;
+    }
+    current_ = std::move(*existing);
+    return true;
+}
+
+Published Publisher::current() const {
+    std::lock_guard lock(mutex_);
+    return current_;
+}
+
+Result<bool> Publisher::publish_if_due(std::int64_t revocation_counter) {
+    const Seconds now = clock_->now();
+    bool due = false;
+    {
+        std::lock_guard lock(mutex_);
+        if (published_counter_ < 0) {
+            published_counter_ = revocation_counter;  // first look: nothing new yet
+        }
+        const bool stale = !current_.der ||
+                           now - current_.this_update >= settings_.republish_every ||
+                           current_.next_update - now < settings_.validity / 2;
+        due = stale || revocation_counter != published_counter_;
+    }
+    if (!due) {
+        return false;
+    }
+    auto published = publish();
+    if (!published) {
+        return tl::unexpected(published.error());
+    }
+    std::lock_guard lock(mutex_);
+    published_counter_ = revocation_counter;
+    return true;
+}
+
+}  // namespace dojang::crl

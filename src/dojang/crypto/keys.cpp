@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "dojang/crypto/keys.hpp"
+
+#include <openssl/ec.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+#include <array>
+#include <climits>
+#include <utility>
+
+namespace dojang::crypto {
+namespace {
+
+constexpr std::array<std::pair<KeyAlgorithm, std::string_view>, 5> algorithm_names{{
+    {KeyAlgorithm::rsa2048, "rsa2048"},
+    {KeyAlgorithm::rsa3072, "rsa3072"},
+    {KeyAlgorithm::rsa4096, "rsa4096"},
+    {KeyAlgorithm::p256, "p256"},
+    {KeyAlgorithm::p384, "p384"},
+}};
+
+}  // namespace
+
+Result<KeyAlgorithm> key_algorithm_from_string(std::string_view text) {
+    for (const auto& [algorithm, name] : algorithm_names) {
+        if (name == text) {
+            return algorithm;
+        }
+    }
+    return fail(ErrorKind::invalid_request,
+                "KEY_ALGORITHM_UNKNOWN",
+                "unknown key algorithm '" + std::string(text) +
+                    "'; use rsa2048, rsa3072, rsa4096, p256 or p384");
+}
+
+std::string_view to_string(KeyAlgorithm algorithm) {
+    for (const auto& [known, name] : algorithm_names) {
+        if (known == algorithm) {
+            return name;
+        }
+    }
+    return "rsa2048";
+}
+
+Result<PkeyPtr> generate_key(KeyAlgorithm algorithm) {
+    EVP_PKEY* key = nullptr;
+    switch (algorithm) {
+        case KeyAlgorithm::rsa2048:
+            key = EVP_RSA_gen(2048);
+            break;
+        case KeyAlgorithm::rsa3072:
+            key = EVP_RSA_gen(3072);
+            break;
+        case KeyAlgorithm::rsa4096:
+            key = EVP_RSA_gen(4096);
+            break;
+        case KeyAlgorithm::p256:
+            key = EVP_EC_gen("P-256");
+            break;
+        case KeyAlgorithm::p384:
+            key = EVP_EC_gen("P-384");
+            break;
+    }
+    if (key == nullptr) {
+        return openssl_failure(ErrorKind::internal, "KEYGEN_FAILED", "key generation failed");
+    }
+    return PkeyPtr(key);
+}
+
+Result<std::string> encrypt_private_key_pem(const EVP_PKEY* key,
+                                            const SecretBytes& passphrase,
+                                            int iterations) {
+    if (passphrase.size() > INT_MAX) {
+        return fail(ErrorKind::invalid_request, "PASSPHRASE_TOO_LONG", "passphrase too long");
+    }
+    using Pkcs8Ptr = Owned<PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free>;
+    using SigPtr = Owned<X509_SIG, X509_SIG_free>;
+    Pkcs8Ptr info(EVP_PKEY2PKCS8(key));
+    if (!info) {
+        return openssl_failure(ErrorKind::internal, "KEY_ENCODING_FAILED", "cannot encode the key");
+    }
+    // RFC 8018 PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC, fresh salt and IV each time.
+    Owned<X509_ALGOR, X509_ALGOR_free> pbe(
+        PKCS5_pbe2_set_iv(EVP_aes_256_cbc(), iterations, nullptr, 0, nullptr, NID_hmacWithSHA256));
+    if (!pbe) {
+        return openssl_failure(ErrorKind::internal, "KEY_ENCRYPTION_FAILED", "PBES2 setup failed");
+    }
+    SigPtr encrypted(PKCS8_set0_pbe(
+        passphrase.chars(), static_cast<int>(passphrase.size()), info.get(), pbe.get()));
+    if (!encrypted) {
+        return openssl_failure(
+            ErrorKind::internal, "KEY_ENCRYPTION_FAILED", "key encryption failed");
+    }
+    pbe.release();  // owned by `encrypted` now
+    BioPtr out(BIO_new(BIO_s_mem()));
+    if (PEM_write_bio_PKCS8(out.get(), encrypted.get()) != 1) {
+        return openssl_failure(ErrorKind::internal, "KEY_ENCODING_FAILED", "cannot write PEM");
+    }
+    const Bytes pem = bio_bytes(out.get());
+    return std::string(pem.begin(), pem.end());
+}
+
+Result<PkeyPtr> decrypt_private_key_pem(const std::string& pem, const SecretBytes& passphrase) {
+    const Bytes bytes(pem.begin(), pem.end());
+    BioPtr in = memory_bio(bytes);
+    // The passphrase is passed as the callback argument (a NUL-terminated copy).
+    std::string terminated(passphrase.chars(), passphrase.size());
+    EVP_PKEY* key = PEM_read_bio_PrivateKey(in.get(), nullptr, nullptr, terminated.data());
+    OPENSSL_cleanse(terminated.data(), terminated.size());
+    if (key == nullptr) {
+        return openssl_failure(ErrorKind::unauthenticated,
+                               "WRONG_PASSPHRASE",
+                               "the private key could not be decrypted: wrong passphrase or "
+                               "damaged key file");
+    }
+    return PkeyPtr(key);
+}
+
+Result<Bytes> public_key_der(const EVP_PKEY* key) {
+    return to_der(key, i2d_PUBKEY);
+}
+
+const EVP_MD* Signer::digest() const {
+    if (EVP_PKEY_is_a(key_.get(), "EC") && EVP_PKEY_get_bits(key_.get()) >= 384) {
+        return EVP_sha384();
+    }
+    return EVP_sha256();
+}
+
+}  // namespace dojang::crypto

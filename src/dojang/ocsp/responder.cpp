@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "dojang/ocsp/responder.hpp"
+
+#include <openssl/err.h>
+
+#include <climits>
+#include <mutex>
+#include <set>
+
+namespace dojang::ocsp {
+namespace {
+
+std::shared_ptr<const Bytes> status_only(int status) {
+    crypto::OcspResponsePtr response(OCSP_response_create(status, nullptr));
+    auto der = crypto::to_der(response.get(), i2d_OCSP_RESPONSE);
+    return std::make_shared<const Bytes>(der ? *der : Bytes{});
+}
+
+const EVP_MD* digest_of(const ASN1_OBJECT* algorithm) {
+    return EVP_get_digestbynid(OBJ_obj2nid(algorithm));
+}
+
+}  // namespace
+
+Responder::Responder(const ca::Authority& issuer,
+                     pkix::Certificate responder_certificate,
+                     crypto::Signer responder_key,
+                     store::Database& database,
+                     const Clock& clock,
+                     Settings settings)
+    : issuer_(&issuer),
+      responder_certificate_(std::move(responder_certificate)),
+      responder_key_(std::move(responder_key)),
+      database_(&database),
+      clock_(&clock),
+      settings_(settings),
+      malformed_(status_only(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST)),
+      unauthorized_(status_only(OCSP_RESPONSE_STATUS_UNAUTHORIZED)),
+      internal_error_(status_only(OCSP_RESPONSE_STATUS_INTERNALERROR)),
+      try_later_(status_only(OCSP_RESPONSE_STATUS_TRYLATER)) {
+    auto name = crypto::to_der(X509_get_subject_name(issuer.certificate.get()), i2d_X509_NAME);
+    issuer_name_der_ = name ? *name : Bytes{};
+    const ASN1_BIT_STRING* key = X509_get0_pubkey_bitstr(issuer.certificate.get());
+    issuer_key_.assign(key->data, key->data + key->length);
+}
+
+bool Responder::is_our_issuer(OCSP_CERTID* id) const {
+    // RFC 6960 4.1.1: issuerNameHash and issuerKeyHash under the CertID's own hash algorithm.
+    ASN1_OCTET_STRING* name_hash = nullptr;
+    ASN1_OBJECT* algorithm = nullptr;
+    ASN1_OCTET_STRING* key_hash = nullptr;
+    OCSP_id_get0_info(&name_hash, &algorithm, &key_hash, nullptr, id);
+    const EVP_MD* digest = digest_of(algorithm);
+    if (digest == nullptr || name_hash == nullptr || key_hash == nullptr) {
+        return false;
+    }
+    unsigned char expected[EVP_MAX_MD_SIZE];  // NOLINT: OpenSSL writes into a C array
+    unsigned int length = 0;
+    EVP_Digest(
+        issuer_name_der_.data(), issuer_name_der_.size(), expected, &length, digest, nullptr);
+    if (static_cast<unsigned>(ASN1_STRING_length(name_hash)) != length ||
+        CRYPTO_memcmp(ASN1_STRING_get0_data(name_hash), expected, length) != 0) {
+        return false;
+    }
+    EVP_Digest(issuer_key_.data(), issuer_key_.size(), expected, &length, digest, nullptr);
+    return static_cast<unsigned>(ASN1_STRING_length(key_hash)) == length &&
+           CRYPTO_memcmp(ASN1_STRING_get0_data(key_hash), expected, length) == 0;
+}
+
+Result<Answer> Responder::sign(
+    const std::vector<std::pair<OCSP_CERTID*, const store::CertificateRecord*>>& items) const {
+    crypto::OcspBasicPtr basic(OCSP_BASICRESP_new());
+    const Seconds now = clock_->now();
+    const Seconds next = now + settings_.validity;
+    const auto this_update = pkix::to_asn1_time(now);
+    const auto next_update = pkix::to_asn1_time(next);
+    for (const auto& [id, record] : items) {
+        int status = V_OCSP_CERTSTATUS_GOOD;
+        int reason = -1;
+        crypto::Asn1TimePtr revoked_at;
+        if (record->status == store::CertificateStatus::revoked) {
+            status = V_OCSP_CERTSTATUS_REVOKED;
+            revoked_at = pkix::to_asn1_time(record->revoked_at.value_or(now));
+            // RFC 6960 4.2.1: revocationReason is optional; omit it for unspecified (RFC 5280).
+            const auto code = record->reason.value_or(store::RevocationReason::unspecified);
+            reason = code == store::RevocationReason::unspecified ? -1 : static_cast<int>(code);
+        }
+        if (OCSP_basic_add1_status(basic.get(),
+                                   id,
+                                   status,
+                                   reason,
+                                   revoked_at.get(),
+                                   this_update.get(),
+                                   next_update.get()) == nullptr) {
+            return crypto::openssl_failure(ErrorKind::internal, "OCSP_SIGN_FAILED", "add status");
+        }
+    }
+    // The responder certificate goes into `certs` so clients can check the delegation.
+    if (OCSP_basic_sign(basic.get(),
+                        responder_certificate_.get(),
+                        responder_key_.key(),
+                        responder_key_.digest(),
+                        nullptr,
+                        0) != 1) {
+        return crypto::openssl_failure(ErrorKind::internal, "OCSP_SIGN_FAILED", "cannot sign");
+    }
+    crypto::OcspResponsePtr response(
+        OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic.get()));
+    auto der = crypto::to_der(response.get(), i2d_OCSP_RESPONSE);
+    if (!der) {
+        return tl::unexpected(der.error());
+    }
+    return Answer{std::make_shared<const Bytes>(std::move(*der)), now, next};
+}
+
+Result<Answer> Responder::sign_record(const store::CertificateRecord& record) const {
+    auto serial = pkix::to_asn1_integer(record.serial);
+    if (!serial) {
+        return tl::unexpected(serial.error());
+    }
+    crypto::Owned<ASN1_BIT_STRING, ASN1_BIT_STRING_free> key(
+        ASN1_STRING_dup(X509_get0_pubkey_bitstr(issuer_->certificate.get())));
+    crypto::OcspCertIdPtr id(OCSP_cert_id_new(
+        EVP_sha1(), X509_get_subject_name(issuer_->certificate.get()), key.get(), serial->get()));
+    if (!id) {
+        return crypto::openssl_failure(ErrorKind::internal, "OCSP_SIGN_FAILED", "CertID");
+    }
+    return sign({{id.get(), &record}});
+}
+
+Answer Responder::answer(const Bytes& request) {
+    if (request.empty() || request.size() > LONG_MAX) {
+        return Answer{malformed_, {}, {}};
+    }
+    const unsigned char* cursor = request.data();
+    crypto::OcspRequestPtr parsed(
+        d2i_OCSP_REQUEST(nullptr, &cursor, static_cast<long>(request.size())));
+    const int count = parsed ? OCSP_request_onereq_count(parsed.get()) : 0;
+    if (!parsed || cursor != request.data() + request.size() || count <= 0) {
+        ERR_clear_error();
+        return Answer{malformed_, {}, {}};
+    }
+    std::vector<std::pair<OCSP_CERTID*, std::optional<SerialNumber>>> ids;
+    for (int i = 0; i < count; ++i) {
+        OCSP_CERTID* id = OCSP_onereq_get0_id(OCSP_request_onereq_get0(parsed.get(), i));
+        if (!is_our_issuer(id)) {
+            return Answer{unauthorized_, {}, {}};
+        }
+        ASN1_INTEGER* serial_integer = nullptr;
+        OCSP_id_get0_info(nullptr, nullptr, nullptr, &serial_integer, id);
+        auto serial = pkix::from_asn1_integer(serial_integer);
+        if (!serial) {
+            return Answer{unauthorized_, {}, {}};
+        }
+        ids.emplace_back(id, *serial);
+    }
+    ASN1_OBJECT* algorithm = nullptr;
+    OCSP_id_get0_info(nullptr, &algorithm, nullptr, nullptr, ids.front().first);
+    if (ids.size() == 1 && OBJ_obj2nid(algorithm) == NID_sha1) {
+        const std::string hex = ids.front().second->hex();
+        {
+            std::shared_lock lock(mutex_);
+            const auto found = cache_.find(hex);
+            if (found != cache_.end()) {
+                return found->second.answer;
+            }
+        }
+        auto refreshed = refresh(*ids.front().second);
+        if (!refreshed) {
+            return Answer{try_later_, {}, {}};
+        }
+        std::shared_lock lock(mutex_);
+        const auto found = cache_.find(hex);
+        return found == cache_.end() ? Answer{unauthorized_, {}, {}} : found->second.answer;
+    }
+    // Several certificates or another hash: sign on demand, for serials we issued only.
+    std::vector<store::CertificateRecord> records;
+    records.reserve(ids.size());
+    for (const auto& [id, serial] : ids) {
+        auto loaded = load(*serial);
+        if (!loaded) {
+            return Answer{try_later_, {}, {}};
+        }
+        auto& record = *loaded;
+        if (!record || record->status == store::CertificateStatus::intended ||
+            record->ca != issuer_->name) {
+            return Answer{unauthorized_, {}, {}};
+        }
+        records.push_back(std::move(*record));
+    }
+    std::vector<std::pair<OCSP_CERTID*, const store::CertificateRecord*>> items;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        items.emplace_back(ids[i].first, &records[i]);
+    }
+    auto signed_answer = sign(items);
+    return signed_answer ? *signed_answer : Answer{internal_error_, {}, {}};
+}
+
+Result<void> Responder::warm() {
+    std::vector<store::CertificateRecord> records;
+    auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto all = tx.certificates().all_signed(issuer_->name);
+        if (!all) {
+            return tl::unexpected(all.error());
+        }
+        records = std::move(*all);
+        return ok();
+    });
+    if (!read) {
+        return read;
+    }
+    std::map<std::string, Entry> fresh;
+    for (const auto& record : records) {
+        auto signed_answer = sign_record(record);
+        if (!signed_answer) {
+            return tl::unexpected(signed_answer.error());
+        }
+        fresh.emplace(record.serial.hex(),
+                      Entry{*signed_answer, record.status == store::CertificateStatus::revoked});
+    }
+    std::unique_lock lock(mutex_);
+    cache_ = std::move(fresh);
+    return ok();
+}
+
+Result<std::optional<store::CertificateRecord>> Responder::load(const SerialNumber& serial) const {
+    std::optional<store::CertificateRecord> record;
+    auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto found = tx.certificates().find(serial);
+        if (!found) {
+            return tl::unexpected(found.error());
+        }
+        record = std::move(*found);
+        return ok();
+    });
+    if (!read) {
+        return tl::unexpected(read.error());
+    }
+    return record;
+}
+
+Result<void> Responder::store_entry(const store::CertificateRecord& record) {
+    auto signed_answer = sign_record(record);
+    if (!signed_answer) {
+        return tl::unexpected(signed_answer.error());
+    }
+    std::unique_lock lock(mutex_);
+    cache_[record.serial.hex()] =
+        Entry{*signed_answer, record.status == store::CertificateStatus::revoked};
+    return ok();
+}
+
+Result<void> Responder::refresh(const SerialNumber& serial) {
+    auto record = load(serial);
+    if (!record) {
+        return tl::unexpected(record.error());
+    }
+    if (!*record || (*record)->status == store::CertificateStatus::intended ||
+        (*record)->ca != issuer_->name) {
+        std::unique_lock lock(mutex_);
+        cache_.erase(serial.hex());
+        return ok();
+    }
+    return store_entry(**record);
+}
+
+Result<std::size_t> Responder::sync_revocations() {
+    std::vector<store::RevokedEntry> revoked;
+    auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto entries = tx.certificates().revoked_unexpired(issuer_->name, clock_->now());
+        if (!entries) {
+            return tl::unexpected(entries.error());
+        }
+        revoked = std::move(*entries);
+        return ok();
+    });
+    if (!read) {
+        return tl::unexpected(read.error());
+    }
+    std::set<std::string> revoked_now;
+    for (const auto& entry : revoked) {
+        revoked_now.insert(entry.serial.hex());
+    }
+    std::vector<SerialNumber> changed;
+    {
+        std::shared_lock lock(mutex_);
+        for (const auto& [hex, entry] : cache_) {
+            if (entry.revoked != (revoked_now.count(hex) != 0)) {
+                changed.push_back(*SerialNumber::from_hex(hex));
+            }
+        }
+        for (const auto& entry : revoked) {
+            const auto found = cache_.find(entry.serial.hex());
+            if (found == cache_.end()) {
+                changed.push_back(entry.serial);
+            }
+        }
+    }
+    for (const auto& serial : changed) {
+        auto refreshed = refresh(serial);
+        if (!refreshed) {
+            return tl::unexpected(refreshed.error());
+        }
+    }
+    return changed.size();
+}
+
+Result<std::size_t> Responder::refresh_due() {
+    const Seconds threshold = clock_->now() + settings_.refresh_before;
+    std::vector<SerialNumber> due;
+    {
+        std::shared_lock lock(mutex_);
+        for (const auto& [hex, entry] : cache_) {
+            if (entry.answer.next_update && *entry.answer.next_update < threshold) {
+                auto serial = SerialNumber::from_hex(hex);
+                if (serial) {
+                    due.push_back(*serial);
+                }
+            }
+        }
+    }
+    for (const auto& serial : due) {
+        auto refreshed = refresh(serial);
+        if (!refreshed) {
+            return tl::unexpected(refreshed.error());
+        }
+    }
+    return due.size();
+}
+
+std::size_t Responder::size() const {
+    std::shared_lock lock(mutex_);
+    return cache_.size();
+}
+
+}  // namespace dojang::ocsp
