@@ -34,7 +34,9 @@ std::string binary_dir() {
     return dir != nullptr ? dir : "build";
 }
 
-std::string vectors_dir() { return source_dir() + "/../shared/vectors"; }
+std::string vectors_dir() {
+    return source_dir() + "/../shared/vectors";
+}
 
 int run(const std::string& command, std::string* output) {
     FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");

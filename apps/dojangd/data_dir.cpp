@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "data_dir.hpp"
+
+#include "dojang/crypto/keys.hpp"
+#include "dojang/postgres/postgres.hpp"
+#include "dojang/sqlite/sqlite.hpp"
+
+#include <openssl/bn.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace dojang::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+Result<void> make_folder(const std::string& path, fs::perms perms) {
+    std::error_code error;
+    fs::create_directories(path, error);
+    if (error) {
+        return fail(
+            ErrorKind::internal, "FILE_IO", "cannot create " + path + ": " + error.message());
+    }
+    fs::permissions(path, perms, error);
+    return ok();
+}
+
+Result<void> write_text(const std::string& path, const std::string& text, unsigned mode = 0644) {
+    return write_file_atomic(path, to_bytes(text), mode);
+}
+
+/// 2.25.<128-bit random integer>: an OID arc that needs no registration (ITU-T X.667).
+Result<std::string> fresh_policy_arc() {
+    auto bytes = crypto::random_bytes(16);
+    if (!bytes) {
+        return tl::unexpected(bytes.error());
+    }
+    crypto::BignumPtr number(BN_bin2bn(bytes->data(), static_cast<int>(bytes->size()), nullptr));
+    char* decimal = BN_bn2dec(number.get());
+    std::string arc = std::string("2.25.") + decimal;
+    OPENSSL_free(decimal);
+    return arc;
+}
+
+Result<SecretBytes> read_passphrase(const DataDir& dir, const config::Ca& ca) {
+    if (!ca.passphrase_env.empty()) {
+        const char* value = std::getenv(ca.passphrase_env.c_str());
+        if (value == nullptr || *value == '\0') {
+            return fail(ErrorKind::unauthenticated,
+                        "PASSPHRASE_MISSING",
+                        "the CA passphrase variable " + ca.passphrase_env + " is not set");
+        }
+        return SecretBytes(std::string_view(value));
+    }
+    auto bytes = read_file(dir.file(ca.passphrase_file));
+    if (!bytes) {
+        return fail(ErrorKind::unauthenticated,
+                    "PASSPHRASE_MISSING",
+                    "cannot read the CA passphrase file " + dir.file(ca.passphrase_file));
+    }
+    while (!bytes->empty() && (bytes->back() == '\n' || bytes->back() == '\r')) {
+        bytes->pop_back();
+    }
+    return SecretBytes(std::move(*bytes));
+}
+
+Result<void> write_key(const std::string& path,
+                       const crypto::Signer& key,
+                       const SecretBytes& passphrase,
+                       int iterations) {
+    auto pem = crypto::encrypt_private_key_pem(key.key(), passphrase, iterations);
+    if (!pem) {
+        return tl::unexpected(pem.error());
+    }
+    return write_text(path, *pem, 0600);
+}
+
+Result<crypto::Signer> read_key(const std::string& path, const SecretBytes& passphrase) {
+    auto pem = read_file(path);
+    if (!pem) {
+        return tl::unexpected(pem.error());
+    }
+    auto key = crypto::decrypt_private_key_pem(std::string(pem->begin(), pem->end()), passphrase);
+    if (!key) {
+        Error error = key.error();
+        error.detail += " (" + path + ")";
+        return tl::unexpected(error);
+    }
+    return crypto::Signer(std::move(*key));
+}
+
+Result<pkix::Certificate> read_certificate(const std::string& path) {
+    auto bytes = read_file(path);
+    if (!bytes) {
+        return tl::unexpected(bytes.error());
+    }
+    return pkix::Certificate::parse(*bytes);
+}
+
+Result<std::unique_ptr<store::Database>> open_database(const DataDir& dir,
+                                                       const config::Database& database) {
+    if (database.driver == "postgres") {
+        return postgres::open_postgres(database.url, postgres::PostgresOptions{});
+    }
+    sqlite::SqliteOptions options;
+    options.synchronous =
+        database.synchronous_full ? sqlite::Synchronous::full : sqlite::Synchronous::normal;
+    return sqlite::open_sqlite(dir.file(database.path), options);
+}
+
+Result<ca::Authority> load_authority(const DataDir& dir,
+                                     const std::string& name,
+                                     const SecretBytes& passphrase,
+                                     std::vector<pkix::Certificate> chain) {
+    auto certificate = read_certificate(dir.ca_certificate(name));
+    if (!certificate) {
+        return tl::unexpected(certificate.error());
+    }
+    auto key = read_key(dir.ca_key(name), passphrase);
+    if (!key) {
+        return tl::unexpected(key.error());
+    }
+    if (X509_check_private_key(certificate->get(), key->key()) != 1) {
+        return crypto::openssl_failure(
+            ErrorKind::internal,
+            "CA_KEY_MISMATCH",
+            "the key " + dir.ca_key(name) + " does not match " + dir.ca_certificate(name));
+    }
+    return ca::Authority{name, std::move(*certificate), std::move(chain), std::move(*key)};
+}
+
+Result<InitReport> build(const DataDir& dir, const InitOptions& options, const Clock& clock) {
+    InitReport report;
+    for (const auto& [folder, perms] :
+         {std::pair{std::string("ca"), fs::perms::owner_all},
+          std::pair{std::string("secrets"), fs::perms::owner_all},
+          std::pair{std::string("ocsp"), fs::perms::owner_all},
+          std::pair{std::string("crl"),
+                    fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                        fs::perms::others_read | fs::perms::others_exec}}) {
+        auto made = make_folder(dir.root + "/" + folder, perms);
+        if (!made) {
+            return tl::unexpected(made.error());
+        }
+    }
+    // 1. The passphrase that encrypts the CA keys.
+    SecretBytes passphrase;
+    std::string passphrase_file = "secrets/ca-passphrase";
+    std::string passphrase_env;
+    if (options.passphrase_env) {
+        passphrase_env = *options.passphrase_env;
+        const char* value = std::getenv(passphrase_env.c_str());
+        if (value == nullptr || *value == '\0') {
+            return fail(
+                ErrorKind::invalid_request, "PASSPHRASE_MISSING", passphrase_env + " is not set");
+        }
+        passphrase = SecretBytes(std::string_view(value));
+    } else if (options.passphrase_file) {
+        passphrase_file = fs::absolute(*options.passphrase_file).string();
+        config::Ca ca;
+        ca.passphrase_file = passphrase_file;
+        auto read = read_passphrase(dir, ca);
+        if (!read) {
+            return tl::unexpected(read.error());
+        }
+        passphrase = std::move(*read);
+    } else {
+        auto random = crypto::random_bytes(32);
+        if (!random) {
+            return tl::unexpected(random.error());
+        }
+        passphrase = SecretBytes(std::string_view(to_hex(*random)));
+        auto written = write_file_atomic(dir.file(passphrase_file), passphrase.bytes(), 0600);
+        if (!written) {
+            return tl::unexpected(written.error());
+        }
+        report.generated_passphrase = true;
+    }
+    if (passphrase.size() < 16) {
+        return fail(ErrorKind::invalid_request,
+                    "PASSPHRASE_TOO_SHORT",
+                    "the CA passphrase must be at least 16 characters");
+    }
+    // 2. Configuration.
+    std::string policy_arc = options.policy_arc;
+    if (policy_arc.empty()) {
+        auto arc = fresh_policy_arc();
+        if (!arc) {
+            return tl::unexpected(arc.error());
+        }
+        policy_arc = *arc;
+    }
+    const std::string base_url =
+        options.base_url.empty() ? "http://" + options.listen : options.base_url;
+    std::string toml =
+        config::render_default(options.listen, base_url, options.key_algorithm, policy_arc);
+    if (passphrase_file != "secrets/ca-passphrase" || !passphrase_env.empty()) {
+        const std::string from = "passphrase_file = \"secrets/ca-passphrase\"";
+        const std::string to = passphrase_env.empty()
+                                   ? "passphrase_file = \"" + passphrase_file + "\""
+                                   : "passphrase_env = \"" + passphrase_env + "\"";
+        toml.replace(toml.find(from), from.size(), to);
+    }
+    auto parsed = config::parse(toml, dir.config());
+    if (!parsed) {
+        return tl::unexpected(parsed.error());
+    }
+    auto key_algorithm = crypto::key_algorithm_from_string(options.key_algorithm);
+    if (!key_algorithm) {
+        return tl::unexpected(key_algorithm.error());
+    }
+    // 3. Keys and certificates.
+    ca::HierarchySpec spec;
+    spec.ca_key = *key_algorithm;
+    spec.endpoints.base_url = base_url;
+    auto hierarchy = ca::create_hierarchy(spec, clock.now());
+    if (!hierarchy) {
+        return tl::unexpected(hierarchy.error());
+    }
+    report.root_subject = hierarchy->root.certificate.subject();
+    report.issuing_subject = hierarchy->issuing.certificate.subject();
+    for (const auto& [path, key] : {std::pair{dir.ca_key("root"), &hierarchy->root.signer},
+                                    std::pair{dir.ca_key("issuing"), &hierarchy->issuing.signer},
+                                    std::pair{dir.responder_key(), &hierarchy->responder}}) {
+        auto written = write_key(path, *key, passphrase, options.key_iterations);
+        if (!written) {
+            return tl::unexpected(written.error());
+        }
+    }
+    for (const auto& [path, certificate] :
+         {std::pair{dir.ca_certificate("root"), &hierarchy->root.certificate},
+          std::pair{dir.ca_certificate("issuing"), &hierarchy->issuing.certificate},
+          std::pair{dir.responder_certificate(), &hierarchy->responder_certificate}}) {
+        auto pem = certificate->pem();
+        if (!pem) {
+            return tl::unexpected(pem.error());
+        }
+        auto written = write_text(path, *pem);
+        if (!written) {
+            return tl::unexpected(written.error());
+        }
+    }
+    // 4. Database (migrations run on open), then the configuration last: its presence
+    // marks a complete data directory.
+    auto database = open_database(dir, parsed->database);
+    if (!database) {
+        return tl::unexpected(database.error());
+    }
+    auto written = write_text(dir.config(), toml, 0640);
+    if (!written) {
+        return tl::unexpected(written.error());
+    }
+    return report;
+}
+
+}  // namespace
+
+Result<InitReport> init(const std::string& directory,
+                        const InitOptions& options,
+                        const Clock& clock) {
+    const fs::path target = fs::absolute(directory).lexically_normal();
+    std::error_code error;
+    if (fs::exists(target / "dojang.toml", error)) {
+        return fail(ErrorKind::conflict,
+                    "ALREADY_INITIALISED",
+                    target.string() + " already holds a dojang installation (dojang.toml exists)");
+    }
+    if (fs::exists(target, error) && !fs::is_empty(target, error)) {
+        return fail(ErrorKind::conflict,
+                    "DIRECTORY_NOT_EMPTY",
+                    target.string() + " exists and is not empty; choose a new directory");
+    }
+    fs::create_directories(target.parent_path(), error);
+    const fs::path staging =
+        target.parent_path() / ("." + target.filename().string() + ".init-partial");
+    fs::remove_all(staging, error);
+    auto made = make_folder(staging.string(),
+                            fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec);
+    if (!made) {
+        return tl::unexpected(made.error());
+    }
+    auto report = build(DataDir{staging.string()}, options, clock);
+    if (!report) {
+        fs::remove_all(staging, error);
+        return report;
+    }
+    // rename(2) replaces an empty directory, so `var/dev` may exist empty beforehand.
+    fs::rename(staging, target, error);
+    if (error) {
+        fs::remove_all(staging, error);
+        return fail(ErrorKind::internal,
+                    "FILE_IO",
+                    "cannot move the new installation into " + target.string());
+    }
+    // The SQLite file was created under the staging name; nothing in it refers to the path.
+    return report;
+}
+
+Result<Installation> open(const std::string& directory, bool with_keys) {
+    Installation installation;
+    installation.dir = DataDir{fs::absolute(directory).lexically_normal().string()};
+    std::error_code error;
+    if (!fs::exists(installation.dir.config(), error)) {
+        return fail(ErrorKind::not_found,
+                    "NOT_INITIALISED",
+                    installation.dir.root +
+                        " is not a dojang data directory; run: dojangd init --data " + directory);
+    }
+    auto config = config::load(installation.dir.config());
+    if (!config) {
+        return tl::unexpected(config.error());
+    }
+    installation.config = std::move(*config);
+    auto database = open_database(installation.dir, installation.config.database);
+    if (!database) {
+        return tl::unexpected(database.error());
+    }
+    installation.database = std::move(*database);
+    if (!with_keys) {
+        return installation;
+    }
+    auto passphrase = read_passphrase(installation.dir, installation.config.ca);
+    if (!passphrase) {
+        return tl::unexpected(passphrase.error());
+    }
+    auto root = load_authority(installation.dir, "root", *passphrase, {});
+    if (!root) {
+        return tl::unexpected(root.error());
+    }
+    auto root_copy = pkix::Certificate::parse(*root->certificate.der());
+    std::vector<pkix::Certificate> chain;
+    chain.push_back(std::move(*root_copy));
+    auto issuing = load_authority(installation.dir, "issuing", *passphrase, std::move(chain));
+    if (!issuing) {
+        return tl::unexpected(issuing.error());
+    }
+    auto responder_certificate = read_certificate(installation.dir.responder_certificate());
+    if (!responder_certificate) {
+        return tl::unexpected(responder_certificate.error());
+    }
+    auto responder_key = read_key(installation.dir.responder_key(), *passphrase);
+    if (!responder_key) {
+        return tl::unexpected(responder_key.error());
+    }
+    installation.root = std::move(*root);
+    installation.issuing = std::move(*issuing);
+    installation.responder_certificate = std::move(*responder_certificate);
+    installation.responder_key = std::move(*responder_key);
+    return installation;
+}
+
+}  // namespace dojang::app

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "dojang/ca/authority.hpp"
+#include "dojang/config/config.hpp"
+#include "dojang/store/store.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace dojang::app {
+
+/// Where everything of one dojangd installation lives.
+struct DataDir {
+    std::string root;
+
+    [[nodiscard]] std::string config() const { return root + "/dojang.toml"; }
+    [[nodiscard]] std::string file(const std::string& relative) const {
+        return relative.starts_with('/') ? relative : root + "/" + relative;
+    }
+    [[nodiscard]] std::string ca_certificate(const std::string& ca) const {
+        return root + "/ca/" + ca + ".pem";
+    }
+    [[nodiscard]] std::string ca_key(const std::string& ca) const {
+        return root + "/ca/" + ca + ".key";
+    }
+    [[nodiscard]] std::string responder_certificate() const { return root + "/ocsp/responder.pem"; }
+    [[nodiscard]] std::string responder_key() const { return root + "/ocsp/responder.key"; }
+    [[nodiscard]] std::string crl(const std::string& ca) const {
+        return root + "/crl/" + ca + ".crl";
+    }
+};
+
+/// Options of `dojangd init`.
+struct InitOptions {
+    std::string listen = "127.0.0.1:8080";
+    std::string base_url;  ///< default: http://LISTEN
+    std::string key_algorithm = "rsa2048";
+    std::string policy_arc;                      ///< default: a fresh 2.25.<uuid> arc
+    std::optional<std::string> passphrase_file;  ///< use this passphrase instead of generating
+    std::optional<std::string> passphrase_env;   ///< read the passphrase from this variable
+    int key_iterations = 600000;                 ///< PBKDF2 iterations of the CA key files
+};
+
+/// What init made, for the message it prints.
+struct InitReport {
+    bool generated_passphrase = false;
+    std::string root_subject;
+    std::string issuing_subject;
+};
+
+/// Creates a data directory: config, database, CA hierarchy, OCSP responder. Built in a
+/// sibling temporary folder and renamed into place, so a failure leaves nothing behind.
+Result<InitReport> init(const std::string& directory,
+                        const InitOptions& options,
+                        const Clock& clock);
+
+/// An opened data directory: configuration, database, and (when asked) the CA keys.
+struct Installation {
+    DataDir dir;
+    config::Config config;
+    std::unique_ptr<store::Database> database;
+    std::optional<ca::Authority> root;
+    std::optional<ca::Authority> issuing;
+    std::optional<pkix::Certificate> responder_certificate;
+    std::optional<crypto::Signer> responder_key;
+};
+
+/// Opens a data directory. `with_keys` also decrypts the CA and responder keys (a wrong
+/// passphrase is `unauthenticated` WRONG_PASSPHRASE).
+Result<Installation> open(const std::string& directory, bool with_keys);
+
+}  // namespace dojang::app

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: Apache-2.0
+// dojangd: the dojang certificate authority server and its operator commands.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "commands.hpp"
+#include "data_dir.hpp"
+#include "exit_codes.hpp"
+
+namespace {
+
+int report(const dojang::Result<void>& result) {
+    if (result) {
+        return 0;
+    }
+    dojang::app::print_error(std::cerr, result.error());
+    return dojang::app::exit_code(result.error().kind);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace dojang;
+    CLI::App app{
+        "dojangd — 도장 certificate authority: CA, CRL and OCSP for Korean joint certificates"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "dojangd 0.1.0");
+    SystemClock clock;
+    int status = 0;
+
+    std::string data = "var/dev";
+    auto* init = app.add_subcommand(
+        "init", "create a data directory: config, database, CA keys and certificates");
+    app::InitOptions init_options;
+    init->add_option("--data", data, "data directory to create")->required();
+    init->add_option("--listen", init_options.listen, "HOST:PORT the server will listen on");
+    init->add_option(
+        "--base-url", init_options.base_url, "URL certificates point at (default http://LISTEN)");
+    init->add_option(
+        "--key-algorithm", init_options.key_algorithm, "rsa2048 | rsa3072 | rsa4096 | p256 | p384");
+    init->add_option(
+        "--policy-arc", init_options.policy_arc, "OID arc of the certificate policies");
+    std::string passphrase_file;
+    std::string passphrase_env;
+    init->add_option("--passphrase-file",
+                     passphrase_file,
+                     "file holding the passphrase that encrypts the CA keys");
+    init->add_option(
+        "--passphrase-env", passphrase_env, "environment variable holding that passphrase");
+    init->callback([&] {
+        if (!passphrase_file.empty()) {
+            init_options.passphrase_file = passphrase_file;
+        }
+        if (!passphrase_env.empty()) {
+            init_options.passphrase_env = passphrase_env;
+        }
+        std::cout << "creating a dojang CA in " << data << " (generating keys) ...\n" << std::flush;
+        auto made = app::init(data, init_options, clock);
+        if (made) {
+            std::cout << "created " << data << "\n  root CA     " << made->root_subject
+                      << "\n  issuing CA  " << made->issuing_subject << "\n";
+            if (made->generated_passphrase) {
+                std::cout
+                    << "\n"
+                    << "  !!! DEVELOPMENT MODE: the CA key passphrase was generated and stored in\n"
+                    << "  !!!   " << data << "/secrets/ca-passphrase (mode 0600).\n"
+                    << "  !!! Anyone who can read that file can use the CA keys. For production, "
+                       "run\n"
+                    << "  !!! init with --passphrase-env or --passphrase-file and keep the secret "
+                       "elsewhere.\n"
+                    << "  !!! 개발용 모드: CA 키 암호가 데이터 폴더 안에 저장되었습니다. 운영 "
+                       "환경에서는\n"
+                    << "  !!! --passphrase-env 또는 --passphrase-file 로 암호를 따로 "
+                       "보관하십시오.\n";
+            }
+            std::cout << "\nnext: dojangd serve --data " << data << "\n";
+        }
+        status = report(made ? Result<void>{} : Result<void>(tl::unexpected(made.error())));
+    });
+
+    auto* serve =
+        app.add_subcommand("serve", "run the server: OCSP, CRL and CA certificates over HTTP");
+    std::string listen;
+    serve->add_option("--data", data, "data directory")->required();
+    serve->add_option("--listen", listen, "HOST:PORT (overrides the config; port 0 picks one)");
+    serve->callback([&] {
+        status = report(app::serve(
+            data, listen.empty() ? std::nullopt : std::optional<std::string>(listen), clock));
+    });
+
+    auto* admin = app.add_subcommand("admin", "operator commands");
+    admin->require_subcommand(1);
+
+    auto* issue = admin->add_subcommand("issue", "issue a certificate for a PKCS#10 request");
+    app::IssueOptions issue_options;
+    std::string subject, idn, random_hex, real_name, keep_not_after;
+    issue->add_option("--data", issue_options.data, "data directory")->required();
+    issue->add_option("--csr", issue_options.csr_file, "PKCS#10 request (PEM or DER)")->required();
+    issue->add_option(
+        "--profile", issue_options.profile, "certificate profile (individual, corporate, ...)");
+    issue->add_option(
+        "--subject",
+        subject,
+        "subject DN to certify instead of the request's, e.g. 'C=KR,O=dojang,CN=홍길동'");
+    issue->add_option(
+        "--idn",
+        idn,
+        "resident (13 digits) or business (10 digits) registration number for the VID");
+    issue->add_option(
+        "--random-hex", random_hex, "R from the holder's key file (40 hex digits), with --idn");
+    issue->add_option(
+        "--real-name", real_name, "identifyData realName (default: the subject's CN)");
+    issue->add_option(
+        "--keep-not-after", keep_not_after, "reissue: keep this notAfter (2027-03-25T14:59:59Z)");
+    issue->add_option("--out", issue_options.out, "where to write the certificate (PEM)")
+        ->required();
+    issue->callback([&] {
+        auto optional = [](const std::string& text) {
+            return text.empty() ? std::nullopt : std::optional<std::string>(text);
+        };
+        issue_options.subject = optional(subject);
+        issue_options.idn = optional(idn);
+        issue_options.random_hex = optional(random_hex);
+        issue_options.real_name = optional(real_name);
+        issue_options.keep_not_after = optional(keep_not_after);
+        status = report(app::issue(issue_options, clock, std::cout));
+    });
+
+    auto* revoke = admin->add_subcommand("revoke", "revoke a certificate");
+    std::string serial, reason = "unspecified";
+    revoke->add_option("--data", data, "data directory")->required();
+    revoke->add_option("--serial", serial, "serial number (hex)")->required();
+    revoke->add_option(
+        "--reason",
+        reason,
+        "key_compromise | superseded | affiliation_changed | cessation_of_operation | "
+        "certificate_hold | privilege_withdrawn | ca_compromise | unspecified");
+    revoke->callback([&] { status = report(app::revoke(data, serial, reason, clock, std::cout)); });
+
+    auto* release = admin->add_subcommand("release-hold", "lift a certificateHold");
+    release->add_option("--data", data, "data directory")->required();
+    release->add_option("--serial", serial, "serial number (hex)")->required();
+    release->callback([&] { status = report(app::release_hold(data, serial, clock, std::cout)); });
+
+    auto* crl = admin->add_subcommand("crl", "publish fresh CRLs now");
+    crl->add_option("--data", data, "data directory")->required();
+    crl->callback([&] { status = report(app::publish_crl(data, clock, std::cout)); });
+
+    auto* certs = admin->add_subcommand("certs", "certificate records");
+    certs->require_subcommand(1);
+    auto* list = certs->add_subcommand("list", "list certificates, newest first");
+    std::string list_status;
+    std::size_t limit = 100;
+    list->add_option("--data", data, "data directory")->required();
+    list->add_option("--status", list_status, "intended | issued | revoked");
+    list->add_option("--limit", limit, "at most this many rows");
+    list->callback([&] {
+        status = report(app::list_certificates(
+            data,
+            list_status.empty() ? std::nullopt : std::optional<std::string>(list_status),
+            limit,
+            std::cout));
+    });
+
+    auto* audit = app.add_subcommand("audit", "the hash-chained audit log");
+    audit->require_subcommand(1);
+    auto* verify = audit->add_subcommand("verify", "check every link of the audit hash chain");
+    verify->add_option("--data", data, "data directory")->required();
+    verify->callback([&] { status = report(app::verify_audit(data, std::cout)); });
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        const int code = app.exit(error);
+        return code == 0 ? 0 : 2;
+    }
+    return status;
+}

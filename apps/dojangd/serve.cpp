@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: Apache-2.0
+// `dojangd serve`: the composition root of the server. Wires the status services (OCSP, CRL,
+// CA certificates) to HTTP routes and runs the background work that keeps them fresh.
+#include "dojang/core/text.hpp"
+#include "dojang/crl/publisher.hpp"
+#include "dojang/http/server.hpp"
+#include "dojang/log/log.hpp"
+#include "dojang/ocsp/responder.hpp"
+
+#include <array>
+#include <condition_variable>
+#include <ctime>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "commands.hpp"
+#include "data_dir.hpp"
+
+namespace dojang::app {
+namespace {
+
+/// RFC 9110 section 5.6.7 IMF-fixdate.
+std::string http_date(Seconds at) {
+    const std::time_t seconds = at.time_since_epoch().count();
+    std::tm parts{};
+    gmtime_r(&seconds, &parts);
+    static constexpr std::array<const char*, 7> days{
+        "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static constexpr std::array<const char*, 12> months{
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    std::array<char, 64> buffer{};
+    std::snprintf(buffer.data(),
+                  buffer.size(),
+                  "%s, %02d %s %04d %02d:%02d:%02d GMT",
+                  days[static_cast<std::size_t>(parts.tm_wday)],
+                  parts.tm_mday,
+                  months[static_cast<std::size_t>(parts.tm_mon)],
+                  parts.tm_year + 1900,
+                  parts.tm_hour,
+                  parts.tm_min,
+                  parts.tm_sec);
+    return buffer.data();
+}
+
+std::string etag_of(const Bytes& bytes) {
+    return "\"" + to_hex(crypto::sha256(bytes)).substr(0, 32) + "\"";
+}
+
+/// Caching headers of a signed object valid until `next_update` (RFC 5019 section 6.2):
+/// max-age stays below nextUpdate − now, so no cache serves it past nextUpdate.
+void add_caching(http::Response& response,
+                 const Bytes& body,
+                 Seconds this_update,
+                 Seconds next_update,
+                 Seconds now,
+                 std::chrono::seconds at_most) {
+    auto remaining = std::chrono::duration_cast<std::chrono::seconds>(next_update - now) -
+                     std::chrono::seconds{60};
+    remaining = std::clamp(remaining, std::chrono::seconds{0}, at_most);
+    response.headers.emplace_back(
+        "Cache-Control",
+        "max-age=" + std::to_string(remaining.count()) + ", public, no-transform, must-revalidate");
+    response.headers.emplace_back("ETag", etag_of(body));
+    response.headers.emplace_back("Last-Modified", http_date(this_update));
+    response.headers.emplace_back("Expires", http_date(next_update));
+}
+
+/// Decodes %XX escapes (an OCSP GET path is URL-encoded base64, RFC 6960 A.1).
+std::string percent_decode(std::string_view text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size() + 0 && i + 2 <= text.size() - 1 + 0) {
+            auto byte = from_hex(text.substr(i + 1, 2));
+            if (byte && byte->size() == 1) {
+                out.push_back(static_cast<char>((*byte)[0]));
+                i += 2;
+                continue;
+            }
+        }
+        out.push_back(text[i]);
+    }
+    return out;
+}
+
+class StatusService {
+public:
+    StatusService(Installation& installation, const Clock& clock)
+        : installation_(installation),
+          clock_(clock),
+          responder_(*installation.issuing,
+                     std::move(*installation.responder_certificate),
+                     std::move(*installation.responder_key),
+                     *installation.database,
+                     clock,
+                     ocsp::Settings{installation.config.ocsp.validity,
+                                    installation.config.ocsp.refresh_before}) {
+        const crl::Settings settings{installation.config.crl.validity,
+                                     installation.config.crl.republish_every,
+                                     installation.config.crl.max_delay_after_revocation};
+        for (const ca::Authority* authority : {&*installation.issuing, &*installation.root}) {
+            publishers_.emplace(std::piecewise_construct,
+                                std::forward_as_tuple(authority->name),
+                                std::forward_as_tuple(*authority,
+                                                      *installation.database,
+                                                      clock,
+                                                      installation.dir.crl(authority->name),
+                                                      settings));
+        }
+    }
+
+    Result<void> start() {
+        auto warmed = responder_.warm();
+        if (!warmed) {
+            return warmed;
+        }
+        for (auto& [name, publisher] : publishers_) {
+            auto loaded = publisher.load_or_publish();
+            if (!loaded) {
+                return loaded;
+            }
+        }
+        auto counter = revocation_counter();
+        if (!counter) {
+            return tl::unexpected(counter.error());
+        }
+        last_counter_ = *counter;
+        log::info("OCSP: {} pre-signed responses; CRL {} number {}",
+                  responder_.size(),
+                  "issuing",
+                  publishers_.at("issuing").current().number);
+        return ok();
+    }
+
+    void add_routes(http::Router& router, http::Metrics& metrics) {
+        ocsp_good_ = &metrics.counter("dojang_ocsp_requests_total", "OCSP requests answered");
+        crl_published_ =
+            &metrics.counter("dojang_crl_published_total", "CRLs published by this process");
+        ocsp_cached_ =
+            &metrics.gauge("dojang_ocsp_cached_responses", "Pre-signed OCSP responses in memory");
+        crl_number_ =
+            &metrics.gauge("dojang_crl_number", "CRL number of the issuing CA's current CRL");
+        revocations_ =
+            &metrics.gauge("dojang_revocations", "Revocations recorded (database counter)");
+        update_gauges();
+
+        router.add(
+            "POST",
+            "/ocsp",
+            [this](const http::Request& request) {
+                return ocsp_answer(to_bytes(request.body), false);
+            },
+            http::RouteClass::status);
+        router.add_prefix(
+            "GET",
+            "/ocsp/",
+            [this](const http::Request& request) {
+                auto der = from_base64(percent_decode(std::string_view(request.path).substr(6)));
+                return ocsp_answer(der ? *der : Bytes{}, true, request.header("if-none-match"));
+            },
+            http::RouteClass::status);
+        router.add_prefix(
+            "GET",
+            "/crl/",
+            [this](const http::Request& request) {
+                return crl_file(request.path.substr(5), request.header("if-none-match"));
+            },
+            http::RouteClass::status);
+        router.add_prefix(
+            "GET",
+            "/ca/",
+            [this](const http::Request& request) { return ca_file(request.path.substr(4)); },
+            http::RouteClass::status);
+        router.add(
+            "GET",
+            "/healthz",
+            [this](const http::Request&) { return health(); },
+            http::RouteClass::status);
+        router.add("GET", "/", [this](const http::Request&) { return index(); });
+    }
+
+    /// One round of background work; logs and keeps going on errors.
+    void tick() {
+        auto counter = revocation_counter();
+        if (!counter) {
+            log::warn("cannot read the revocation counter: {}", counter.error().describe());
+            return;
+        }
+        if (*counter != last_counter_) {
+            auto synced = responder_.sync_revocations();
+            if (!synced) {
+                log::warn("OCSP sync failed: {}", synced.error().describe());
+                return;
+            }
+            log::info("OCSP: {} response(s) re-signed after revocation changes", *synced);
+        }
+        for (auto& [name, publisher] : publishers_) {
+            publisher.adopt_newer_file();
+            auto published = publisher.publish_if_due(*counter);
+            if (!published) {
+                log::warn("CRL {} not published: {}", name, published.error().describe());
+                return;
+            }
+            if (*published) {
+                crl_published_->inc();
+                log::info("CRL {} published, number {}", name, publisher.current().number);
+            }
+        }
+        last_counter_ = *counter;
+        auto refreshed = responder_.refresh_due();
+        if (!refreshed) {
+            log::warn("OCSP refresh failed: {}", refreshed.error().describe());
+        }
+        update_gauges();
+    }
+
+private:
+    Result<std::int64_t> revocation_counter() {
+        std::int64_t value = 0;
+        auto read = installation_.database->transact([&](store::Transaction& tx) -> Result<void> {
+            auto current = tx.counters().current("revocations");
+            if (!current) {
+                return tl::unexpected(current.error());
+            }
+            value = *current;
+            return ok();
+        });
+        if (!read) {
+            return tl::unexpected(read.error());
+        }
+        return value;
+    }
+
+    void update_gauges() {
+        ocsp_cached_->set(static_cast<std::int64_t>(responder_.size()));
+        crl_number_->set(publishers_.at("issuing").current().number);
+        revocations_->set(last_counter_);
+    }
+
+    http::Response ocsp_answer(const Bytes& request,
+                               bool cacheable,
+                               const std::string& if_none_match = {}) {
+        ocsp_good_->inc();
+        const ocsp::Answer answer = responder_.answer(request);
+        std::string body(answer.der->begin(), answer.der->end());
+        if (cacheable && answer.next_update && !if_none_match.empty() &&
+            if_none_match == etag_of(*answer.der)) {
+            http::Response not_modified{304, {}, {}};
+            add_caching(not_modified,
+                        *answer.der,
+                        *answer.this_update,
+                        *answer.next_update,
+                        clock_.now(),
+                        std::chrono::hours{24});
+            return not_modified;
+        }
+        auto response = http::Response::bytes(200, "application/ocsp-response", std::move(body));
+        if (cacheable && answer.next_update) {
+            add_caching(response,
+                        *answer.der,
+                        *answer.this_update,
+                        *answer.next_update,
+                        clock_.now(),
+                        std::chrono::hours{24});
+        } else {
+            response.headers.emplace_back("Cache-Control", "no-store");
+        }
+        return response;
+    }
+
+    http::Response crl_file(const std::string& file, const std::string& if_none_match) {
+        const auto dot = file.rfind(".crl");
+        const auto found = dot == std::string::npos || dot + 4 != file.size()
+                               ? publishers_.end()
+                               : publishers_.find(file.substr(0, dot));
+        if (found == publishers_.end()) {
+            return http::Response::problem(
+                404, "Not found", "CRL_NOT_FOUND", "no CRL called " + file);
+        }
+        const crl::Published current = found->second.current();
+        if (!current.der) {
+            return http::Response::problem(
+                503, "Service busy", "CRL_NOT_READY", "the CRL is being published");
+        }
+        // A CRL changes at the latest after a revocation, so caches keep it briefly.
+        const auto at_most = std::chrono::duration_cast<std::chrono::seconds>(
+            installation_.config.crl.max_delay_after_revocation);
+        if (!if_none_match.empty() && if_none_match == etag_of(*current.der)) {
+            http::Response not_modified{304, {}, {}};
+            add_caching(not_modified,
+                        *current.der,
+                        current.this_update,
+                        current.next_update,
+                        clock_.now(),
+                        at_most);
+            return not_modified;
+        }
+        auto response = http::Response::bytes(
+            200, "application/pkix-crl", std::string(current.der->begin(), current.der->end()));
+        add_caching(response,
+                    *current.der,
+                    current.this_update,
+                    current.next_update,
+                    clock_.now(),
+                    at_most);
+        return response;
+    }
+
+    http::Response ca_file(const std::string& file) {
+        for (const ca::Authority* authority : {&*installation_.issuing, &*installation_.root}) {
+            if (file == authority->name + ".pem") {
+                // The CA's certificate followed by its issuers: what a relying party needs.
+                std::string pem = *authority->certificate.pem();
+                for (const auto& issuer : authority->chain) {
+                    pem += *issuer.pem();
+                }
+                auto response =
+                    http::Response::bytes(200, "application/x-pem-file", std::move(pem));
+                response.headers.emplace_back("Cache-Control", "max-age=3600, public");
+                return response;
+            }
+            if (file == authority->name + ".crt") {
+                const Bytes der = *authority->certificate.der();
+                auto response = http::Response::bytes(
+                    200, "application/pkix-cert", std::string(der.begin(), der.end()));
+                response.headers.emplace_back("Cache-Control", "max-age=3600, public");
+                return response;
+            }
+        }
+        return http::Response::problem(
+            404,
+            "Not found",
+            "CA_NOT_FOUND",
+            "no CA certificate called " + file + "; try /ca/issuing.pem");
+    }
+
+    http::Response health() {
+        auto counter = revocation_counter();
+        if (!counter) {
+            auto response = http::Response::problem(
+                503, "Service unavailable", "DATABASE_UNAVAILABLE", "the database does not answer");
+            response.headers.emplace_back("Retry-After", "5");
+            return response;
+        }
+        return http::Response::bytes(
+            200,
+            "application/json",
+            "{\"status\":\"ok\",\"ocsp_cached_responses\":" + std::to_string(responder_.size()) +
+                ",\"crl_number\":" + std::to_string(publishers_.at("issuing").current().number) +
+                "}");
+    }
+
+    http::Response index() {
+        const std::string base = installation_.config.server.base_url;
+        return http::Response::text(
+            200,
+            "dojangd — 도장 인증서 발급 서버 (certificate authority)\n\n"
+            "  " +
+                base +
+                "/ca/issuing.pem   발급 CA 인증서 체인 (issuing CA chain, PEM)\n"
+                "  " +
+                base +
+                "/ca/root.pem      최상위 인증서 (root certificate)\n"
+                "  " +
+                base +
+                "/crl/issuing.crl  인증서 폐지 목록 (CRL, DER)\n"
+                "  " +
+                base +
+                "/ocsp             OCSP (POST, or GET /ocsp/<base64>)\n"
+                "  " +
+                base +
+                "/healthz          상태 (health)\n"
+                "  " +
+                base + "/metrics          Prometheus metrics\n");
+    }
+
+    Installation& installation_;
+    const Clock& clock_;
+    ocsp::Responder responder_;
+    std::map<std::string, crl::Publisher> publishers_;
+    std::int64_t last_counter_ = 0;
+    http::Counter* ocsp_good_ = nullptr;
+    http::Counter* crl_published_ = nullptr;
+    http::Gauge* ocsp_cached_ = nullptr;
+    http::Gauge* crl_number_ = nullptr;
+    http::Gauge* revocations_ = nullptr;
+};
+
+}  // namespace
+
+Result<void> serve(const std::string& data,
+                   const std::optional<std::string>& listen_override,
+                   const Clock& clock) {
+    auto installation = open(data, true);
+    if (!installation) {
+        return tl::unexpected(installation.error());
+    }
+    auto logging = log::init(installation->config.log_level);
+    if (!logging) {
+        return logging;
+    }
+    const auto& settings = installation->config.server;
+    auto listen = config::split_listen(listen_override.value_or(settings.listen));
+    if (!listen) {
+        return tl::unexpected(listen.error());
+    }
+    StatusService status(*installation, clock);
+    auto started = status.start();
+    if (!started) {
+        return started;
+    }
+    http::Limits limits;
+    limits.body_bytes = settings.max_body_bytes;
+    limits.header_bytes = settings.header_bytes;
+    limits.read_timeout = settings.read_timeout;
+    limits.worker_threads = settings.worker_threads;
+    limits.max_connections = settings.max_connections;
+    std::optional<http::TlsConfig> tls;
+    if (settings.tls_certificate && settings.tls_key) {
+        tls = http::TlsConfig{installation->dir.file(*settings.tls_certificate),
+                              installation->dir.file(*settings.tls_key)};
+    }
+    http::Router router;
+    // The server owns the metrics, so it is created before the routes that register counters.
+    http::Server server(router, limits, tls);
+    status.add_routes(router, server.metrics());
+    router.add(
+        "GET",
+        "/metrics",
+        [&server](const http::Request&) {
+            return http::Response::bytes(
+                200, "text/plain; version=0.0.4", server.metrics().render());
+        },
+        http::RouteClass::status);
+    auto listening = server.listen(listen->first, listen->second);
+    if (!listening) {
+        return listening;
+    }
+    const std::string scheme = tls ? "https" : "http";
+    const std::string url = scheme + "://" + listen->first + ":" + std::to_string(server.port());
+    log::info("dojangd listening on {}", url);
+    std::cout << "dojangd is running: " << url << "  (Ctrl-C to stop)\n"
+              << "  try:  curl " << url << "/healthz\n"
+              << "        curl -o chain.pem " << url << "/ca/issuing.pem\n"
+              << "        curl -o issuing.crl " << url << "/crl/issuing.crl\n"
+              << "        openssl ocsp -issuer chain.pem -cert CERT.pem -url " << url
+              << "/ocsp -no_nonce\n"
+              << "  issue: dojangd admin issue --data " << data
+              << " --csr REQ.pem --profile individual --out CERT.pem\n"
+              << std::flush;
+
+    std::mutex mutex;
+    std::condition_variable wake;
+    bool stopping = false;
+    const auto period = std::min<std::chrono::seconds>(
+        std::chrono::seconds{5}, installation->config.crl.max_delay_after_revocation);
+    std::thread background([&] {
+        std::unique_lock lock(mutex);
+        while (!wake.wait_for(lock, period, [&] { return stopping; })) {
+            lock.unlock();
+            status.tick();
+            lock.lock();
+        }
+    });
+    server.run_until_signal();
+    {
+        std::lock_guard lock(mutex);
+        stopping = true;
+    }
+    wake.notify_all();
+    background.join();
+    log::info("dojangd stopped");
+    return ok();
+}
+
+}  // namespace dojang::app

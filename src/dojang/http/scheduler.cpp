@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "dojang/http/scheduler.hpp"
+
+namespace dojang::http {
+
+Scheduler::Scheduler(std::size_t threads, std::size_t max_in_flight, std::size_t max_queue)
+    : max_in_flight_(max_in_flight), max_queue_(max_queue) {
+    threads_.reserve(threads);
+    for (std::size_t i = 0; i < threads; ++i) {
+        threads_.emplace_back([this] { work(); });
+    }
+}
+
+Scheduler::~Scheduler() {
+    {
+        const std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    for (auto& thread : threads_) {
+        thread.join();
+    }
+}
+
+Scheduler::Lane& Scheduler::lane(RouteClass cls) {
+    return lanes_.at(static_cast<std::size_t>(cls));
+}
+
+const Scheduler::Lane& Scheduler::lane(RouteClass cls) const {
+    return lanes_.at(static_cast<std::size_t>(cls));
+}
+
+bool Scheduler::try_admit(RouteClass cls) {
+    const std::lock_guard lock(mutex_);
+    Lane& target = lane(cls);
+    if (target.admitted >= max_in_flight_ + max_queue_) {
+        return false;
+    }
+    ++target.admitted;
+    return true;
+}
+
+void Scheduler::push(RouteClass cls, std::unique_ptr<Task> task) {
+    {
+        const std::lock_guard lock(mutex_);
+        lane(cls).waiting.push_back(std::move(task));
+    }
+    wake_.notify_one();
+}
+
+bool Scheduler::try_admit_inline(RouteClass cls) {
+    const std::lock_guard lock(mutex_);
+    Lane& target = lane(cls);
+    if (target.admitted >= max_in_flight_) {
+        return false;
+    }
+    ++target.admitted;
+    ++target.running;
+    return true;
+}
+
+void Scheduler::finish_inline(RouteClass cls) {
+    const std::lock_guard lock(mutex_);
+    Lane& target = lane(cls);
+    --target.admitted;
+    --target.running;
+}
+
+std::size_t Scheduler::admitted(RouteClass cls) const {
+    const std::lock_guard lock(mutex_);
+    return lane(cls).admitted;
+}
+
+std::size_t Scheduler::next_runnable() {
+    for (std::size_t step = 0; step < lane_count; ++step) {
+        const std::size_t index = (next_lane_ + step) % lane_count;
+        const Lane& candidate = lanes_.at(index);
+        if (!candidate.waiting.empty() && candidate.running < max_in_flight_) {
+            next_lane_ = (index + 1) % lane_count;
+            return index;
+        }
+    }
+    return lane_count;
+}
+
+void Scheduler::work() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        std::size_t index = lane_count;
+        wake_.wait(lock, [&] {
+            index = next_runnable();
+            if (index != lane_count) {
+                return true;
+            }
+            // Stop only once nothing admitted waits: every admitted request gets its answer.
+            bool idle = true;
+            for (const auto& candidate : lanes_) {
+                idle = idle && candidate.waiting.empty();
+            }
+            return stopping_ && idle;
+        });
+        if (index == lane_count) {
+            return;
+        }
+        Lane& chosen = lanes_.at(index);
+        std::unique_ptr<Task> task = std::move(chosen.waiting.front());
+        chosen.waiting.pop_front();
+        ++chosen.running;
+        lock.unlock();
+        task->run();
+        task.reset();
+        lock.lock();
+        --chosen.running;
+        --chosen.admitted;
+        // A freed slot may make another worker's lane runnable.
+        wake_.notify_all();
+    }
+}
+
+}  // namespace dojang::http

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "dojang/http/router.hpp"
+
+#include <array>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace dojang::http {
+
+/// Admission control and the worker pool (internal to http).
+///
+/// Each RouteClass has its own count of admitted requests. A pooled class admits up to
+/// max_in_flight + max_queue requests; workers run at most max_in_flight of them at once and
+/// pick the next one round-robin across classes, so a flood of one class cannot hold every
+/// queue slot or push the others to the back. Inline work (status) admits up to max_in_flight.
+class Scheduler {
+public:
+    Scheduler(std::size_t threads, std::size_t max_in_flight, std::size_t max_queue);
+    /// Runs every admitted task, then joins the workers.
+    ~Scheduler();
+    Scheduler(const Scheduler&) = delete;
+    Scheduler& operator=(const Scheduler&) = delete;
+
+    /// Reserves a slot for a pooled request; false when the class is full (answer 503).
+    [[nodiscard]] bool try_admit(RouteClass cls);
+    /// Queues the task of a request admitted by try_admit(); it runs on a worker.
+    template <typename Function>
+    void enqueue(RouteClass cls, Function function) {
+        push(cls, std::make_unique<TaskOf<Function>>(std::move(function)));
+    }
+
+    /// Reserves a slot for work run inline by the caller; false when the class is full.
+    [[nodiscard]] bool try_admit_inline(RouteClass cls);
+    /// Releases a slot taken by try_admit_inline().
+    void finish_inline(RouteClass cls);
+
+    /// Requests of `cls` admitted right now (running or waiting).
+    [[nodiscard]] std::size_t admitted(RouteClass cls) const;
+
+private:
+    struct Task {
+        virtual ~Task() = default;
+        virtual void run() = 0;
+    };
+    template <typename Function>
+    struct TaskOf final : Task {
+        explicit TaskOf(Function f) : function(std::move(f)) {}
+        void run() override { function(); }
+        Function function;
+    };
+    struct Lane {
+        std::size_t admitted = 0;
+        std::size_t running = 0;
+        std::deque<std::unique_ptr<Task>> waiting;
+    };
+    static constexpr std::size_t lane_count = 3;
+
+    void push(RouteClass cls, std::unique_ptr<Task> task);
+    void work();
+    Lane& lane(RouteClass cls);
+    const Lane& lane(RouteClass cls) const;
+    /// The index of a lane with a runnable task, round-robin; lane_count if none. Needs mutex_.
+    std::size_t next_runnable();
+
+    const std::size_t max_in_flight_;
+    const std::size_t max_queue_;
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    std::array<Lane, lane_count> lanes_;
+    std::size_t next_lane_ = 0;
+    bool stopping_ = false;
+    std::vector<std::thread> threads_;
+};
+
+}  // namespace dojang::http

@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "dojang/sql/roles.hpp"
+
+#include "dojang/sql/dialect.hpp"
+#include "dojang/sql/query.hpp"
+
+#include <limits>
+#include <utility>
+
+namespace dojang::sql {
+namespace {
+
+using store::AuditEntry;
+using store::CertificateRecord;
+using store::CertificateStatus;
+using store::RevocationReason;
+using store::RevokedEntry;
+
+constexpr std::string_view certificate_columns =
+    "serial, ca, profile, subject, not_before, not_after, status, tbs, der, created_at, "
+    "issued_at, revoked_at, reason";
+
+constexpr int hold_code = static_cast<int>(RevocationReason::certificate_hold);
+
+std::int64_t epoch(Seconds at) {
+    return at.time_since_epoch().count();
+}
+
+Seconds from_epoch(std::int64_t seconds) {
+    return Seconds{std::chrono::seconds{seconds}};
+}
+
+std::int64_t clamp_to_int64(std::size_t value) {
+    constexpr auto max = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
+    return static_cast<std::int64_t>(value < max ? value : max);
+}
+
+Error corrupt(std::string cause) {
+    return Error{
+        ErrorKind::internal, "STORE_CORRUPT", "stored data is unreadable", std::move(cause), {}};
+}
+
+Result<std::optional<Seconds>> optional_seconds(const Statement& row, int column) {
+    if (row.is_null(column)) {
+        return std::optional<Seconds>{};
+    }
+    auto value = row.column_int64(column);
+    if (!value) {
+        return tl::unexpected(value.error());
+    }
+    return std::optional<Seconds>{from_epoch(*value)};
+}
+
+Result<Seconds> required_seconds(const Statement& row, int column) {
+    auto value = row.column_int64(column);
+    if (!value) {
+        return tl::unexpected(value.error());
+    }
+    return from_epoch(*value);
+}
+
+Result<SerialNumber> serial_column(const Statement& row, int column) {
+    auto serial = SerialNumber::from_hex(row.column_text(column));
+    if (!serial) {
+        return tl::unexpected(corrupt("bad serial '" + row.column_text(column) + "'"));
+    }
+    return serial;
+}
+
+Result<RevocationReason> reason_column(const Statement& row, int column) {
+    auto code = row.column_int64(column);
+    if (!code) {
+        return tl::unexpected(code.error());
+    }
+    if (*code < 0 || *code > 10) {
+        return tl::unexpected(corrupt("bad reason code " + std::to_string(*code)));
+    }
+    auto reason = store::revocation_reason_from_code(static_cast<int>(*code));
+    if (!reason) {
+        return tl::unexpected(corrupt("bad reason code " + std::to_string(*code)));
+    }
+    return reason;
+}
+
+/// Reads a row selected with `certificate_columns`.
+Result<CertificateRecord> read_certificate(const Statement& row) {
+    auto serial = serial_column(row, 0);
+    if (!serial) {
+        return tl::unexpected(serial.error());
+    }
+    auto not_before = required_seconds(row, 4);
+    if (!not_before) {
+        return tl::unexpected(not_before.error());
+    }
+    auto not_after = required_seconds(row, 5);
+    if (!not_after) {
+        return tl::unexpected(not_after.error());
+    }
+    auto status = store::certificate_status_from_string(row.column_text(6));
+    if (!status) {
+        return tl::unexpected(corrupt("bad status '" + row.column_text(6) + "'"));
+    }
+    auto tbs = row.column_blob(7);
+    if (!tbs) {
+        return tl::unexpected(tbs.error());
+    }
+    auto der = row.column_blob(8);
+    if (!der) {
+        return tl::unexpected(der.error());
+    }
+    auto created_at = required_seconds(row, 9);
+    if (!created_at) {
+        return tl::unexpected(created_at.error());
+    }
+    auto issued_at = optional_seconds(row, 10);
+    if (!issued_at) {
+        return tl::unexpected(issued_at.error());
+    }
+    auto revoked_at = optional_seconds(row, 11);
+    if (!revoked_at) {
+        return tl::unexpected(revoked_at.error());
+    }
+    std::optional<RevocationReason> reason;
+    if (!row.is_null(12)) {
+        auto code = reason_column(row, 12);
+        if (!code) {
+            return tl::unexpected(code.error());
+        }
+        reason = *code;
+    }
+    return CertificateRecord{
+        .serial = std::move(*serial),
+        .ca = row.column_text(1),
+        .profile = row.column_text(2),
+        .subject = row.column_text(3),
+        .not_before = *not_before,
+        .not_after = *not_after,
+        .status = *status,
+        .tbs = std::move(*tbs),
+        .der = std::move(*der),
+        .created_at = *created_at,
+        .issued_at = *issued_at,
+        .revoked_at = *revoked_at,
+        .reason = reason,
+    };
+}
+
+Result<std::vector<CertificateRecord>> read_certificates(Query& query) {
+    std::vector<CertificateRecord> records;
+    while (true) {
+        auto more = query.next_row();
+        if (!more) {
+            return tl::unexpected(more.error());
+        }
+        if (!*more) {
+            return records;
+        }
+        auto record = read_certificate(query.row());
+        if (!record) {
+            return tl::unexpected(record.error());
+        }
+        records.push_back(std::move(*record));
+    }
+}
+
+}  // namespace
+
+Result<void> SqlCertificateRepository::insert_intent(const CertificateRecord& record) {
+    // The primary key decides: a second node drawing the same serial inserts nothing and the
+    // issuer draws a new serial instead of signing a duplicate. DO NOTHING (rather than a
+    // failed INSERT) keeps a PostgreSQL transaction usable for that retry, as SQLite's is.
+    Query query(connection_,
+                "INSERT INTO certificates (serial, ca, profile, subject, not_before, not_after, "
+                "status, tbs, der, created_at, issued_at, revoked_at, reason) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL, NULL, NULL) "
+                "ON CONFLICT (serial) DO NOTHING");
+    query.text(record.serial.hex())
+        .text(record.ca)
+        .text(record.profile)
+        .text(record.subject)
+        .integer(epoch(record.not_before))
+        .integer(epoch(record.not_after))
+        .text(store::to_string(CertificateStatus::intended))
+        .blob(record.tbs)
+        .integer(epoch(record.created_at));
+    auto inserted = query.execute();
+    if (!inserted && inserted.error().kind != ErrorKind::conflict) {
+        return tl::unexpected(inserted.error());
+    }
+    if (!inserted || *inserted == 0) {
+        return fail(ErrorKind::conflict,
+                    "SERIAL_COLLISION",
+                    "serial number " + record.serial.hex() + " is already recorded");
+    }
+    return ok();
+}
+
+Result<void> SqlCertificateRepository::explain_unchanged(const SerialNumber& serial,
+                                                         std::string code,
+                                                         std::string detail) {
+    Query query(connection_, "SELECT status FROM certificates WHERE serial = ?");
+    query.text(serial.hex());
+    auto found = query.next_row();
+    if (!found) {
+        return tl::unexpected(found.error());
+    }
+    if (!*found) {
+        return fail(ErrorKind::not_found,
+                    "CERTIFICATE_NOT_FOUND",
+                    "no certificate with serial number " + serial.hex());
+    }
+    return fail(ErrorKind::conflict,
+                std::move(code),
+                std::move(detail),
+                "status is " + query.row().column_text(0));
+}
+
+Result<void> SqlCertificateRepository::mark_issued(const SerialNumber& serial,
+                                                   const Bytes& der,
+                                                   Seconds at) {
+    Query query(connection_,
+                "UPDATE certificates SET status = 'issued', der = ?, issued_at = ? "
+                "WHERE serial = ? AND status = 'intended'");
+    query.blob(der).integer(epoch(at)).text(serial.hex());
+    auto changed = query.execute();
+    if (!changed) {
+        return tl::unexpected(changed.error());
+    }
+    if (*changed == 0) {
+        return explain_unchanged(serial,
+                                 "CERTIFICATE_NOT_INTENDED",
+                                 "certificate " + serial.hex() + " is not awaiting issuance");
+    }
+    return ok();
+}
+
+Result<void> SqlCertificateRepository::revoke(const SerialNumber& serial,
+                                              RevocationReason reason,
+                                              Seconds at) {
+    // RFC 5280 section 5.3.1: a certificateHold may later be made permanent with another
+    // reason; any other revocation is final.
+    Query query(connection_,
+                "UPDATE certificates SET status = 'revoked', revoked_at = ?, reason = ? "
+                "WHERE serial = ? AND (status = 'issued' OR "
+                "(status = 'revoked' AND reason = ? AND ? <> ?))");
+    const auto code = static_cast<std::int64_t>(reason);
+    query.integer(epoch(at))
+        .integer(code)
+        .text(serial.hex())
+        .integer(hold_code)
+        .integer(code)
+        .integer(hold_code);
+    auto changed = query.execute();
+    if (!changed) {
+        return tl::unexpected(changed.error());
+    }
+    if (*changed == 0) {
+        auto current = find(serial);
+        if (!current) {
+            return tl::unexpected(current.error());
+        }
+        if (*current && (*current)->status == CertificateStatus::intended) {
+            return fail(ErrorKind::conflict,
+                        "CERTIFICATE_NOT_ISSUED",
+                        "certificate " + serial.hex() + " has not been issued");
+        }
+        return explain_unchanged(
+            serial, "ALREADY_REVOKED", "certificate " + serial.hex() + " is already revoked");
+    }
+    return ok();
+}
+
+Result<void> SqlCertificateRepository::release_hold(const SerialNumber& serial) {
+    Query query(connection_,
+                "UPDATE certificates SET status = 'issued', revoked_at = NULL, reason = NULL "
+                "WHERE serial = ? AND status = 'revoked' AND reason = ?");
+    query.text(serial.hex()).integer(hold_code);
+    auto changed = query.execute();
+    if (!changed) {
+        return tl::unexpected(changed.error());
+    }
+    if (*changed == 0) {
+        return explain_unchanged(
+            serial, "CERTIFICATE_NOT_ON_HOLD", "certificate " + serial.hex() + " is not on hold");
+    }
+    return ok();
+}
+
+Result<std::optional<CertificateRecord>> SqlCertificateRepository::find(
+    const SerialNumber& serial) {
+    Query query(
+        connection_,
+        "SELECT " + std::string(certificate_columns) + " FROM certificates WHERE serial = ?");
+    query.text(serial.hex());
+    auto records = read_certificates(query);
+    if (!records) {
+        return tl::unexpected(records.error());
+    }
+    if (records->empty()) {
+        return std::optional<CertificateRecord>{};
+    }
+    return std::optional<CertificateRecord>{std::move(records->front())};
+}
+
+Result<std::vector<CertificateRecord>> SqlCertificateRepository::list(
+    std::optional<CertificateStatus> status, std::size_t limit, std::size_t offset) {
+    // Newest first; the serial breaks ties so that paging never repeats or skips a row.
+    const std::string select = "SELECT " + std::string(certificate_columns) + " FROM certificates ";
+    const std::string order = "ORDER BY created_at DESC, serial DESC LIMIT ? OFFSET ?";
+    Query query(connection_, status ? select + "WHERE status = ? " + order : select + order);
+    if (status) {
+        query.text(store::to_string(*status));
+    }
+    query.integer(clamp_to_int64(limit)).integer(clamp_to_int64(offset));
+    return read_certificates(query);
+}
+
+Result<std::vector<RevokedEntry>> SqlCertificateRepository::revoked_unexpired(const std::string& ca,
+                                                                              Seconds now) {
+    Query query(connection_,
+                "SELECT serial, revoked_at, reason, not_after FROM certificates "
+                "WHERE ca = ? AND status = 'revoked' AND not_after >= ? ORDER BY serial");
+    query.text(ca).integer(epoch(now));
+    std::vector<RevokedEntry> entries;
+    while (true) {
+        auto more = query.next_row();
+        if (!more) {
+            return tl::unexpected(more.error());
+        }
+        if (!*more) {
+            return entries;
+        }
+        const Statement& row = query.row();
+        auto serial = serial_column(row, 0);
+        if (!serial) {
+            return tl::unexpected(serial.error());
+        }
+        auto revoked_at = required_seconds(row, 1);
+        if (!revoked_at) {
+            return tl::unexpected(revoked_at.error());
+        }
+        auto reason = reason_column(row, 2);
+        if (!reason) {
+            return tl::unexpected(reason.error());
+        }
+        auto not_after = required_seconds(row, 3);
+        if (!not_after) {
+            return tl::unexpected(not_after.error());
+        }
+        entries.push_back(RevokedEntry{*serial, *revoked_at, *reason, *not_after});
+    }
+}
+
+Result<std::vector<CertificateRecord>> SqlCertificateRepository::all_signed(const std::string& ca) {
+    Query query(connection_,
+                "SELECT " + std::string(certificate_columns) +
+                    " FROM certificates WHERE ca = ? AND status IN ('issued', 'revoked') "
+                    "ORDER BY serial");
+    query.text(ca);
+    return read_certificates(query);
+}
+
+Result<AuditEntry> SqlAuditLog::append(AuditEntry entry) {
+    // 1. Order concurrent appenders (PostgreSQL; SQLite's BEGIN IMMEDIATE already did).
+    const std::string_view lock = connection_.dialect().lock_audit_log;
+    if (!lock.empty()) {
+        auto locked = connection_.execute_script(lock);
+        if (!locked) {
+            return tl::unexpected(locked.error());
+        }
+    }
+    // 2. Chain to the last entry, inside this transaction.
+    Query last(connection_, "SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1");
+    auto found = last.next_row();
+    if (!found) {
+        return tl::unexpected(found.error());
+    }
+    entry.sequence = 1;
+    entry.previous_hash = std::string(64, '0');
+    if (*found) {
+        auto sequence = last.row().column_int64(0);
+        if (!sequence) {
+            return tl::unexpected(sequence.error());
+        }
+        entry.sequence = *sequence + 1;
+        entry.previous_hash = last.row().column_text(1);
+    }
+    entry.hash = store::audit_hash(entry.previous_hash, entry);
+    // 3. Store it; a failure here fails the caller's whole transaction.
+    Query insert(connection_,
+                 "INSERT INTO audit_log (sequence, at, actor, action, subject, details, "
+                 "previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    insert.integer(entry.sequence)
+        .integer(epoch(entry.at))
+        .text(entry.actor)
+        .text(entry.action)
+        .text(entry.subject)
+        .text(entry.details)
+        .text(entry.previous_hash)
+        .text(entry.hash);
+    auto inserted = insert.execute();
+    if (!inserted) {
+        return tl::unexpected(inserted.error());
+    }
+    return entry;
+}
+
+Result<std::vector<AuditEntry>> SqlAuditLog::entries() {
+    Query query(connection_,
+                "SELECT sequence, at, actor, action, subject, details, previous_hash, hash "
+                "FROM audit_log ORDER BY sequence");
+    std::vector<AuditEntry> entries;
+    while (true) {
+        auto more = query.next_row();
+        if (!more) {
+            return tl::unexpected(more.error());
+        }
+        if (!*more) {
+            return entries;
+        }
+        const Statement& row = query.row();
+        auto sequence = row.column_int64(0);
+        if (!sequence) {
+            return tl::unexpected(sequence.error());
+        }
+        auto at = required_seconds(row, 1);
+        if (!at) {
+            return tl::unexpected(at.error());
+        }
+        entries.push_back(AuditEntry{.sequence = *sequence,
+                                     .at = *at,
+                                     .actor = row.column_text(2),
+                                     .action = row.column_text(3),
+                                     .subject = row.column_text(4),
+                                     .details = row.column_text(5),
+                                     .previous_hash = row.column_text(6),
+                                     .hash = row.column_text(7)});
+    }
+}
+
+Result<std::int64_t> SqlCounters::next(const std::string& name) {
+    // One statement, so two nodes can never both see the same value: the row lock (PostgreSQL)
+    // or the write lock (SQLite) orders them.
+    Query query(connection_,
+                "INSERT INTO counters (name, value) VALUES (?, 1) "
+                "ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value");
+    query.text(name);
+    auto found = query.next_row();
+    if (!found) {
+        return tl::unexpected(found.error());
+    }
+    if (!*found) {
+        return fail(ErrorKind::internal, "STORE_FAILED", "counter update returned no row");
+    }
+    return query.row().column_int64(0);
+}
+
+Result<std::int64_t> SqlCounters::current(const std::string& name) {
+    Query query(connection_, "SELECT value FROM counters WHERE name = ?");
+    query.text(name);
+    auto found = query.next_row();
+    if (!found) {
+        return tl::unexpected(found.error());
+    }
+    if (!*found) {
+        return 0;
+    }
+    return query.row().column_int64(0);
+}
+
+}  // namespace dojang::sql

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "dojang/sql/connection.hpp"
+#include "dojang/store/store.hpp"
+
+namespace dojang::sql {
+
+/// The certificate rows, in SQL.
+class SqlCertificateRepository final : public store::CertificateRepository {
+public:
+    /// Uses `connection`, which must be inside a transaction.
+    explicit SqlCertificateRepository(Connection& connection) : connection_(connection) {}
+    Result<void> insert_intent(const store::CertificateRecord& record) override;
+    Result<void> mark_issued(const SerialNumber& serial, const Bytes& der, Seconds at) override;
+    Result<void> revoke(const SerialNumber& serial,
+                        store::RevocationReason reason,
+                        Seconds at) override;
+    Result<void> release_hold(const SerialNumber& serial) override;
+    Result<std::optional<store::CertificateRecord>> find(const SerialNumber& serial) override;
+    Result<std::vector<store::CertificateRecord>> list(
+        std::optional<store::CertificateStatus> status,
+        std::size_t limit,
+        std::size_t offset) override;
+    Result<std::vector<store::RevokedEntry>> revoked_unexpired(const std::string& ca,
+                                                               Seconds now) override;
+    Result<std::vector<store::CertificateRecord>> all_signed(const std::string& ca) override;
+
+private:
+    /// not_found for an unknown serial, else conflict with `code`/`detail`.
+    Result<void> explain_unchanged(const SerialNumber& serial,
+                                   std::string code,
+                                   std::string detail);
+    Connection& connection_;
+};
+
+/// The hash-chained audit log, in SQL.
+class SqlAuditLog final : public store::AuditLog {
+public:
+    /// Uses `connection`, which must be inside a transaction.
+    explicit SqlAuditLog(Connection& connection) : connection_(connection) {}
+    Result<store::AuditEntry> append(store::AuditEntry entry) override;
+    Result<std::vector<store::AuditEntry>> entries() override;
+
+private:
+    Connection& connection_;
+};
+
+/// Database-enforced counters, in SQL.
+class SqlCounters final : public store::Counters {
+public:
+    /// Uses `connection`, which must be inside a transaction.
+    explicit SqlCounters(Connection& connection) : connection_(connection) {}
+    Result<std::int64_t> next(const std::string& name) override;
+    Result<std::int64_t> current(const std::string& name) override;
+
+private:
+    Connection& connection_;
+};
+
+/// The roles of one open transaction on one connection.
+class SqlTransaction final : public store::Transaction {
+public:
+    /// Roles over `connection`, which must be inside a transaction.
+    explicit SqlTransaction(Connection& connection)
+        : certificates_(connection), audit_(connection), counters_(connection) {}
+    store::CertificateRepository& certificates() override { return certificates_; }
+    store::AuditLog& audit() override { return audit_; }
+    store::Counters& counters() override { return counters_; }
+
+private:
+    SqlCertificateRepository certificates_;
+    SqlAuditLog audit_;
+    SqlCounters counters_;
+};
+
+}  // namespace dojang::sql
