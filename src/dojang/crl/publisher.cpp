@@ -24,6 +24,7 @@ Publisher::Publisher(const ca::Authority& authority,
 Result<Published> Publisher::publish(const std::string& actor) {
     const Seconds now = clock_->now();
     Published published;
+    std::int64_t covered = 0;
     published.this_update = now;
     published.next_update = now + settings_.validity;
     // The number, the entries and the audit event come from one transaction, so two nodes
@@ -33,6 +34,13 @@ Result<Published> Publisher::publish(const std::string& actor) {
         if (!number) {
             return tl::unexpected(number.error());
         }
+        // The revocation counter read with the entries tells publish_if_due() which
+        // revocations this CRL already covers.
+        auto counter = tx.counters().current("revocations");
+        if (!counter) {
+            return tl::unexpected(counter.error());
+        }
+        covered = *counter;
         auto entries = tx.certificates().revoked_unexpired(authority_->name, now);
         if (!entries) {
             return tl::unexpected(entries.error());
@@ -66,6 +74,7 @@ Result<Published> Publisher::publish(const std::string& actor) {
     }
     std::lock_guard lock(mutex_);
     current_ = published;
+    published_counter_ = covered;
     return published;
 }
 
@@ -129,9 +138,8 @@ Result<bool> Publisher::publish_if_due(std::int64_t revocation_counter) {
     bool due = false;
     {
         std::lock_guard lock(mutex_);
-        if (published_counter_ < 0) {
-            published_counter_ = revocation_counter;  // first look: nothing new yet
-        }
+        // A CRL loaded from the file may predate revocations: published_counter_ is then
+        // unknown (-1) and the CRL is published afresh.
         const bool stale = !current_.der ||
                            now - current_.this_update >= settings_.republish_every ||
                            current_.next_update - now < settings_.validity / 2;
@@ -144,8 +152,6 @@ Result<bool> Publisher::publish_if_due(std::int64_t revocation_counter) {
     if (!published) {
         return tl::unexpected(published.error());
     }
-    std::lock_guard lock(mutex_);
-    published_counter_ = revocation_counter;
     return true;
 }
 

@@ -49,7 +49,8 @@ public:
     /// The latest CRL (empty `der` before the first publish).
     [[nodiscard]] Published current() const;
     /// Publishes when due: the CRL is older than republish_every, past half its validity, or
-    /// the "revocations" counter moved since the last publish. Returns whether it published.
+    /// `revocation_counter` differs from the "revocations" counter the current CRL was built
+    /// at (unknown for a CRL loaded from the file). Returns whether it published.
     Result<bool> publish_if_due(std::int64_t revocation_counter);
 
 private:

@@ -78,6 +78,15 @@ TEST_F(PublisherTest, PublishesWhenRevocationsMoveOrTheCrlAges) {
     ASSERT_TRUE(publisher.load_or_publish());
     const auto first = publisher.current().number;
     EXPECT_FALSE(*publisher.publish_if_due(0));
+    auto issuer = ca::Issuer::create(ca_.issuing,
+                                     policy::built_in_profiles("1.2.410.200005", "http://x"),
+                                     {"http://x"},
+                                     *database_,
+                                     clock_);
+    auto issued = issuer->issue(ca::fixtures::request(ca::fixtures::openssl_csr()));
+    ASSERT_TRUE(issued.has_value());
+    ASSERT_TRUE(
+        ca::revoke(*database_, clock_, issued->serial, store::RevocationReason::superseded, "op"));
     EXPECT_TRUE(*publisher.publish_if_due(1));
     EXPECT_FALSE(*publisher.publish_if_due(1));
     clock_.advance(std::chrono::hours{25});
@@ -94,6 +103,9 @@ TEST_F(PublisherTest, LoadsTheExistingFileOnRestart) {
     ASSERT_TRUE(restarted.load_or_publish());
     EXPECT_EQ(restarted.current().number, 1);
     EXPECT_EQ(*restarted.current().der, *read_file(path()));
+    // It cannot know which revocations the old file covers, so it publishes once.
+    EXPECT_TRUE(*restarted.publish_if_due(0));
+    EXPECT_FALSE(*restarted.publish_if_due(0));
 }
 
 TEST_F(PublisherTest, AdoptsANewerCrlWrittenByAnotherProcess) {

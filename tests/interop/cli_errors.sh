@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Bad input gets a specific error and a non-zero exit code, and nothing half-written is left.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+dojangd=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+# expect CODE PATTERN COMMAND...: exit status CODE and PATTERN in the output.
+expect() {
+    local code=$1 pattern=$2
+    shift 2
+    "$@" >out.log 2>&1
+    local status=$?
+    [ "$status" -eq "$code" ] || { cat out.log; fail "'$*' exited $status, expected $code"; }
+    grep -q -- "$pattern" out.log || { cat out.log; fail "'$*' did not say '$pattern'"; }
+}
+
+"$dojangd" init --data ca --listen 127.0.0.1:0 >/dev/null || fail "init"
+expect 5 "ALREADY_INITIALISED" "$dojangd" init --data ca
+expect 4 "NOT_INITIALISED" "$dojangd" serve --data nowhere
+expect 2 "KEY_ALGORITHM_UNKNOWN" "$dojangd" init --data other --key-algorithm rsa1024
+[ ! -e other ] && [ ! -e .other.init-partial ] || fail "a failed init left files behind"
+
+openssl req -new -newkey rsa:1024 -nodes -keyout weak.key -subj "/CN=weak" -out weak.csr 2>/dev/null
+expect 6 "RSA_KEY_TOO_SMALL" "$dojangd" admin issue --data ca --csr weak.csr --out weak.pem
+[ ! -e weak.pem ] || fail "a refused request wrote a certificate"
+echo "not a request" >garbage.csr
+expect 2 "CSR_MALFORMED" "$dojangd" admin issue --data ca --csr garbage.csr --out g.pem
+openssl req -new -newkey rsa:2048 -nodes -keyout ok.key -subj "/CN=ok" -outform DER -out ok.der 2>/dev/null
+cp ok.der broken.der
+printf '\x00' | dd of=broken.der bs=1 seek=$(($(stat -c %s ok.der) - 10)) conv=notrunc 2>/dev/null
+expect 6 "BAD_PROOF_OF_POSSESSION" "$dojangd" admin issue --data ca --csr broken.der --out b.pem
+expect 2 "PROFILE_UNKNOWN" "$dojangd" admin issue --data ca --csr ok.der --profile nope --out p.pem
+expect 4 "not_found\|SERIAL\|CERTIFICATE_NOT_FOUND\|unknown" "$dojangd" admin revoke --data ca --serial 0badc0de --reason superseded
+expect 2 "REASON_UNKNOWN" "$dojangd" admin revoke --data ca --serial 01 --reason removeFromCRL
+expect 0 "certificate(s)" "$dojangd" admin certs list --data ca
+[ "$("$dojangd" admin certs list --data ca | tail -1)" = "0 certificate(s)" ] || fail "refused requests spent serials"
+
+# A wrong CA passphrase is a clear error.
+cp ca/secrets/ca-passphrase passphrase.bak
+echo "wrong-wrong-wrong-wrong" >ca/secrets/ca-passphrase
+expect 3 "WRONG_PASSPHRASE" "$dojangd" admin issue --data ca --csr ok.der --out w.pem
+cp passphrase.bak ca/secrets/ca-passphrase
+
+# Unknown config keys are errors naming the key and line.
+cp ca/dojang.toml dojang.toml.bak
+printf '\n[server2]\nlisten = "x"\n' >>ca/dojang.toml
+expect 2 "server2 (line" "$dojangd" serve --data ca
+cp dojang.toml.bak ca/dojang.toml
+
+expect 0 "issued" "$dojangd" admin issue --data ca --csr ok.der --out ok.pem
+echo "cli errors: ok"

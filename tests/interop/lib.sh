@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: Apache-2.0
+# Shared helpers for the integration scripts: a throwaway CA and server on loopback.
+
+fail() {
+    echo "FAILED: $*" >&2
+    exit 1
+}
+
+# start_server DOJANGD DATA LOG → sets $url and $server_pid
+start_server() {
+    "$1" serve --data "$2" --listen 127.0.0.1:0 >"$3" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 1 150); do
+        grep -q "is running" "$3" && break
+        kill -0 "$server_pid" 2>/dev/null || { cat "$3"; fail "dojangd serve exited"; }
+        sleep 0.1
+    done
+    url=$(sed -n 's/^dojangd is running: \(http[^ ]*\).*/\1/p' "$3")
+    [ -n "$url" ] || { cat "$3"; fail "dojangd serve did not start"; }
+}
+
+# wait_for SECONDS COMMAND... : retries until the command succeeds
+wait_for() {
+    local seconds=$1
+    shift
+    for _ in $(seq 1 $((seconds * 5))); do
+        "$@" && return 0
+        sleep 0.2
+    done
+    return 1
+}
