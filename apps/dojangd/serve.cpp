@@ -440,15 +440,15 @@ Result<void> serve(const std::string& data,
     const std::string scheme = tls ? "https" : "http";
     const std::string url = scheme + "://" + listen->first + ":" + std::to_string(server.port());
     log::info("dojangd listening on {}", url);
-    std::cout << "dojangd is running: " << url << "  (Ctrl-C to stop)\n"
-              << "  try:  curl " << url << "/healthz\n"
-              << "        curl -o chain.pem " << url << "/ca/issuing.pem\n"
-              << "        curl -o issuing.crl " << url << "/crl/issuing.crl\n"
-              << "        openssl ocsp -issuer chain.pem -cert CERT.pem -url " << url
-              << "/ocsp -no_nonce\n"
-              << "  issue: dojangd admin issue --data " << data
-              << " --csr REQ.pem --profile individual --out CERT.pem\n"
-              << std::flush;
+    std::cout
+        << "dojangd is running: " << url << "  (Ctrl-C to stop)\n"
+        << "  try:  curl " << url << "/healthz\n"
+        << "        curl -o chain.pem " << url << "/ca/issuing.pem; curl -o root.pem " << url
+        << "/ca/root.pem\n"
+        << "        openssl ocsp -issuer chain.pem -cert CERT.pem -CAfile root.pem -no_nonce -url "
+        << url << "/ocsp\n"
+        << "  issue: dojangd admin issue --data " << data << " --csr REQ.pem --out CERT.pem\n"
+        << std::flush;
 
     std::mutex mutex;
     std::condition_variable wake;
