@@ -54,7 +54,7 @@ Result<void> issue(const IssueOptions& options, const Clock& clock, std::ostream
     if (!csr) {
         return tl::unexpected(csr.error());
     }
-    auto installation = open(options.data, true);
+    auto installation = open(options.data, true, "admin issue");
     if (!installation) {
         return tl::unexpected(installation.error());
     }
@@ -172,7 +172,7 @@ Result<void> release_hold(const std::string& data,
 }
 
 Result<void> publish_crl(const std::string& data, const Clock& clock, std::ostream& out) {
-    auto installation = open(data, true);
+    auto installation = open(data, true, "admin crl");
     if (!installation) {
         return tl::unexpected(installation.error());
     }

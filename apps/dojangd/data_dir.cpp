@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "data_dir.hpp"
 
+#include "dojang/core/text.hpp"
 #include "dojang/crypto/keys.hpp"
 #include "dojang/postgres/postgres.hpp"
 #include "dojang/sqlite/sqlite.hpp"
@@ -131,6 +132,31 @@ Result<ca::Authority> load_authority(const DataDir& dir,
     return ca::Authority{name, std::move(*certificate), std::move(chain), std::move(*key)};
 }
 
+std::string fingerprint(const pkix::Certificate& certificate) {
+    auto der = certificate.der();
+    return der ? to_hex(crypto::sha256(*der)) : std::string();
+}
+
+/// Appends one audit entry in its own transaction; a failed audit write fails the operation.
+Result<void> audit_event(store::Database& database,
+                         const std::string& action,
+                         const std::string& subject,
+                         const std::string& details) {
+    return database.transact([&](store::Transaction& tx) -> Result<void> {
+        store::AuditEntry entry;
+        entry.at = SystemClock().now();
+        entry.actor = "operator";
+        entry.action = action;
+        entry.subject = subject;
+        entry.details = details;
+        auto appended = tx.audit().append(std::move(entry));
+        if (!appended) {
+            return tl::unexpected(appended.error());
+        }
+        return ok();
+    });
+}
+
 Result<InitReport> build(const DataDir& dir, const InitOptions& options, const Clock& clock) {
     InitReport report;
     for (const auto& [folder, perms] :
@@ -248,6 +274,17 @@ Result<InitReport> build(const DataDir& dir, const InitOptions& options, const C
     if (!database) {
         return tl::unexpected(database.error());
     }
+    auto audited = audit_event(
+        **database,
+        "ca.init",
+        hierarchy->issuing.name,
+        "{\"root_sha256\":" + json_quote(fingerprint(hierarchy->root.certificate)) +
+            ",\"issuing_ca_sha256\":" + json_quote(fingerprint(hierarchy->issuing.certificate)) +
+            ",\"responder_sha256\":" + json_quote(fingerprint(hierarchy->responder_certificate)) +
+            ",\"key_algorithm\":" + json_quote(options.key_algorithm) + "}");
+    if (!audited) {
+        return tl::unexpected(audited.error());
+    }
     auto written = write_text(dir.config(), toml, 0640);
     if (!written) {
         return tl::unexpected(written.error());
@@ -298,7 +335,7 @@ Result<InitReport> init(const std::string& directory,
     return report;
 }
 
-Result<Installation> open(const std::string& directory, bool with_keys) {
+Result<Installation> open(const std::string& directory, bool with_keys, std::string_view purpose) {
     Installation installation;
     installation.dir = DataDir{fs::absolute(directory).lexically_normal().string()};
     std::error_code error;
@@ -343,6 +380,16 @@ Result<Installation> open(const std::string& directory, bool with_keys) {
     auto responder_key = read_key(installation.dir.responder_key(), *passphrase);
     if (!responder_key) {
         return tl::unexpected(responder_key.error());
+    }
+    auto config_bytes = read_file(installation.dir.config());
+    const std::string details =
+        "{\"purpose\":" + json_quote(purpose) + ",\"config_sha256\":" +
+        json_quote(config_bytes ? to_hex(crypto::sha256(*config_bytes)) : std::string()) +
+        ",\"issuing_ca_sha256\":" + json_quote(fingerprint(issuing->certificate)) +
+        ",\"responder_sha256\":" + json_quote(fingerprint(*responder_certificate)) + "}";
+    auto audited = audit_event(*installation.database, "ca.keys_load", "keys", details);
+    if (!audited) {
+        return tl::unexpected(audited.error());
     }
     installation.root = std::move(*root);
     installation.issuing = std::move(*issuing);

@@ -68,7 +68,10 @@ struct Installation {
 };
 
 /// Opens a data directory. `with_keys` also decrypts the CA and responder keys (a wrong
-/// passphrase is `unauthenticated` WRONG_PASSPHRASE).
-Result<Installation> open(const std::string& directory, bool with_keys);
+/// passphrase is `unauthenticated` WRONG_PASSPHRASE) and records in the audit log that
+/// `purpose` (e.g. "serve", "admin issue") loaded them, with the configuration's hash.
+Result<Installation> open(const std::string& directory,
+                          bool with_keys,
+                          std::string_view purpose = {});
 
 }  // namespace dojang::app

@@ -392,7 +392,7 @@ private:
 Result<void> serve(const std::string& data,
                    const std::optional<std::string>& listen_override,
                    const Clock& clock) {
-    auto installation = open(data, true);
+    auto installation = open(data, true, "serve");
     if (!installation) {
         return tl::unexpected(installation.error());
     }

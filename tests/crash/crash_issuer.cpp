@@ -16,7 +16,7 @@ using namespace dojang;
 
 int issue_forever(const std::string& data, const std::string& csr_file) {
     auto csr = read_file(csr_file);
-    auto installation = app::open(data, true);
+    auto installation = app::open(data, true, "crash test");
     if (!csr || !installation) {
         std::cerr << "cannot open " << data << "\n";
         return 1;

@@ -67,6 +67,37 @@ TEST(KeyFile, IsPbes2WithSha256AndAes256AsOpensslReportsIt) {
     EXPECT_EQ(OBJ_obj2nid(oid), NID_pbes2);
 }
 
+TEST(KeyFile, UsesAFreshSixteenByteSaltEachTime) {
+    auto key = generate_key(KeyAlgorithm::p256);
+    ASSERT_TRUE(key.has_value());
+    auto salt_of = [&](const std::string& pem) {
+        const Bytes bytes(pem.begin(), pem.end());
+        BioPtr in = memory_bio(bytes);
+        Owned<X509_SIG, X509_SIG_free> sig(PEM_read_bio_PKCS8(in.get(), nullptr, nullptr, nullptr));
+        const X509_ALGOR* algorithm = nullptr;
+        X509_SIG_get0(sig.get(), &algorithm, nullptr);
+        const void* parameter = nullptr;
+        int type = 0;
+        X509_ALGOR_get0(nullptr, &type, &parameter, algorithm);
+        const auto* sequence = static_cast<const ASN1_STRING*>(parameter);
+        const unsigned char* cursor = ASN1_STRING_get0_data(sequence);
+        Owned<PBE2PARAM, PBE2PARAM_free> pbe2(
+            d2i_PBE2PARAM(nullptr, &cursor, ASN1_STRING_length(sequence)));
+        const ASN1_STRING* kdf_parameters = pbe2->keyfunc->parameter->value.sequence;
+        cursor = ASN1_STRING_get0_data(kdf_parameters);
+        Owned<PBKDF2PARAM, PBKDF2PARAM_free> kdf(
+            d2i_PBKDF2PARAM(nullptr, &cursor, ASN1_STRING_length(kdf_parameters)));
+        const ASN1_OCTET_STRING* salt = kdf->salt->value.octet_string;
+        EXPECT_EQ(ASN1_INTEGER_get(kdf->iter), 1000);
+        EXPECT_EQ(OBJ_obj2nid(pbe2->encryption->algorithm), NID_aes_256_cbc);
+        return Bytes(salt->data, salt->data + salt->length);
+    };
+    const Bytes first = salt_of(*encrypt_private_key_pem(key->get(), SecretBytes("pw"), 1000));
+    const Bytes second = salt_of(*encrypt_private_key_pem(key->get(), SecretBytes("pw"), 1000));
+    EXPECT_EQ(first.size(), 16U);
+    EXPECT_NE(first, second);
+}
+
 TEST(KeyAlgorithm, ParsesKnownNamesOnly) {
     EXPECT_EQ(*key_algorithm_from_string("p384"), KeyAlgorithm::p384);
     EXPECT_FALSE(key_algorithm_from_string("rsa1024").has_value());

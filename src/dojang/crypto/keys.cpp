@@ -82,9 +82,19 @@ Result<std::string> encrypt_private_key_pem(const EVP_PKEY* key,
     if (!info) {
         return openssl_failure(ErrorKind::internal, "KEY_ENCODING_FAILED", "cannot encode the key");
     }
-    // RFC 8018 PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC, fresh salt and IV each time.
-    Owned<X509_ALGOR, X509_ALGOR_free> pbe(
-        PKCS5_pbe2_set_iv(EVP_aes_256_cbc(), iterations, nullptr, 0, nullptr, NID_hmacWithSHA256));
+    // RFC 8018 PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC, a fresh 16-byte salt (NIST SP
+    // 800-132 asks for at least 128 bits; OpenSSL's default is 8 bytes) and a fresh IV.
+    auto salt = random_bytes(16);
+    if (!salt) {
+        return tl::unexpected(salt.error());
+    }
+    Owned<X509_ALGOR, X509_ALGOR_free> pbe(PKCS5_pbe2_set_iv_ex(EVP_aes_256_cbc(),
+                                                                iterations,
+                                                                salt->data(),
+                                                                static_cast<int>(salt->size()),
+                                                                nullptr,
+                                                                NID_hmacWithSHA256,
+                                                                nullptr));
     if (!pbe) {
         return openssl_failure(ErrorKind::internal, "KEY_ENCRYPTION_FAILED", "PBES2 setup failed");
     }
