@@ -98,6 +98,27 @@ TEST(KeyFile, UsesAFreshSixteenByteSaltEachTime) {
     EXPECT_NE(first, second);
 }
 
+TEST(Pkcs8Der, RoundTripsWithAttributesAndRefusesHugeIterationCounts) {
+    auto key = generate_key(KeyAlgorithm::p256);
+    ASSERT_TRUE(key.has_value());
+    Pkcs8Ptr info(EVP_PKEY2PKCS8(key->get()));
+    const unsigned char bits[] = {0x03, 0x02, 0x00, 0x7f};  // a BIT STRING attribute value
+    ASSERT_EQ(PKCS8_pkey_add1_attr_by_NID(info.get(), NID_friendlyName, V_ASN1_BMPSTRING, bits, 0), 1);
+    auto der = encrypt_pkcs8_der(info.get(), SecretBytes("pass word 1!"), 1000);
+    ASSERT_TRUE(der.has_value()) << der.error().describe();
+    auto back = decrypt_pkcs8_der(*der, SecretBytes("pass word 1!"));
+    ASSERT_TRUE(back.has_value()) << back.error().describe();
+    EXPECT_EQ(sk_X509_ATTRIBUTE_num(PKCS8_pkey_get0_attrs(back->get())), 1);
+    auto wrong = decrypt_pkcs8_der(*der, SecretBytes("pass word 2!"));
+    ASSERT_FALSE(wrong.has_value());
+    EXPECT_EQ(wrong.error().code, "WRONG_PASSWORD");
+    // The cap is checked before any key derivation (a lower cap stands in for a hostile file).
+    auto refused = decrypt_pkcs8_der(*der, SecretBytes("x"), 999);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().code, "KEY_FILE_ITERATIONS");
+    EXPECT_EQ(decrypt_pkcs8_der(to_bytes("junk"), SecretBytes("x")).error().code, "KEY_FILE_MALFORMED");
+}
+
 TEST(KeyAlgorithm, ParsesKnownNamesOnly) {
     EXPECT_EQ(*key_algorithm_from_string("p384"), KeyAlgorithm::p384);
     EXPECT_FALSE(key_algorithm_from_string("rsa1024").has_value());

@@ -70,17 +70,13 @@ Result<PkeyPtr> generate_key(KeyAlgorithm algorithm) {
     return PkeyPtr(key);
 }
 
-Result<std::string> encrypt_private_key_pem(const EVP_PKEY* key,
-                                            const SecretBytes& passphrase,
-                                            int iterations) {
+namespace {
+
+using SigPtr = Owned<X509_SIG, X509_SIG_free>;
+
+Result<SigPtr> encrypt_pkcs8(const PKCS8_PRIV_KEY_INFO* info, const SecretBytes& passphrase, int iterations) {
     if (passphrase.size() > INT_MAX) {
         return fail(ErrorKind::invalid_request, "PASSPHRASE_TOO_LONG", "passphrase too long");
-    }
-    using Pkcs8Ptr = Owned<PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free>;
-    using SigPtr = Owned<X509_SIG, X509_SIG_free>;
-    Pkcs8Ptr info(EVP_PKEY2PKCS8(key));
-    if (!info) {
-        return openssl_failure(ErrorKind::internal, "KEY_ENCODING_FAILED", "cannot encode the key");
     }
     // RFC 8018 PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC, a fresh 16-byte salt (NIST SP
     // 800-132 asks for at least 128 bits; OpenSSL's default is 8 bytes) and a fresh IV.
@@ -98,19 +94,92 @@ Result<std::string> encrypt_private_key_pem(const EVP_PKEY* key,
     if (!pbe) {
         return openssl_failure(ErrorKind::internal, "KEY_ENCRYPTION_FAILED", "PBES2 setup failed");
     }
-    SigPtr encrypted(PKCS8_set0_pbe(
-        passphrase.chars(), static_cast<int>(passphrase.size()), info.get(), pbe.get()));
+    // PKCS8_set0_pbe only reads the key info (its prototype predates const).
+    SigPtr encrypted(PKCS8_set0_pbe(passphrase.chars(),
+                                    static_cast<int>(passphrase.size()),
+                                    const_cast<PKCS8_PRIV_KEY_INFO*>(info),  // NOLINT
+                                    pbe.get()));
     if (!encrypted) {
-        return openssl_failure(
-            ErrorKind::internal, "KEY_ENCRYPTION_FAILED", "key encryption failed");
+        return openssl_failure(ErrorKind::internal, "KEY_ENCRYPTION_FAILED", "key encryption failed");
     }
     pbe.release();  // owned by `encrypted` now
+    return encrypted;
+}
+
+}  // namespace
+
+Result<Bytes> encrypt_pkcs8_der(const PKCS8_PRIV_KEY_INFO* info, const SecretBytes& passphrase, int iterations) {
+    auto encrypted = encrypt_pkcs8(info, passphrase, iterations);
+    if (!encrypted) {
+        return tl::unexpected(encrypted.error());
+    }
+    return to_der(encrypted->get(), i2d_X509_SIG);
+}
+
+Result<std::string> encrypt_private_key_pem(const EVP_PKEY* key,
+                                            const SecretBytes& passphrase,
+                                            int iterations) {
+    Pkcs8Ptr info(EVP_PKEY2PKCS8(key));
+    if (!info) {
+        return openssl_failure(ErrorKind::internal, "KEY_ENCODING_FAILED", "cannot encode the key");
+    }
+    auto encrypted = encrypt_pkcs8(info.get(), passphrase, iterations);
+    if (!encrypted) {
+        return tl::unexpected(encrypted.error());
+    }
     BioPtr out(BIO_new(BIO_s_mem()));
-    if (PEM_write_bio_PKCS8(out.get(), encrypted.get()) != 1) {
+    if (PEM_write_bio_PKCS8(out.get(), encrypted->get()) != 1) {
         return openssl_failure(ErrorKind::internal, "KEY_ENCODING_FAILED", "cannot write PEM");
     }
     const Bytes pem = bio_bytes(out.get());
     return std::string(pem.begin(), pem.end());
+}
+
+Result<Pkcs8Ptr> decrypt_pkcs8_der(const Bytes& der, const SecretBytes& passphrase, long max_iterations) {
+    const unsigned char* cursor = der.data();
+    SigPtr encrypted(d2i_X509_SIG(nullptr, &cursor, static_cast<long>(der.size())));
+    if (!encrypted || cursor != der.data() + der.size()) {
+        return openssl_failure(ErrorKind::invalid_request,
+                               "KEY_FILE_MALFORMED",
+                               "the key file is not a PKCS#8 EncryptedPrivateKeyInfo");
+    }
+    const X509_ALGOR* algorithm = nullptr;
+    X509_SIG_get0(encrypted.get(), &algorithm, nullptr);
+    const ASN1_OBJECT* oid = nullptr;
+    int type = 0;
+    const void* parameter = nullptr;
+    X509_ALGOR_get0(&oid, &type, &parameter, algorithm);
+    if (OBJ_obj2nid(oid) != NID_pbes2 || type != V_ASN1_SEQUENCE) {
+        return fail(ErrorKind::invalid_request,
+                    "KEY_FILE_UNSUPPORTED",
+                    "the key file is not PBES2-encrypted");
+    }
+    // RFC 8018 A.4: PBES2-params; the KDF must be PBKDF2 with a sane iteration count.
+    const auto* sequence = static_cast<const ASN1_STRING*>(parameter);
+    cursor = ASN1_STRING_get0_data(sequence);
+    Owned<PBE2PARAM, PBE2PARAM_free> pbe2(d2i_PBE2PARAM(nullptr, &cursor, ASN1_STRING_length(sequence)));
+    if (!pbe2 || OBJ_obj2nid(pbe2->keyfunc->algorithm) != NID_id_pbkdf2 || pbe2->keyfunc->parameter == nullptr ||
+        pbe2->keyfunc->parameter->type != V_ASN1_SEQUENCE) {
+        return openssl_failure(ErrorKind::invalid_request, "KEY_FILE_MALFORMED", "bad PBES2 parameters");
+    }
+    const ASN1_STRING* kdf_parameters = pbe2->keyfunc->parameter->value.sequence;
+    cursor = ASN1_STRING_get0_data(kdf_parameters);
+    Owned<PBKDF2PARAM, PBKDF2PARAM_free> kdf(
+        d2i_PBKDF2PARAM(nullptr, &cursor, ASN1_STRING_length(kdf_parameters)));
+    const long iterations = kdf ? ASN1_INTEGER_get(kdf->iter) : -1;
+    if (iterations < 1 || iterations > max_iterations) {
+        return fail(ErrorKind::invalid_request,
+                    "KEY_FILE_ITERATIONS",
+                    "the key file asks for " + std::to_string(iterations) +
+                        " PBKDF2 iterations; at most " + std::to_string(max_iterations) +
+                        " are accepted");
+    }
+    Pkcs8Ptr info(PKCS8_decrypt(encrypted.get(), passphrase.chars(), static_cast<int>(passphrase.size())));
+    if (!info) {
+        // Bad padding and an unparsable result both mean a wrong password (korea.md).
+        return openssl_failure(ErrorKind::unauthenticated, "WRONG_PASSWORD", "the password is not correct");
+    }
+    return info;
 }
 
 Result<PkeyPtr> decrypt_private_key_pem(const std::string& pem, const SecretBytes& passphrase) {

@@ -24,6 +24,26 @@ Result<std::string> encrypt_private_key_pem(const EVP_PKEY* key,
                                             const SecretBytes& passphrase,
                                             int iterations = 600000);
 
+/// DER PKCS#8 EncryptedPrivateKeyInfo of `info` (attributes such as the Korean randomNum are
+/// kept): PBES2, PBKDF2-HMAC-SHA256 with `iterations`, AES-256-CBC, fresh 16-byte salt and IV.
+Result<Bytes> encrypt_pkcs8_der(const PKCS8_PRIV_KEY_INFO* info,
+                                const SecretBytes& passphrase,
+                                int iterations = 600000);
+
+/// Owned PKCS#8 PrivateKeyInfo.
+using Pkcs8Ptr = Owned<PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free>;
+
+/// Iterations above this are refused before any work (a hostile file must not make us spin).
+constexpr long max_pbkdf2_iterations = 10'000'000;
+
+/// Decrypts a DER EncryptedPrivateKeyInfo protected with PBES2/PBKDF2 (the Korean SEED forms
+/// are read by the holder's key store). A wrong password is `unauthenticated`
+/// WRONG_PASSWORD; a malformed file `invalid_request` KEY_FILE_MALFORMED; too many iterations
+/// `invalid_request` KEY_FILE_ITERATIONS.
+Result<Pkcs8Ptr> decrypt_pkcs8_der(const Bytes& der,
+                                   const SecretBytes& passphrase,
+                                   long max_iterations = max_pbkdf2_iterations);
+
 /// Reads an encrypted PEM private key; a wrong passphrase is `unauthenticated` with code
 /// WRONG_PASSPHRASE (never distinguished from a corrupt file, as both look the same).
 Result<PkeyPtr> decrypt_private_key_pem(const std::string& pem, const SecretBytes& passphrase);

@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: Apache-2.0
+// dojang: the holder's certificate tool. This first version makes the key and request on the
+// holder's own device (the private key never leaves it), shows certificates, and checks the
+// VID binding a relying party relies on.
+#include "dojang/core/text.hpp"
+#include "dojang/crypto/keys.hpp"
+#include "dojang/npki/identify_data.hpp"
+#include "dojang/npki/random_num.hpp"
+#include "dojang/npki/vid.hpp"
+#include "dojang/pkix/pkix.hpp"
+
+#include <CLI/CLI.hpp>
+#include <openssl/pem.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+namespace {
+
+using namespace dojang;
+
+/// Exit codes as in architecture.md (2 bad input, 3 authentication, 4 not found, 1 other).
+int exit_code(ErrorKind kind) {
+    switch (kind) {
+        case ErrorKind::invalid_request:
+            return 2;
+        case ErrorKind::unauthenticated:
+        case ErrorKind::forbidden:
+            return 3;
+        case ErrorKind::not_found:
+            return 4;
+        case ErrorKind::conflict:
+            return 5;
+        case ErrorKind::policy_rejected:
+        case ErrorKind::bad_proof_of_possession:
+            return 6;
+        case ErrorKind::unavailable:
+            return 7;
+        case ErrorKind::internal:
+            return 1;
+    }
+    return 1;
+}
+
+int report(const Result<void>& result) {
+    if (result) {
+        return 0;
+    }
+    std::cerr << "error [" << result.error().code << "]: " << result.error().detail << "\n";
+    for (const auto& violation : result.error().violations) {
+        std::cerr << "  - " << violation.detail << "\n";
+    }
+    return exit_code(result.error().kind);
+}
+
+/// Reads a password from a file (first line) or, without one, from the terminal without echo.
+/// Passwords never come from argv.
+Result<SecretBytes> read_password(const std::string& file, const std::string& prompt) {
+    if (!file.empty()) {
+        auto bytes = read_file(file);
+        if (!bytes) {
+            return tl::unexpected(bytes.error());
+        }
+        const auto end = std::find(bytes->begin(), bytes->end(), '\n');
+        bytes->erase(end, bytes->end());
+        if (!bytes->empty() && bytes->back() == '\r') {
+            bytes->pop_back();
+        }
+        return SecretBytes(std::move(*bytes));
+    }
+    if (isatty(STDIN_FILENO) == 0) {
+        return fail(ErrorKind::invalid_request,
+                    "PASSWORD_MISSING",
+                    "no terminal to ask for the password; use --password-file");
+    }
+    std::cerr << prompt << std::flush;
+    termios saved{};
+    tcgetattr(STDIN_FILENO, &saved);
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    std::string line;
+    std::getline(std::cin, line);
+    tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    std::cerr << "\n";
+    SecretBytes password(line);
+    std::fill(line.begin(), line.end(), '\0');
+    return password;
+}
+
+/// Korean CAs ask for at least 10 characters mixing letters, digits and symbols.
+Result<void> check_password_policy(const SecretBytes& password) {
+    bool letter = false;
+    bool digit = false;
+    bool symbol = false;
+    for (const auto byte : password.bytes()) {
+        const auto c = static_cast<unsigned char>(byte);
+        letter = letter || std::isalpha(c) != 0;
+        digit = digit || std::isdigit(c) != 0;
+        symbol = symbol || (std::ispunct(c) != 0);
+    }
+    if (password.size() < 10 || !letter || !digit || !symbol) {
+        return fail(ErrorKind::invalid_request,
+                    "PASSWORD_TOO_WEAK",
+                    "the password needs at least 10 characters with letters, digits and symbols "
+                    "(영문, 숫자, 특수문자를 섞어 10자 이상)");
+    }
+    return ok();
+}
+
+struct KeygenOptions {
+    std::string subject;
+    std::string out;
+    std::string password_file;
+    std::string key_algorithm = "rsa2048";
+};
+
+Result<void> keygen(const KeygenOptions& options) {
+    auto name = pkix::parse_name(options.subject);
+    if (!name) {
+        return tl::unexpected(name.error());
+    }
+    auto algorithm = crypto::key_algorithm_from_string(options.key_algorithm);
+    if (!algorithm) {
+        return tl::unexpected(algorithm.error());
+    }
+    std::error_code error;
+    std::filesystem::create_directories(options.out, error);
+    const std::string key_path = options.out + "/signPri.key";
+    if (std::filesystem::exists(key_path, error)) {
+        return fail(ErrorKind::conflict, "KEY_EXISTS", key_path + " exists; choose another folder");
+    }
+    auto password = read_password(options.password_file, "new key password (새 인증서 암호): ");
+    if (!password) {
+        return tl::unexpected(password.error());
+    }
+    auto strong = check_password_policy(*password);
+    if (!strong) {
+        return strong;
+    }
+    // 1. The key pair and R (randomNum), made here: neither ever leaves this device.
+    auto key = crypto::generate_key(*algorithm);
+    if (!key) {
+        return tl::unexpected(key.error());
+    }
+    auto random_num = npki::generate_random_num();
+    if (!random_num) {
+        return tl::unexpected(random_num.error());
+    }
+    crypto::Pkcs8Ptr info(EVP_PKEY2PKCS8(key->get()));
+    auto attached = npki::set_random_num(info.get(), *random_num);
+    if (!attached) {
+        return attached;
+    }
+    // 2. The key file: PBES2/AES-256, R kept as the randomNum attribute (korea.md).
+    auto encrypted = crypto::encrypt_pkcs8_der(info.get(), *password);
+    if (!encrypted) {
+        return tl::unexpected(encrypted.error());
+    }
+    auto written = write_file_atomic(key_path, *encrypted, 0600);
+    if (!written) {
+        return written;
+    }
+    // 3. The PKCS#10 request, signed with the new key (proof of possession).
+    crypto::X509ReqPtr request(X509_REQ_new());
+    if (!request || X509_REQ_set_version(request.get(), 0) != 1 ||
+        X509_REQ_set_subject_name(request.get(), name->get()) != 1 ||
+        X509_REQ_set_pubkey(request.get(), key->get()) != 1 ||
+        X509_REQ_sign(request.get(), key->get(), EVP_sha256()) <= 0) {
+        return crypto::openssl_failure(
+            ErrorKind::internal, "CSR_FAILED", "cannot make the request");
+    }
+    crypto::BioPtr pem(BIO_new(BIO_s_mem()));
+    PEM_write_bio_X509_REQ(pem.get(), request.get());
+    written = write_file_atomic(options.out + "/request.csr", crypto::bio_bytes(pem.get()));
+    if (!written) {
+        return written;
+    }
+    std::cout << "key      " << key_path << " (encrypted, PBES2/AES-256)\n"
+              << "request  " << options.out << "/request.csr\n"
+              << "R        " << to_hex(*random_num) << "\n"
+              << "next: give request.csr (and R, for the identity binding) to your CA, e.g.\n"
+              << "  dojangd admin issue --data DIR --csr " << options.out
+              << "/request.csr --idn NUMBER --random-hex " << to_hex(*random_num) << " --out "
+              << options.out << "/signCert.pem\n";
+    return ok();
+}
+
+Result<pkix::Certificate> read_certificate(const std::string& path) {
+    auto bytes = read_file(path);
+    if (!bytes) {
+        return tl::unexpected(bytes.error());
+    }
+    return pkix::Certificate::parse(*bytes);
+}
+
+Result<std::optional<npki::IdentifyData>> identify_data_of(const pkix::Certificate& certificate) {
+    const int index = X509_get_ext_by_NID(certificate.get(), NID_subject_alt_name, -1);
+    if (index < 0) {
+        return std::optional<npki::IdentifyData>{};
+    }
+    const ASN1_OCTET_STRING* value =
+        X509_EXTENSION_get_data(X509_get_ext(certificate.get(), index));
+    auto parsed = npki::parse_identify_data(Bytes(value->data, value->data + value->length));
+    if (!parsed) {
+        if (parsed.error().code == "IDENTIFY_DATA_MISSING") {
+            return std::optional<npki::IdentifyData>{};
+        }
+        return tl::unexpected(parsed.error());
+    }
+    return std::optional<npki::IdentifyData>(std::move(*parsed));
+}
+
+Result<void> show(const std::string& path) {
+    auto certificate = read_certificate(path);
+    if (!certificate) {
+        return tl::unexpected(certificate.error());
+    }
+    const auto kst = std::chrono::hours{9};
+    std::cout << "subject     " << certificate->subject() << "\n"
+              << "issuer      " << pkix::name_to_string(X509_get_issuer_name(certificate->get()))
+              << "\n"
+              << "serial      " << certificate->serial()->hex() << "\n"
+              << "valid from  " << to_rfc3339(certificate->not_before()) << "\n"
+              << "valid until " << to_rfc3339(certificate->not_after()) << "  ("
+              << to_rfc3339(certificate->not_after() + kst).substr(0, 19) << " KST)\n";
+    auto identify = identify_data_of(*certificate);
+    if (!identify) {
+        return tl::unexpected(identify.error());
+    }
+    if (*identify) {
+        std::cout << "real name   " << (*identify)->real_name << "\n"
+                  << "VID         " << to_hex((*identify)->vid) << " (" << (*identify)->hash_name
+                  << ")\n";
+    }
+    return ok();
+}
+
+Result<void> vid_check(const std::string& certificate_path,
+                       const std::string& key_path,
+                       const std::string& idn_file,
+                       const std::string& password_file) {
+    auto certificate = read_certificate(certificate_path);
+    if (!certificate) {
+        return tl::unexpected(certificate.error());
+    }
+    auto identify = identify_data_of(*certificate);
+    if (!identify) {
+        return tl::unexpected(identify.error());
+    }
+    if (!*identify) {
+        return fail(
+            ErrorKind::not_found, "VID_MISSING", "the certificate carries no identifyData VID");
+    }
+    auto idn = read_file(idn_file);
+    if (!idn) {
+        return tl::unexpected(idn.error());
+    }
+    std::string number(idn->begin(), idn->end());
+    number.erase(std::remove_if(number.begin(),
+                                number.end(),
+                                [](char c) { return c == '\n' || c == '\r' || c == '-'; }),
+                 number.end());
+    auto key_file = read_file(key_path);
+    if (!key_file) {
+        return tl::unexpected(key_file.error());
+    }
+    auto password = read_password(password_file, "key password (인증서 암호): ");
+    if (!password) {
+        return tl::unexpected(password.error());
+    }
+    auto info = crypto::decrypt_pkcs8_der(*key_file, *password);
+    if (!info) {
+        return tl::unexpected(info.error());
+    }
+    auto random_num = npki::random_num_of(info->get());
+    if (!random_num) {
+        return tl::unexpected(random_num.error());
+    }
+    if (!*random_num) {
+        return fail(
+            ErrorKind::not_found, "RANDOM_NUM_MISSING", "the key file carries no randomNum (R)");
+    }
+    auto matches = npki::vid_matches(**identify, number, **random_num);
+    if (!matches) {
+        return tl::unexpected(matches.error());
+    }
+    if (!*matches) {
+        return fail(ErrorKind::forbidden,
+                    "VID_MISMATCH",
+                    "the certificate does not belong to this identity number (VID 불일치)");
+    }
+    std::cout << "VID matches: the certificate belongs to this identity number (본인 확인 완료)\n";
+    return ok();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{
+        "dojang — 공동인증서 holder tool: keys, requests and certificates on your own device"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "dojang 0.1.0");
+    int status = 0;
+
+    KeygenOptions keygen_options;
+    auto* keygen_command =
+        app.add_subcommand("keygen", "make a key pair, R and a certificate request here");
+    keygen_command
+        ->add_option(
+            "--subject", keygen_options.subject, "subject DN, e.g. 'C=KR,O=dojang,CN=홍길동'")
+        ->required();
+    keygen_command
+        ->add_option("--out", keygen_options.out, "folder for signPri.key and request.csr")
+        ->required();
+    keygen_command->add_option(
+        "--password-file", keygen_options.password_file, "read the new password from a file");
+    keygen_command->add_option(
+        "--key-algorithm", keygen_options.key_algorithm, "rsa2048 (default) | rsa3072 | p256");
+    keygen_command->callback([&] { status = report(keygen(keygen_options)); });
+
+    std::string certificate;
+    auto* show_command =
+        app.add_subcommand("show", "show a certificate, with its Korean identity data");
+    show_command->add_option("certificate", certificate, "certificate (PEM or DER)")->required();
+    show_command->callback([&] { status = report(show(certificate)); });
+
+    std::string key, idn_file, password_file;
+    auto* vid_command =
+        app.add_subcommand("vid-check", "check that a certificate belongs to an identity number");
+    vid_command->add_option("--cert", certificate, "certificate (PEM or DER)")->required();
+    vid_command->add_option("--key", key, "the holder's signPri.key (holds R)")->required();
+    vid_command
+        ->add_option(
+            "--idn-file", idn_file, "file with the resident or business registration number")
+        ->required();
+    vid_command->add_option("--password-file", password_file, "read the key password from a file");
+    vid_command->callback(
+        [&] { status = report(vid_check(certificate, key, idn_file, password_file)); });
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        const int code = app.exit(error);
+        return code == 0 ? 0 : 2;
+    }
+    return status;
+}
