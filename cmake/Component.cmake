@@ -46,3 +46,17 @@ function(dojang_component name)
                              "DOJANG_SOURCE_DIR=${PROJECT_SOURCE_DIR};DOJANG_BINARY_DIR=${PROJECT_BINARY_DIR}")
     endif()
 endfunction()
+
+# A libFuzzer target `name` (clang, built only with DOJANG_FUZZ=ON): SOURCE is its one
+# `<name>_fuzz.cpp`, LIBS the dojang libraries it links. Its seeds and regression corpus live in
+# fuzz-corpus/<name>/ beside it; scripts/fuzz-smoke.sh runs every such binary of a build.
+function(dojang_fuzzer name)
+    cmake_parse_arguments(F "" "SOURCE" "LIBS" ${ARGN})
+    if(NOT DOJANG_FUZZ)
+        return()
+    endif()
+    add_executable(${name} ${F_SOURCE})
+    target_link_libraries(${name} PRIVATE ${F_LIBS} dojang_options)
+    target_compile_options(${name} PRIVATE -fsanitize=fuzzer)
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+endfunction()

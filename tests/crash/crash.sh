@@ -16,6 +16,7 @@ openssl req -new -newkey rsa:2048 -nodes -keyout "$work/key.pem" -subj "/C=KR/O=
 
 committed=0
 for round in 1 2 3 4 5; do
+    : >"$work/serials.$round"
     "$crash_issuer" issue "$work/ca" "$work/req.pem" >"$work/serials.$round" 2>"$work/err.$round" &
     pid=$!
     # Let it issue a few (a different number each round), then kill it without warning.
@@ -33,10 +34,15 @@ done
 echo "killed 5 times; $committed serials reported committed"
 
 # Every serial the killed processes reported is issued in the database.
-listing=$("$dojangd" admin certs list --data "$work/ca" --limit 100000)
+"$dojangd" admin certs list --data "$work/ca" --limit 100000 >"$work/listing"
 missing=0
 for serial in $(cat "$work"/serials.*); do
-    echo "$listing" | grep -q "^$serial  *issued" || { echo "missing after crash: $serial"; missing=1; }
+    grep -q "^$serial  *issued" "$work/listing" || {
+        echo "missing after crash: $serial"
+        sqlite3 "$work/ca/dojang.db" "SELECT serial, status, length(der) FROM certificates WHERE serial = '$serial';"
+        grep -l "$serial" "$work"/serials.* || true
+        missing=1
+    }
 done
 [ $missing -eq 0 ]
 

@@ -27,12 +27,12 @@ openssl pkcs8 -inform DER -in me/signPri.key -passin file:password -out plain.pe
     fail "openssl cannot decrypt the key file"
 openssl pkey -in plain.pem -pubout | cmp - <(openssl req -in me/request.csr -pubkey -noout) ||
     fail "the request is not for the key in the key file"
-openssl asn1parse -inform DER -in me/signPri.key | grep -q "hmacWithSHA256" || fail "not PBKDF2-HMAC-SHA256"
-openssl req -in me/request.csr -verify -noout 2>&1 | grep -q "verify OK" || fail "request signature"
+openssl asn1parse -inform DER -in me/signPri.key | contains "hmacWithSHA256" || fail "not PBKDF2-HMAC-SHA256"
+openssl req -in me/request.csr -verify -noout 2>&1 | contains "verify OK" || fail "request signature"
 
 "$dojangd" admin issue --data ca --csr me/request.csr --idn 1234561234567 --random-hex "$random" \
     --out me/signCert.pem >/dev/null
-"$dojang" show me/signCert.pem | grep -q "real name   홍길동" || fail "show: real name"
+"$dojang" show me/signCert.pem | contains "real name   홍길동" || fail "show: real name"
 "$dojang" vid-check --cert me/signCert.pem --key me/signPri.key --idn-file idn --password-file password |
     grep -q "VID matches" || fail "vid-check"
 set +e

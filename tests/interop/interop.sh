@@ -27,9 +27,9 @@ serial=$(openssl x509 -in user.pem -noout -serial | cut -d= -f2)
 curl -fsS -o chain.pem "$url/ca/issuing.pem"
 curl -fsS -o root.pem "$url/ca/root.pem"
 curl -fsS -o issuing.der "$url/ca/issuing.crt"
-openssl x509 -in root.pem -noout -subject | grep -q "dojang Root CA" || fail "root.pem is not the root"
+openssl x509 -in root.pem -noout -subject | contains "dojang Root CA" || fail "root.pem is not the root"
 cmp <(openssl x509 -in chain.pem -outform DER) issuing.der || fail "issuing.crt differs from issuing.pem"
-openssl verify -CAfile root.pem -untrusted chain.pem user.pem | grep -q "user.pem: OK" || fail "openssl verify"
+openssl verify -CAfile root.pem -untrusted chain.pem user.pem | contains "user.pem: OK" || fail "openssl verify"
 cat user.pem chain.pem root.pem >full-chain.pem
 certtool --verify-chain --infile full-chain.pem >certtool.log 2>&1 ||
     { cat certtool.log; fail "certtool --verify-chain"; }
@@ -40,7 +40,7 @@ certtool --verify --load-ca-certificate root.pem --infile bundle.pem >certtool2.
 grep -q "Chain verification output: Verified" certtool2.log || { cat certtool2.log; fail "certtool --verify"; }
 # The Korean profile, as OpenSSL reads it.
 openssl x509 -in user.pem -noout -text >user.txt
-grep -A1 "Key Usage: critical" user.txt | grep -q "Digital Signature, Non Repudiation" || fail "keyUsage"
+grep -A1 "Key Usage: critical" user.txt | contains "Digital Signature, Non Repudiation" || fail "keyUsage"
 grep -q "Certificate Policies: critical" user.txt || fail "certificatePolicies not critical"
 grep -q "othername: 1.2.410.200004.10.1.1" user.txt || fail "identifyData SAN missing"
 base=$(sed -n 's/^base_url = "\(.*\)"$/\1/p' ca/dojang.toml)
@@ -53,7 +53,7 @@ grep -q "Not After .*14:59:59 " user.txt || fail "notAfter is not 23:59:59 KST"
 ocsp() {
     openssl ocsp -issuer chain.pem -cert user.pem -url "$url/ocsp" -CAfile root.pem -no_nonce "$@" 2>&1
 }
-ocsp | tee ocsp1.log | grep -q "user.pem: good" || { cat ocsp1.log; fail "OCSP POST good"; }
+ocsp | tee ocsp1.log | contains "user.pem: good" || { cat ocsp1.log; fail "OCSP POST good"; }
 grep -q "Response verify OK" ocsp1.log || fail "OCSP response does not verify"
 openssl ocsp -issuer chain.pem -cert user.pem -no_nonce -reqout req.der >/dev/null 2>&1
 encoded=$(base64 -w0 req.der | sed 's/+/%2B/g; s|/|%2F|g; s/=/%3D/g')
@@ -62,7 +62,7 @@ grep -qi "^content-type: application/ocsp-response" get.headers || fail "OCSP GE
 grep -qi "^cache-control: max-age=[0-9]*, public, no-transform, must-revalidate" get.headers ||
     { cat get.headers; fail "OCSP GET caching headers"; }
 grep -qi "^etag: " get.headers || fail "OCSP GET ETag"
-openssl ocsp -respin get.der -issuer chain.pem -cert user.pem -CAfile root.pem 2>&1 | grep -q "user.pem: good" ||
+openssl ocsp -respin get.der -issuer chain.pem -cert user.pem -CAfile root.pem 2>&1 | contains "user.pem: good" ||
     fail "OCSP GET good"
 # Garbage gets malformedRequest.
 curl -fsS -o bad.der --data-binary "garbage" -H "Content-Type: application/ocsp-request" "$url/ocsp"
@@ -71,7 +71,7 @@ grep -q "malformedrequest" bad.txt || { cat bad.txt; fail "malformedRequest"; }
 
 # 4. The CRL verifies before and after revocation.
 curl -fsS -o issuing.crl "$url/crl/issuing.crl"
-openssl crl -inform DER -in issuing.crl -CAfile chain.pem -noout 2>&1 | grep -q "verify OK" || fail "CRL verify"
+openssl crl -inform DER -in issuing.crl -CAfile chain.pem -noout 2>&1 | contains "verify OK" || fail "CRL verify"
 
 "$dojangd" admin revoke --data ca --serial "$serial" --reason key_compromise >/dev/null
 revoked() { ocsp >ocsp2.log && grep -q "user.pem: revoked" ocsp2.log; }
@@ -80,7 +80,7 @@ grep -q "Reason: keyCompromise" ocsp2.log || fail "OCSP revocation reason"
 
 crl_lists_it() {
     curl -fsS -o issuing.crl "$url/crl/issuing.crl" &&
-        openssl crl -inform DER -in issuing.crl -noout -text | grep -qi "Serial Number: $serial"
+        openssl crl -inform DER -in issuing.crl -noout -text | contains "Serial Number: $serial"
 }
 wait_for 60 crl_lists_it || fail "CRL does not list the revoked certificate"
 openssl crl -inform DER -in issuing.crl -CAfile chain.pem -noout -text >crl.txt 2>&1
@@ -95,9 +95,13 @@ fi
 grep -q "certificate revoked" verify.log || { cat verify.log; fail "verify did not say revoked"; }
 
 # 5. Health, metrics and the audit chain.
-curl -fsS "$url/healthz" | grep -q '"status":"ok"' || fail "healthz"
-curl -fsS "$url/metrics" | grep -q "dojang_http_requests_total" || fail "metrics"
-"$dojangd" audit verify --data ca | grep -q "audit log intact" || fail "audit verify"
+curl -fsS "$url/healthz" | contains '"status":"ok"' || fail "healthz"
+curl -fsS "$url/metrics" >metrics.txt
+grep -q "dojang_http_requests_total" metrics.txt || fail "metrics: requests"
+grep -q "dojang_http_request_duration_seconds" metrics.txt || fail "metrics: latencies"
+wait_for 15 sh -c "curl -fsS '$url/metrics' | grep -q '^dojang_issuances 1'" || fail "metrics: issuances"
+grep -q "^dojang_revocations" metrics.txt || fail "metrics: revocations"
+"$dojangd" audit verify --data ca | contains "audit log intact" || fail "audit verify"
 
 # 6. Graceful stop on SIGTERM.
 kill -TERM "$server_pid"

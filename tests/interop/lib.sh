@@ -29,3 +29,11 @@ wait_for() {
     done
     return 1
 }
+
+# COMMAND | contains PATTERN: like grep -q, but reads all its input first, so the writer never
+# dies of SIGPIPE (which `set -o pipefail` would turn into a failure).
+contains() {
+    local input
+    input=$(cat)
+    grep -q -- "$1" <<<"$input"
+}

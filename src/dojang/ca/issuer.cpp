@@ -281,6 +281,10 @@ Result<Issued> Issuer::issue(const IssueRequest& request) const {
         if (!marked) {
             return marked;
         }
+        auto counted = tx.counters().next("issuances");
+        if (!counted) {
+            return tl::unexpected(counted.error());
+        }
         return audit(tx, now, request.actor, "certificate.issue", serial->hex(), details);
     });
     if (!stored) {

@@ -35,7 +35,7 @@ struct Issued {
 };
 
 /// Issues end-entity certificates in Boulder's order: check → prepare → record intent → sign →
-/// record issued with the audit event. Thread-safe.
+/// record issued with the audit event (and the "issuances" counter metrics read). Thread-safe.
 class Issuer {
 public:
     /// Prepares the per-profile extensions once; fails on a profile OpenSSL cannot encode.

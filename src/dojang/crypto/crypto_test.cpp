@@ -103,7 +103,8 @@ TEST(Pkcs8Der, RoundTripsWithAttributesAndRefusesHugeIterationCounts) {
     ASSERT_TRUE(key.has_value());
     Pkcs8Ptr info(EVP_PKEY2PKCS8(key->get()));
     const unsigned char bits[] = {0x03, 0x02, 0x00, 0x7f};  // a BIT STRING attribute value
-    ASSERT_EQ(PKCS8_pkey_add1_attr_by_NID(info.get(), NID_friendlyName, V_ASN1_BMPSTRING, bits, 0), 1);
+    ASSERT_EQ(PKCS8_pkey_add1_attr_by_NID(info.get(), NID_friendlyName, V_ASN1_BMPSTRING, bits, 0),
+              1);
     auto der = encrypt_pkcs8_der(info.get(), SecretBytes("pass word 1!"), 1000);
     ASSERT_TRUE(der.has_value()) << der.error().describe();
     auto back = decrypt_pkcs8_der(*der, SecretBytes("pass word 1!"));
@@ -116,7 +117,8 @@ TEST(Pkcs8Der, RoundTripsWithAttributesAndRefusesHugeIterationCounts) {
     auto refused = decrypt_pkcs8_der(*der, SecretBytes("x"), 999);
     ASSERT_FALSE(refused.has_value());
     EXPECT_EQ(refused.error().code, "KEY_FILE_ITERATIONS");
-    EXPECT_EQ(decrypt_pkcs8_der(to_bytes("junk"), SecretBytes("x")).error().code, "KEY_FILE_MALFORMED");
+    EXPECT_EQ(decrypt_pkcs8_der(to_bytes("junk"), SecretBytes("x")).error().code,
+              "KEY_FILE_MALFORMED");
 }
 
 TEST(KeyAlgorithm, ParsesKnownNamesOnly) {

@@ -74,7 +74,9 @@ namespace {
 
 using SigPtr = Owned<X509_SIG, X509_SIG_free>;
 
-Result<SigPtr> encrypt_pkcs8(const PKCS8_PRIV_KEY_INFO* info, const SecretBytes& passphrase, int iterations) {
+Result<SigPtr> encrypt_pkcs8(const PKCS8_PRIV_KEY_INFO* info,
+                             const SecretBytes& passphrase,
+                             int iterations) {
     if (passphrase.size() > INT_MAX) {
         return fail(ErrorKind::invalid_request, "PASSPHRASE_TOO_LONG", "passphrase too long");
     }
@@ -100,7 +102,8 @@ Result<SigPtr> encrypt_pkcs8(const PKCS8_PRIV_KEY_INFO* info, const SecretBytes&
                                     const_cast<PKCS8_PRIV_KEY_INFO*>(info),  // NOLINT
                                     pbe.get()));
     if (!encrypted) {
-        return openssl_failure(ErrorKind::internal, "KEY_ENCRYPTION_FAILED", "key encryption failed");
+        return openssl_failure(
+            ErrorKind::internal, "KEY_ENCRYPTION_FAILED", "key encryption failed");
     }
     pbe.release();  // owned by `encrypted` now
     return encrypted;
@@ -108,7 +111,9 @@ Result<SigPtr> encrypt_pkcs8(const PKCS8_PRIV_KEY_INFO* info, const SecretBytes&
 
 }  // namespace
 
-Result<Bytes> encrypt_pkcs8_der(const PKCS8_PRIV_KEY_INFO* info, const SecretBytes& passphrase, int iterations) {
+Result<Bytes> encrypt_pkcs8_der(const PKCS8_PRIV_KEY_INFO* info,
+                                const SecretBytes& passphrase,
+                                int iterations) {
     auto encrypted = encrypt_pkcs8(info, passphrase, iterations);
     if (!encrypted) {
         return tl::unexpected(encrypted.error());
@@ -135,7 +140,9 @@ Result<std::string> encrypt_private_key_pem(const EVP_PKEY* key,
     return std::string(pem.begin(), pem.end());
 }
 
-Result<Pkcs8Ptr> decrypt_pkcs8_der(const Bytes& der, const SecretBytes& passphrase, long max_iterations) {
+Result<Pkcs8Ptr> decrypt_pkcs8_der(const Bytes& der,
+                                   const SecretBytes& passphrase,
+                                   long max_iterations) {
     const unsigned char* cursor = der.data();
     SigPtr encrypted(d2i_X509_SIG(nullptr, &cursor, static_cast<long>(der.size())));
     if (!encrypted || cursor != der.data() + der.size()) {
@@ -157,10 +164,12 @@ Result<Pkcs8Ptr> decrypt_pkcs8_der(const Bytes& der, const SecretBytes& passphra
     // RFC 8018 A.4: PBES2-params; the KDF must be PBKDF2 with a sane iteration count.
     const auto* sequence = static_cast<const ASN1_STRING*>(parameter);
     cursor = ASN1_STRING_get0_data(sequence);
-    Owned<PBE2PARAM, PBE2PARAM_free> pbe2(d2i_PBE2PARAM(nullptr, &cursor, ASN1_STRING_length(sequence)));
-    if (!pbe2 || OBJ_obj2nid(pbe2->keyfunc->algorithm) != NID_id_pbkdf2 || pbe2->keyfunc->parameter == nullptr ||
-        pbe2->keyfunc->parameter->type != V_ASN1_SEQUENCE) {
-        return openssl_failure(ErrorKind::invalid_request, "KEY_FILE_MALFORMED", "bad PBES2 parameters");
+    Owned<PBE2PARAM, PBE2PARAM_free> pbe2(
+        d2i_PBE2PARAM(nullptr, &cursor, ASN1_STRING_length(sequence)));
+    if (!pbe2 || OBJ_obj2nid(pbe2->keyfunc->algorithm) != NID_id_pbkdf2 ||
+        pbe2->keyfunc->parameter == nullptr || pbe2->keyfunc->parameter->type != V_ASN1_SEQUENCE) {
+        return openssl_failure(
+            ErrorKind::invalid_request, "KEY_FILE_MALFORMED", "bad PBES2 parameters");
     }
     const ASN1_STRING* kdf_parameters = pbe2->keyfunc->parameter->value.sequence;
     cursor = ASN1_STRING_get0_data(kdf_parameters);
@@ -174,10 +183,12 @@ Result<Pkcs8Ptr> decrypt_pkcs8_der(const Bytes& der, const SecretBytes& passphra
                         " PBKDF2 iterations; at most " + std::to_string(max_iterations) +
                         " are accepted");
     }
-    Pkcs8Ptr info(PKCS8_decrypt(encrypted.get(), passphrase.chars(), static_cast<int>(passphrase.size())));
+    Pkcs8Ptr info(
+        PKCS8_decrypt(encrypted.get(), passphrase.chars(), static_cast<int>(passphrase.size())));
     if (!info) {
         // Bad padding and an unparsable result both mean a wrong password (korea.md).
-        return openssl_failure(ErrorKind::unauthenticated, "WRONG_PASSWORD", "the password is not correct");
+        return openssl_failure(
+            ErrorKind::unauthenticated, "WRONG_PASSWORD", "the password is not correct");
     }
     return info;
 }

@@ -54,17 +54,20 @@ bool Responder::is_our_issuer(OCSP_CERTID* id) const {
     if (digest == nullptr || name_hash == nullptr || key_hash == nullptr) {
         return false;
     }
-    unsigned char expected[EVP_MAX_MD_SIZE];  // NOLINT: OpenSSL writes into a C array
-    unsigned int length = 0;
-    EVP_Digest(
-        issuer_name_der_.data(), issuer_name_der_.size(), expected, &length, digest, nullptr);
-    if (static_cast<unsigned>(ASN1_STRING_length(name_hash)) != length ||
-        CRYPTO_memcmp(ASN1_STRING_get0_data(name_hash), expected, length) != 0) {
-        return false;
-    }
-    EVP_Digest(issuer_key_.data(), issuer_key_.size(), expected, &length, digest, nullptr);
-    return static_cast<unsigned>(ASN1_STRING_length(key_hash)) == length &&
-           CRYPTO_memcmp(ASN1_STRING_get0_data(key_hash), expected, length) == 0;
+    const auto matches = [digest](const Bytes& input, const ASN1_OCTET_STRING* hash) {
+        unsigned char expected[EVP_MAX_MD_SIZE];  // NOLINT: OpenSSL writes into a C array
+        unsigned int length = 0;
+        // A digest OpenSSL names but cannot compute (MD4 without the legacy provider) fails
+        // here; unchecked, it left `length` at 0 and an empty hash matched any issuer.
+        if (EVP_Digest(input.data(), input.size(), expected, &length, digest, nullptr) != 1 ||
+            length == 0) {
+            ERR_clear_error();
+            return false;
+        }
+        return static_cast<unsigned>(ASN1_STRING_length(hash)) == length &&
+               CRYPTO_memcmp(ASN1_STRING_get0_data(hash), expected, length) == 0;
+    };
+    return matches(issuer_name_der_, name_hash) && matches(issuer_key_, key_hash);
 }
 
 Result<Answer> Responder::sign(
@@ -129,7 +132,9 @@ Result<Answer> Responder::sign_record(const store::CertificateRecord& record) co
 }
 
 Answer Responder::answer(const Bytes& request) {
-    if (request.empty() || request.size() > LONG_MAX) {
+    // RFC 6960 4: requests are DER. OpenSSL's decoder also takes BER (indefinite and
+    // non-minimal lengths), which would give one request several encodings.
+    if (request.empty() || request.size() > LONG_MAX || !pkix::is_der(request)) {
         return Answer{malformed_, {}, {}};
     }
     const unsigned char* cursor = request.data();

@@ -6,7 +6,10 @@
 #include <openssl/pem.h>
 
 #include <climits>
+#include <cstdint>
 #include <ctime>
+#include <optional>
+#include <span>
 #include <vector>
 
 namespace dojang::pkix {
@@ -17,6 +20,34 @@ bool looks_like_pem(const Bytes& input) {
     const std::string_view text(reinterpret_cast<const char*>(input.data()),  // NOLINT
                                 input.size());
     return text.find(marker) != std::string_view::npos;
+}
+
+/// PEM password callback that never asks: without it OpenSSL prompts on the terminal for a
+/// block with a "Proc-Type: 4,ENCRYPTED" header, and a request could stall the server.
+int refuse_password(char* /*buffer*/, int /*size*/, int /*rwflag*/, void* /*userdata*/) {
+    return -1;
+}
+
+/// The DER inside `input`: the body of its first PEM block labelled `label` when it looks like
+/// PEM, else `input` itself. The error is a cause for logs.
+Result<Bytes> der_of(const Bytes& input, const char* label) {
+    if (!looks_like_pem(input)) {
+        if (input.size() > LONG_MAX) {
+            return fail(ErrorKind::invalid_request, "DER_TOO_LARGE", "input too large");
+        }
+        return input;
+    }
+    crypto::BioPtr in = crypto::memory_bio(input);
+    unsigned char* data = nullptr;
+    long length = 0;
+    if (PEM_bytes_read_bio(&data, &length, nullptr, label, in.get(), refuse_password, nullptr) !=
+        1) {
+        return crypto::openssl_failure(
+            ErrorKind::invalid_request, "PEM_MALFORMED", std::string("no PEM ") + label);
+    }
+    Bytes der(data, data + length);
+    OPENSSL_free(data);
+    return der;
 }
 
 /// Splits on unescaped `separator`, unescaping `\x` sequences inside values.
@@ -46,6 +77,113 @@ std::string trim(std::string_view text) {
 }
 
 }  // namespace
+
+namespace {
+
+/// One tag-length-value read by read_der_value(): whether it is constructed, its contents and
+/// the bytes after it.
+struct DerValue {
+    bool constructed = false;
+    std::span<const std::uint8_t> contents;
+    std::span<const std::uint8_t> rest;
+};
+
+constexpr std::uint8_t constructed_bit = 0x20;
+constexpr std::uint8_t tag_number_mask = 0x1f;
+constexpr std::uint8_t more_octets_bit = 0x80;
+constexpr std::uint8_t long_length_bit = 0x80;
+constexpr unsigned universal_sequence = 16;
+constexpr unsigned universal_set = 17;
+
+/// Reads the value at the front of `input` under DER's rules for identifiers and lengths.
+std::optional<DerValue> read_der_value(std::span<const std::uint8_t> input) {
+    std::size_t at = 0;
+    if (input.empty()) {
+        return std::nullopt;
+    }
+    const std::uint8_t identifier = input[at++];
+    const bool constructed = (identifier & constructed_bit) != 0;
+    const bool universal = (identifier >> 6U) == 0;
+    std::uint32_t tag_number = identifier & tag_number_mask;
+    if (tag_number == tag_number_mask) {
+        // X.690 8.1.2.4.2: base-128 tag number, first octet not 0x80, and only for numbers
+        // that do not fit the low form.
+        tag_number = 0;
+        std::uint8_t octet = 0;
+        do {
+            if (at == input.size() || tag_number > (UINT32_MAX >> 7U)) {
+                return std::nullopt;
+            }
+            octet = input[at++];
+            if (tag_number == 0 && octet == more_octets_bit) {
+                return std::nullopt;
+            }
+            tag_number = (tag_number << 7U) | (octet & 0x7fU);
+        } while ((octet & more_octets_bit) != 0);
+        if (tag_number < tag_number_mask) {
+            return std::nullopt;
+        }
+    }
+    if (universal) {
+        // Tag 0 is end-of-contents, which only closes indefinite lengths. X.690 10.2: DER
+        // encodes strings primitive; of the universal types PKIX uses only SEQUENCE and SET
+        // are constructed.
+        const bool must_construct = tag_number == universal_sequence || tag_number == universal_set;
+        if (tag_number == 0 || constructed != must_construct) {
+            return std::nullopt;
+        }
+    }
+    if (at == input.size()) {
+        return std::nullopt;
+    }
+    const std::uint8_t first = input[at++];
+    std::size_t length = first;
+    if ((first & long_length_bit) != 0) {
+        // X.690 10.1: definite form (0x80 is indefinite) in the fewest octets.
+        const std::size_t count = first & 0x7fU;
+        if (count == 0 || count > sizeof(std::size_t) || count > input.size() - at ||
+            input[at] == 0) {
+            return std::nullopt;
+        }
+        length = 0;
+        for (std::size_t i = 0; i < count; ++i) {
+            length = (length << 8U) | input[at++];
+        }
+        if (length < long_length_bit) {
+            return std::nullopt;
+        }
+    }
+    if (length > input.size() - at) {
+        return std::nullopt;
+    }
+    return DerValue{constructed, input.subspan(at, length), input.subspan(at + length)};
+}
+
+/// True when `input` is a run of DER values, those inside constructed ones included.
+bool is_der_run(std::span<const std::uint8_t> input, int depth) {
+    while (!input.empty()) {
+        const auto value = read_der_value(input);
+        if (!value) {
+            return false;
+        }
+        if (value->constructed &&
+            (depth >= max_der_depth || !is_der_run(value->contents, depth + 1))) {
+            return false;
+        }
+        input = value->rest;
+    }
+    return true;
+}
+
+}  // namespace
+
+bool is_der(std::span<const std::uint8_t> input) {
+    const auto value = read_der_value(input);
+    if (!value || !value->rest.empty()) {
+        return false;
+    }
+    return !value->constructed || is_der_run(value->contents, 1);
+}
 
 Result<crypto::X509NamePtr> parse_name(std::string_view text) {
     std::vector<std::string> parts;
@@ -116,19 +254,22 @@ std::string name_to_display(const X509_NAME* name) {
 }
 
 Result<Csr> Csr::parse(const Bytes& input) {
-    crypto::X509ReqPtr req;
-    if (looks_like_pem(input)) {
-        crypto::BioPtr in = crypto::memory_bio(input);
-        req.reset(PEM_read_bio_X509_REQ(in.get(), nullptr, nullptr, nullptr));
-    } else if (input.size() <= LONG_MAX) {
-        const unsigned char* p = input.data();
-        req.reset(d2i_X509_REQ(nullptr, &p, static_cast<long>(input.size())));
-        if (req && p != input.data() + input.size()) {
-            return fail(ErrorKind::invalid_request,
-                        "CSR_MALFORMED",
-                        "the certificate request has trailing data after its DER encoding");
-        }
+    auto der = der_of(input, PEM_STRING_X509_REQ);
+    if (!der) {
+        return fail(ErrorKind::invalid_request,
+                    "CSR_MALFORMED",
+                    "the certificate request is not valid PKCS#10 (PEM or DER)",
+                    der.error().describe());
     }
+    // RFC 2986 4: the request is DER; BER would let two encodings carry one signature.
+    if (!is_der(*der)) {
+        return fail(ErrorKind::invalid_request,
+                    "CSR_MALFORMED",
+                    "the certificate request is not DER (indefinite, non-minimal or "
+                    "truncated lengths, or trailing data)");
+    }
+    const unsigned char* p = der->data();
+    crypto::X509ReqPtr req(d2i_X509_REQ(nullptr, &p, static_cast<long>(der->size())));
     if (!req) {
         return crypto::openssl_failure(ErrorKind::invalid_request,
                                        "CSR_MALFORMED",
@@ -149,19 +290,22 @@ EVP_PKEY* Csr::public_key() const {
 }
 
 Result<Certificate> Certificate::parse(const Bytes& input) {
-    crypto::X509Ptr cert;
-    if (looks_like_pem(input)) {
-        crypto::BioPtr in = crypto::memory_bio(input);
-        cert.reset(PEM_read_bio_X509(in.get(), nullptr, nullptr, nullptr));
-    } else if (input.size() <= LONG_MAX) {
-        const unsigned char* p = input.data();
-        cert.reset(d2i_X509(nullptr, &p, static_cast<long>(input.size())));
-        if (cert && p != input.data() + input.size()) {
-            return fail(ErrorKind::invalid_request,
-                        "CERTIFICATE_MALFORMED",
-                        "the certificate has trailing data after its DER encoding");
-        }
+    auto der = der_of(input, PEM_STRING_X509);
+    if (!der) {
+        return fail(ErrorKind::invalid_request,
+                    "CERTIFICATE_MALFORMED",
+                    "the certificate is not valid X.509 (PEM or DER)",
+                    der.error().describe());
     }
+    // RFC 5280 4.1: certificates are DER.
+    if (!is_der(*der)) {
+        return fail(ErrorKind::invalid_request,
+                    "CERTIFICATE_MALFORMED",
+                    "the certificate is not DER (indefinite, non-minimal or truncated lengths, "
+                    "or trailing data)");
+    }
+    const unsigned char* p = der->data();
+    crypto::X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der->size())));
     if (!cert) {
         return crypto::openssl_failure(ErrorKind::invalid_request,
                                        "CERTIFICATE_MALFORMED",
@@ -198,7 +342,7 @@ Result<std::vector<Certificate>> parse_pem_bundle(const std::string& pem) {
     const Bytes bytes(pem.begin(), pem.end());
     crypto::BioPtr in = crypto::memory_bio(bytes);
     std::vector<Certificate> certificates;
-    while (X509* cert = PEM_read_bio_X509(in.get(), nullptr, nullptr, nullptr)) {
+    while (X509* cert = PEM_read_bio_X509(in.get(), nullptr, refuse_password, nullptr)) {
         certificates.push_back(Certificate::adopt(crypto::X509Ptr(cert)));
     }
     ERR_clear_error();  // the loop ends on a "no start line" error

@@ -5,10 +5,21 @@
 #include "dojang/core/ids.hpp"
 #include "dojang/crypto/openssl.hpp"
 
+#include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
 namespace dojang::pkix {
+
+/// True when `input` is exactly one ASN.1 value whose every tag and length obeys DER
+/// (X.690 10.1: definite, minimal lengths; 10.2: primitive strings), nested at most
+/// `max_der_depth` deep, with nothing after it. OpenSSL's decoders accept BER, so parsers of
+/// DER-only structures (RFC 5280 4.1, RFC 2986 4, RFC 6960 4) call this first.
+bool is_der(std::span<const std::uint8_t> input);
+
+/// How deep is_der() follows constructed values; PKIX structures stay well under it.
+inline constexpr int max_der_depth = 64;
 
 /// Parses a distinguished name written "C=KR,O=Example,CN=Hong" (RFC 4514 order as written,
 /// most significant first, `\,` escapes a comma) or OpenSSL's "/C=KR/O=Example/CN=Hong".
@@ -24,7 +35,8 @@ std::string name_to_display(const X509_NAME* name);
 /// A certificate signing request, parsed from PEM or DER.
 class Csr {
 public:
-    /// Parses PEM ("CERTIFICATE REQUEST") or DER; rejects trailing data.
+    /// Parses PEM ("CERTIFICATE REQUEST") or DER; rejects BER (see is_der()), trailing data and
+    /// encrypted PEM. Errors: invalid_request, CSR_MALFORMED.
     static Result<Csr> parse(const Bytes& input);
 
     /// Verifies the self-signature (proof of possession for PKCS#10).
@@ -42,7 +54,8 @@ private:
 /// A parsed certificate.
 class Certificate {
 public:
-    /// Parses PEM or DER; rejects trailing data.
+    /// Parses PEM or DER; rejects BER (see is_der()), trailing data and encrypted PEM.
+    /// Errors: invalid_request, CERTIFICATE_MALFORMED.
     static Result<Certificate> parse(const Bytes& input);
     /// Takes ownership of an OpenSSL certificate.
     static Certificate adopt(crypto::X509Ptr cert) { return Certificate(std::move(cert)); }
