@@ -143,6 +143,7 @@ public:
             &metrics.gauge("dojang_crl_number", "CRL number of the issuing CA's current CRL");
         revocations_ =
             &metrics.gauge("dojang_revocations", "Revocations recorded (database counter)");
+        issuances_ = &metrics.gauge("dojang_issuances", "Certificates issued (database counter)");
         update_gauges();
 
         router.add(
@@ -216,10 +217,12 @@ public:
     }
 
 private:
-    Result<std::int64_t> revocation_counter() {
+    Result<std::int64_t> revocation_counter() { return counter("revocations"); }
+
+    Result<std::int64_t> counter(const std::string& name) {
         std::int64_t value = 0;
         auto read = installation_.database->transact([&](store::Transaction& tx) -> Result<void> {
-            auto current = tx.counters().current("revocations");
+            auto current = tx.counters().current(name);
             if (!current) {
                 return tl::unexpected(current.error());
             }
@@ -236,6 +239,10 @@ private:
         ocsp_cached_->set(static_cast<std::int64_t>(responder_.size()));
         crl_number_->set(publishers_.at("issuing").current().number);
         revocations_->set(last_counter_);
+        auto issued = counter("issuances");
+        if (issued) {
+            issuances_->set(*issued);
+        }
     }
 
     http::Response ocsp_answer(const Bytes& request,
@@ -385,6 +392,7 @@ private:
     http::Gauge* ocsp_cached_ = nullptr;
     http::Gauge* crl_number_ = nullptr;
     http::Gauge* revocations_ = nullptr;
+    http::Gauge* issuances_ = nullptr;
 };
 
 }  // namespace
