@@ -106,7 +106,10 @@ int main(int argc, char** argv) {
     issue->add_option(
         "--idn",
         idn,
-        "resident (13 digits) or business (10 digits) registration number for the VID");
+        "resident (13 digits) or business (10 digits) registration number for the VID "
+        "(visible to other users in the process list: prefer --idn-file)");
+    std::string idn_file;
+    issue->add_option("--idn-file", idn_file, "file holding that number (first line)");
     issue->add_option(
         "--random-hex", random_hex, "R from the holder's key file (40 hex digits), with --idn");
     issue->add_option(
@@ -121,6 +124,16 @@ int main(int argc, char** argv) {
         };
         issue_options.subject = optional(subject);
         issue_options.idn = optional(idn);
+        if (!idn_file.empty()) {
+            auto bytes = read_file(idn_file);
+            if (!bytes) {
+                status = report(tl::unexpected(bytes.error()));
+                return;
+            }
+            std::string number(bytes->begin(), bytes->end());
+            number = number.substr(0, number.find_first_of("\r\n"));
+            issue_options.idn = number;
+        }
         issue_options.random_hex = optional(random_hex);
         issue_options.real_name = optional(real_name);
         issue_options.keep_not_after = optional(keep_not_after);

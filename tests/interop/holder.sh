@@ -30,7 +30,7 @@ openssl pkey -in plain.pem -pubout | cmp - <(openssl req -in me/request.csr -pub
 openssl asn1parse -inform DER -in me/signPri.key | contains "hmacWithSHA256" || fail "not PBKDF2-HMAC-SHA256"
 openssl req -in me/request.csr -verify -noout 2>&1 | contains "verify OK" || fail "request signature"
 
-"$dojangd" admin issue --data ca --csr me/request.csr --idn 1234561234567 --random-hex "$random" \
+"$dojangd" admin issue --data ca --csr me/request.csr --idn-file idn --random-hex "$random" \
     --out me/signCert.pem >/dev/null
 "$dojang" show me/signCert.pem | contains "real name   홍길동" || fail "show: real name"
 "$dojang" vid-check --cert me/signCert.pem --key me/signPri.key --idn-file idn --password-file password |
