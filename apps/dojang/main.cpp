@@ -17,42 +17,18 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cli_errors.hpp"
+
 namespace {
 
 using namespace dojang;
-
-/// Exit codes as in architecture.md (2 bad input, 3 authentication, 4 not found, 1 other).
-int exit_code(ErrorKind kind) {
-    switch (kind) {
-        case ErrorKind::invalid_request:
-            return 2;
-        case ErrorKind::unauthenticated:
-        case ErrorKind::forbidden:
-            return 3;
-        case ErrorKind::not_found:
-            return 4;
-        case ErrorKind::conflict:
-            return 5;
-        case ErrorKind::policy_rejected:
-        case ErrorKind::bad_proof_of_possession:
-            return 6;
-        case ErrorKind::unavailable:
-            return 7;
-        case ErrorKind::internal:
-            return 1;
-    }
-    return 1;
-}
 
 int report(const Result<void>& result) {
     if (result) {
         return 0;
     }
-    std::cerr << "error [" << result.error().code << "]: " << result.error().detail << "\n";
-    for (const auto& violation : result.error().violations) {
-        std::cerr << "  - " << violation.detail << "\n";
-    }
-    return exit_code(result.error().kind);
+    app::print_error(std::cerr, result.error());
+    return app::exit_code(result.error().kind);
 }
 
 /// Reads a password from a file (first line) or, without one, from the terminal without echo.

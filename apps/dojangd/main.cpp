@@ -4,9 +4,9 @@
 
 #include <iostream>
 
+#include "cli_errors.hpp"
 #include "commands.hpp"
 #include "data_dir.hpp"
-#include "exit_codes.hpp"
 
 namespace {
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dojang/http/router.hpp"
 
+#include "dojang/core/text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -24,42 +26,6 @@ std::string find_header(const Headers& headers, std::string_view name) {
         }
     }
     return {};
-}
-
-std::string json_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    std::array<char, 7> escaped{};
-                    std::snprintf(escaped.data(),
-                                  escaped.size(),
-                                  "\\u%04x",
-                                  static_cast<unsigned>(static_cast<unsigned char>(c)));
-                    out += escaped.data();
-                } else {
-                    out += c;
-                }
-        }
-    }
-    return out;
 }
 
 bool matches(const Route& route, std::string_view path) {
@@ -106,9 +72,9 @@ Response Response::problem(unsigned status,
                            std::string title,
                            std::string code,
                            std::string detail) {
-    std::string body = R"({"type":"about:blank","title":")" + json_escape(title) +
-                       R"(","status":)" + std::to_string(status) + R"(,"code":")" +
-                       json_escape(code) + R"(","detail":")" + json_escape(detail) + R"("})";
+    std::string body = R"({"type":"about:blank","title":)" + json_quote(title) + R"(,"status":)" +
+                       std::to_string(status) + R"(,"code":)" + json_quote(code) + R"(,"detail":)" +
+                       json_quote(detail) + "}";
     return bytes(status, "application/problem+json", std::move(body));
 }
 

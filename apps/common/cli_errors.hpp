@@ -7,7 +7,7 @@
 
 namespace dojang::app {
 
-/// The CLI edge of the error table in architecture.md.
+/// The CLI edge of the error table in architecture.md, shared by dojangd and dojang.
 inline int exit_code(ErrorKind kind) {
     switch (kind) {
         case ErrorKind::invalid_request:
