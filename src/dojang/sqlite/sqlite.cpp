@@ -38,9 +38,13 @@ Error sqlite_error(int code, sqlite3* db, std::string_view what) {
                      {}};
     }
     if (primary == SQLITE_CANTOPEN || primary == SQLITE_FULL || primary == SQLITE_IOERR) {
+        // A full disk shows up as SQLITE_FULL or, when the WAL index cannot grow, SQLITE_IOERR.
         return Error{ErrorKind::unavailable,
                      std::string(sql::unreachable_code),
-                     "the database is unavailable",
+                     primary == SQLITE_CANTOPEN
+                         ? "the database is unavailable: the file cannot be opened"
+                         : "the database is unavailable: the disk may be full or failing; check "
+                           "free space where the data directory lives",
                      std::move(cause),
                      {}};
     }
