@@ -128,3 +128,30 @@ TEST(KeyAlgorithm, ParsesKnownNamesOnly) {
 
 }  // namespace
 }  // namespace dojang::crypto
+
+#include "dojang/crypto/aead.hpp"
+
+namespace dojang::crypto {
+namespace {
+
+TEST(Aead, SealsAndOpensWithTheSameKeyAndPurposeOnly) {
+    const Bytes key(32, 7);
+    const Bytes other_key(32, 8);
+    auto sealed = aead_seal(key, to_bytes("1234-5678-9012-3456"), "purpose-a");
+    ASSERT_TRUE(sealed.has_value());
+    EXPECT_EQ(sealed->size(), 12U + 19U + 16U);
+    auto opened = aead_open(key, *sealed, "purpose-a");
+    ASSERT_TRUE(opened.has_value());
+    EXPECT_EQ(std::string(opened->chars(), opened->size()), "1234-5678-9012-3456");
+    EXPECT_FALSE(aead_open(key, *sealed, "purpose-b").has_value());
+    EXPECT_FALSE(aead_open(other_key, *sealed, "purpose-a").has_value());
+    Bytes tampered = *sealed;
+    tampered[14] ^= 1U;
+    EXPECT_EQ(aead_open(key, tampered, "purpose-a").error().code, "AEAD_OPEN_FAILED");
+    EXPECT_NE(*aead_seal(key, to_bytes("x"), "p"),
+              *aead_seal(key, to_bytes("x"), "p"));  // fresh nonce
+    EXPECT_FALSE(aead_seal(Bytes(16, 1), to_bytes("x"), "p").has_value());
+}
+
+}  // namespace
+}  // namespace dojang::crypto
