@@ -9,7 +9,7 @@ packages=(
     sqlite3 libsqlite3-dev libpq-dev postgresql
     libexpected-dev libcli11-dev libspdlog-dev libtomlplusplus-dev
     libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev
-    gnutls-bin curl wrk apache2-utils procps
+    gnutls-bin curl wrk apache2-utils procps jq python3-aiosmtpd
 )
 
 missing=()

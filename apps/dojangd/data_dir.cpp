@@ -4,6 +4,7 @@
 #include "dojang/core/text.hpp"
 #include "dojang/crypto/keys.hpp"
 #include "dojang/postgres/postgres.hpp"
+#include "dojang/ra/register.hpp"
 #include "dojang/sqlite/sqlite.hpp"
 
 #include <openssl/bn.h>
@@ -267,6 +268,12 @@ Result<InitReport> build(const DataDir& dir, const InitOptions& options, const C
         if (!written) {
             return tl::unexpected(written.error());
         }
+    }
+    // The customer register's keys: identification numbers in the database are unreadable
+    // without this file.
+    auto register_key = ra::create_register_keys(dir.register_key());
+    if (!register_key) {
+        return tl::unexpected(register_key.error());
     }
     // 4. Database (migrations run on open), then the configuration last: its presence
     // marks a complete data directory.

@@ -30,6 +30,8 @@ struct DataDir {
     [[nodiscard]] std::string crl(const std::string& ca) const {
         return root + "/crl/" + ca + ".crl";
     }
+    /// The customer register's AES-256-GCM and HMAC keys (kept outside the database).
+    [[nodiscard]] std::string register_key() const { return root + "/secrets/register.key"; }
 };
 
 /// Options of `dojangd init`.

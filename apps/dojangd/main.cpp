@@ -4,8 +4,10 @@
 
 #include <iostream>
 
+#include "applications_command.hpp"
 #include "cli_errors.hpp"
 #include "commands.hpp"
+#include "customers_command.hpp"
 #include "data_dir.hpp"
 
 namespace {
@@ -174,6 +176,73 @@ int main(int argc, char** argv) {
             list_status.empty() ? std::nullopt : std::optional<std::string>(list_status),
             limit,
             std::cout));
+    });
+
+    auto* customers = admin->add_subcommand("customers", "the customer register (고객 등록부)");
+    customers->require_subcommand(1);
+    auto* customers_import = customers->add_subcommand(
+        "import",
+        "import or update customers from a CSV or JSON file (columns: docs/customers.md); "
+        "exit 0 when every row was imported, 2 when some rows were rejected (listed by row)");
+    app::CustomersImportOptions customers_options;
+    customers_import->add_option("--data", customers_options.data, "data directory")->required();
+    customers_import->add_option("FILE", customers_options.file, "customer file")->required();
+    customers_import->add_option(
+        "--format", customers_options.format, "csv | json | auto (by extension, then content)");
+    customers_import->callback([&] {
+        auto imported = app::import_customers(customers_options, clock, std::cout, std::cerr);
+        status = imported ? (*imported ? 0 : 2) : report(tl::unexpected(imported.error()));
+    });
+    auto* customers_show = customers->add_subcommand(
+        "show", "print one customer, the resident registration number masked");
+    std::string customer_id;
+    customers_show->add_option("--data", data, "data directory")->required();
+    customers_show->add_option("--id", customer_id, "customer_id")->required();
+    customers_show->callback(
+        [&] { status = report(app::show_customer(data, customer_id, std::cout)); });
+
+    auto* applications =
+        admin->add_subcommand("applications", "reissue applications (재발급 신청)");
+    applications->require_subcommand(1);
+    auto* walk_in = applications->add_subcommand(
+        "register",
+        "register a holder verified in person (창구 등록): prints the reference number and the "
+        "authorization code the holder fetches the certificate with");
+    app::WalkInOptions walk_in_options;
+    std::string walk_in_idn_file;
+    walk_in->add_option("--data", walk_in_options.data, "data directory")->required();
+    walk_in->add_option("--holder-type", walk_in_options.holder_type, "individual | corporate");
+    walk_in->add_option("--name", walk_in_options.name, "the holder's name (성명 / 법인명)")
+        ->required();
+    walk_in->add_option("--phone", walk_in_options.phone, "mobile phone, e.g. 010-1234-5678")
+        ->required();
+    walk_in->add_option("--email", walk_in_options.email, "e-mail address")->required();
+    walk_in->add_option(
+        "--idn", walk_in_options.idn, "resident registration number (prefer --idn-file)");
+    walk_in->add_option(
+        "--idn-file", walk_in_idn_file, "file holding the resident registration number");
+    walk_in->add_option(
+        "--business-number", walk_in_options.business_number, "사업자등록번호 (corporate)");
+    walk_in
+        ->add_option("--reason",
+                     walk_in_options.reason,
+                     "expired | forgot_password | lost_device | key_compromise | info_changed | "
+                     "algorithm_upgrade | new_device")
+        ->required();
+    walk_in->add_option(
+        "--old-serial", walk_in_options.old_serial, "serial (hex) of the certificate replaced");
+    walk_in->add_flag("--json", walk_in_options.json, "print JSON instead of lines");
+    walk_in->callback([&] {
+        if (!walk_in_idn_file.empty()) {
+            auto bytes = read_file(walk_in_idn_file);
+            if (!bytes) {
+                status = report(tl::unexpected(bytes.error()));
+                return;
+            }
+            const std::string text(bytes->begin(), bytes->end());
+            walk_in_options.idn = text.substr(0, text.find_first_of("\r\n"));
+        }
+        status = report(app::register_walk_in(walk_in_options, clock, std::cout));
     });
 
     auto* audit = app.add_subcommand("audit", "the hash-chained audit log");

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // `dojangd serve`: the composition root of the server. Wires the status services (OCSP, CRL,
 // CA certificates) to HTTP routes and runs the background work that keeps them fresh.
+#include "dojang/api/routes.hpp"
 #include "dojang/core/text.hpp"
 #include "dojang/crl/publisher.hpp"
 #include "dojang/http/server.hpp"
 #include "dojang/log/log.hpp"
+#include "dojang/notify/dispatcher.hpp"
+#include "dojang/notify/spool_channel.hpp"
 #include "dojang/ocsp/responder.hpp"
+#include "dojang/ra/reissue.hpp"
 
 #include <array>
 #include <condition_variable>
@@ -433,6 +437,35 @@ Result<void> serve(const std::string& data,
     // The server owns the metrics, so it is created before the routes that register counters.
     http::Server server(router, limits, tls);
     status.add_routes(router, server.metrics());
+
+    // The reissue journey: REST issuance with the codes, and the outbox's delivery.
+    auto issuer = ca::Issuer::create(*installation->issuing,
+                                     installation->config.profiles,
+                                     {installation->config.server.base_url},
+                                     *installation->database,
+                                     clock);
+    if (!issuer) {
+        return tl::unexpected(issuer.error());
+    }
+    auto register_keys = ra::load_register_keys(installation->dir.register_key());
+    if (!register_keys) {
+        return tl::unexpected(register_keys.error());
+    }
+    const auto& ra_config = installation->config.ra;
+    ra::ReissueService reissue(*installation->database,
+                               *issuer,
+                               *installation->issuing,
+                               std::move(*register_keys),
+                               clock,
+                               {ra_config.codes_valid,
+                                ra_config.confirm_within,
+                                ra_config.organisation,
+                                ra_config.contact});
+    api::add_routes(router, reissue);
+    // Development default: e-mail and SMS are written to DATA/spool for a person to read.
+    notify::SpoolChannel spool(installation->dir.root, "dojang@localhost", "dojang", clock);
+    notify::Dispatcher dispatcher(
+        *installation->database, {{"email", &spool}, {"sms", &spool}}, clock);
     router.add(
         "GET",
         "/metrics",
@@ -468,6 +501,16 @@ Result<void> serve(const std::string& data,
         while (!wake.wait_for(lock, period, [&] { return stopping; })) {
             lock.unlock();
             status.tick();
+            if (auto revoked = reissue.revoke_unconfirmed(); !revoked) {
+                log::warn("revoking unconfirmed certificates failed: {}",
+                          revoked.error().describe());
+            } else if (*revoked > 0) {
+                log::info("{} unconfirmed certificate(s) revoked; their codes work again",
+                          *revoked);
+            }
+            if (auto delivered = dispatcher.deliver_due(); !delivered) {
+                log::warn("notification delivery failed: {}", delivered.error().describe());
+            }
             lock.lock();
         }
     });

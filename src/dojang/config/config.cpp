@@ -225,6 +225,13 @@ void read_config(const toml::table& root, Config& config, std::vector<Violation>
                 {"CONFIG_INVALID", "ocsp.refresh_before_hours: must be less than validity_hours"});
         }
     }
+    if (const auto* table = top.table("ra")) {
+        TableReader reader(*table, "ra.", violations);
+        reader.duration("codes_valid_days", config.ra.codes_valid, 1, 30);
+        reader.duration("confirm_within_minutes", config.ra.confirm_within, 1, 24 * 60);
+        reader.text("organisation", config.ra.organisation);
+        reader.text("contact", config.ra.contact);
+    }
     if (const auto* table = top.table("log")) {
         TableReader reader(*table, "log.", violations);
         reader.text("level", config.log_level);
@@ -345,6 +352,14 @@ max_delay_after_revocation_seconds = 300
 [ocsp]
 validity_hours = 72
 refresh_before_hours = 36
+
+[ra]
+# The reference number and authorization code (참조번호/인가코드) are valid this long.
+codes_valid_days = 14
+# A reissued certificate not confirmed by its holder in time is revoked; the codes work again.
+confirm_within_minutes = 60
+organisation = "dojang"    # O= of the certificates issued to holders
+contact = "1588-0000"      # the number the security notice tells holders to call
 
 [log]
 level = "info"

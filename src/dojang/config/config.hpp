@@ -54,6 +54,14 @@ struct Ocsp {
     std::chrono::hours refresh_before{36};
 };
 
+/// [ra]: the reissue journey.
+struct Ra {
+    std::chrono::days codes_valid{14};             ///< 참조번호/인가코드 lifetime
+    std::chrono::minutes confirm_within{60};       ///< unconfirmed certificates are revoked after
+    std::string organisation = "dojang";           ///< O= of issued subjects
+    std::string contact = "the dojang help desk";  ///< named in the security notice
+};
+
 /// The whole configuration of one dojangd data directory.
 struct Config {
     Server server;
@@ -61,6 +69,7 @@ struct Config {
     Ca ca;
     Crl crl;
     Ocsp ocsp;
+    Ra ra;
     std::string log_level = "info";
     std::vector<policy::Profile> profiles;  ///< [profiles.NAME]
 };

@@ -26,6 +26,8 @@ TEST(Config, TheDefaultFileParses) {
     ASSERT_TRUE(config.has_value()) << config.error().describe();
     EXPECT_EQ(config->server.listen, "127.0.0.1:8080");
     EXPECT_EQ(config->crl.validity, std::chrono::days{7});
+    EXPECT_EQ(config->ra.codes_valid, std::chrono::days{14});
+    EXPECT_EQ(config->ra.confirm_within, std::chrono::minutes{60});
     ASSERT_EQ(config->profiles.size(), 2U);
     EXPECT_EQ(named(*config, "individual").policy_oid, "2.25.1234.1.1.1");
     EXPECT_EQ(named(*config, "corporate").policy_oid, "2.25.1234.1.1.5");

@@ -114,9 +114,18 @@ Result<int> migrate(Connection& connection) {
             }
             done.insert(*version);
         }
-        // 3. Apply the missing ones in order, each recorded with its number.
-        int count = 0;
+        // 3. Apply the missing ones in ascending version order (the list is kept in the order
+        // entries were added, which need not be numeric), each recorded with its number.
+        std::vector<const Migration*> pending;
         for (const Migration& migration : dialect.migrations) {
+            pending.push_back(&migration);
+        }
+        std::sort(pending.begin(), pending.end(), [](const Migration* a, const Migration* b) {
+            return a->version < b->version;
+        });
+        int count = 0;
+        for (const Migration* next : pending) {
+            const Migration& migration = *next;
             if (done.contains(migration.version)) {
                 continue;
             }

@@ -43,8 +43,93 @@ CREATE TABLE counters (
 );
 )sql";
 
-constexpr std::array<Migration, 1> all{{
+// The customer register (ra). Identification numbers only as a keyed hash (unique: one
+// customer per number) and AES-256-GCM ciphertext; the key lives outside the database.
+constexpr std::string_view v3_customers = R"sql(
+CREATE TABLE customers (
+    customer_id       TEXT PRIMARY KEY,
+    holder_type       TEXT NOT NULL CHECK (holder_type IN ('individual', 'corporate')),
+    name              TEXT NOT NULL,
+    birth_date        TEXT NOT NULL,
+    idn_hash          BLOB NOT NULL,
+    idn_ciphertext    BLOB NOT NULL,
+    business_number   TEXT NOT NULL,
+    corporate_number  TEXT NOT NULL,
+    representative    TEXT NOT NULL,
+    phone             TEXT NOT NULL,
+    email             TEXT NOT NULL,
+    updated_at        INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX customers_idn_hash ON customers (idn_hash);
+
+CREATE TABLE customer_certificates (
+    customer_id  TEXT NOT NULL REFERENCES customers (customer_id) ON DELETE CASCADE,
+    serial       TEXT NOT NULL,
+    PRIMARY KEY (customer_id, serial)
+);
+CREATE INDEX customer_certificates_serial ON customer_certificates (serial);
+)sql";
+
+// The transactional outbox: notifications written with the change they announce (notify).
+constexpr std::string_view v2_outbox = R"sql(
+CREATE TABLE outbox_messages (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    dedupe_key       TEXT NOT NULL UNIQUE,
+    channel          TEXT NOT NULL,
+    destination      TEXT NOT NULL,
+    subject          TEXT NOT NULL,
+    body             TEXT NOT NULL,
+    application_id   TEXT NOT NULL,
+    status           TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+    attempts         INTEGER NOT NULL,
+    next_attempt_at  INTEGER NOT NULL,
+    last_error       TEXT NOT NULL,
+    created_at       INTEGER NOT NULL,
+    sent_at          INTEGER
+);
+CREATE INDEX outbox_messages_due ON outbox_messages (status, next_attempt_at);
+CREATE INDEX outbox_messages_application ON outbox_messages (application_id);
+)sql";
+
+// Reissue applications (ra): one-time codes kept sealed, and each application's timeline.
+constexpr std::string_view v4_applications = R"sql(
+CREATE TABLE applications (
+    id                         TEXT PRIMARY KEY,
+    holder_type                TEXT NOT NULL CHECK (holder_type IN ('individual', 'corporate')),
+    reason                     TEXT NOT NULL,
+    status                     TEXT NOT NULL,
+    customer_id                TEXT NOT NULL,
+    origin                     TEXT NOT NULL,
+    old_serial                 TEXT NOT NULL,
+    reference_number           TEXT UNIQUE,
+    authorization_code_sealed  BLOB,
+    codes_expire_at            INTEGER,
+    codes_used_at              INTEGER,
+    new_serial                 TEXT NOT NULL,
+    confirmation_token_hash    BLOB,
+    issued_at                  INTEGER,
+    confirmed_at               INTEGER,
+    created_at                 INTEGER NOT NULL,
+    updated_at                 INTEGER NOT NULL
+);
+CREATE INDEX applications_status_issued ON applications (status, issued_at);
+CREATE INDEX applications_new_serial ON applications (new_serial);
+
+CREATE TABLE application_events (
+    sequence        INTEGER PRIMARY KEY AUTOINCREMENT,
+    application_id  TEXT NOT NULL REFERENCES applications (id),
+    at              INTEGER NOT NULL,
+    kind            TEXT NOT NULL,
+    detail          TEXT NOT NULL
+);
+CREATE INDEX application_events_application ON application_events (application_id, sequence);
+)sql";
+
+constexpr std::array<Migration, 4> all{{
     {1, "initial", v1_initial},
+    {2, "outbox", v2_outbox},
+    {3, "customers", v3_customers},
+    {4, "applications", v4_applications},
 }};
 
 }  // namespace

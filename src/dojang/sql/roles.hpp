@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "dojang/sql/applications.hpp"
 #include "dojang/sql/connection.hpp"
+#include "dojang/sql/customers.hpp"
+#include "dojang/sql/outbox.hpp"
 #include "dojang/store/store.hpp"
 
 namespace dojang::sql {
@@ -63,15 +66,26 @@ class SqlTransaction final : public store::Transaction {
 public:
     /// Roles over `connection`, which must be inside a transaction.
     explicit SqlTransaction(Connection& connection)
-        : certificates_(connection), audit_(connection), counters_(connection) {}
+        : certificates_(connection),
+          audit_(connection),
+          counters_(connection),
+          customers_(connection),
+          outbox_(connection),
+          applications_(connection) {}
     store::CertificateRepository& certificates() override { return certificates_; }
     store::AuditLog& audit() override { return audit_; }
     store::Counters& counters() override { return counters_; }
+    store::CustomerRepository& customers() override { return customers_; }
+    store::Outbox& outbox() override { return outbox_; }
+    store::ApplicationRepository& applications() override { return applications_; }
 
 private:
     SqlCertificateRepository certificates_;
     SqlAuditLog audit_;
     SqlCounters counters_;
+    SqlCustomers customers_;
+    SqlOutbox outbox_;
+    SqlApplications applications_;
 };
 
 }  // namespace dojang::sql

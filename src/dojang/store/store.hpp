@@ -5,6 +5,9 @@
 #include "dojang/core/clock.hpp"
 #include "dojang/core/error.hpp"
 #include "dojang/core/ids.hpp"
+#include "dojang/store/applications.hpp"
+#include "dojang/store/customers.hpp"
+#include "dojang/store/outbox.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -132,6 +135,9 @@ public:
     virtual CertificateRepository& certificates() = 0;
     virtual AuditLog& audit() = 0;
     virtual Counters& counters() = 0;
+    virtual CustomerRepository& customers() = 0;
+    virtual Outbox& outbox() = 0;
+    virtual ApplicationRepository& applications() = 0;
 };
 
 /// A unit of work: everything `work` does commits together, or nothing does.

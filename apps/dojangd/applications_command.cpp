@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "applications_command.hpp"
+
+#include "dojang/core/text.hpp"
+#include "dojang/ra/reissue.hpp"
+
+#include <ostream>
+
+#include "data_dir.hpp"
+
+namespace dojang::app {
+
+Result<void> register_walk_in(const WalkInOptions& options, const Clock& clock, std::ostream& out) {
+    auto holder_type = store::holder_type_from_string(options.holder_type);
+    if (!holder_type) {
+        return tl::unexpected(holder_type.error());
+    }
+    auto reason = store::reissue_reason_from_string(options.reason);
+    if (!reason) {
+        return tl::unexpected(reason.error());
+    }
+    auto installation = open(options.data, true, "admin applications register");
+    if (!installation) {
+        return tl::unexpected(installation.error());
+    }
+    auto keys = ra::load_register_keys(installation->dir.register_key());
+    if (!keys) {
+        return tl::unexpected(keys.error());
+    }
+    auto issuer = ca::Issuer::create(*installation->issuing,
+                                     installation->config.profiles,
+                                     {installation->config.server.base_url},
+                                     *installation->database,
+                                     clock);
+    if (!issuer) {
+        return tl::unexpected(issuer.error());
+    }
+    const auto& ra_config = installation->config.ra;
+    ra::ReissueService service(*installation->database,
+                               *issuer,
+                               *installation->issuing,
+                               std::move(*keys),
+                               clock,
+                               {ra_config.codes_valid,
+                                ra_config.confirm_within,
+                                ra_config.organisation,
+                                ra_config.contact});
+    ra::WalkInRequest request;
+    request.holder_type = *holder_type;
+    request.name = options.name;
+    request.phone = options.phone;
+    request.email = options.email;
+    request.resident_number = options.idn;
+    request.business_number = options.business_number;
+    request.reason = *reason;
+    request.old_serial = options.old_serial;
+    auto codes = service.register_walk_in(request);
+    if (!codes) {
+        return tl::unexpected(codes.error());
+    }
+    if (options.json) {
+        out << "{\"application_id\":" << json_quote(codes->application_id)
+            << ",\"reference_number\":" << json_quote(codes->reference_number)
+            << ",\"authorization_code\":" << json_quote(codes->authorization_code)
+            << ",\"expires_at\":" << json_quote(to_rfc3339(codes->expires_at)) << "}\n";
+        return ok();
+    }
+    out << "application_id: " << codes->application_id << "\n"
+        << "reference_number: " << codes->reference_number << "\n"
+        << "authorization_code: " << codes->authorization_code << "\n"
+        << "expires_at: " << to_rfc3339(codes->expires_at) << "\n"
+        << "Give both codes to the holder (shown once; 참조번호와 인가코드는 한 번만 표시됩니다).\n"
+        << "The holder fetches the certificate with them: POST /api/v1/certificates.\n";
+    return ok();
+}
+
+}  // namespace dojang::app

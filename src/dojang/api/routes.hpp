@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "dojang/http/router.hpp"
+#include "dojang/ra/reissue.hpp"
+
+namespace dojang::api {
+
+/// Turns an Error into an RFC 9457 problem+json response (internal errors say nothing more
+/// than "internal error"; causes go to the log). unavailable adds Retry-After.
+http::Response problem(const Error& error);
+
+/// Adds the REST routes of the reissue journey: POST /api/v1/certificates,
+/// POST /api/v1/certificates/{serial}/confirm, GET /api/v1/errors.
+void add_routes(http::Router& router, ra::ReissueService& reissue);
+
+}  // namespace dojang::api

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "dojang/core/error.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dojang::dto {
+
+/// POST /api/v1/certificates: the codes and a PKCS#10 request.
+struct CertificateRequest {
+    std::string reference_number;
+    std::string authorization_code;
+    std::string csr;                        ///< PEM
+    std::optional<std::string> random_num;  ///< hex, 40 digits: R for the VID
+};
+
+/// Its answer.
+struct CertificateResponse {
+    std::string application_id;
+    std::string serial;
+    std::string certificate;  ///< PEM
+    std::string chain;        ///< PEM: the issuing CA and its issuers
+    std::string not_after;    ///< RFC 3339
+    std::string confirmation_token;
+    std::string confirm_by;  ///< RFC 3339
+};
+
+/// POST /api/v1/certificates/{serial}/confirm.
+struct ConfirmRequest {
+    std::string confirmation_token;
+};
+
+/// One entry of the error catalog (GET /api/v1/errors).
+struct ErrorEntry {
+    std::string code;
+    unsigned status = 400;
+    std::string title_en;
+    std::string title_ko;
+    std::string next_en;  ///< what to do next
+    std::string next_ko;
+};
+
+/// Parses a JSON body; invalid_request BODY_INVALID naming every missing or mistyped field.
+Result<CertificateRequest> parse_certificate_request(std::string_view json);
+Result<ConfirmRequest> parse_confirm_request(std::string_view json);
+
+std::string to_json(const CertificateResponse& response);
+std::string to_json(const std::vector<ErrorEntry>& catalog);
+
+/// An RFC 9457 problem document for `error`, with the catalog's titles when it knows the code.
+std::string problem_json(const Error& error, unsigned status, const ErrorEntry* entry);
+
+}  // namespace dojang::dto

@@ -1,0 +1,676 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "dojang/ra/reissue.hpp"
+
+#include "dojang/core/text.hpp"
+#include "dojang/crypto/aead.hpp"
+#include "dojang/crypto/openssl.hpp"
+#include "dojang/notify/notification.hpp"
+
+#include <openssl/crypto.h>
+
+#include <algorithm>
+
+namespace dojang::ra {
+namespace {
+
+constexpr std::string_view authorization_code_aad = "dojang-authcode-v1";
+constexpr int max_reference_attempts = 3;
+
+/// `count` decimal digits from the CSPRNG, uniformly (bytes ≥ 250 are drawn again).
+Result<std::string> random_digits(std::size_t count) {
+    std::string digits;
+    while (digits.size() < count) {
+        auto bytes = crypto::random_bytes(count * 2);
+        if (!bytes) {
+            return tl::unexpected(bytes.error());
+        }
+        for (const auto byte : *bytes) {
+            if (byte < 250 && digits.size() < count) {
+                digits.push_back(static_cast<char>('0' + byte % 10));
+            }
+        }
+    }
+    return digits;
+}
+
+/// Digits only: what people type with dashes and spaces compares equal.
+std::string digits_of(std::string_view text) {
+    std::string digits;
+    for (const char c : text) {
+        if (c >= '0' && c <= '9') {
+            digits.push_back(c);
+        } else if (c != '-' && c != ' ') {
+            return {};  // anything else never matches
+        }
+    }
+    return digits;
+}
+
+std::string grouped(const std::string& digits) {
+    std::string text;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && i % 4 == 0) {
+            text.push_back('-');
+        }
+        text.push_back(digits[i]);
+    }
+    return text;
+}
+
+bool revokes_at_once(store::ReissueReason reason) {
+    return reason == store::ReissueReason::lost_device ||
+           reason == store::ReissueReason::key_compromise;
+}
+
+bool supersedes_on_confirm(store::ReissueReason reason) {
+    return reason != store::ReissueReason::expired && !revokes_at_once(reason);
+}
+
+Error wrong_codes() {
+    // One answer for an unknown reference and a wrong code: nothing to learn from it.
+    return Error{ErrorKind::unauthenticated,
+                 "AUTHORIZATION_INVALID",
+                 "the reference number or the authorization code is not correct "
+                 "(참조번호 또는 인가코드가 올바르지 않습니다)",
+                 {},
+                 {}};
+}
+
+Result<void> audit(store::Transaction& tx,
+                   Seconds at,
+                   const std::string& actor,
+                   const std::string& action,
+                   const std::string& subject,
+                   std::string details) {
+    store::AuditEntry entry;
+    entry.at = at;
+    entry.actor = actor;
+    entry.action = action;
+    entry.subject = subject;
+    entry.details = std::move(details);
+    auto appended = tx.audit().append(std::move(entry));
+    if (!appended) {
+        return tl::unexpected(appended.error());
+    }
+    return ok();
+}
+
+}  // namespace
+
+ReissueService::ReissueService(store::Database& database,
+                               const ca::Issuer& issuer,
+                               const ca::Authority& issuing,
+                               RegisterKeys keys,
+                               const Clock& clock,
+                               ReissueSettings settings)
+    : database_(&database),
+      issuer_(&issuer),
+      issuing_(&issuing),
+      keys_(std::move(keys)),
+      clock_(&clock),
+      settings_(std::move(settings)) {}
+
+Result<void> ReissueService::event(store::Transaction& tx,
+                                   const std::string& id,
+                                   std::string kind,
+                                   std::string detail) {
+    return tx.applications().add_event({0, id, clock_->now(), std::move(kind), std::move(detail)});
+}
+
+std::string ReissueService::subject_for(const store::CustomerRecord& customer) const {
+    // korea.md: personal certificates carry OU=personal, corporate ones the company's name.
+    const std::string unit =
+        customer.holder_type == store::HolderType::individual ? "personal" : "corporation";
+    auto escape = [](const std::string& value) {
+        std::string out;
+        for (const char c : value) {
+            if (c == ',' || c == '\\' || c == '/') {
+                out.push_back('\\');
+            }
+            out.push_back(c);
+        }
+        return out;
+    };
+    return "C=KR,O=" + escape(settings_.organisation) + ",OU=" + unit +
+           ",CN=" + escape(customer.name);
+}
+
+Result<store::CustomerRecord> ReissueService::match_or_add_customer(
+    const WalkInRequest& request, const std::string& idn, std::vector<Violation>& violations) {
+    auto hash = idn_hash(keys_, idn);
+    if (!hash) {
+        return tl::unexpected(hash.error());
+    }
+    std::optional<store::CustomerRecord> found;
+    auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto existing = tx.customers().find_by_idn_hash(*hash);
+        if (!existing) {
+            return tl::unexpected(existing.error());
+        }
+        found = std::move(*existing);
+        return ok();
+    });
+    if (!read) {
+        return tl::unexpected(read.error());
+    }
+    if (found && found->holder_type != request.holder_type) {
+        violations.push_back(
+            {"HOLDER_TYPE_MISMATCH", "the register holds this number for another holder type"});
+    }
+    store::CustomerRecord customer;
+    if (found) {
+        customer = std::move(*found);
+    } else {
+        auto id = crypto::random_bytes(8);
+        auto sealed = encrypt_idn(keys_, idn);
+        if (!id || !sealed) {
+            return tl::unexpected(!id ? id.error() : sealed.error());
+        }
+        customer.customer_id = "walkin-" + to_hex(*id);
+        customer.holder_type = request.holder_type;
+        customer.idn_hash = *hash;
+        customer.idn_ciphertext = std::move(*sealed);
+        if (request.holder_type == store::HolderType::corporate) {
+            customer.business_number = idn;
+        }
+    }
+    // The officer saw the holder: the name and contact details given at the counter win.
+    customer.name = request.name;
+    return customer;
+}
+
+Result<Codes> ReissueService::register_walk_in(const WalkInRequest& request) {
+    const Seconds now = clock_->now();
+    // 1. Check every field, reporting all problems at once.
+    std::vector<Violation> violations;
+    auto keep = [&](auto result, std::string& out) {
+        if (result) {
+            out = *result;
+        } else {
+            violations.push_back({result.error().code, result.error().detail});
+        }
+    };
+    std::string phone;
+    std::string email;
+    std::string idn;
+    if (request.name.empty()) {
+        violations.push_back(
+            {"NAME_MISSING", "the holder's name is required (성명을 입력하십시오)"});
+    }
+    keep(normalize_mobile_phone(request.phone), phone);
+    keep(normalize_email(request.email), email);
+    if (request.holder_type == store::HolderType::individual) {
+        keep(normalize_resident_number(request.resident_number, now), idn);
+    } else {
+        keep(normalize_business_number(request.business_number), idn);
+    }
+    std::optional<SerialNumber> old_serial;
+    std::optional<store::CertificateRecord> old_certificate;
+    if (!request.old_serial.empty()) {
+        auto serial = SerialNumber::from_hex(request.old_serial);
+        if (!serial) {
+            violations.push_back({serial.error().code, serial.error().detail});
+        } else {
+            old_serial = *serial;
+            auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
+                auto found = tx.certificates().find(*serial);
+                if (!found) {
+                    return tl::unexpected(found.error());
+                }
+                old_certificate = std::move(*found);
+                return ok();
+            });
+            if (!read) {
+                return tl::unexpected(read.error());
+            }
+            if (!old_certificate || old_certificate->status == store::CertificateStatus::intended ||
+                old_certificate->ca != issuing_->name) {
+                return fail(ErrorKind::not_found,
+                            "OLD_CERTIFICATE_UNKNOWN",
+                            "this CA issued no certificate with serial " + serial->hex());
+            }
+        }
+    }
+    if (!violations.empty()) {
+        return tl::unexpected(Error{ErrorKind::invalid_request,
+                                    "APPLICATION_INVALID",
+                                    "the application has " + std::to_string(violations.size()) +
+                                        " problem(s) (입력 내용을 확인하십시오)",
+                                    {},
+                                    std::move(violations)});
+    }
+    auto customer = match_or_add_customer(request, idn, violations);
+    if (!customer) {
+        return tl::unexpected(customer.error());
+    }
+    if (!violations.empty()) {
+        return tl::unexpected(Error{
+            ErrorKind::conflict, "REGISTER_MISMATCH", violations.front().detail, {}, violations});
+    }
+    customer->phone = phone;
+    customer->email = email;
+    customer->updated_at = now;
+    if (old_serial && std::find(customer->certificate_serials.begin(),
+                                customer->certificate_serials.end(),
+                                old_serial->hex()) == customer->certificate_serials.end()) {
+        customer->certificate_serials.push_back(old_serial->hex());
+    }
+    // 2. A lost or leaked key is revoked before anything else (korea.md, quality-bar.md).
+    if (old_serial && revokes_at_once(request.reason)) {
+        auto revoked = ca::revoke(*database_,
+                                  *clock_,
+                                  *old_serial,
+                                  store::RevocationReason::key_compromise,
+                                  request.officer);
+        if (!revoked && revoked.error().kind != ErrorKind::conflict) {
+            return tl::unexpected(revoked.error());
+        }
+    }
+    // 3. The application, approved, with fresh codes; the register entry in the same unit.
+    auto id_bytes = crypto::random_bytes(10);
+    if (!id_bytes) {
+        return tl::unexpected(id_bytes.error());
+    }
+    store::ApplicationRecord application{
+        .id = "a" + to_hex(*id_bytes),
+        .holder_type = request.holder_type,
+        .reason = request.reason,
+        .status = store::ApplicationStatus::approved,
+        .customer_id = customer->customer_id,
+        .origin = "walk_in",
+        .old_serial = old_serial ? old_serial->hex() : std::string(),
+        .reference_number = {},
+        .authorization_code_sealed = {},
+        .codes_expire_at = now + settings_.codes_valid,
+        .codes_used_at = std::nullopt,
+        .new_serial = {},
+        .confirmation_token_hash = {},
+        .issued_at = std::nullopt,
+        .confirmed_at = std::nullopt,
+        .created_at = now,
+        .updated_at = now,
+    };
+    std::string code;
+    for (int attempt = 0; attempt < max_reference_attempts; ++attempt) {
+        auto reference = random_digits(10);
+        auto code_digits = random_digits(16);
+        if (!reference || !code_digits) {
+            return tl::unexpected(!reference ? reference.error() : code_digits.error());
+        }
+        auto sealed = crypto::aead_seal(
+            keys_.encryption_key(), to_bytes(*code_digits), authorization_code_aad);
+        if (!sealed) {
+            return tl::unexpected(sealed.error());
+        }
+        application.reference_number = *reference;
+        application.authorization_code_sealed = std::move(*sealed);
+        code = *code_digits;
+        auto stored = database_->transact([&](store::Transaction& tx) -> Result<void> {
+            auto saved = tx.customers().upsert(*customer);
+            if (!saved) {
+                return tl::unexpected(saved.error());
+            }
+            auto inserted = tx.applications().insert(application);
+            if (!inserted) {
+                return inserted;
+            }
+            for (const auto& [kind, detail] :
+                 {std::pair<std::string, std::string>{"submitted",
+                                                      "walk-in registration (창구 등록)"},
+                  std::pair<std::string, std::string>{"approved", "identity verified in person"}}) {
+                auto added = event(tx, application.id, kind, detail);
+                if (!added) {
+                    return added;
+                }
+            }
+            if (old_serial && revokes_at_once(request.reason)) {
+                auto added = event(tx, application.id, "old_certificate_revoked", "keyCompromise");
+                if (!added) {
+                    return added;
+                }
+            }
+            return audit(tx,
+                         now,
+                         request.officer,
+                         "application.register",
+                         application.id,
+                         "{\"reason\":" + json_quote(store::to_string(request.reason)) +
+                             ",\"customer_id\":" + json_quote(customer->customer_id) +
+                             ",\"old_serial\":" + json_quote(application.old_serial) + "}");
+        });
+        if (stored) {
+            return Codes{application.id,
+                         application.reference_number,
+                         grouped(code),
+                         *application.codes_expire_at};
+        }
+        if (stored.error().code != "REFERENCE_COLLISION") {
+            return tl::unexpected(stored.error());
+        }
+    }
+    return fail(
+        ErrorKind::unavailable, "REFERENCE_COLLISION", "could not allocate a reference number");
+}
+
+Result<IssuedCertificate> ReissueService::issue(const CertificateRequest& request) {
+    const Seconds now = clock_->now();
+    const std::string reference = digits_of(request.reference_number);
+    const std::string code = digits_of(request.authorization_code);
+    // 1. Authorise: the reference names an application whose sealed code matches.
+    std::optional<store::ApplicationRecord> application;
+    std::optional<store::CustomerRecord> customer;
+    std::optional<store::CertificateRecord> old_certificate;
+    auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto found = tx.applications().find_by_reference(reference);
+        if (!found) {
+            return tl::unexpected(found.error());
+        }
+        application = std::move(*found);
+        if (application) {
+            auto holder = tx.customers().find(application->customer_id);
+            if (!holder) {
+                return tl::unexpected(holder.error());
+            }
+            customer = std::move(*holder);
+            if (!application->old_serial.empty()) {
+                auto old = tx.certificates().find(*SerialNumber::from_hex(application->old_serial));
+                if (!old) {
+                    return tl::unexpected(old.error());
+                }
+                old_certificate = std::move(*old);
+            }
+        }
+        return ok();
+    });
+    if (!read) {
+        return tl::unexpected(read.error());
+    }
+    if (!application || reference.empty() || !customer) {
+        return tl::unexpected(wrong_codes());
+    }
+    auto expected = crypto::aead_open(
+        keys_.encryption_key(), application->authorization_code_sealed, authorization_code_aad);
+    if (!expected) {
+        return tl::unexpected(expected.error());
+    }
+    if (code.size() != expected->size() ||
+        CRYPTO_memcmp(code.data(), expected->chars(), code.size()) != 0) {
+        return tl::unexpected(wrong_codes());
+    }
+    if (application->status == store::ApplicationStatus::issued ||
+        application->status == store::ApplicationStatus::confirmed || application->codes_used_at) {
+        return fail(
+            ErrorKind::conflict,
+            "AUTHORIZATION_USED",
+            "these codes were already used to issue a certificate (이미 사용된 인가코드입니다)");
+    }
+    if (!application->codes_expire_at || *application->codes_expire_at <= now) {
+        return fail(ErrorKind::forbidden,
+                    "AUTHORIZATION_EXPIRED",
+                    "the authorization code has expired; apply again (인가코드가 만료되었습니다. "
+                    "다시 신청하십시오)");
+    }
+    if (application->status != store::ApplicationStatus::approved) {
+        return fail(ErrorKind::forbidden,
+                    "APPLICATION_NOT_APPROVED",
+                    "the application is not approved yet");
+    }
+    // 2. Take the codes; of two concurrent requests only one gets them.
+    bool claimed = false;
+    auto claim = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto taken = tx.applications().claim_codes(application->id, now);
+        if (!taken) {
+            return tl::unexpected(taken.error());
+        }
+        claimed = *taken;
+        return ok();
+    });
+    if (!claim) {
+        return tl::unexpected(claim.error());
+    }
+    if (!claimed) {
+        return fail(ErrorKind::conflict,
+                    "AUTHORIZATION_USED",
+                    "these codes were already used to issue a certificate");
+    }
+    auto release = [&]() {
+        (void)database_->transact([&](store::Transaction& tx) -> Result<void> {
+            auto current = tx.applications().find(application->id);
+            if (!current || !*current) {
+                return ok();
+            }
+            (*current)->codes_used_at.reset();
+            return tx.applications().update(**current);
+        });
+    };
+    // 3. Issue through the CA: the subject from the register, the old notAfter kept.
+    ca::IssueRequest issue_request;
+    issue_request.csr = request.csr;
+    issue_request.profile = std::string(store::to_string(application->holder_type));
+    issue_request.subject = subject_for(*customer);
+    issue_request.actor = "application:" + application->id;
+    if (old_certificate && old_certificate->status != store::CertificateStatus::intended) {
+        issue_request.keep_not_after = old_certificate->not_after;
+    }
+    if (request.random_num) {
+        auto idn = decrypt_idn(keys_, customer->idn_ciphertext);
+        if (!idn) {
+            release();
+            return tl::unexpected(idn.error());
+        }
+        issue_request.identity = ca::Identity{
+            customer->name, std::string(idn->chars(), idn->size()), *request.random_num};
+    }
+    auto issued = issuer_->issue(issue_request);
+    if (!issued) {
+        release();
+        return tl::unexpected(issued.error());
+    }
+    // 4. Record: the application is issued, waiting for the holder's confirmation.
+    auto token = crypto::random_bytes(24);
+    if (!token) {
+        return tl::unexpected(token.error());
+    }
+    const std::string token_text = to_hex(*token);
+    application->status = store::ApplicationStatus::issued;
+    application->new_serial = issued->serial.hex();
+    application->issued_at = now;
+    application->confirmation_token_hash = crypto::sha256(to_bytes(token_text));
+    application->codes_used_at = now;
+    application->updated_at = now;
+    customer->certificate_serials.push_back(issued->serial.hex());
+    customer->updated_at = now;
+    auto recorded = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto updated = tx.applications().update(*application);
+        if (!updated) {
+            return updated;
+        }
+        auto saved = tx.customers().upsert(*customer);
+        if (!saved) {
+            return tl::unexpected(saved.error());
+        }
+        auto added = event(tx, application->id, "issued", "certificate " + issued->serial.hex());
+        if (!added) {
+            return added;
+        }
+        // The security notice goes out with the change it announces (transactional outbox).
+        if (customer->email.empty()) {
+            return ok();
+        }
+        const std::string serial_hex = issued->serial.hex();
+        const std::string kst = to_rfc3339(now + std::chrono::hours{9}).substr(0, 16);
+        for (const auto& [kind, key] :
+             {std::pair{notify::TemplateKind::security_notice, std::string("security:")},
+              std::pair{notify::TemplateKind::issued, std::string("issued:")}}) {
+            notify::Notification notification;
+            notification.kind = kind;
+            notification.language = notify::Language::ko;
+            notification.channel = "email";
+            notification.destination = customer->email;
+            notification.dedupe_key = key + application->id + ":" + serial_hex;
+            notification.application_id = application->id;
+            notification.vars = {
+                {"reissued_at", kst + " KST"},
+                {"origin",
+                 application->origin == "walk_in" ? "창구 등록 후 온라인 발급" : "온라인"},
+                {"contact", settings_.contact},
+                {"serial", serial_hex},
+                {"not_after", to_rfc3339(issued->certificate.not_after()).substr(0, 10)}};
+            auto enqueued = notify::enqueue_notification(tx, notification, now);
+            if (!enqueued) {
+                return tl::unexpected(enqueued.error());
+            }
+        }
+        return ok();
+    });
+    if (!recorded) {
+        return tl::unexpected(recorded.error());
+    }
+    std::string chain = *issuing_->certificate.pem();
+    for (const auto& above : issuing_->chain) {
+        chain += *above.pem();
+    }
+    return IssuedCertificate{application->id,
+                             std::move(issued->certificate),
+                             std::move(chain),
+                             token_text,
+                             now + settings_.confirm_within};
+}
+
+Result<void> ReissueService::confirm(const SerialNumber& serial, std::string_view token) {
+    const Seconds now = clock_->now();
+    std::optional<store::ApplicationRecord> application;
+    auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto found = tx.applications().find_by_new_serial(serial.hex());
+        if (!found) {
+            return tl::unexpected(found.error());
+        }
+        application = std::move(*found);
+        return ok();
+    });
+    if (!read) {
+        return read;
+    }
+    if (!application) {
+        return fail(ErrorKind::not_found,
+                    "CERTIFICATE_NOT_FOUND",
+                    "no reissued certificate has this serial");
+    }
+    const Bytes presented = crypto::sha256(to_bytes(token));
+    if (application->confirmation_token_hash.size() != presented.size() ||
+        CRYPTO_memcmp(
+            presented.data(), application->confirmation_token_hash.data(), presented.size()) != 0) {
+        return fail(ErrorKind::unauthenticated,
+                    "CONFIRMATION_INVALID",
+                    "the confirmation token is not correct");
+    }
+    if (application->status == store::ApplicationStatus::confirmed) {
+        return ok();
+    }
+    // The old certificate goes first: once confirmed, the holder relies on the new one only.
+    if (!application->old_serial.empty() && supersedes_on_confirm(application->reason)) {
+        auto revoked = ca::revoke(*database_,
+                                  *clock_,
+                                  *SerialNumber::from_hex(application->old_serial),
+                                  store::RevocationReason::superseded,
+                                  "application:" + application->id);
+        if (!revoked && revoked.error().kind != ErrorKind::conflict) {
+            return revoked;
+        }
+    }
+    application->status = store::ApplicationStatus::confirmed;
+    application->confirmed_at = now;
+    application->updated_at = now;
+    return database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto updated = tx.applications().update(*application);
+        if (!updated) {
+            return updated;
+        }
+        auto added = event(tx, application->id, "confirmed", "installation confirmed");
+        if (!added) {
+            return added;
+        }
+        if (!application->old_serial.empty() && supersedes_on_confirm(application->reason)) {
+            return event(tx, application->id, "old_certificate_revoked", "superseded");
+        }
+        return ok();
+    });
+}
+
+Result<std::size_t> ReissueService::revoke_unconfirmed() {
+    const Seconds now = clock_->now();
+    std::vector<store::ApplicationRecord> late;
+    auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto found = tx.applications().unconfirmed(now - settings_.confirm_within);
+        if (!found) {
+            return tl::unexpected(found.error());
+        }
+        late = std::move(*found);
+        return ok();
+    });
+    if (!read) {
+        return tl::unexpected(read.error());
+    }
+    for (auto& application : late) {
+        auto serial = SerialNumber::from_hex(application.new_serial);
+        if (serial) {
+            auto revoked = ca::revoke(*database_,
+                                      *clock_,
+                                      *serial,
+                                      store::RevocationReason::cessation_of_operation,
+                                      "application:" + application.id);
+            if (!revoked && revoked.error().kind != ErrorKind::conflict) {
+                return tl::unexpected(revoked.error());
+            }
+        }
+        const std::string abandoned = application.new_serial;
+        application.status = store::ApplicationStatus::approved;
+        application.codes_used_at.reset();
+        application.new_serial.clear();
+        application.issued_at.reset();
+        application.confirmation_token_hash.clear();
+        application.updated_at = now;
+        auto reopened = database_->transact([&](store::Transaction& tx) -> Result<void> {
+            auto updated = tx.applications().update(application);
+            if (!updated) {
+                return updated;
+            }
+            return event(tx,
+                         application.id,
+                         "confirmation_timeout",
+                         "certificate " + abandoned + " revoked: installation was not confirmed");
+        });
+        if (!reopened) {
+            return tl::unexpected(reopened.error());
+        }
+    }
+    return late.size();
+}
+
+Result<std::pair<store::ApplicationRecord, std::vector<store::ApplicationEvent>>>
+ReissueService::status(const std::string& application_id) {
+    std::optional<store::ApplicationRecord> application;
+    std::vector<store::ApplicationEvent> events;
+    auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto found = tx.applications().find(application_id);
+        if (!found) {
+            return tl::unexpected(found.error());
+        }
+        application = std::move(*found);
+        auto timeline = tx.applications().events(application_id);
+        if (!timeline) {
+            return tl::unexpected(timeline.error());
+        }
+        events = std::move(*timeline);
+        return ok();
+    });
+    if (!read) {
+        return tl::unexpected(read.error());
+    }
+    if (!application) {
+        return fail(ErrorKind::not_found, "APPLICATION_NOT_FOUND", "no such application");
+    }
+    return std::make_pair(std::move(*application), std::move(events));
+}
+
+}  // namespace dojang::ra

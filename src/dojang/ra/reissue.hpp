@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "dojang/ca/issuer.hpp"
+#include "dojang/ra/register.hpp"
+#include "dojang/store/applications.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dojang::ra {
+
+/// Rules of the reissue journey that an operator may tune.
+struct ReissueSettings {
+    std::chrono::days codes_valid{14};        ///< 참조번호/인가코드 lifetime (korea.md)
+    std::chrono::minutes confirm_within{60};  ///< unconfirmed certificates are revoked after
+    std::string organisation = "dojang";      ///< O= of issued subjects
+    std::string contact = "the dojang help desk";  ///< who to call, in the security notice
+};
+
+/// A holder verified face to face at a branch (창구 등록).
+struct WalkInRequest {
+    store::HolderType holder_type = store::HolderType::individual;
+    std::string name;
+    std::string phone;
+    std::string email;
+    std::string resident_number;  ///< individuals: 주민등록번호
+    std::string business_number;  ///< companies: 사업자등록번호
+    store::ReissueReason reason = store::ReissueReason::forgot_password;
+    std::string old_serial;  ///< hex, optional: the certificate being replaced
+    std::string officer = "operator";
+};
+
+/// What the applicant takes home: shown once, never stored in the clear.
+struct Codes {
+    std::string application_id;
+    std::string reference_number;    ///< 참조번호, 10 digits
+    std::string authorization_code;  ///< 인가코드, 16 digits in groups of four
+    Seconds expires_at;
+};
+
+/// A request for the certificate, authenticated by the codes (REST; CMP uses the same rules).
+struct CertificateRequest {
+    std::string reference_number;
+    std::string authorization_code;
+    Bytes csr;                        ///< PKCS#10, PEM or DER: proof of possession
+    std::optional<Bytes> random_num;  ///< R from the new key file, for the VID (identifyData)
+};
+
+/// The certificate and what the holder needs to install and confirm it.
+struct IssuedCertificate {
+    std::string application_id;
+    pkix::Certificate certificate;
+    std::string chain_pem;           ///< issuing CA and its issuers
+    std::string confirmation_token;  ///< shown once; confirm() needs it
+    Seconds confirm_by;
+};
+
+/// The reissue journey's rules (architecture.md "The issuance cycle", korea.md "Reissue"):
+/// codes are single use and expire; a reissue keeps the old notAfter; lost_device and
+/// key_compromise revoke the old certificate at once (keyCompromise), expired revokes nothing,
+/// every other reason revokes it as superseded when the new one is confirmed; a certificate
+/// not confirmed in time is revoked and the codes work again until they expire.
+class ReissueService {
+public:
+    ReissueService(store::Database& database,
+                   const ca::Issuer& issuer,
+                   const ca::Authority& issuing,
+                   RegisterKeys keys,
+                   const Clock& clock,
+                   ReissueSettings settings);
+
+    /// Registers an approved application for a holder verified in person, matching or adding
+    /// the register entry. Errors: invalid_request (every bad field at once), not_found
+    /// OLD_CERTIFICATE_UNKNOWN.
+    Result<Codes> register_walk_in(const WalkInRequest& request);
+
+    /// Issues the certificate for valid, unused, unexpired codes. Wrong codes are one
+    /// unauthenticated AUTHORIZATION_INVALID whatever was wrong; used codes conflict
+    /// AUTHORIZATION_USED; expired ones forbidden AUTHORIZATION_EXPIRED. A rejected request
+    /// (policy, proof of possession) leaves the codes usable.
+    Result<IssuedCertificate> issue(const CertificateRequest& request);
+
+    /// Confirms installation; revokes the old certificate as superseded where the reason says
+    /// so. Idempotent. Errors: not_found, unauthenticated CONFIRMATION_INVALID.
+    Result<void> confirm(const SerialNumber& serial, std::string_view token);
+
+    /// Revokes certificates not confirmed within confirm_within and reopens their codes.
+    /// Returns how many.
+    Result<std::size_t> revoke_unconfirmed();
+
+    /// The application and its timeline.
+    Result<std::pair<store::ApplicationRecord, std::vector<store::ApplicationEvent>>> status(
+        const std::string& application_id);
+
+private:
+    Result<store::CustomerRecord> match_or_add_customer(const WalkInRequest& request,
+                                                        const std::string& idn,
+                                                        std::vector<Violation>& violations);
+    Result<void> event(store::Transaction& tx,
+                       const std::string& id,
+                       std::string kind,
+                       std::string detail);
+    [[nodiscard]] std::string subject_for(const store::CustomerRecord& customer) const;
+
+    store::Database* database_;
+    const ca::Issuer* issuer_;
+    const ca::Authority* issuing_;
+    RegisterKeys keys_;
+    const Clock* clock_;
+    ReissueSettings settings_;
+};
+
+}  // namespace dojang::ra

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "dojang/core/bytes.hpp"
+#include "dojang/core/clock.hpp"
+#include "dojang/core/error.hpp"
+#include "dojang/store/customers.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dojang::store {
+
+/// Why a holder asks for a new certificate (product.md, step 1).
+enum class ReissueReason {
+    expired,
+    forgot_password,
+    lost_device,
+    key_compromise,
+    info_changed,
+    algorithm_upgrade,
+    new_device,
+};
+
+/// Where an application is. approved → issued → confirmed is the happy path; an issued
+/// certificate that is never confirmed is revoked and the application returns to approved.
+enum class ApplicationStatus {
+    submitted,
+    verified,
+    in_review,
+    approved,
+    rejected,
+    issued,
+    confirmed
+};
+
+std::string_view to_string(ReissueReason reason);
+Result<ReissueReason> reissue_reason_from_string(std::string_view text);
+std::string_view to_string(ApplicationStatus status);
+Result<ApplicationStatus> application_status_from_string(std::string_view text);
+
+/// One reissue application and, once approved, its one-time codes (참조번호/인가코드).
+struct ApplicationRecord {
+    std::string id;  ///< "a" + 20 hex digits from the CSPRNG
+    HolderType holder_type = HolderType::individual;
+    ReissueReason reason = ReissueReason::forgot_password;
+    ApplicationStatus status = ApplicationStatus::submitted;
+    std::string customer_id;
+    std::string origin;               ///< "walk_in" (창구 등록) or "online"
+    std::string old_serial;           ///< The certificate being replaced (hex), or empty.
+    std::string reference_number;     ///< Unique while set; empty before approval.
+    Bytes authorization_code_sealed;  ///< AES-256-GCM of the code (the CMP MAC needs it).
+    std::optional<Seconds> codes_expire_at;
+    std::optional<Seconds> codes_used_at;  ///< Set while a certificate is issued with them.
+    std::string new_serial;                ///< The certificate issued for it, or empty.
+    Bytes confirmation_token_hash;         ///< SHA-256 of the token that confirms installation.
+    std::optional<Seconds> issued_at;
+    std::optional<Seconds> confirmed_at;
+    Seconds created_at;
+    Seconds updated_at;
+};
+
+/// One step of an application's timeline, for the status page and the audit trail.
+struct ApplicationEvent {
+    std::int64_t sequence = 0;  ///< Assigned by the store.
+    std::string application_id;
+    Seconds at;
+    std::string kind;    ///< "submitted", "approved", "issued", "confirmed", ...
+    std::string detail;  ///< Short, safe to show to the applicant.
+};
+
+/// Applications and their timelines.
+class ApplicationRepository {
+public:
+    virtual ~ApplicationRepository() = default;
+    /// Inserts; `conflict` REFERENCE_COLLISION when the reference number is taken.
+    virtual Result<void> insert(const ApplicationRecord& record) = 0;
+    /// Replaces the row with the same id; `not_found` when there is none.
+    virtual Result<void> update(const ApplicationRecord& record) = 0;
+    virtual Result<std::optional<ApplicationRecord>> find(const std::string& id) = 0;
+    virtual Result<std::optional<ApplicationRecord>> find_by_reference(
+        const std::string& reference) = 0;
+    virtual Result<std::optional<ApplicationRecord>> find_by_new_serial(
+        const std::string& serial) = 0;
+    /// Takes the codes for one issuance: sets codes_used_at when it is unset and the codes are
+    /// unexpired at `now`. Returns false when another request took them first.
+    virtual Result<bool> claim_codes(const std::string& id, Seconds now) = 0;
+    /// Issued applications whose certificate was issued before `before` and never confirmed.
+    virtual Result<std::vector<ApplicationRecord>> unconfirmed(Seconds before) = 0;
+    virtual Result<void> add_event(const ApplicationEvent& event) = 0;
+    virtual Result<std::vector<ApplicationEvent>> events(const std::string& application_id) = 0;
+};
+
+}  // namespace dojang::store

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "dojang/core/bytes.hpp"
+#include "dojang/core/clock.hpp"
+#include "dojang/core/error.hpp"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dojang::store {
+
+/// Whether a register entry is a person or a company.
+enum class HolderType { individual, corporate };
+
+/// "individual" or "corporate".
+inline std::string_view to_string(HolderType type) {
+    switch (type) {
+        case HolderType::individual:
+            return "individual";
+        case HolderType::corporate:
+            return "corporate";
+    }
+    return "individual";
+}
+
+/// Parses "individual" or "corporate"; invalid_request HOLDER_TYPE_INVALID otherwise.
+inline Result<HolderType> holder_type_from_string(std::string_view text) {
+    if (text == "individual") {
+        return HolderType::individual;
+    }
+    if (text == "corporate") {
+        return HolderType::corporate;
+    }
+    return fail(ErrorKind::invalid_request,
+                "HOLDER_TYPE_INVALID",
+                "holder type must be individual or corporate");
+}
+
+/// One entry of the customer register, as the registration authority knows a holder.
+/// The identification number (resident number for a person, business registration number for
+/// a company) is never held in plain text: only its keyed hash and its ciphertext.
+struct CustomerRecord {
+    std::string customer_id;  ///< The RA's own identifier of the customer.
+    HolderType holder_type = HolderType::individual;
+    std::string name;
+    std::string birth_date;  ///< YYYY-MM-DD; may be empty for companies.
+    Bytes idn_hash;          ///< Keyed HMAC-SHA256 of the identification number (for matching).
+    Bytes idn_ciphertext;    ///< AES-256-GCM of that number: nonce ‖ ciphertext ‖ tag.
+    std::string business_number;   ///< 사업자등록번호, 10 digits, or empty.
+    std::string corporate_number;  ///< 법인등록번호, 13 digits, or empty.
+    std::string representative;    ///< The company's representative, or empty.
+    std::string phone;             ///< Digits only ("01012345678").
+    std::string email;
+    std::vector<std::string> certificate_serials;  ///< Current certificates, canonical hex.
+    Seconds updated_at;
+
+    friend bool operator==(const CustomerRecord&, const CustomerRecord&) = default;
+};
+
+/// The customer register.
+class CustomerRepository {
+public:
+    virtual ~CustomerRepository() = default;
+    /// Inserts the record, or replaces the one with the same customer_id (serials included).
+    /// Returns true when it inserted. `conflict` CUSTOMER_IDN_CONFLICT when another customer
+    /// has the same idn_hash; the transaction stays usable after that error.
+    virtual Result<bool> upsert(const CustomerRecord& record) = 0;
+    /// The customer with this id, or std::nullopt.
+    virtual Result<std::optional<CustomerRecord>> find(const std::string& customer_id) = 0;
+    /// The customer whose identification number has this keyed hash, or std::nullopt.
+    virtual Result<std::optional<CustomerRecord>> find_by_idn_hash(const Bytes& idn_hash) = 0;
+    /// How many customers the register holds.
+    virtual Result<std::size_t> count() = 0;
+};
+
+}  // namespace dojang::store
