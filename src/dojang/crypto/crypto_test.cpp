@@ -12,6 +12,11 @@ TEST(Digest, Sha256MatchesFips180Vector) {
               "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+TEST(Hmac, MatchesRfc4231TestCase2) {
+    EXPECT_EQ(to_hex(*hmac_sha256(to_bytes("Jefe"), to_bytes("what do ya want for nothing?"))),
+              "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
 TEST(Random, ReturnsRequestedLengthAndDiffers) {
     auto a = random_bytes(32);
     auto b = random_bytes(32);

@@ -2,6 +2,7 @@
 #include "dojang/crypto/openssl.hpp"
 
 #include <openssl/err.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
@@ -51,6 +52,26 @@ Bytes sha1(std::span<const std::uint8_t> data) {
     Bytes digest(SHA_DIGEST_LENGTH);
     EVP_Digest(data.data(), data.size(), digest.data(), nullptr, EVP_sha1(), nullptr);
     return digest;
+}
+
+Result<Bytes> hmac_sha256(std::span<const std::uint8_t> key, std::span<const std::uint8_t> data) {
+    Bytes mac(EVP_MAX_MD_SIZE);
+    unsigned int length = 0;
+    if (key.size() > INT_MAX || HMAC(EVP_sha256(),
+                                     key.data(),
+                                     static_cast<int>(key.size()),
+                                     data.data(),
+                                     data.size(),
+                                     mac.data(),
+                                     &length) == nullptr) {
+        return openssl_failure(ErrorKind::internal, "HMAC_FAILED", "HMAC-SHA256 failed");
+    }
+    mac.resize(length);
+    return mac;
+}
+
+bool constant_time_equal(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
+    return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 Result<Bytes> random_bytes(std::size_t count) {

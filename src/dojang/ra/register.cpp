@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dojang/ra/register.hpp"
 
+#include "dojang/crypto/aead.hpp"
 #include "dojang/crypto/openssl.hpp"
-
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <array>
 #include <chrono>
@@ -14,10 +12,6 @@
 namespace dojang::ra {
 namespace {
 
-using CipherCtxPtr = crypto::Owned<EVP_CIPHER_CTX, EVP_CIPHER_CTX_free>;
-
-constexpr std::size_t nonce_size = 12;
-constexpr std::size_t tag_size = 16;
 constexpr std::string_view idn_aad = "dojang-idn-v1";
 
 /// A refusal whose detail says what is wrong in English and Korean, never the value itself.
@@ -185,20 +179,7 @@ Result<Bytes> idn_hash(const RegisterKeys& keys, std::string_view idn) {
         return tl::unexpected(digits.error());
     }
     const SecretBytes secret{std::string_view(*digits)};
-    Bytes mac(EVP_MAX_MD_SIZE);
-    unsigned int length = 0;
-    const auto key = keys.hash_key();
-    if (HMAC(EVP_sha256(),
-             key.data(),
-             static_cast<int>(key.size()),
-             secret.bytes().data(),
-             secret.size(),
-             mac.data(),
-             &length) == nullptr) {
-        return crypto::openssl_failure(ErrorKind::internal, "HMAC_FAILED", "HMAC-SHA256 failed");
-    }
-    mac.resize(length);
-    return mac;
+    return crypto::hmac_sha256(keys.hash_key(), secret.bytes());
 }
 
 Result<Bytes> encrypt_idn(const RegisterKeys& keys, std::string_view idn) {
@@ -207,85 +188,30 @@ Result<Bytes> encrypt_idn(const RegisterKeys& keys, std::string_view idn) {
         return tl::unexpected(digits.error());
     }
     const SecretBytes plain{std::string_view(*digits)};
-    // A fresh random nonce per encryption: GCM must never reuse a nonce under one key, and
-    // 2^32 encryptions with random 96-bit nonces stay far inside NIST SP 800-38D's bound.
-    auto nonce = crypto::random_bytes(nonce_size);
-    if (!nonce) {
-        return tl::unexpected(nonce.error());
-    }
-    CipherCtxPtr context(EVP_CIPHER_CTX_new());
-    Bytes sealed = *nonce;
-    sealed.resize(nonce_size + plain.size() + tag_size);
-    int length = 0;
-    int final_length = 0;
-    const auto key = keys.encryption_key();
-    const bool ok =
-        context &&
-        EVP_EncryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, key.data(), nonce->data()) ==
-            1 &&
-        EVP_EncryptUpdate(context.get(),
-                          nullptr,
-                          &length,
-                          reinterpret_cast<const unsigned char*>(idn_aad.data()),  // NOLINT
-                          static_cast<int>(idn_aad.size())) == 1 &&
-        EVP_EncryptUpdate(context.get(),
-                          sealed.data() + nonce_size,
-                          &length,
-                          plain.bytes().data(),
-                          static_cast<int>(plain.size())) == 1 &&
-        EVP_EncryptFinal_ex(context.get(), sealed.data() + nonce_size + length, &final_length) ==
-            1 &&
-        EVP_CIPHER_CTX_ctrl(context.get(),
-                            EVP_CTRL_GCM_GET_TAG,
-                            static_cast<int>(tag_size),
-                            sealed.data() + nonce_size + plain.size()) == 1;
-    if (!ok) {
-        return crypto::openssl_failure(
-            ErrorKind::internal, "IDN_ENCRYPT_FAILED", "AES-256-GCM encryption failed");
+    // A fresh random nonce per encryption (crypto::aead_seal): GCM must never reuse a nonce
+    // under one key, and 2^32 encryptions with random 96-bit nonces stay far inside NIST SP
+    // 800-38D's bound.
+    auto sealed = crypto::aead_seal(keys.encryption_key(), plain.bytes(), idn_aad);
+    if (!sealed) {
+        return tl::unexpected(Error{ErrorKind::internal,
+                                    "IDN_ENCRYPT_FAILED",
+                                    "AES-256-GCM encryption failed",
+                                    sealed.error().cause,
+                                    {}});
     }
     return sealed;
 }
 
 Result<SecretBytes> decrypt_idn(const RegisterKeys& keys, std::span<const std::uint8_t> sealed) {
-    if (sealed.size() < nonce_size + tag_size) {
-        return fail(ErrorKind::internal,
-                    "IDN_DECRYPT_FAILED",
-                    "a stored identification number cannot be decrypted",
-                    "ciphertext too short");
+    auto plain = crypto::aead_open(keys.encryption_key(), sealed, idn_aad);
+    if (!plain) {
+        return tl::unexpected(Error{ErrorKind::internal,
+                                    "IDN_DECRYPT_FAILED",
+                                    "a stored identification number cannot be decrypted",
+                                    plain.error().cause,
+                                    {}});
     }
-    const std::size_t text_size = sealed.size() - nonce_size - tag_size;
-    std::vector<std::uint8_t> plain(text_size + 16);
-    std::array<std::uint8_t, tag_size> tag{};
-    std::copy(sealed.end() - tag_size, sealed.end(), tag.begin());
-    CipherCtxPtr context(EVP_CIPHER_CTX_new());
-    int length = 0;
-    int final_length = 0;
-    const auto key = keys.encryption_key();
-    const bool ok =
-        context &&
-        EVP_DecryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, key.data(), sealed.data()) ==
-            1 &&
-        EVP_DecryptUpdate(context.get(),
-                          nullptr,
-                          &length,
-                          reinterpret_cast<const unsigned char*>(idn_aad.data()),  // NOLINT
-                          static_cast<int>(idn_aad.size())) == 1 &&
-        EVP_DecryptUpdate(context.get(),
-                          plain.data(),
-                          &length,
-                          sealed.data() + nonce_size,
-                          static_cast<int>(text_size)) == 1 &&
-        EVP_CIPHER_CTX_ctrl(
-            context.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(tag_size), tag.data()) == 1 &&
-        EVP_DecryptFinal_ex(context.get(), plain.data() + length, &final_length) == 1;
-    if (!ok) {
-        SecretBytes wipe(std::move(plain));
-        return crypto::openssl_failure(ErrorKind::internal,
-                                       "IDN_DECRYPT_FAILED",
-                                       "a stored identification number cannot be decrypted");
-    }
-    plain.resize(text_size);
-    return SecretBytes(std::move(plain));
+    return plain;
 }
 
 Result<std::string> normalize_resident_number(std::string_view text, Seconds today) {

@@ -6,8 +6,6 @@
 #include "dojang/crypto/openssl.hpp"
 #include "dojang/notify/notification.hpp"
 
-#include <openssl/crypto.h>
-
 #include <algorithm>
 
 namespace dojang::ra {
@@ -393,8 +391,7 @@ Result<IssuedCertificate> ReissueService::issue(const CertificateRequest& reques
     if (!expected) {
         return tl::unexpected(expected.error());
     }
-    if (code.size() != expected->size() ||
-        CRYPTO_memcmp(code.data(), expected->chars(), code.size()) != 0) {
+    if (!crypto::constant_time_equal(to_bytes(code), expected->bytes())) {
         return tl::unexpected(wrong_codes());
     }
     if (application->status == store::ApplicationStatus::issued ||
@@ -557,9 +554,7 @@ Result<void> ReissueService::confirm(const SerialNumber& serial, std::string_vie
                     "no reissued certificate has this serial");
     }
     const Bytes presented = crypto::sha256(to_bytes(token));
-    if (application->confirmation_token_hash.size() != presented.size() ||
-        CRYPTO_memcmp(
-            presented.data(), application->confirmation_token_hash.data(), presented.size()) != 0) {
+    if (!crypto::constant_time_equal(presented, application->confirmation_token_hash)) {
         return fail(ErrorKind::unauthenticated,
                     "CONFIRMATION_INVALID",
                     "the confirmation token is not correct");
