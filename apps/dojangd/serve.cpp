@@ -2,6 +2,7 @@
 // `dojangd serve`: the composition root of the server. Wires the status services (OCSP, CRL,
 // CA certificates) to HTTP routes and runs the background work that keeps them fresh.
 #include "dojang/api/routes.hpp"
+#include "dojang/cmp/server.hpp"
 #include "dojang/core/text.hpp"
 #include "dojang/crl/publisher.hpp"
 #include "dojang/http/server.hpp"
@@ -462,6 +463,27 @@ Result<void> serve(const std::string& data,
                                 ra_config.organisation,
                                 ra_config.contact});
     api::add_routes(router, reissue);
+    // CMP over HTTP (RFC 6712): how Korean clients fetch the certificate with the codes.
+    cmp::Server cmp_server(reissue, *installation->issuing);
+    router.add(
+        "POST",
+        "/cmp",
+        [&cmp_server](const http::Request& request) {
+            auto answer = cmp_server.handle(to_bytes(request.body));
+            if (!answer) {
+                return api::problem(answer.error());
+            }
+            return http::Response::bytes(
+                200, "application/pkixcmp", std::string(answer->begin(), answer->end()));
+        },
+        http::RouteClass::issuance);
+    // Online applications of individuals, verified with one-time codes (SMS or e-mail).
+    auto online_keys = ra::load_register_keys(installation->dir.register_key());
+    if (!online_keys) {
+        return tl::unexpected(online_keys.error());
+    }
+    ra::OnlineApplications online(*installation->database, reissue, std::move(*online_keys), clock);
+    api::add_application_routes(router, online);
     // Development default: e-mail and SMS are written to DATA/spool for a person to read.
     notify::SpoolChannel spool(installation->dir.root, "dojang@localhost", "dojang", clock);
     notify::Dispatcher dispatcher(

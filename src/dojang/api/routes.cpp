@@ -75,6 +75,183 @@ http::Response confirm_certificate(ra::ReissueService& reissue, const http::Requ
     return json(200, R"({"status":"confirmed","serial":)" + json_quote(serial->hex()) + "}");
 }
 
+http::Response too_many(const Error& error);
+
+std::string optional_time(const std::optional<Seconds>& at) {
+    return at ? json_quote(to_rfc3339(*at)) : std::string("null");
+}
+
+/// POST /api/v1/applications
+http::Response create_application(ra::OnlineApplications& online, const http::Request& request) {
+    auto body = dto::parse_application_request(request.body);
+    if (!body) {
+        return problem(body.error());
+    }
+    std::vector<Violation> violations;
+    ra::OnlineRequest call;
+    auto holder = store::holder_type_from_string(body->holder_type);
+    auto reason = store::reissue_reason_from_string(body->reason);
+    if (!holder) {
+        violations.push_back({holder.error().code, holder.error().detail});
+    }
+    if (!reason) {
+        violations.push_back({reason.error().code, reason.error().detail});
+    }
+    if (!violations.empty()) {
+        return problem(Error{ErrorKind::invalid_request,
+                             "APPLICATION_INVALID",
+                             "the application has mistakes (입력 내용을 확인하십시오)",
+                             {},
+                             std::move(violations)});
+    }
+    call.holder_type = *holder;
+    call.reason = *reason;
+    call.name = body->name;
+    call.birth_date = body->birth_date;
+    call.resident_number = body->resident_number;
+    call.phone = body->phone;
+    call.email = body->email;
+    call.channel = body->channel;
+    call.old_serial = body->old_serial;
+    call.idempotency_key = request.header("idempotency-key");
+    call.body = request.body;
+    auto created = online.apply(call);
+    if (!created) {
+        if (created.error().code == "RESEND_TOO_SOON") {
+            return too_many(created.error());
+        }
+        return problem(created.error());
+    }
+    const bool sms = created->channel == "sms";
+    return json(
+        201,
+        "{\"application_id\":" + json_quote(created->application_id) +
+            ",\"status\":\"submitted\",\"status_token\":" + json_quote(created->status_token) +
+            ",\"channel\":" + json_quote(created->channel) + ",\"code_expires_at\":" +
+            json_quote(to_rfc3339(created->code_expires_at)) + ",\"message\":{\"en\":" +
+            json_quote(std::string("A 6-digit code was sent by ") +
+                       (sms ? "SMS to the mobile number" : "e-mail to the address") +
+                       " you gave if it matches our records. It is valid for 5 minutes. "
+                       "If it does not arrive or is not accepted, check the phone number "
+                       "first (the most common mistake), then your name and birth date; "
+                       "you may ask for a new code by SMS or e-mail.") +
+            ",\"ko\":" +
+            json_quote(std::string("입력하신 ") + (sms ? "휴대폰 번호" : "e-mail 주소") +
+                       "가 등록 정보와 같으면 6자리 인증번호가 발송됩니다 (5분간 "
+                       "유효). 받지 못했거나 맞지 않으면 먼저 휴대폰 번호를, 다음으로 "
+                       "성명과 생년월일을 확인하십시오. SMS 또는 e-mail 로 다시 받을 "
+                       "수 있습니다.") +
+            "}}");
+}
+
+/// The application id in /api/v1/applications/{id}[suffix]; empty when the path is not that.
+std::string application_id_of(std::string_view path, std::string_view suffix) {
+    constexpr std::string_view prefix = "/api/v1/applications/";
+    if (!path.starts_with(prefix) || !path.ends_with(suffix) ||
+        path.size() <= prefix.size() + suffix.size()) {
+        return {};
+    }
+    const std::string_view id =
+        path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
+    if (id.find('/') != std::string_view::npos) {
+        return {};
+    }
+    return std::string(id);
+}
+
+http::Response application_status(ra::OnlineApplications& online, const http::Request& request) {
+    const std::string id = application_id_of(request.path, "");
+    if (id.empty()) {
+        return problem(Error{ErrorKind::not_found, "NOT_FOUND", "no such route", {}, {}});
+    }
+    const std::string authorization = request.header("authorization");
+    constexpr std::string_view bearer = "Bearer ";
+    const std::string token =
+        authorization.starts_with(bearer) ? authorization.substr(bearer.size()) : std::string();
+    auto status = online.status(id, token);
+    if (!status) {
+        auto response = problem(status.error());
+        response.headers.emplace_back("WWW-Authenticate", "Bearer");
+        return response;
+    }
+    std::string events;
+    for (const auto& event : status->events) {
+        events += (events.empty() ? "" : ",") + std::string("{\"at\":") +
+                  json_quote(to_rfc3339(event.at)) + ",\"kind\":" + json_quote(event.kind) +
+                  ",\"detail\":" + json_quote(event.detail) + "}";
+    }
+    std::string messages;
+    for (const auto& message : status->messages) {
+        messages += (messages.empty() ? "" : ",") + std::string("{\"channel\":") +
+                    json_quote(message.channel) +
+                    ",\"status\":" + json_quote(store::to_string(message.status)) +
+                    ",\"attempts\":" + std::to_string(message.attempts) +
+                    ",\"created_at\":" + json_quote(to_rfc3339(message.created_at)) +
+                    ",\"sent_at\":" + optional_time(message.sent_at) + "}";
+    }
+    return json(200,
+                "{\"application_id\":" + json_quote(id) +
+                    ",\"status\":" + json_quote(store::to_string(status->application.status)) +
+                    ",\"reason\":" + json_quote(store::to_string(status->application.reason)) +
+                    ",\"events\":[" + events + "],\"messages\":[" + messages + "]}");
+}
+
+http::Response too_many(const Error& error) {
+    auto response = problem(error);
+    response.status = 429;
+    std::string seconds = "60";
+    for (const auto& violation : error.violations) {
+        if (violation.code == "RETRY_AFTER") {
+            seconds = violation.detail;
+        }
+    }
+    response.headers.emplace_back("Retry-After", seconds);
+    // The problem document's status member says 429 too.
+    const std::string from = "\"status\":" + std::to_string(http_status(error.kind));
+    const auto at = response.body.find(from);
+    if (at != std::string::npos) {
+        response.body.replace(at, from.size(), "\"status\":429");
+    }
+    return response;
+}
+
+http::Response application_action(ra::OnlineApplications& online, const http::Request& request) {
+    if (std::string id = application_id_of(request.path, "/otp/verify"); !id.empty()) {
+        auto body = dto::parse_otp_request(request.body, true);
+        if (!body) {
+            return problem(body.error());
+        }
+        auto codes = online.verify(id, body->code);
+        if (!codes) {
+            return problem(codes.error());
+        }
+        return json(200,
+                    "{\"application_id\":" + json_quote(codes->application_id) +
+                        ",\"status\":\"approved\",\"reference_number\":" +
+                        json_quote(codes->reference_number) +
+                        ",\"authorization_code\":" + json_quote(codes->authorization_code) +
+                        ",\"expires_at\":" + json_quote(to_rfc3339(codes->expires_at)) + "}");
+    }
+    if (std::string id = application_id_of(request.path, "/otp/resend"); !id.empty()) {
+        auto body = dto::parse_otp_request(request.body, false);
+        if (!body) {
+            return problem(body.error());
+        }
+        auto sent = online.resend(id, body->channel);
+        if (!sent) {
+            if (sent.error().code == "RESEND_TOO_SOON") {
+                return too_many(sent.error());
+            }
+            return problem(sent.error());
+        }
+        return json(
+            202,
+            "{\"application_id\":" + json_quote(id) + ",\"channel\":" + json_quote(sent->channel) +
+                ",\"code_expires_at\":" + json_quote(to_rfc3339(sent->code_expires_at)) + "}");
+    }
+    return problem(Error{ErrorKind::not_found, "NOT_FOUND", "no such route", {}, {}});
+}
+
 }  // namespace
 
 http::Response problem(const Error& error) {
@@ -110,6 +287,24 @@ void add_routes(http::Router& router, ra::ReissueService& reissue) {
         "/api/v1/errors",
         [](const http::Request&) { return json(200, dto::to_json(error_catalog())); },
         http::RouteClass::status);
+}
+
+void add_application_routes(http::Router& router, ra::OnlineApplications& online) {
+    router.add(
+        "POST",
+        "/api/v1/applications",
+        [&online](const http::Request& request) { return create_application(online, request); },
+        http::RouteClass::issuance);
+    router.add_prefix(
+        "GET",
+        "/api/v1/applications/",
+        [&online](const http::Request& request) { return application_status(online, request); },
+        http::RouteClass::status);
+    router.add_prefix(
+        "POST",
+        "/api/v1/applications/",
+        [&online](const http::Request& request) { return application_action(online, request); },
+        http::RouteClass::issuance);
 }
 
 }  // namespace dojang::api

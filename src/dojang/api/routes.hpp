@@ -2,6 +2,7 @@
 #pragma once
 
 #include "dojang/http/router.hpp"
+#include "dojang/ra/online.hpp"
 #include "dojang/ra/reissue.hpp"
 
 namespace dojang::api {
@@ -13,5 +14,9 @@ http::Response problem(const Error& error);
 /// Adds the REST routes of the reissue journey: POST /api/v1/certificates,
 /// POST /api/v1/certificates/{serial}/confirm, GET /api/v1/errors.
 void add_routes(http::Router& router, ra::ReissueService& reissue);
+
+/// Adds the online application routes: POST /api/v1/applications, GET
+/// /api/v1/applications/{id} (Bearer status token), POST .../otp/verify and .../otp/resend.
+void add_application_routes(http::Router& router, ra::OnlineApplications& online);
 
 }  // namespace dojang::api

@@ -152,10 +152,26 @@ Result<Issued> Issuer::issue(const IssueRequest& request) const {
                     "there is no certificate profile called '" + request.profile + "'");
     }
     const ProfileExtensions& prepared = found->second;
-    auto csr = pkix::Csr::parse(request.csr);
-    if (!csr) {
-        return tl::unexpected(csr.error());
+    // A CRMF request brings a bare public key (POP checked by the caller); otherwise a CSR.
+    std::optional<pkix::Csr> csr;
+    crypto::PkeyPtr template_key;
+    if (request.public_key) {
+        const unsigned char* cursor = request.public_key->data();
+        template_key.reset(
+            d2i_PUBKEY(nullptr, &cursor, static_cast<long>(request.public_key->size())));
+        if (!template_key || !request.subject) {
+            return crypto::openssl_failure(ErrorKind::invalid_request,
+                                           "PUBLIC_KEY_MALFORMED",
+                                           "the request's public key cannot be read");
+        }
+    } else {
+        auto parsed = pkix::Csr::parse(request.csr);
+        if (!parsed) {
+            return tl::unexpected(parsed.error());
+        }
+        csr.emplace(std::move(*parsed));
     }
+    EVP_PKEY* public_key = csr ? csr->public_key() : template_key.get();
     crypto::X509NamePtr subject;
     if (request.subject) {
         auto parsed = pkix::parse_name(*request.subject);
@@ -166,7 +182,9 @@ Result<Issued> Issuer::issue(const IssueRequest& request) const {
     } else {
         subject.reset(X509_NAME_dup(csr->subject()));
     }
-    auto violations = policy::check_request(*csr, subject.get(), prepared.profile);
+    auto violations =
+        csr ? policy::check_request(*csr, subject.get(), prepared.profile)
+            : policy::check_key_and_subject(public_key, subject.get(), prepared.profile);
     crypto::X509ExtPtr identify_data;
     if (request.identity) {
         auto vid = npki::compute_vid(request.identity->idn, request.identity->random_num);
@@ -199,7 +217,7 @@ Result<Issued> Issuer::issue(const IssueRequest& request) const {
         auto built = new_certificate(*candidate,
                                      subject.get(),
                                      X509_get_subject_name(authority_->certificate.get()),
-                                     csr->public_key(),
+                                     public_key,
                                      now,
                                      not_after);
         if (!built) {

@@ -26,6 +26,9 @@ struct IssueRequest {
     std::optional<Identity> identity;       ///< adds identifyData with the VID
     std::optional<Seconds> keep_not_after;  ///< reissue: the old certificate's notAfter
     std::string actor = "operator";         ///< who asked, for the audit log
+    /// SubjectPublicKeyInfo (DER) certified instead of the CSR's key, for requests whose proof
+    /// of possession the caller verified (CMP/CRMF); `subject` is then required, `csr` unused.
+    std::optional<Bytes> public_key;
 };
 
 /// A signed certificate, recorded as issued.

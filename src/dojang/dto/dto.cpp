@@ -107,6 +107,44 @@ std::string to_json(const std::vector<ErrorEntry>& catalog) {
     return json::serialize(json::object{{"errors", std::move(errors)}});
 }
 
+Result<ApplicationRequest> parse_application_request(std::string_view text) {
+    auto object = parse_object(text);
+    if (!object) {
+        return tl::unexpected(object.error());
+    }
+    std::vector<Violation> violations;
+    ApplicationRequest request;
+    request.holder_type = text_field(*object, "holder_type", true, violations).value_or("");
+    request.reason = text_field(*object, "reason", true, violations).value_or("");
+    request.name = text_field(*object, "name", true, violations).value_or("");
+    request.birth_date = text_field(*object, "birth_date", false, violations).value_or("");
+    request.resident_number =
+        text_field(*object, "resident_number", false, violations).value_or("");
+    request.phone = text_field(*object, "phone", true, violations).value_or("");
+    request.email = text_field(*object, "email", true, violations).value_or("");
+    request.channel = text_field(*object, "channel", false, violations).value_or("sms");
+    request.old_serial = text_field(*object, "old_serial", false, violations).value_or("");
+    if (!violations.empty()) {
+        return tl::unexpected(body_error(std::move(violations)));
+    }
+    return request;
+}
+
+Result<OtpRequest> parse_otp_request(std::string_view text, bool need_code) {
+    auto object = parse_object(text.empty() ? std::string_view("{}") : text);
+    if (!object) {
+        return tl::unexpected(object.error());
+    }
+    std::vector<Violation> violations;
+    OtpRequest request;
+    request.code = text_field(*object, "code", need_code, violations).value_or("");
+    request.channel = text_field(*object, "channel", false, violations);
+    if (!violations.empty()) {
+        return tl::unexpected(body_error(std::move(violations)));
+    }
+    return request;
+}
+
 std::string problem_json(const Error& error, unsigned status, const ErrorEntry* entry) {
     // RFC 9457 section 3: type, title, status, detail; "code", "title_ko", "next_step" and
     // "violations" are extension members.

@@ -44,6 +44,30 @@ struct ErrorEntry {
     std::string next_ko;
 };
 
+/// POST /api/v1/applications: an individual's online application.
+struct ApplicationRequest {
+    std::string holder_type;
+    std::string reason;
+    std::string name;
+    std::string birth_date;
+    std::string resident_number;
+    std::string phone;
+    std::string email;
+    std::string channel;
+    std::string old_serial;
+};
+
+/// POST /api/v1/applications/{id}/otp/verify and .../otp/resend.
+struct OtpRequest {
+    std::string code;                    ///< verify
+    std::optional<std::string> channel;  ///< resend: switch to "sms" or "email"
+};
+
+/// Parses an application; BODY_INVALID as the other parsers.
+Result<ApplicationRequest> parse_application_request(std::string_view json);
+/// Parses a verify (`code` required when `need_code`) or resend body.
+Result<OtpRequest> parse_otp_request(std::string_view json, bool need_code);
+
 /// Parses a JSON body; invalid_request BODY_INVALID naming every missing or mistyped field.
 Result<CertificateRequest> parse_certificate_request(std::string_view json);
 Result<ConfirmRequest> parse_confirm_request(std::string_view json);

@@ -92,6 +92,9 @@ public:
     /// Matches and runs the handler, or answers 404/405. Exceptions from handlers propagate.
     [[nodiscard]] Response dispatch(const Request& request) const;
 
+    /// Every route, in the order added (for API indexes and the OpenAPI check).
+    [[nodiscard]] const std::vector<Route>& routes() const { return routes_; }
+
 private:
     std::vector<Route> routes_;
 };

@@ -138,7 +138,15 @@ std::vector<Violation> check_request(const pkix::Csr& csr,
                               "the request's signature does not verify with its own public key "
                               "(proof of possession failed)"});
     }
-    EVP_PKEY* key = csr.public_key();
+    auto rest = check_key_and_subject(csr.public_key(), subject, profile);
+    violations.insert(violations.end(), rest.begin(), rest.end());
+    return violations;
+}
+
+std::vector<Violation> check_key_and_subject(EVP_PKEY* key,
+                                             const X509_NAME* subject,
+                                             const Profile& profile) {
+    std::vector<Violation> violations;
     if (key == nullptr) {
         violations.push_back({"KEY_TYPE_UNSUPPORTED", "the request carries no usable public key"});
     } else if (EVP_PKEY_is_a(key, "RSA") == 1) {

@@ -38,6 +38,12 @@ std::vector<Violation> check_request(const pkix::Csr& csr,
                                      const X509_NAME* subject,
                                      const Profile& profile);
 
+/// Checks a public key and subject against a profile, for requests whose proof of possession
+/// was verified elsewhere (CMP: OpenSSL checks the CRMF POP). Returns every violation found.
+std::vector<Violation> check_key_and_subject(EVP_PKEY* key,
+                                             const X509_NAME* subject,
+                                             const Profile& profile);
+
 /// Wraps violations into one Error: bad_proof_of_possession when the only problem is the
 /// signature, policy_rejected otherwise.
 Error rejection(std::vector<Violation> violations);

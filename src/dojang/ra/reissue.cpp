@@ -253,18 +253,7 @@ Result<Codes> ReissueService::register_walk_in(const WalkInRequest& request) {
                                 old_serial->hex()) == customer->certificate_serials.end()) {
         customer->certificate_serials.push_back(old_serial->hex());
     }
-    // 2. A lost or leaked key is revoked before anything else (korea.md, quality-bar.md).
-    if (old_serial && revokes_at_once(request.reason)) {
-        auto revoked = ca::revoke(*database_,
-                                  *clock_,
-                                  *old_serial,
-                                  store::RevocationReason::key_compromise,
-                                  request.officer);
-        if (!revoked && revoked.error().kind != ErrorKind::conflict) {
-            return tl::unexpected(revoked.error());
-        }
-    }
-    // 3. The application, approved, with fresh codes; the register entry in the same unit.
+    // 2. The application, approved, with fresh codes (shared with online applications).
     auto id_bytes = crypto::random_bytes(10);
     if (!id_bytes) {
         return tl::unexpected(id_bytes.error());
@@ -273,13 +262,13 @@ Result<Codes> ReissueService::register_walk_in(const WalkInRequest& request) {
         .id = "a" + to_hex(*id_bytes),
         .holder_type = request.holder_type,
         .reason = request.reason,
-        .status = store::ApplicationStatus::approved,
+        .status = store::ApplicationStatus::submitted,
         .customer_id = customer->customer_id,
         .origin = "walk_in",
         .old_serial = old_serial ? old_serial->hex() : std::string(),
         .reference_number = {},
         .authorization_code_sealed = {},
-        .codes_expire_at = now + settings_.codes_valid,
+        .codes_expire_at = std::nullopt,
         .codes_used_at = std::nullopt,
         .new_serial = {},
         .confirmation_token_hash = {},
@@ -288,6 +277,41 @@ Result<Codes> ReissueService::register_walk_in(const WalkInRequest& request) {
         .created_at = now,
         .updated_at = now,
     };
+    return approve(std::move(application),
+                   *customer,
+                   {{"submitted", "walk-in registration (창구 등록)"},
+                    {"approved", "identity verified in person"}},
+                   request.officer,
+                   true);
+}
+
+Result<Codes> ReissueService::approve(
+    store::ApplicationRecord application,
+    const store::CustomerRecord& customer,
+    const std::vector<std::pair<std::string, std::string>>& events,
+    const std::string& actor,
+    bool insert) {
+    const Seconds now = clock_->now();
+    std::optional<SerialNumber> old_serial;
+    if (!application.old_serial.empty()) {
+        auto serial = SerialNumber::from_hex(application.old_serial);
+        if (!serial) {
+            return tl::unexpected(serial.error());
+        }
+        old_serial = *serial;
+    }
+    // 1. A lost or leaked key is revoked before anything else (korea.md, quality-bar.md).
+    if (old_serial && revokes_at_once(application.reason)) {
+        auto revoked = ca::revoke(
+            *database_, *clock_, *old_serial, store::RevocationReason::key_compromise, actor);
+        if (!revoked && revoked.error().kind != ErrorKind::conflict) {
+            return tl::unexpected(revoked.error());
+        }
+    }
+    // 2. Fresh codes; the application and the register entry in the same unit.
+    application.status = store::ApplicationStatus::approved;
+    application.codes_expire_at = now + settings_.codes_valid;
+    application.updated_at = now;
     std::string code;
     for (int attempt = 0; attempt < max_reference_attempts; ++attempt) {
         auto reference = random_digits(10);
@@ -304,37 +328,36 @@ Result<Codes> ReissueService::register_walk_in(const WalkInRequest& request) {
         application.authorization_code_sealed = std::move(*sealed);
         code = *code_digits;
         auto stored = database_->transact([&](store::Transaction& tx) -> Result<void> {
-            auto saved = tx.customers().upsert(*customer);
+            auto saved = tx.customers().upsert(customer);
             if (!saved) {
                 return tl::unexpected(saved.error());
             }
-            auto inserted = tx.applications().insert(application);
-            if (!inserted) {
-                return inserted;
+            auto written = insert ? tx.applications().insert(application)
+                                  : tx.applications().update(application);
+            if (!written) {
+                return written;
             }
-            for (const auto& [kind, detail] :
-                 {std::pair<std::string, std::string>{"submitted",
-                                                      "walk-in registration (창구 등록)"},
-                  std::pair<std::string, std::string>{"approved", "identity verified in person"}}) {
+            for (const auto& [kind, detail] : events) {
                 auto added = event(tx, application.id, kind, detail);
                 if (!added) {
                     return added;
                 }
             }
-            if (old_serial && revokes_at_once(request.reason)) {
+            if (old_serial && revokes_at_once(application.reason)) {
                 auto added = event(tx, application.id, "old_certificate_revoked", "keyCompromise");
                 if (!added) {
                     return added;
                 }
             }
-            return audit(tx,
-                         now,
-                         request.officer,
-                         "application.register",
-                         application.id,
-                         "{\"reason\":" + json_quote(store::to_string(request.reason)) +
-                             ",\"customer_id\":" + json_quote(customer->customer_id) +
-                             ",\"old_serial\":" + json_quote(application.old_serial) + "}");
+            return audit(
+                tx,
+                now,
+                actor,
+                application.origin == "walk_in" ? "application.register" : "application.approve",
+                application.id,
+                "{\"reason\":" + json_quote(store::to_string(application.reason)) +
+                    ",\"customer_id\":" + json_quote(customer.customer_id) +
+                    ",\"old_serial\":" + json_quote(application.old_serial) + "}");
         });
         if (stored) {
             return Codes{application.id,
@@ -351,6 +374,39 @@ Result<Codes> ReissueService::register_walk_in(const WalkInRequest& request) {
 }
 
 Result<IssuedCertificate> ReissueService::issue(const CertificateRequest& request) {
+    return issue_checked(request, std::nullopt);
+}
+
+Result<IssuedCertificate> ReissueService::issue_for_key(const KeyCertificateRequest& request) {
+    return issue_checked(
+        CertificateRequest{
+            request.reference_number, request.authorization_code, {}, request.random_num},
+        request.public_key);
+}
+
+Result<SecretBytes> ReissueService::authorization_secret(std::string_view reference_number) {
+    const std::string reference = digits_of(reference_number);
+    std::optional<store::ApplicationRecord> application;
+    auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto found = tx.applications().find_by_reference(reference);
+        if (!found) {
+            return tl::unexpected(found.error());
+        }
+        application = std::move(*found);
+        return ok();
+    });
+    if (!read) {
+        return tl::unexpected(read.error());
+    }
+    if (!application || reference.empty() || application->authorization_code_sealed.empty()) {
+        return tl::unexpected(wrong_codes());
+    }
+    return crypto::aead_open(
+        keys_.encryption_key(), application->authorization_code_sealed, authorization_code_aad);
+}
+
+Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest& request,
+                                                        const std::optional<Bytes>& public_key) {
     const Seconds now = clock_->now();
     const std::string reference = digits_of(request.reference_number);
     const std::string code = digits_of(request.authorization_code);
@@ -443,6 +499,7 @@ Result<IssuedCertificate> ReissueService::issue(const CertificateRequest& reques
     // 3. Issue through the CA: the subject from the register, the old notAfter kept.
     ca::IssueRequest issue_request;
     issue_request.csr = request.csr;
+    issue_request.public_key = public_key;
     issue_request.profile = std::string(store::to_string(application->holder_type));
     issue_request.subject = subject_for(*customer);
     issue_request.actor = "application:" + application->id;

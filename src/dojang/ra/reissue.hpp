@@ -8,6 +8,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace dojang::ra {
@@ -49,6 +50,15 @@ struct CertificateRequest {
     std::optional<Bytes> random_num;  ///< R from the new key file, for the VID (identifyData)
 };
 
+/// A request for the certificate of a bare public key (CMP/CRMF), authenticated by the codes;
+/// the caller has verified the proof of possession.
+struct KeyCertificateRequest {
+    std::string reference_number;
+    std::string authorization_code;
+    Bytes public_key;                 ///< SubjectPublicKeyInfo, DER
+    std::optional<Bytes> random_num;  ///< R, as in CertificateRequest
+};
+
 /// The certificate and what the holder needs to install and confirm it.
 struct IssuedCertificate {
     std::string application_id;
@@ -77,11 +87,30 @@ public:
     /// OLD_CERTIFICATE_UNKNOWN.
     Result<Codes> register_walk_in(const WalkInRequest& request);
 
+    /// Approves `application` for `customer` and gives it fresh codes, as the walk-in path and
+    /// a verified online application both do: lost_device/key_compromise revoke the old
+    /// certificate at once (keyCompromise); the customer entry, the application (inserted when
+    /// `insert`, else updated), `events`, and an audit entry by `actor` are stored together.
+    Result<Codes> approve(store::ApplicationRecord application,
+                          const store::CustomerRecord& customer,
+                          const std::vector<std::pair<std::string, std::string>>& events,
+                          const std::string& actor,
+                          bool insert);
+
     /// Issues the certificate for valid, unused, unexpired codes. Wrong codes are one
     /// unauthenticated AUTHORIZATION_INVALID whatever was wrong; used codes conflict
     /// AUTHORIZATION_USED; expired ones forbidden AUTHORIZATION_EXPIRED. A rejected request
     /// (policy, proof of possession) leaves the codes usable.
     Result<IssuedCertificate> issue(const CertificateRequest& request);
+
+    /// issue() for a public key whose proof of possession the caller verified (CMP). Same
+    /// rules and errors.
+    Result<IssuedCertificate> issue_for_key(const KeyCertificateRequest& request);
+
+    /// The authorization code (digits only) of the application with this reference, without
+    /// checking or consuming anything: the CMP endpoint's MAC secret. Errors: unauthenticated
+    /// AUTHORIZATION_INVALID for an unknown reference, unavailable, internal.
+    Result<SecretBytes> authorization_secret(std::string_view reference_number);
 
     /// Confirms installation; revokes the old certificate as superseded where the reason says
     /// so. Idempotent. Errors: not_found, unauthenticated CONFIRMATION_INVALID.
@@ -96,6 +125,8 @@ public:
         const std::string& application_id);
 
 private:
+    Result<IssuedCertificate> issue_checked(const CertificateRequest& request,
+                                            const std::optional<Bytes>& public_key);
     Result<store::CustomerRecord> match_or_add_customer(const WalkInRequest& request,
                                                         const std::string& idn,
                                                         std::vector<Violation>& violations);

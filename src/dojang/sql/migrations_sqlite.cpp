@@ -125,11 +125,43 @@ CREATE TABLE application_events (
 CREATE INDEX application_events_application ON application_events (application_id, sequence);
 )sql";
 
-constexpr std::array<Migration, 4> all{{
+// Online applications (ra): what the applicant gave, and one-time codes kept only as a keyed
+// hash, each bound to one application and one channel.
+constexpr std::string_view v5_otp = R"sql(
+CREATE TABLE online_applications (
+    application_id     TEXT PRIMARY KEY REFERENCES applications (id),
+    idempotency_key    TEXT UNIQUE,
+    request_hash       BLOB NOT NULL,
+    status_token_hash  BLOB NOT NULL,
+    channel            TEXT NOT NULL CHECK (channel IN ('sms', 'email')),
+    phone              TEXT NOT NULL,
+    email              TEXT NOT NULL,
+    matched            INTEGER NOT NULL,
+    locked_at          INTEGER,
+    created_at         INTEGER NOT NULL
+);
+
+CREATE TABLE otp_challenges (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    application_id   TEXT NOT NULL REFERENCES applications (id),
+    channel          TEXT NOT NULL CHECK (channel IN ('sms', 'email')),
+    destination      TEXT NOT NULL,
+    code_hash        BLOB NOT NULL,
+    state            TEXT NOT NULL CHECK (state IN ('active', 'used', 'killed', 'superseded')),
+    failed_attempts  INTEGER NOT NULL,
+    created_at       INTEGER NOT NULL,
+    expires_at       INTEGER NOT NULL
+);
+CREATE INDEX otp_challenges_application ON otp_challenges (application_id, id);
+CREATE INDEX otp_challenges_destination ON otp_challenges (destination, created_at);
+)sql";
+
+constexpr std::array<Migration, 5> all{{
     {1, "initial", v1_initial},
     {2, "outbox", v2_outbox},
     {3, "customers", v3_customers},
     {4, "applications", v4_applications},
+    {5, "otp", v5_otp},
 }};
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include "dojang/sql/applications.hpp"
 #include "dojang/sql/connection.hpp"
 #include "dojang/sql/customers.hpp"
+#include "dojang/sql/otp.hpp"
 #include "dojang/sql/outbox.hpp"
 #include "dojang/store/store.hpp"
 
@@ -71,13 +72,15 @@ public:
           counters_(connection),
           customers_(connection),
           outbox_(connection),
-          applications_(connection) {}
+          applications_(connection),
+          otp_(connection) {}
     store::CertificateRepository& certificates() override { return certificates_; }
     store::AuditLog& audit() override { return audit_; }
     store::Counters& counters() override { return counters_; }
     store::CustomerRepository& customers() override { return customers_; }
     store::Outbox& outbox() override { return outbox_; }
     store::ApplicationRepository& applications() override { return applications_; }
+    store::OtpRepository& otp() override { return otp_; }
 
 private:
     SqlCertificateRepository certificates_;
@@ -86,6 +89,7 @@ private:
     SqlCustomers customers_;
     SqlOutbox outbox_;
     SqlApplications applications_;
+    SqlOtp otp_;
 };
 
 }  // namespace dojang::sql

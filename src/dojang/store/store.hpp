@@ -7,6 +7,7 @@
 #include "dojang/core/ids.hpp"
 #include "dojang/store/applications.hpp"
 #include "dojang/store/customers.hpp"
+#include "dojang/store/otp.hpp"
 #include "dojang/store/outbox.hpp"
 
 #include <cstdint>
@@ -138,6 +139,7 @@ public:
     virtual CustomerRepository& customers() = 0;
     virtual Outbox& outbox() = 0;
     virtual ApplicationRepository& applications() = 0;
+    virtual OtpRepository& otp() = 0;
 };
 
 /// A unit of work: everything `work` does commits together, or nothing does.

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "dojang/ca/authority.hpp"
+#include "dojang/core/error.hpp"
+#include "dojang/ra/reissue.hpp"
+
+#include <openssl/cmp.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace dojang::cmp {
+
+/// The CMP endpoint (RFC 4210/9480; the HTTP transfer of RFC 6712 is the caller's): one
+/// DER PKIMessage in, one out, processed by OpenSSL's server (OSSL_CMP_SRV_CTX) with dojang's
+/// callbacks. ir/cr/p10cr are protected by a password-based MAC whose senderKID is the
+/// reference number and whose secret is the authorization code (korea.md, "How Korean clients
+/// talk to the CA"); certConf confirms the certificate; genm answers the CA certificates.
+class Server {
+public:
+    /// Serves certificates of `issuing` through `reissue`; both must outlive the server.
+    Server(ra::ReissueService& reissue, const ca::Authority& issuing);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+    Server(Server&&) = delete;
+    Server& operator=(Server&&) = delete;
+
+    /// Answers one DER PKIMessage with a DER PKIMessage; a refused request gets a PKIMessage
+    /// with the failInfo of architecture.md's table and a readable UTF-8 statusString.
+    /// Errors: invalid_request when the bytes are not a PKIMessage, internal when OpenSSL
+    /// cannot build any answer. Thread-safe.
+    Result<Bytes> handle(const Bytes& request);
+
+    /// One CMP transaction (ir → ip → certConf → pkiConf): its OpenSSL server context and what
+    /// the callbacks learned. Public only for the C callbacks in server.cpp.
+    struct Transaction;
+
+private:
+    std::unique_ptr<Transaction> start(const OSSL_CMP_MSG* request);
+    void keep_waiting(const Bytes& transaction_id, std::unique_ptr<Transaction> transaction);
+
+    ra::ReissueService* reissue_;
+    const ca::Authority* issuing_;
+    std::mutex mutex_;
+    /// Transactions whose certificate waits for certConf, by transactionID (hex).
+    std::map<std::string, std::unique_ptr<Transaction>> waiting_;
+};
+
+}  // namespace dojang::cmp

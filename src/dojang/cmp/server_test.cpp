@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "dojang/cmp/server.hpp"
+
+#include "dojang/ca/test_fixtures.hpp"
+#include "dojang/sqlite/sqlite.hpp"
+
+#include <gtest/gtest.h>
+#include <openssl/err.h>
+#include <openssl/rsa.h>
+
+namespace dojang::cmp {
+namespace {
+
+using store::ReissueReason;
+
+/// OpenSSL's CMP client sends its messages to the server in-process.
+OSSL_CMP_MSG* transfer(OSSL_CMP_CTX* context, const OSSL_CMP_MSG* request) {
+    auto* server = static_cast<Server*>(OSSL_CMP_CTX_get_transfer_cb_arg(context));
+    unsigned char* out = nullptr;
+    const int length = i2d_OSSL_CMP_MSG(const_cast<OSSL_CMP_MSG*>(request), &out);
+    const Bytes der(out, out + length);
+    OPENSSL_free(out);
+    auto answer = server->handle(der);
+    if (!answer) {
+        return nullptr;
+    }
+    const unsigned char* cursor = answer->data();
+    return d2i_OSSL_CMP_MSG(nullptr, &cursor, static_cast<long>(answer->size()));
+}
+
+std::string digits(const std::string& code) {
+    std::string out;
+    for (const char c : code) {
+        if (c >= '0' && c <= '9') {
+            out.push_back(c);
+        }
+    }
+    return out;
+}
+
+class CmpServerTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        sqlite::SqliteOptions options;
+        options.synchronous = sqlite::Synchronous::normal;
+        database_ = std::move(*sqlite::open_sqlite(dir_.path() + "/test.db", options));
+        auto issuer =
+            ca::Issuer::create(ca_.issuing,
+                               policy::built_in_profiles("1.2.410.200005", "http://ca.example"),
+                               {"http://ca.example"},
+                               *database_,
+                               clock_);
+        ASSERT_TRUE(issuer.has_value());
+        issuer_.emplace(std::move(*issuer));
+        ASSERT_TRUE(ra::create_register_keys(dir_.path() + "/register.key"));
+        auto keys = ra::load_register_keys(dir_.path() + "/register.key");
+        ASSERT_TRUE(keys.has_value());
+        reissue_.emplace(*database_, *issuer_, ca_.issuing, *keys, clock_, ra::ReissueSettings{});
+        server_.emplace(*reissue_, ca_.issuing);
+        auto old = issuer_->issue(ca::fixtures::request(ca::fixtures::openssl_csr()));
+        ASSERT_TRUE(old.has_value());
+        old_serial_ = old->serial;
+        clock_.advance(std::chrono::days{100});
+        auto codes = reissue_->register_walk_in(walk_in());
+        ASSERT_TRUE(codes.has_value()) << codes.error().describe();
+        codes_ = *codes;
+    }
+
+    ra::WalkInRequest walk_in() const {
+        ra::WalkInRequest request;
+        request.name = "홍길동";
+        request.phone = "010-1234-5678";
+        request.email = "hong@example.com";
+        request.resident_number = "900101-1234567";
+        request.reason = ReissueReason::forgot_password;
+        request.old_serial = old_serial_.hex();
+        return request;
+    }
+
+    /// A client context as `openssl cmp -ref -secret -newkey -subject` sets it up.
+    crypto::Owned<OSSL_CMP_CTX, OSSL_CMP_CTX_free> client(const std::string& secret) {
+        crypto::Owned<OSSL_CMP_CTX, OSSL_CMP_CTX_free> context(OSSL_CMP_CTX_new(nullptr, nullptr));
+        const std::string& reference = codes_.reference_number;
+        OSSL_CMP_CTX_set1_referenceValue(context.get(),
+                                         reinterpret_cast<const unsigned char*>(reference.data()),
+                                         static_cast<int>(reference.size()));
+        OSSL_CMP_CTX_set1_secretValue(context.get(),
+                                      reinterpret_cast<const unsigned char*>(secret.data()),
+                                      static_cast<int>(secret.size()));
+        key_.reset(EVP_RSA_gen(2048));
+        EVP_PKEY_up_ref(key_.get());
+        OSSL_CMP_CTX_set0_newPkey(context.get(), 1, key_.get());
+        crypto::Owned<X509_NAME, X509_NAME_free> subject(X509_NAME_new());
+        X509_NAME_add_entry_by_txt(subject.get(),
+                                   "CN",
+                                   MBSTRING_ASC,
+                                   reinterpret_cast<const unsigned char*>("x"),
+                                   -1,
+                                   -1,
+                                   0);
+        OSSL_CMP_CTX_set1_subjectName(context.get(), subject.get());
+        OSSL_CMP_CTX_set_option(context.get(), OSSL_CMP_OPT_UNPROTECTED_ERRORS, 1);
+        OSSL_CMP_CTX_set_transfer_cb(context.get(), transfer);
+        OSSL_CMP_CTX_set_transfer_cb_arg(context.get(), &*server_);
+        return context;
+    }
+
+    store::CertificateRecord certificate(const SerialNumber& serial) {
+        std::optional<store::CertificateRecord> record;
+        EXPECT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+            record = *tx.certificates().find(serial);
+            return ok();
+        }));
+        return *record;
+    }
+
+    bool failed_with(OSSL_CMP_CTX* context, int bit) {
+        ERR_clear_error();
+        return (OSSL_CMP_CTX_get_failInfoCode(context) & (1 << bit)) != 0;
+    }
+
+    testing::TempDir dir_;
+    ManualClock clock_{ca::fixtures::test_now()};
+    ca::Hierarchy ca_ = ca::fixtures::hierarchy();
+    std::unique_ptr<store::Database> database_;
+    std::optional<ca::Issuer> issuer_;
+    std::optional<ra::ReissueService> reissue_;
+    std::optional<Server> server_;
+    SerialNumber old_serial_ = *SerialNumber::from_hex("01");
+    ra::Codes codes_;
+    crypto::PkeyPtr key_;
+};
+
+TEST_F(CmpServerTest, IrWithTheCodesCertifiesTheClientsKey) {
+    auto context = client(digits(codes_.authorization_code));
+    X509* issued = OSSL_CMP_exec_IR_ses(context.get());
+    ASSERT_NE(issued, nullptr);
+    EXPECT_EQ(EVP_PKEY_eq(X509_get0_pubkey(issued), key_.get()), 1);
+    // The subject comes from the register, not from the template.
+    EXPECT_EQ(pkix::name_to_string(X509_get_subject_name(issued)),
+              "CN=홍길동,OU=personal,O=dojang,C=KR");
+    EXPECT_EQ(OSSL_CMP_CTX_get_status(context.get()), OSSL_CMP_PKISTATUS_accepted);
+}
+
+TEST_F(CmpServerTest, CertConfConfirmsAndSupersedesTheOldCertificate) {
+    auto context = client(digits(codes_.authorization_code));
+    ASSERT_NE(OSSL_CMP_exec_IR_ses(context.get()), nullptr);
+    auto status = reissue_->status(codes_.application_id);
+    ASSERT_TRUE(status.has_value());
+    EXPECT_EQ(status->first.status, store::ApplicationStatus::confirmed);
+    EXPECT_EQ(certificate(old_serial_).status, store::CertificateStatus::revoked);
+    EXPECT_EQ(certificate(old_serial_).reason, store::RevocationReason::superseded);
+}
+
+TEST_F(CmpServerTest, TheCodeAsShownWithHyphensWorksToo) {
+    auto context = client(codes_.authorization_code);
+    EXPECT_NE(OSSL_CMP_exec_IR_ses(context.get()), nullptr);
+}
+
+TEST_F(CmpServerTest, WrongCodeIsBadMessageCheckAndLeavesTheCodesUsable) {
+    auto wrong = client("1111222233334444");
+    EXPECT_EQ(OSSL_CMP_exec_IR_ses(wrong.get()), nullptr);
+    EXPECT_TRUE(failed_with(wrong.get(), OSSL_CMP_PKIFAILUREINFO_badMessageCheck));
+    auto right = client(digits(codes_.authorization_code));
+    EXPECT_NE(OSSL_CMP_exec_IR_ses(right.get()), nullptr);
+}
+
+TEST_F(CmpServerTest, UsedCodesAreRefusedAsDuplicate) {
+    auto first = client(digits(codes_.authorization_code));
+    ASSERT_NE(OSSL_CMP_exec_IR_ses(first.get()), nullptr);
+    auto second = client(digits(codes_.authorization_code));
+    EXPECT_EQ(OSSL_CMP_exec_IR_ses(second.get()), nullptr);
+    EXPECT_TRUE(failed_with(second.get(), OSSL_CMP_PKIFAILUREINFO_duplicateCertReq));
+}
+
+TEST_F(CmpServerTest, PolicyRejectionIsBadCertTemplate) {
+    auto context = client(digits(codes_.authorization_code));
+    crypto::PkeyPtr small(EVP_RSA_gen(1024));
+    OSSL_CMP_CTX_set0_newPkey(context.get(), 1, small.release());
+    EXPECT_EQ(OSSL_CMP_exec_IR_ses(context.get()), nullptr);
+    EXPECT_TRUE(failed_with(context.get(), OSSL_CMP_PKIFAILUREINFO_badCertTemplate));
+    // A rejected request leaves the codes usable.
+    auto again = client(digits(codes_.authorization_code));
+    EXPECT_NE(OSSL_CMP_exec_IR_ses(again.get()), nullptr);
+}
+
+TEST_F(CmpServerTest, GenmAnswersTheCaCertificates) {
+    auto context = client(digits(codes_.authorization_code));
+    STACK_OF(OSSL_CMP_ITAV)* itavs = OSSL_CMP_exec_GENM_ses(context.get());
+    ASSERT_NE(itavs, nullptr);
+    ASSERT_EQ(sk_OSSL_CMP_ITAV_num(itavs), 1);
+    char oid[64] = {};
+    OBJ_obj2txt(oid, sizeof oid, OSSL_CMP_ITAV_get0_type(sk_OSSL_CMP_ITAV_value(itavs, 0)), 1);
+    EXPECT_STREQ(oid, "1.3.6.1.5.5.7.4.17");
+    sk_OSSL_CMP_ITAV_pop_free(itavs, OSSL_CMP_ITAV_free);
+}
+
+TEST_F(CmpServerTest, GarbageIsAnInvalidRequest) {
+    auto answer = server_->handle(to_bytes("not a PKIMessage"));
+    ASSERT_FALSE(answer.has_value());
+    EXPECT_EQ(answer.error().kind, ErrorKind::invalid_request);
+}
+
+}  // namespace
+}  // namespace dojang::cmp

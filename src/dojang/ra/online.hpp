@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "dojang/ra/register.hpp"
+#include "dojang/ra/reissue.hpp"
+#include "dojang/store/store.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dojang::ra {
+
+/// Limits of the one-time codes (quality-bar.md, "People and their data").
+struct OtpSettings {
+    std::chrono::minutes valid_for{5};
+    int wrong_entries_kill = 5;     ///< wrong entries that kill one code
+    std::size_t kills_to_lock = 3;  ///< killed codes that lock the application
+};
+
+/// An individual holder's online application, as the holder typed it.
+struct OnlineRequest {
+    store::HolderType holder_type = store::HolderType::individual;
+    store::ReissueReason reason = store::ReissueReason::forgot_password;
+    std::string name;
+    std::string birth_date;       ///< YYYY-MM-DD; optional when resident_number is given
+    std::string resident_number;  ///< 주민등록번호: the register is matched by its keyed hash
+    std::string phone;
+    std::string email;
+    std::string channel = "sms";  ///< where the code goes: "sms" or "email"
+    std::string old_serial;       ///< hex, optional
+    std::string idempotency_key;  ///< optional
+    std::string body;             ///< the request body as sent, to recognise a repeat
+};
+
+/// The answer to an application: the same for a match, a mismatch and a stranger.
+struct OnlineCreated {
+    std::string application_id;
+    std::string status_token;  ///< bearer token for status calls; shown here only
+    std::string channel;
+    Seconds code_expires_at;
+};
+
+/// A code was (re)sent.
+struct CodeSent {
+    std::string channel;
+    Seconds code_expires_at;
+};
+
+/// What GET /api/v1/applications/{id} shows.
+struct OnlineStatus {
+    store::ApplicationRecord application;
+    std::vector<store::ApplicationEvent> events;
+    std::vector<store::OutboxMessage> messages;  ///< bodies are never shown
+};
+
+/// Online applications of individual holders, verified with one-time codes sent by SMS or
+/// e-mail. Matching against the register never tells who exists or which field was wrong: a
+/// mismatch creates a shadow application that behaves the same but can never verify.
+class OnlineApplications {
+public:
+    OnlineApplications(store::Database& database,
+                       ReissueService& reissue,
+                       RegisterKeys keys,
+                       const Clock& clock,
+                       OtpSettings settings = {});
+
+    /// Creates the application and sends the first code. Errors: invalid_request
+    /// APPLICATION_INVALID (format only), policy_rejected IDEMPOTENCY_KEY_REUSED, forbidden
+    /// RESEND_TOO_SOON (a violation RETRY_AFTER carries the seconds).
+    Result<OnlineCreated> apply(const OnlineRequest& request);
+
+    /// Checks the code; on success approves the application and returns its codes (once).
+    /// Errors: OTP_INVALID (unauthenticated), OTP_EXPIRED, OTP_LOCKED, APPLICATION_LOCKED
+    /// (forbidden), APPLICATION_NOT_FOUND.
+    Result<Codes> verify(const std::string& application_id, std::string_view code);
+
+    /// Sends a new code, over `channel` when given ("sms" or "email"). Errors: RESEND_TOO_SOON,
+    /// APPLICATION_LOCKED, APPLICATION_ALREADY_VERIFIED, APPLICATION_NOT_FOUND.
+    Result<CodeSent> resend(const std::string& application_id,
+                            const std::optional<std::string>& channel);
+
+    /// The application for the holder of `status_token`; unauthenticated STATUS_TOKEN_INVALID
+    /// for an unknown application or a wrong token alike.
+    Result<OnlineStatus> status(const std::string& application_id, std::string_view status_token);
+
+private:
+    Result<std::string> status_token_for(const std::string& application_id) const;
+    Result<Bytes> code_hash(const store::OtpChallenge& challenge, std::string_view code) const;
+    Result<OnlineCreated> replay(const store::OnlineApplication& existing,
+                                 const Bytes& request_hash);
+    /// A new challenge for the application in `tx`: checks the send limits, stores the keyed
+    /// hash and enqueues the message. `matched` false sends a code that never verifies.
+    Result<store::OtpChallenge> send_code(store::Transaction& tx,
+                                          const store::OnlineApplication& online,
+                                          const std::string& channel);
+
+    store::Database* database_;
+    ReissueService* reissue_;
+    RegisterKeys keys_;
+    const Clock* clock_;
+    OtpSettings settings_;
+};
+
+}  // namespace dojang::ra

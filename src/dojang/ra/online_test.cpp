@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "dojang/ra/online.hpp"
+
+#include "dojang/ca/test_fixtures.hpp"
+#include "dojang/sqlite/sqlite.hpp"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+
+namespace dojang::ra {
+namespace {
+
+class OnlineTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        sqlite::SqliteOptions options;
+        options.synchronous = sqlite::Synchronous::normal;
+        database_ = std::move(*sqlite::open_sqlite(dir_.path() + "/test.db", options));
+        auto issuer =
+            ca::Issuer::create(ca_.issuing,
+                               policy::built_in_profiles("1.2.410.200005", "http://ca.example"),
+                               {"http://ca.example"},
+                               *database_,
+                               clock_);
+        ASSERT_TRUE(issuer.has_value());
+        issuer_.emplace(std::move(*issuer));
+        ASSERT_TRUE(create_register_keys(dir_.path() + "/register.key"));
+        auto keys = load_register_keys(dir_.path() + "/register.key");
+        ASSERT_TRUE(keys.has_value());
+        reissue_.emplace(*database_, *issuer_, ca_.issuing, *keys, clock_, ReissueSettings{});
+        online_.emplace(*database_, *reissue_, *keys, clock_);
+        // The register knows 홍길동.
+        store::CustomerRecord customer;
+        customer.customer_id = "c1";
+        customer.name = "홍길동";
+        customer.birth_date = "1990-01-01";
+        customer.idn_hash = *idn_hash(*keys, "9001011234567");
+        customer.idn_ciphertext = *encrypt_idn(*keys, "9001011234567");
+        customer.phone = "01012345678";
+        customer.email = "hong@example.com";
+        customer.updated_at = clock_.now();
+        ASSERT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+            auto saved = tx.customers().upsert(customer);
+            if (!saved) {
+                return tl::unexpected(saved.error());
+            }
+            return ok();
+        }));
+    }
+
+    static OnlineRequest hong() {
+        OnlineRequest request;
+        request.name = "홍길동";
+        request.resident_number = "900101-1234567";
+        request.phone = "010-1234-5678";
+        request.email = "hong@example.com";
+        return request;
+    }
+
+    /// The code in the newest outbox message of the application.
+    std::string sent_code(const std::string& application_id) {
+        std::vector<store::OutboxMessage> messages;
+        EXPECT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+            messages = *tx.outbox().for_application(application_id);
+            return ok();
+        }));
+        std::smatch match;
+        const std::string body = messages.empty() ? std::string() : messages.back().body;
+        if (!std::regex_search(body, match, std::regex("[0-9]{6}"))) {
+            return {};
+        }
+        return match.str();
+    }
+
+    testing::TempDir dir_;
+    ManualClock clock_{ca::fixtures::test_now()};
+    ca::Hierarchy ca_ = ca::fixtures::hierarchy();
+    std::unique_ptr<store::Database> database_;
+    std::optional<ca::Issuer> issuer_;
+    std::optional<ReissueService> reissue_;
+    std::optional<OnlineApplications> online_;
+};
+
+TEST_F(OnlineTest, TheRightCodeApprovesOnceWithCodes) {
+    auto created = online_->apply(hong());
+    ASSERT_TRUE(created.has_value()) << created.error().describe();
+    const std::string code = sent_code(created->application_id);
+    ASSERT_EQ(code.size(), 6U);
+    auto codes = online_->verify(created->application_id, code);
+    ASSERT_TRUE(codes.has_value()) << codes.error().describe();
+    EXPECT_EQ(codes->reference_number.size(), 10U);
+    auto again = online_->verify(created->application_id, code);
+    ASSERT_FALSE(again.has_value());
+    EXPECT_EQ(again.error().code, "OTP_EXPIRED");
+    auto status = online_->status(created->application_id, created->status_token);
+    ASSERT_TRUE(status.has_value());
+    EXPECT_EQ(status->application.status, store::ApplicationStatus::approved);
+    ASSERT_EQ(status->messages.size(), 1U);
+    EXPECT_TRUE(status->messages[0].body.empty());
+}
+
+TEST_F(OnlineTest, ACodeExpiresAfterFiveMinutes) {
+    auto created = online_->apply(hong());
+    ASSERT_TRUE(created.has_value());
+    clock_.advance(std::chrono::minutes{5});
+    auto late = online_->verify(created->application_id, sent_code(created->application_id));
+    ASSERT_FALSE(late.has_value());
+    EXPECT_EQ(late.error().code, "OTP_EXPIRED");
+}
+
+TEST_F(OnlineTest, ResendIsLimitedPerMinuteHourAndDay) {
+    auto created = online_->apply(hong());
+    ASSERT_TRUE(created.has_value());
+    auto soon = online_->resend(created->application_id, std::nullopt);
+    ASSERT_FALSE(soon.has_value());
+    EXPECT_EQ(soon.error().code, "RESEND_TOO_SOON");
+    EXPECT_EQ(soon.error().violations.at(0).detail, "60");
+    for (int sent = 1; sent < 5; ++sent) {
+        clock_.advance(std::chrono::seconds{61});
+        ASSERT_TRUE(online_->resend(created->application_id, std::nullopt).has_value());
+    }
+    clock_.advance(std::chrono::seconds{61});
+    auto hourly = online_->resend(created->application_id, std::nullopt);
+    ASSERT_FALSE(hourly.has_value());
+    EXPECT_EQ(hourly.error().code, "RESEND_TOO_SOON");
+    // Another channel is another destination.
+    EXPECT_TRUE(online_->resend(created->application_id, "email").has_value());
+}
+
+TEST_F(OnlineTest, FiveWrongEntriesKillACodeAndThreeKilledCodesLockTheApplication) {
+    auto created = online_->apply(hong());
+    ASSERT_TRUE(created.has_value());
+    const std::string& id = created->application_id;
+    for (int kill = 0; kill < 3; ++kill) {
+        const std::string right = sent_code(id);
+        const std::string wrong = right == "000000" ? "111111" : "000000";
+        for (int entry = 1; entry < 5; ++entry) {
+            auto refused = online_->verify(id, wrong);
+            ASSERT_EQ(refused.error().code, "OTP_INVALID");
+            EXPECT_EQ(refused.error().violations.at(0).detail, std::to_string(5 - entry));
+        }
+        auto fifth = online_->verify(id, wrong);
+        EXPECT_EQ(fifth.error().code, kill < 2 ? "OTP_LOCKED" : "APPLICATION_LOCKED");
+        if (kill < 2) {
+            EXPECT_EQ(online_->verify(id, right).error().code, "OTP_LOCKED");
+            clock_.advance(std::chrono::minutes{2});
+            ASSERT_TRUE(online_->resend(id, std::nullopt).has_value());
+        }
+    }
+    EXPECT_EQ(online_->verify(id, sent_code(id)).error().code, "APPLICATION_LOCKED");
+    EXPECT_EQ(online_->resend(id, std::nullopt).error().code, "APPLICATION_LOCKED");
+}
+
+TEST_F(OnlineTest, AStrangerAndAMismatchLookLikeAMatch) {
+    auto stranger = hong();
+    stranger.resident_number = "850505-2345678";
+    stranger.phone = "010-2222-3333";
+    auto mismatch = hong();
+    mismatch.phone = "010-1234-5679";  // the seeds' typo
+    // What the holder who is in the register hears after a wrong code.
+    auto matched = online_->apply(hong());
+    ASSERT_TRUE(matched.has_value());
+    const std::string right = sent_code(matched->application_id);
+    const auto matched_refusal =
+        online_->verify(matched->application_id, right == "000000" ? "111111" : "000000");
+    clock_.advance(std::chrono::minutes{2});
+    for (const auto& request : {stranger, mismatch}) {
+        auto created = online_->apply(request);
+        ASSERT_TRUE(created.has_value());
+        EXPECT_EQ(created->channel, "sms");
+        EXPECT_EQ(created->code_expires_at, clock_.now() + std::chrono::minutes{5});
+        EXPECT_EQ(created->status_token.size(), 64U);
+        // A code goes out like any other, and never verifies.
+        const std::string code = sent_code(created->application_id);
+        ASSERT_EQ(code.size(), 6U);
+        auto refused = online_->verify(created->application_id, code);
+        EXPECT_EQ(refused.error().code, "OTP_INVALID");
+        EXPECT_EQ(refused.error().kind, matched_refusal.error().kind);
+        EXPECT_EQ(refused.error().detail, matched_refusal.error().detail);
+        EXPECT_EQ(refused.error().violations, matched_refusal.error().violations);
+        auto status = online_->status(created->application_id, created->status_token);
+        ASSERT_TRUE(status.has_value());
+        EXPECT_EQ(status->application.status, store::ApplicationStatus::submitted);
+        EXPECT_EQ(status->messages.size(), 1U);
+        clock_.advance(std::chrono::minutes{2});
+    }
+}
+
+TEST_F(OnlineTest, TheSameIdempotencyKeyGivesTheSameAnswer) {
+    auto request = hong();
+    request.idempotency_key = "k1";
+    request.body = R"({"a":1})";
+    auto first = online_->apply(request);
+    auto second = online_->apply(request);
+    ASSERT_TRUE(first.has_value());
+    ASSERT_TRUE(second.has_value());
+    EXPECT_EQ(first->application_id, second->application_id);
+    EXPECT_EQ(first->status_token, second->status_token);
+    request.body = R"({"a":2})";
+    auto other = online_->apply(request);
+    ASSERT_FALSE(other.has_value());
+    EXPECT_EQ(other.error().code, "IDEMPOTENCY_KEY_REUSED");
+}
+
+TEST_F(OnlineTest, AWrongStatusTokenAndAnUnknownApplicationLookTheSame) {
+    auto created = online_->apply(hong());
+    ASSERT_TRUE(created.has_value());
+    EXPECT_EQ(online_->status(created->application_id, "nope").error().code,
+              "STATUS_TOKEN_INVALID");
+    EXPECT_EQ(online_->status("a00", created->status_token).error().code, "STATUS_TOKEN_INVALID");
+}
+
+}  // namespace
+}  // namespace dojang::ra
