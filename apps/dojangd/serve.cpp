@@ -496,6 +496,23 @@ Result<void> serve(const std::string& data,
                 200, "text/plain; version=0.0.4", server.metrics().render());
         },
         http::RouteClass::status);
+    // The route index: what this server answers, checked against docs/openapi.yaml by the tests.
+    router.add(
+        "GET",
+        "/api/v1",
+        [&router](const http::Request&) {
+            std::string body = "{\"routes\":[";
+            bool first = true;
+            for (const auto& route : router.routes()) {
+                body += (first ? "" : ",");
+                body += "{\"method\":" + json_quote(route.method) +
+                        ",\"path\":" + json_quote(route.pattern) +
+                        ",\"prefix\":" + (route.is_prefix ? "true" : "false") + "}";
+                first = false;
+            }
+            return http::Response::bytes(200, "application/json", body + "]}");
+        },
+        http::RouteClass::status);
     auto listening = server.listen(listen->first, listen->second);
     if (!listening) {
         return listening;
