@@ -199,6 +199,31 @@ Result<Issued> Issuer::issue(const IssueRequest& request) const {
             }
         }
     }
+    // A key whose certificate was revoked for keyCompromise never gets another certificate
+    // (quality-bar.md: refused before a serial is spent).
+    if (public_key != nullptr) {
+        auto spki = crypto::public_key_der(public_key);
+        if (!spki) {
+            return tl::unexpected(spki.error());
+        }
+        bool blocked = false;
+        auto checked = database_->transact([&](store::Transaction& tx) -> Result<void> {
+            auto listed = tx.certificates().is_key_blocked(crypto::sha256(*spki));
+            if (!listed) {
+                return tl::unexpected(listed.error());
+            }
+            blocked = *listed;
+            return ok();
+        });
+        if (!checked) {
+            return tl::unexpected(checked.error());
+        }
+        if (blocked) {
+            violations.push_back({"KEY_COMPROMISED",
+                                  "this key belongs to a certificate revoked for key compromise; "
+                                  "make a new key (유출된 키입니다. 새 키를 만드십시오)"});
+        }
+    }
     if (!violations.empty()) {
         return tl::unexpected(policy::rejection(std::move(violations)));
     }
@@ -312,6 +337,30 @@ Result<Issued> Issuer::issue(const IssueRequest& request) const {
     return Issued{*serial, std::move(issued)};
 }
 
+namespace {
+
+/// Blocks the key of a certificate revoked for keyCompromise, in the revoking transaction.
+Result<void> block_key_of(store::Transaction& tx, const SerialNumber& serial, Seconds now) {
+    auto record = tx.certificates().find(serial);
+    if (!record) {
+        return tl::unexpected(record.error());
+    }
+    if (!*record || (*record)->der.empty()) {
+        return ok();
+    }
+    auto certificate = pkix::Certificate::parse((*record)->der);
+    if (!certificate) {
+        return tl::unexpected(certificate.error());
+    }
+    auto spki = crypto::to_der(X509_get_X509_PUBKEY(certificate->get()), i2d_X509_PUBKEY);
+    if (!spki) {
+        return tl::unexpected(spki.error());
+    }
+    return tx.certificates().block_key(crypto::sha256(*spki), serial, now);
+}
+
+}  // namespace
+
 Result<void> revoke(store::Database& database,
                     const Clock& clock,
                     const SerialNumber& serial,
@@ -322,6 +371,12 @@ Result<void> revoke(store::Database& database,
         auto revoked = tx.certificates().revoke(serial, reason, now);
         if (!revoked) {
             return revoked;
+        }
+        if (reason == store::RevocationReason::key_compromise) {
+            auto blocked = block_key_of(tx, serial, now);
+            if (!blocked) {
+                return blocked;
+            }
         }
         auto counted = tx.counters().next("revocations");
         if (!counted) {

@@ -240,6 +240,28 @@ TEST_F(IssuerTest, RevokesOnceAndLiftsAHold) {
     EXPECT_EQ(store::verify_audit_chain(*database_).value(), std::nullopt);
 }
 
+TEST_F(IssuerTest, RefusesTheKeyOfACertificateRevokedForKeyCompromise) {
+    const Bytes csr = fixtures::openssl_csr();
+    auto first = issuer_->issue(fixtures::request(csr));
+    ASSERT_TRUE(first.has_value());
+    // A hold or superseded does not block the key; keyCompromise does.
+    ASSERT_TRUE(
+        revoke(*database_, clock_, first->serial, store::RevocationReason::certificate_hold, "op"));
+    ASSERT_TRUE(release_hold(*database_, clock_, first->serial, "op"));
+    EXPECT_TRUE(issuer_->issue(fixtures::request(csr)).has_value());
+    ASSERT_TRUE(
+        revoke(*database_, clock_, first->serial, store::RevocationReason::key_compromise, "op"));
+    const std::size_t rows = row_count();
+    auto again = issuer_->issue(fixtures::request(csr));
+    ASSERT_FALSE(again.has_value());
+    EXPECT_EQ(again.error().kind, ErrorKind::policy_rejected);
+    ASSERT_EQ(again.error().violations.size(), 1U);
+    EXPECT_EQ(again.error().violations[0].code, "KEY_COMPROMISED");
+    EXPECT_EQ(row_count(), rows);  // no serial spent
+    EXPECT_TRUE(issuer_->issue(fixtures::request(fixtures::openssl_csr()))
+                    .has_value());  // a new key is fine
+}
+
 TEST_F(IssuerTest, SignsACrlThatOpensslAccepts) {
     auto issued = issuer_->issue(fixtures::request(fixtures::openssl_csr(), "individual"));
     ASSERT_TRUE(issued.has_value());

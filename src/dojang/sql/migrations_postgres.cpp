@@ -156,12 +156,22 @@ CREATE INDEX otp_challenges_application ON otp_challenges (application_id, id);
 CREATE INDEX otp_challenges_destination ON otp_challenges (destination, created_at);
 )sql";
 
-constexpr std::array<Migration, 5> all{{
+// Keys whose certificate was revoked for keyCompromise never get another certificate.
+constexpr std::string_view v6_blocked_keys = R"sql(
+CREATE TABLE blocked_keys (
+    spki_sha256  BYTEA PRIMARY KEY,
+    serial       TEXT NOT NULL,
+    blocked_at   BIGINT NOT NULL
+);
+)sql";
+
+constexpr std::array<Migration, 6> all{{
     {1, "initial", v1_initial},
     {2, "outbox", v2_outbox},
     {3, "customers", v3_customers},
     {4, "applications", v4_applications},
     {5, "otp", v5_otp},
+    {6, "blocked_keys", v6_blocked_keys},
 }};
 
 }  // namespace

@@ -468,4 +468,24 @@ Result<std::int64_t> SqlCounters::current(const std::string& name) {
     return query.row().column_int64(0);
 }
 
+Result<void> SqlCertificateRepository::block_key(const Bytes& spki_sha256,
+                                                 const SerialNumber& serial,
+                                                 Seconds at) {
+    Query query(connection_,
+                "INSERT INTO blocked_keys (spki_sha256, serial, blocked_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (spki_sha256) DO NOTHING");
+    query.blob(spki_sha256).text(serial.hex()).integer(at.time_since_epoch().count());
+    auto done = query.execute();
+    if (!done) {
+        return tl::unexpected(done.error());
+    }
+    return ok();
+}
+
+Result<bool> SqlCertificateRepository::is_key_blocked(const Bytes& spki_sha256) {
+    Query query(connection_, "SELECT 1 FROM blocked_keys WHERE spki_sha256 = ?");
+    query.blob(spki_sha256);
+    return query.next_row();
+}
+
 }  // namespace dojang::sql

@@ -21,6 +21,10 @@ public:
                         store::RevocationReason reason,
                         Seconds at) override;
     Result<void> release_hold(const SerialNumber& serial) override;
+    Result<void> block_key(const Bytes& spki_sha256,
+                           const SerialNumber& serial,
+                           Seconds at) override;
+    Result<bool> is_key_blocked(const Bytes& spki_sha256) override;
     Result<std::optional<store::CertificateRecord>> find(const SerialNumber& serial) override;
     Result<std::vector<store::CertificateRecord>> list(
         std::optional<store::CertificateStatus> status,

@@ -105,6 +105,13 @@ public:
     /// Revoked certificates of `ca` whose notAfter is not before `now` (they stay on the CRL).
     virtual Result<std::vector<RevokedEntry>> revoked_unexpired(const std::string& ca,
                                                                 Seconds now) = 0;
+    /// Refuses the key with this SubjectPublicKeyInfo SHA-256 from now on (its certificate was
+    /// revoked for keyCompromise). Blocking a key twice is not an error.
+    virtual Result<void> block_key(const Bytes& spki_sha256,
+                                   const SerialNumber& serial,
+                                   Seconds at) = 0;
+    /// Whether the key with this SubjectPublicKeyInfo SHA-256 is blocked.
+    virtual Result<bool> is_key_blocked(const Bytes& spki_sha256) = 0;
     /// Every row of `ca` that is issued or revoked, for warming the OCSP cache.
     virtual Result<std::vector<CertificateRecord>> all_signed(const std::string& ca) = 0;
 };
