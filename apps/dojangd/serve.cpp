@@ -8,12 +8,15 @@
 #include "dojang/http/server.hpp"
 #include "dojang/log/log.hpp"
 #include "dojang/notify/dispatcher.hpp"
+#include "dojang/notify/sms_channel.hpp"
+#include "dojang/notify/smtp_channel.hpp"
 #include "dojang/notify/spool_channel.hpp"
 #include "dojang/ocsp/responder.hpp"
 #include "dojang/ra/reissue.hpp"
 
 #include <array>
 #include <condition_variable>
+#include <cstdlib>
 #include <ctime>
 #include <iostream>
 #include <map>
@@ -400,6 +403,53 @@ private:
     http::Gauge* issuances_ = nullptr;
 };
 
+/// The real channels that [notify] asks for; null members mean "use the spool".
+struct RealChannels {
+    std::unique_ptr<notify::SmtpChannel> smtp;
+    std::unique_ptr<notify::HttpSmsChannel> sms;
+};
+
+Result<RealChannels> make_channels(const config::Notify& settings, const Clock& clock) {
+    RealChannels channels;
+    if (settings.email == "smtp") {
+        notify::SmtpSettings smtp;
+        smtp.url = settings.smtp_url;
+        smtp.from = settings.from;
+        smtp.from_name = settings.from_name;
+        smtp.username = settings.smtp_username;
+        if (!settings.smtp_password_env.empty()) {
+            const char* password = std::getenv(settings.smtp_password_env.c_str());
+            if (password == nullptr) {
+                return fail(
+                    ErrorKind::invalid_request,
+                    "SMTP_PASSWORD_MISSING",
+                    "the SMTP password variable " + settings.smtp_password_env + " is not set");
+            }
+            smtp.password = SecretBytes(std::string_view(password));
+        }
+        smtp.starttls = settings.smtp_starttls == "none"       ? notify::StartTls::none
+                        : settings.smtp_starttls == "optional" ? notify::StartTls::optional
+                                                               : notify::StartTls::required;
+        smtp.allow_plaintext_auth = settings.smtp_allow_plaintext_auth;
+        auto channel = notify::SmtpChannel::create(std::move(smtp), clock);
+        if (!channel) {
+            return tl::unexpected(channel.error());
+        }
+        channels.smtp = std::move(*channel);
+    }
+    if (settings.sms == "http") {
+        notify::SmsGatewaySettings gateway;
+        gateway.url = settings.sms_url;
+        gateway.body_template = settings.sms_body_template;
+        auto channel = notify::HttpSmsChannel::create(std::move(gateway));
+        if (!channel) {
+            return tl::unexpected(channel.error());
+        }
+        channels.sms = std::move(*channel);
+    }
+    return channels;
+}
+
 }  // namespace
 
 Result<void> serve(const std::string& data,
@@ -484,10 +534,21 @@ Result<void> serve(const std::string& data,
     }
     ra::OnlineApplications online(*installation->database, reissue, std::move(*online_keys), clock);
     api::add_application_routes(router, online);
-    // Development default: e-mail and SMS are written to DATA/spool for a person to read.
-    notify::SpoolChannel spool(installation->dir.root, "dojang@localhost", "dojang", clock);
-    notify::Dispatcher dispatcher(
-        *installation->database, {{"email", &spool}, {"sms", &spool}}, clock);
+    // Notifications: the spool (development default) or the configured SMTP server and SMS
+    // gateway ([notify] in dojang.toml).
+    const auto& notify_config = installation->config.notify;
+    notify::SpoolChannel spool(
+        installation->dir.root, notify_config.from, notify_config.from_name, clock);
+    auto channels = make_channels(notify_config, clock);
+    if (!channels) {
+        return tl::unexpected(channels.error());
+    }
+    notify::Channel* email =
+        channels->smtp ? static_cast<notify::Channel*>(channels->smtp.get()) : &spool;
+    notify::Channel* sms =
+        channels->sms ? static_cast<notify::Channel*>(channels->sms.get()) : &spool;
+    log::info("notifications: e-mail via {}, SMS via {}", notify_config.email, notify_config.sms);
+    notify::Dispatcher dispatcher(*installation->database, {{"email", email}, {"sms", sms}}, clock);
     router.add(
         "GET",
         "/metrics",

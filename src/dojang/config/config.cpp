@@ -232,6 +232,40 @@ void read_config(const toml::table& root, Config& config, std::vector<Violation>
         reader.text("organisation", config.ra.organisation);
         reader.text("contact", config.ra.contact);
     }
+    if (const auto* table = top.table("notify")) {
+        TableReader reader(*table, "notify.", violations);
+        reader.text("email", config.notify.email);
+        reader.text("sms", config.notify.sms);
+        reader.text("from", config.notify.from);
+        reader.text("from_name", config.notify.from_name);
+        reader.text("smtp_url", config.notify.smtp_url);
+        reader.text("smtp_username", config.notify.smtp_username);
+        reader.text("smtp_password_env", config.notify.smtp_password_env);
+        reader.text("smtp_starttls", config.notify.smtp_starttls);
+        reader.boolean("smtp_allow_plaintext_auth", config.notify.smtp_allow_plaintext_auth);
+        reader.text("sms_url", config.notify.sms_url);
+        reader.text("sms_body_template", config.notify.sms_body_template);
+        const auto& notify = config.notify;
+        if (notify.email != "spool" && notify.email != "smtp") {
+            violations.push_back({"CONFIG_INVALID", "notify.email: must be \"spool\" or \"smtp\""});
+        }
+        if (notify.sms != "spool" && notify.sms != "http") {
+            violations.push_back({"CONFIG_INVALID", "notify.sms: must be \"spool\" or \"http\""});
+        }
+        if (notify.email == "smtp" && notify.smtp_url.empty()) {
+            violations.push_back(
+                {"CONFIG_INVALID", "notify.smtp_url: required when email = \"smtp\""});
+        }
+        if (notify.sms == "http" && notify.sms_url.empty()) {
+            violations.push_back(
+                {"CONFIG_INVALID", "notify.sms_url: required when sms = \"http\""});
+        }
+        if (notify.smtp_starttls != "required" && notify.smtp_starttls != "optional" &&
+            notify.smtp_starttls != "none") {
+            violations.push_back(
+                {"CONFIG_INVALID", "notify.smtp_starttls: must be required, optional or none"});
+        }
+    }
     if (const auto* table = top.table("log")) {
         TableReader reader(*table, "log.", violations);
         reader.text("level", config.log_level);
@@ -360,6 +394,19 @@ codes_valid_days = 14
 confirm_within_minutes = 60
 organisation = "dojang"    # O= of the certificates issued to holders
 contact = "1588-0000"      # the number the security notice tells holders to call
+
+[notify]
+# Development default: every e-mail and SMS is written to spool/ in this folder.
+email = "spool"            # "smtp" to send through smtp_url
+sms = "spool"              # "http" to post to an SMS gateway at sms_url
+from = "noreply@dojang.invalid"  # set your own sender address
+from_name = "dojang"
+# smtp_url = "smtp://mail.example.com:587"   # STARTTLS; smtps://host:465 for implicit TLS
+# smtp_username = "dojang"
+# smtp_password_env = "DOJANG_SMTP_PASSWORD"
+# smtp_starttls = "required"                 # required | optional | none
+# sms_url = "https://sms.example.com/v1/send"
+# sms_body_template = '{"to":"{to}","text":"{text}"}'
 
 [log]
 level = "info"

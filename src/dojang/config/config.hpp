@@ -62,6 +62,21 @@ struct Ra {
     std::string contact = "the dojang help desk";  ///< named in the security notice
 };
 
+/// [notify]: how e-mail and SMS leave the server. "spool" writes files into DATA/spool.
+struct Notify {
+    std::string email = "spool";  ///< "spool" or "smtp"
+    std::string sms = "spool";    ///< "spool" or "http"
+    std::string from = "noreply@dojang.invalid";
+    std::string from_name = "dojang";
+    std::string smtp_url;                    ///< smtp://host:587 (STARTTLS) or smtps://host:465
+    std::string smtp_username;               ///< empty: no AUTH
+    std::string smtp_password_env;           ///< the password comes from this environment variable
+    std::string smtp_starttls = "required";  ///< required | optional | none
+    bool smtp_allow_plaintext_auth = false;  ///< loopback tests only
+    std::string sms_url;                     ///< the gateway's HTTP(S) endpoint
+    std::string sms_body_template = R"({"to":"{to}","text":"{text}"})";
+};
+
 /// The whole configuration of one dojangd data directory.
 struct Config {
     Server server;
@@ -70,6 +85,7 @@ struct Config {
     Crl crl;
     Ocsp ocsp;
     Ra ra;
+    Notify notify;
     std::string log_level = "info";
     std::vector<policy::Profile> profiles;  ///< [profiles.NAME]
 };

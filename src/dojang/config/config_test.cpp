@@ -67,6 +67,27 @@ TEST(Config, ProfilesOverrideBuiltInValues) {
     EXPECT_FALSE(named(*config, "individual").allow_ec);
 }
 
+TEST(Config, NotifyChannelsAreCheckedTogether) {
+    auto spool = parse(defaults(), "t.toml");
+    ASSERT_TRUE(spool.has_value());
+    EXPECT_EQ(spool->notify.email, "spool");
+    const std::string base = defaults();
+    const auto at = base.find("[notify]");
+    ASSERT_NE(at, std::string::npos);
+    std::string smtp = base;
+    smtp.replace(at, 8, "[notify]\nsmtp_url = \"smtp://127.0.0.1:2525\"");
+    smtp.replace(smtp.find("email = \"spool\""), 15, "email = \"smtp\"");
+    auto parsed = parse(smtp, "t.toml");
+    ASSERT_TRUE(parsed.has_value()) << parsed.error().describe();
+    EXPECT_EQ(parsed->notify.smtp_url, "smtp://127.0.0.1:2525");
+    std::string missing = base;
+    missing.replace(missing.find("email = \"spool\""), 15, "email = \"smtp\"");
+    missing.replace(missing.find("sms = \"spool\""), 13, "sms = \"pigeon\"");
+    auto bad = parse(missing, "t.toml");
+    ASSERT_FALSE(bad.has_value());
+    EXPECT_EQ(bad.error().violations.size(), 2U) << bad.error().describe();
+}
+
 TEST(Listen, SplitsHostAndPort) {
     EXPECT_EQ(*split_listen("127.0.0.1:8080"),
               std::make_pair(std::string("127.0.0.1"), std::uint16_t{8080}));
