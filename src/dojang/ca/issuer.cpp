@@ -72,25 +72,6 @@ Seconds korean_end_of_day(Seconds at) {
                    std::chrono::seconds{59}};
 }
 
-Result<void> audit(store::Transaction& tx,
-                   Seconds at,
-                   const std::string& actor,
-                   const std::string& action,
-                   const std::string& subject,
-                   std::string details) {
-    store::AuditEntry entry;
-    entry.at = at;
-    entry.actor = actor;
-    entry.action = action;
-    entry.subject = subject;
-    entry.details = std::move(details);
-    auto appended = tx.audit().append(std::move(entry));
-    if (!appended) {
-        return tl::unexpected(appended.error());
-    }
-    return ok();
-}
-
 }  // namespace
 
 Result<Issuer> Issuer::create(const Authority& authority,
@@ -328,7 +309,8 @@ Result<Issued> Issuer::issue(const IssueRequest& request) const {
         if (!counted) {
             return tl::unexpected(counted.error());
         }
-        return audit(tx, now, request.actor, "certificate.issue", serial->hex(), details);
+        return store::record_audit(
+            tx, now, request.actor, "certificate.issue", serial->hex(), details);
     });
     if (!stored) {
         return tl::unexpected(stored.error());
@@ -382,12 +364,12 @@ Result<void> revoke(store::Database& database,
         if (!counted) {
             return tl::unexpected(counted.error());
         }
-        return audit(tx,
-                     now,
-                     actor,
-                     "certificate.revoke",
-                     serial.hex(),
-                     "{\"reason\":" + json_quote(store::to_string(reason)) + "}");
+        return store::record_audit(tx,
+                                   now,
+                                   actor,
+                                   "certificate.revoke",
+                                   serial.hex(),
+                                   "{\"reason\":" + json_quote(store::to_string(reason)) + "}");
     });
 }
 
@@ -405,7 +387,7 @@ Result<void> release_hold(store::Database& database,
         if (!counted) {
             return tl::unexpected(counted.error());
         }
-        return audit(tx, now, actor, "certificate.release_hold", serial.hex(), "{}");
+        return store::record_audit(tx, now, actor, "certificate.release_hold", serial.hex(), "{}");
     });
 }
 

@@ -74,25 +74,6 @@ Error wrong_codes() {
                  {}};
 }
 
-Result<void> audit(store::Transaction& tx,
-                   Seconds at,
-                   const std::string& actor,
-                   const std::string& action,
-                   const std::string& subject,
-                   std::string details) {
-    store::AuditEntry entry;
-    entry.at = at;
-    entry.actor = actor;
-    entry.action = action;
-    entry.subject = subject;
-    entry.details = std::move(details);
-    auto appended = tx.audit().append(std::move(entry));
-    if (!appended) {
-        return tl::unexpected(appended.error());
-    }
-    return ok();
-}
-
 }  // namespace
 
 ReissueService::ReissueService(store::Database& database,
@@ -349,7 +330,7 @@ Result<Codes> ReissueService::approve(
                     return added;
                 }
             }
-            return audit(
+            return store::record_audit(
                 tx,
                 now,
                 actor,

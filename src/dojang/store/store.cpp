@@ -112,6 +112,25 @@ std::string audit_hash(const std::string& previous_hash, const AuditEntry& entry
     return to_hex(crypto::sha256(to_bytes(text)));
 }
 
+Result<void> record_audit(Transaction& tx,
+                          Seconds at,
+                          std::string actor,
+                          std::string action,
+                          std::string subject,
+                          std::string details) {
+    AuditEntry entry;
+    entry.at = at;
+    entry.actor = std::move(actor);
+    entry.action = std::move(action);
+    entry.subject = std::move(subject);
+    entry.details = std::move(details);
+    auto appended = tx.audit().append(std::move(entry));
+    if (!appended) {
+        return tl::unexpected(appended.error());
+    }
+    return ok();
+}
+
 Result<std::optional<std::int64_t>> verify_audit_chain(Database& database) {
     std::optional<std::int64_t> broken;
     auto result = database.transact([&](Transaction& tx) -> Result<void> {

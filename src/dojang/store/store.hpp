@@ -159,6 +159,14 @@ public:
     virtual Result<void> transact(const std::function<Result<void>(Transaction&)>& work) = 0;
 };
 
+/// Appends one audit entry in `tx`; a failed audit write fails the caller's operation.
+Result<void> record_audit(Transaction& tx,
+                          Seconds at,
+                          std::string actor,
+                          std::string action,
+                          std::string subject,
+                          std::string details);
+
 /// Walks the audit log; returns the sequence of the first broken link, or nullopt if intact.
 Result<std::optional<std::int64_t>> verify_audit_chain(Database& database);
 
