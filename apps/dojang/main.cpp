@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// dojang: the holder's certificate tool. This first version makes the key and request on the
-// holder's own device (the private key never leaves it), shows certificates, and checks the
-// VID binding a relying party relies on.
+// dojang: the holder's certificate tool. It makes the key and request on the holder's own device
+// (the private key never leaves it), checks the VID binding a relying party relies on, and keeps
+// the holder's NPKI folder store (store_commands.cpp).
 #include "dojang/core/text.hpp"
 #include "dojang/crypto/keys.hpp"
 #include "dojang/npki/identify_data.hpp"
@@ -11,80 +11,21 @@
 
 #include <CLI/CLI.hpp>
 #include <openssl/pem.h>
-#include <termios.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <iostream>
 
-#include "cli_errors.hpp"
+#include "holder.hpp"
+#include "store_commands.hpp"
 
 namespace {
 
 using namespace dojang;
-
-int report(const Result<void>& result) {
-    if (result) {
-        return 0;
-    }
-    app::print_error(std::cerr, result.error());
-    return app::exit_code(result.error().kind);
-}
-
-/// Reads a password from a file (first line) or, without one, from the terminal without echo.
-/// Passwords never come from argv.
-Result<SecretBytes> read_password(const std::string& file, const std::string& prompt) {
-    if (!file.empty()) {
-        auto bytes = read_file(file);
-        if (!bytes) {
-            return tl::unexpected(bytes.error());
-        }
-        const auto end = std::find(bytes->begin(), bytes->end(), '\n');
-        bytes->erase(end, bytes->end());
-        if (!bytes->empty() && bytes->back() == '\r') {
-            bytes->pop_back();
-        }
-        return SecretBytes(std::move(*bytes));
-    }
-    if (isatty(STDIN_FILENO) == 0) {
-        return fail(ErrorKind::invalid_request,
-                    "PASSWORD_MISSING",
-                    "no terminal to ask for the password; use --password-file");
-    }
-    std::cerr << prompt << std::flush;
-    termios saved{};
-    tcgetattr(STDIN_FILENO, &saved);
-    termios quiet = saved;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-    std::string line;
-    std::getline(std::cin, line);
-    tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-    std::cerr << "\n";
-    SecretBytes password(line);
-    std::fill(line.begin(), line.end(), '\0');
-    return password;
-}
-
-/// Korean CAs ask for at least 10 characters mixing letters, digits and symbols.
-Result<void> check_password_policy(const SecretBytes& password) {
-    bool letter = false;
-    bool digit = false;
-    bool symbol = false;
-    for (const auto byte : password.bytes()) {
-        const auto c = static_cast<unsigned char>(byte);
-        letter = letter || std::isalpha(c) != 0;
-        digit = digit || std::isdigit(c) != 0;
-        symbol = symbol || (std::ispunct(c) != 0);
-    }
-    if (password.size() < 10 || !letter || !digit || !symbol) {
-        return fail(ErrorKind::invalid_request,
-                    "PASSWORD_TOO_WEAK",
-                    "the password needs at least 10 characters with letters, digits and symbols "
-                    "(영문, 숫자, 특수문자를 섞어 10자 이상)");
-    }
-    return ok();
-}
+using holder::check_password_policy;
+using holder::identify_data_of;
+using holder::read_certificate;
+using holder::read_password;
+using holder::report;
 
 struct KeygenOptions {
     std::string subject;
@@ -164,56 +105,6 @@ Result<void> keygen(const KeygenOptions& options) {
     return ok();
 }
 
-Result<pkix::Certificate> read_certificate(const std::string& path) {
-    auto bytes = read_file(path);
-    if (!bytes) {
-        return tl::unexpected(bytes.error());
-    }
-    return pkix::Certificate::parse(*bytes);
-}
-
-Result<std::optional<npki::IdentifyData>> identify_data_of(const pkix::Certificate& certificate) {
-    const int index = X509_get_ext_by_NID(certificate.get(), NID_subject_alt_name, -1);
-    if (index < 0) {
-        return std::optional<npki::IdentifyData>{};
-    }
-    const ASN1_OCTET_STRING* value =
-        X509_EXTENSION_get_data(X509_get_ext(certificate.get(), index));
-    auto parsed = npki::parse_identify_data(Bytes(value->data, value->data + value->length));
-    if (!parsed) {
-        if (parsed.error().code == "IDENTIFY_DATA_MISSING") {
-            return std::optional<npki::IdentifyData>{};
-        }
-        return tl::unexpected(parsed.error());
-    }
-    return std::optional<npki::IdentifyData>(std::move(*parsed));
-}
-
-Result<void> show(const std::string& path) {
-    auto certificate = read_certificate(path);
-    if (!certificate) {
-        return tl::unexpected(certificate.error());
-    }
-    const auto kst = std::chrono::hours{9};
-    std::cout << "subject     " << certificate->subject() << "\n"
-              << "issuer      " << pkix::name_to_string(X509_get_issuer_name(certificate->get()))
-              << "\n"
-              << "serial      " << certificate->serial()->hex() << "\n"
-              << "valid from  " << to_rfc3339(certificate->not_before()) << "\n"
-              << "valid until " << to_rfc3339(certificate->not_after()) << "  ("
-              << to_rfc3339(certificate->not_after() + kst).substr(0, 19) << " KST)\n";
-    auto identify = identify_data_of(*certificate);
-    if (!identify) {
-        return tl::unexpected(identify.error());
-    }
-    if (*identify) {
-        std::cout << "real name   " << (*identify)->real_name << "\n"
-                  << "VID         " << to_hex((*identify)->vid) << " (" << (*identify)->hash_name
-                  << ")\n";
-    }
-    return ok();
-}
-
 Result<void> vid_check(const std::string& certificate_path,
                        const std::string& key_path,
                        const std::string& idn_file,
@@ -279,7 +170,14 @@ int main(int argc, char** argv) {
         "dojang — 공동인증서 holder tool: keys, requests and certificates on your own device"};
     app.require_subcommand(1);
     app.set_version_flag("--version", "dojang 0.1.0");
+    // Global options may also follow the command name ("dojang list --lang en").
+    app.fallthrough();
     int status = 0;
+    holder::GlobalOptions globals;
+    app.add_option("--home", globals.home, "NPKI folder (default: $DOJANG_HOME, else ~/NPKI)");
+    app.add_option("--lang", globals.lang, "ko | en (default: from the locale, else ko)")
+        ->check(CLI::IsMember({"ko", "en"}));
+    holder::add_store_commands(app, globals, status);
 
     KeygenOptions keygen_options;
     auto* keygen_command =
@@ -298,11 +196,6 @@ int main(int argc, char** argv) {
     keygen_command->callback([&] { status = report(keygen(keygen_options)); });
 
     std::string certificate;
-    auto* show_command =
-        app.add_subcommand("show", "show a certificate, with its Korean identity data");
-    show_command->add_option("certificate", certificate, "certificate (PEM or DER)")->required();
-    show_command->callback([&] { status = report(show(certificate)); });
-
     std::string key, idn_file, password_file;
     auto* vid_command =
         app.add_subcommand("vid-check", "check that a certificate belongs to an identity number");

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "holder.hpp"
+
+#include <termios.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <iostream>
+
+#include "cli_errors.hpp"
+
+namespace dojang::holder {
+
+Lang locale_lang() {
+    for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+        const char* value = std::getenv(name);
+        if (value != nullptr && *value != '\0') {
+            return std::string_view(value).substr(0, 2) == "en" ? Lang::en : Lang::ko;
+        }
+    }
+    return Lang::ko;
+}
+
+int report(const Result<void>& result) {
+    if (result) {
+        return 0;
+    }
+    app::print_error(std::cerr, result.error());
+    return app::exit_code(result.error().kind);
+}
+
+Result<SecretBytes> read_password(const std::string& file, const std::string& prompt) {
+    if (!file.empty()) {
+        auto bytes = read_file(file);
+        if (!bytes) {
+            return tl::unexpected(bytes.error());
+        }
+        const auto end = std::find(bytes->begin(), bytes->end(), '\n');
+        bytes->erase(end, bytes->end());
+        if (!bytes->empty() && bytes->back() == '\r') {
+            bytes->pop_back();
+        }
+        return SecretBytes(std::move(*bytes));
+    }
+    if (isatty(STDIN_FILENO) == 0) {
+        return fail(ErrorKind::invalid_request,
+                    "PASSWORD_MISSING",
+                    "no terminal to ask for the password; use --password-file (암호 파일을 "
+                    "지정하십시오)");
+    }
+    std::cerr << prompt << std::flush;
+    termios saved{};
+    tcgetattr(STDIN_FILENO, &saved);
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    std::string line;
+    std::getline(std::cin, line);
+    tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    std::cerr << "\n";
+    SecretBytes password(line);
+    std::fill(line.begin(), line.end(), '\0');
+    return password;
+}
+
+Result<void> check_password_policy(const SecretBytes& password) {
+    bool letter = false;
+    bool digit = false;
+    bool symbol = false;
+    for (const auto byte : password.bytes()) {
+        const auto c = static_cast<unsigned char>(byte);
+        letter = letter || std::isalpha(c) != 0;
+        digit = digit || std::isdigit(c) != 0;
+        symbol = symbol || (std::ispunct(c) != 0);
+    }
+    if (password.size() < 10 || !letter || !digit || !symbol) {
+        return fail(ErrorKind::invalid_request,
+                    "PASSWORD_TOO_WEAK",
+                    "the password needs at least 10 characters with letters, digits and symbols "
+                    "(영문, 숫자, 특수문자를 섞어 10자 이상)");
+    }
+    return ok();
+}
+
+Result<pkix::Certificate> read_certificate(const std::string& path) {
+    auto bytes = read_file(path);
+    if (!bytes) {
+        return tl::unexpected(bytes.error());
+    }
+    return pkix::Certificate::parse(*bytes);
+}
+
+Result<std::optional<npki::IdentifyData>> identify_data_of(const pkix::Certificate& certificate) {
+    const int index = X509_get_ext_by_NID(certificate.get(), NID_subject_alt_name, -1);
+    if (index < 0) {
+        return std::optional<npki::IdentifyData>{};
+    }
+    const ASN1_OCTET_STRING* value =
+        X509_EXTENSION_get_data(X509_get_ext(certificate.get(), index));
+    auto parsed = npki::parse_identify_data(Bytes(value->data, value->data + value->length));
+    if (!parsed) {
+        if (parsed.error().code == "IDENTIFY_DATA_MISSING") {
+            return std::optional<npki::IdentifyData>{};
+        }
+        return tl::unexpected(parsed.error());
+    }
+    return std::optional<npki::IdentifyData>(std::move(*parsed));
+}
+
+}  // namespace dojang::holder

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+// Helpers shared by the dojang commands: passwords, language, certificates.
+#pragma once
+
+#include "dojang/core/error.hpp"
+#include "dojang/core/secret.hpp"
+#include "dojang/npki/identify_data.hpp"
+#include "dojang/pkix/pkix.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace dojang::holder {
+
+/// The language of the tool's own output (errors are always printed in both).
+enum class Lang { ko, en };
+
+/// Korean unless the locale (LC_ALL, LC_MESSAGES, LANG) asks for English.
+Lang locale_lang();
+
+/// Picks the text of the current language.
+class Say {
+public:
+    explicit Say(Lang lang) : lang_(lang) {}
+    [[nodiscard]] std::string_view operator()(std::string_view ko, std::string_view en) const {
+        return lang_ == Lang::ko ? ko : en;
+    }
+    [[nodiscard]] Lang lang() const { return lang_; }
+
+private:
+    Lang lang_;
+};
+
+/// Prints the error (both languages) and returns the exit code of architecture.md.
+int report(const Result<void>& result);
+
+/// Reads a password from a file (first line) or, without one, from the terminal without echo.
+/// Passwords never come from argv.
+Result<SecretBytes> read_password(const std::string& file, const std::string& prompt);
+
+/// Korean CAs ask for at least 10 characters mixing letters, digits and symbols.
+Result<void> check_password_policy(const SecretBytes& password);
+
+/// A certificate file, PEM or DER.
+Result<pkix::Certificate> read_certificate(const std::string& path);
+
+/// The identifyData of a certificate's subjectAltName, if it has one.
+Result<std::optional<npki::IdentifyData>> identify_data_of(const pkix::Certificate& certificate);
+
+}  // namespace dojang::holder
