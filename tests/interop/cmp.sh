@@ -5,6 +5,9 @@
 # reference number, secret = authorization code) → ip → certConf → pkiConf. The certificate
 # verifies against the served chain and carries the client's key; the codes do not work twice;
 # a wrong code is refused with badMessageCheck and leaves the codes usable.
+# Then renewal and revocation signed with the holder's key, answered signed with the CMP server
+# certificate: `kur` inside the window (the old certificate superseded after certConf), `kur`
+# outside it (refused with a readable text), `rr` with a reason; OCSP reports each status.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -14,7 +17,11 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 cd "$work"
 
 "$dojangd" init --data ca --listen 127.0.0.1:0 >/dev/null
+[ -s ca/cmp/server.pem ] && [ -s ca/cmp/server.key ] || fail "init made no CMP server certificate"
+# A data directory from before the CMP server certificate: serve issues it on start.
+rm -r ca/cmp
 start_server "$dojangd" ca serve.log
+[ -s ca/cmp/server.pem ] || fail "serve did not issue the missing CMP server certificate"
 curl -fsS -o chain.pem "$url/ca/issuing.pem"
 curl -fsS -o root.pem "$url/ca/root.pem"
 server=${url#http://}
@@ -70,6 +77,63 @@ openssl cmp -cmd p10cr -csr p10.csr -server "$server" -path cmp -ref "$(jq -r .r
     -secret "pass:$(jq -r .authorization_code codes2.json)" -certout p10.pem >cmp.log 2>&1 ||
     { cat cmp.log; fail "openssl cmp p10cr"; }
 openssl verify -CAfile root.pem -untrusted chain.pem p10.pem | contains "p10.pem: OK" || fail "p10cr certificate"
+
+# The CMP server certificate chains to the root and is an RA certificate (id-kp-cmcRA).
+openssl verify -CAfile root.pem -untrusted chain.pem ca/cmp/server.pem | contains OK || fail "CMP server certificate"
+openssl x509 -in ca/cmp/server.pem -noout -ext extendedKeyUsage | contains "CMC Registration Authority" ||
+    fail "CMP server certificate without id-kp-cmcRA"
+
+# kur inside the renewal window: a certificate that ends in 10 days.
+near_end=$(date -u -d '+10 days' +%Y-%m-%d)
+openssl req -new -newkey rsa:2048 -nodes -keyout near.key -subj "/C=KR/O=dojang/OU=personal/CN=renewer" -out near.csr 2>/dev/null
+"$dojangd" admin issue --data ca --csr near.csr --keep-not-after "${near_end}T14:59:59Z" --out near.pem >/dev/null
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out renewed.key 2>/dev/null
+openssl cmp -cmd kur -server "$server" -path cmp -cert near.pem -key near.key -newkey renewed.key \
+    -srvcert ca/cmp/server.pem -certout renewed.pem >cmp.log 2>&1 || { cat cmp.log; fail "openssl cmp kur"; }
+openssl verify -CAfile root.pem -untrusted chain.pem renewed.pem | contains "renewed.pem: OK" || fail "renewed certificate"
+cmp <(openssl x509 -in renewed.pem -noout -pubkey) <(openssl pkey -in renewed.key -pubout) || fail "renewal: wrong key"
+[ "$(openssl x509 -in renewed.pem -noout -subject)" = "$(openssl x509 -in near.pem -noout -subject)" ] ||
+    fail "renewal changed the subject"
+expected_end="$(date -u -d "$near_end + 1 year" +%Y-%m-%d) 14:59:59Z"
+actual_end=$(openssl x509 -in renewed.pem -noout -enddate -dateopt iso_8601 | cut -d= -f2)
+[ "$actual_end" = "$expected_end" ] || fail "renewed notAfter $actual_end, expected $expected_end"
+[ "$(status_of renewed.pem)" = good ] || { cat ocsp.log; fail "renewed certificate not good"; }
+near_superseded() { [ "$(status_of near.pem)" = revoked ] && grep -q "Reason: superseded" ocsp.log; }
+wait_for 60 near_superseded || { cat ocsp.log; fail "renewed-away certificate not superseded after certConf"; }
+
+# kur outside the window: refused with notAuthorized and a text that says when renewal opens.
+openssl req -new -newkey rsa:2048 -nodes -keyout far.key -subj "/C=KR/O=dojang/OU=personal/CN=early" -out far.csr 2>/dev/null
+"$dojangd" admin issue --data ca --csr far.csr --out far.pem >/dev/null
+if openssl cmp -cmd kur -server "$server" -path cmp -cert far.pem -key far.key -newkey renewed.key \
+    -srvcert ca/cmp/server.pem -certout early.pem >cmp.log 2>&1; then
+    fail "kur outside the renewal window got a certificate"
+fi
+contains notAuthorized <cmp.log && contains "renewal opens on" <cmp.log ||
+    { cat cmp.log; fail "early kur not refused with a readable text"; }
+[ "$(status_of far.pem)" = good ] || fail "a refused renewal changed the old certificate"
+
+# rr signed with the renewed certificate's key, reason keyCompromise (1); the client trusts the
+# root and finds the CMP server certificate and its chain in extraCerts.
+openssl cmp -cmd rr -server "$server" -path cmp -cert renewed.pem -key renewed.key -oldcert renewed.pem \
+    -revreason 1 -trusted root.pem >cmp.log 2>&1 || { cat cmp.log; fail "openssl cmp rr"; }
+renewed_revoked() { [ "$(status_of renewed.pem)" = revoked ] && grep -q "Reason: keyCompromise" ocsp.log; }
+wait_for 60 renewed_revoked || { cat ocsp.log; fail "rr did not revoke with keyCompromise"; }
+# ... and the revoked certificate authenticates nothing any more.
+if openssl cmp -cmd rr -server "$server" -path cmp -cert renewed.pem -key renewed.key -oldcert renewed.pem \
+    -srvcert ca/cmp/server.pem >cmp.log 2>&1; then
+    fail "a revoked certificate revoked again"
+fi
+contains "revoked" <cmp.log || { cat cmp.log; fail "rr with a revoked certificate: no readable text"; }
+
+# Every CMP message is in the audit log (refusals too), and the chain still verifies.
+"$dojangd" audit verify --data ca >/dev/null || fail "audit chain broken"
+if command -v sqlite3 >/dev/null; then
+    sqlite3 ca/dojang.db "SELECT action || ' ' || details FROM audit_log WHERE action LIKE 'cmp.%'" >audit.log
+    contains 'cmp.kur .*"answer":"kup","outcome":"accepted"' <audit.log || { cat audit.log; fail "kur not audited"; }
+    contains 'cmp.kur .*"fail_info":"notAuthorized"' <audit.log || { cat audit.log; fail "refused kur not audited"; }
+    contains 'cmp.rr .*"answer":"rp","outcome":"accepted"' <audit.log || { cat audit.log; fail "rr not audited"; }
+    contains 'cmp.certConf' <audit.log || { cat audit.log; fail "certConf not audited"; }
+fi
 
 # Garbage is a 400, not a crash.
 http_status=$(curl -sS -o /dev/null -w '%{http_code}' -H 'Content-Type: application/pkixcmp' \

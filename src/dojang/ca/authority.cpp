@@ -127,6 +127,36 @@ Result<pkix::Certificate> make_ocsp_responder_certificate(const Authority& issue
     return pkix::Certificate::adopt(std::move(*cert));
 }
 
+Result<pkix::Certificate> make_cmp_server_certificate(const Authority& issuer,
+                                                      EVP_PKEY* public_key,
+                                                      const std::string& subject,
+                                                      std::chrono::days validity,
+                                                      Seconds now) {
+    auto cert = ca_skeleton(CaCertificateSpec{subject, validity, -1},
+                            X509_get_subject_name(issuer.certificate.get()),
+                            public_key,
+                            now);
+    if (!cert) {
+        return tl::unexpected(cert.error());
+    }
+    // id-kp-cmcRA (1.3.6.1.5.5.7.3.28): OpenSSL 3.0 knows it as cmcRA.
+    auto added = add_extensions(cert->get(),
+                                issuer.certificate.get(),
+                                {{NID_basic_constraints, "critical,CA:FALSE"},
+                                 {NID_key_usage, "critical,digitalSignature"},
+                                 {NID_ext_key_usage, "cmcRA"},
+                                 {NID_subject_key_identifier, "hash"},
+                                 {NID_authority_key_identifier, "keyid:always"}});
+    if (!added) {
+        return tl::unexpected(added.error());
+    }
+    auto signed_cert = sign_certificate(cert->get(), issuer.signer);
+    if (!signed_cert) {
+        return tl::unexpected(signed_cert.error());
+    }
+    return pkix::Certificate::adopt(std::move(*cert));
+}
+
 Result<Hierarchy> create_hierarchy(const HierarchySpec& spec, Seconds now) {
     auto root_key = crypto::generate_key(spec.ca_key);
     auto issuing_key = crypto::generate_key(spec.ca_key);

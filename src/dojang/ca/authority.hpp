@@ -60,6 +60,15 @@ Result<pkix::Certificate> make_ocsp_responder_certificate(const Authority& issue
                                                           std::chrono::days validity,
                                                           Seconds now);
 
+/// The CMP server's signing certificate (RFC 9483 3.1: responses to signature-protected
+/// requests are signed by the CA or an RA): end entity, digitalSignature, id-kp-cmcRA
+/// (RFC 6402 2.10), issued by `issuer`.
+Result<pkix::Certificate> make_cmp_server_certificate(const Authority& issuer,
+                                                      EVP_PKEY* public_key,
+                                                      const std::string& subject,
+                                                      std::chrono::days validity,
+                                                      Seconds now);
+
 /// What `dojangd init` creates: a root, an issuing CA under it and a delegated OCSP responder.
 struct HierarchySpec {
     crypto::KeyAlgorithm ca_key = crypto::KeyAlgorithm::rsa2048;

@@ -140,7 +140,7 @@ Result<Issued> Issuer::issue(const IssueRequest& request) const {
         const unsigned char* cursor = request.public_key->data();
         template_key.reset(
             d2i_PUBKEY(nullptr, &cursor, static_cast<long>(request.public_key->size())));
-        if (!template_key || !request.subject) {
+        if (!template_key || (!request.subject && !request.renews)) {
             return crypto::openssl_failure(ErrorKind::invalid_request,
                                            "PUBLIC_KEY_MALFORMED",
                                            "the request's public key cannot be read");
@@ -154,7 +154,18 @@ Result<Issued> Issuer::issue(const IssueRequest& request) const {
     }
     EVP_PKEY* public_key = csr ? csr->public_key() : template_key.get();
     crypto::X509NamePtr subject;
-    if (request.subject) {
+    // A renewal keeps the subject and subjectAltName of the certificate it renews (korea.md).
+    crypto::X509Ptr renewed;
+    if (request.renews) {
+        const unsigned char* cursor = request.renews->data();
+        renewed.reset(d2i_X509(nullptr, &cursor, static_cast<long>(request.renews->size())));
+        if (!renewed || request.subject || request.identity) {
+            return crypto::openssl_failure(ErrorKind::invalid_request,
+                                           "RENEWAL_INVALID",
+                                           "the certificate to renew cannot be read");
+        }
+        subject.reset(X509_NAME_dup(X509_get_subject_name(renewed.get())));
+    } else if (request.subject) {
         auto parsed = pkix::parse_name(*request.subject);
         if (!parsed) {
             return tl::unexpected(parsed.error());
@@ -178,6 +189,13 @@ Result<Issued> Issuer::issue(const IssueRequest& request) const {
             } else {
                 identify_data = std::move(*extension);
             }
+        }
+    }
+    crypto::X509ExtPtr kept_alt_name;
+    if (renewed) {
+        const int at = X509_get_ext_by_NID(renewed.get(), NID_subject_alt_name, -1);
+        if (at >= 0) {
+            kept_alt_name.reset(X509_EXTENSION_dup(X509_get_ext(renewed.get(), at)));
         }
     }
     // A key whose certificate was revoked for keyCompromise never gets another certificate
@@ -241,6 +259,9 @@ Result<Issued> Issuer::issue(const IssueRequest& request) const {
         if (identify_data) {
             X509_add_ext(cert.get(), identify_data.get(), -1);
         }
+        if (kept_alt_name) {
+            X509_add_ext(cert.get(), kept_alt_name.get(), -1);
+        }
         auto prepared_tbs = prepare_tbs(cert.get(), authority_->signer);
         if (!prepared_tbs) {
             return tl::unexpected(prepared_tbs.error());
@@ -296,10 +317,12 @@ Result<Issued> Issuer::issue(const IssueRequest& request) const {
     }
 
     // 6. Store as issued with the audit event, in one transaction.
-    const std::string details = "{\"profile\":" + json_quote(prepared.profile.name) +
-                                ",\"subject\":" + json_quote(issued.subject()) +
-                                ",\"not_after\":" + json_quote(to_rfc3339(not_after)) +
-                                ",\"reissue\":" + (request.keep_not_after ? "true" : "false") + "}";
+    const std::string details =
+        "{\"profile\":" + json_quote(prepared.profile.name) +
+        ",\"subject\":" + json_quote(issued.subject()) +
+        ",\"not_after\":" + json_quote(to_rfc3339(not_after)) +
+        ",\"reissue\":" + (request.keep_not_after && !renewed ? "true" : "false") +
+        (renewed ? ",\"renewal\":true" : "") + "}";
     auto stored = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto marked = tx.certificates().mark_issued(*serial, *der, now);
         if (!marked) {

@@ -29,6 +29,10 @@ struct IssueRequest {
     /// SubjectPublicKeyInfo (DER) certified instead of the CSR's key, for requests whose proof
     /// of possession the caller verified (CMP/CRMF); `subject` is then required, `csr` unused.
     std::optional<Bytes> public_key;
+    /// Renewal (갱신): the certificate being renewed (DER). Its subject and subjectAltName
+    /// (identifyData) are copied into the new certificate; `subject` and `identity` must be
+    /// unset, and `keep_not_after` carries the renewed notAfter.
+    std::optional<Bytes> renews;
 };
 
 /// A signed certificate, recorded as issued.

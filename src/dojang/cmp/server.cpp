@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dojang/cmp/server.hpp"
 
+#include "dojang/core/text.hpp"
 #include "dojang/crypto/openssl.hpp"
 
 #include <openssl/crmf.h>
 #include <openssl/err.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
+#include <array>
 #include <optional>
 #include <vector>
 
@@ -24,8 +27,24 @@ constexpr std::size_t max_waiting = 10000;
 
 /// PKIBody choices (RFC 4210 5.1.2); OpenSSL 3.0 keeps its names for them private.
 constexpr int body_ir = 0;
+constexpr int body_kur = 7;
+constexpr int body_rr = 11;
 constexpr int body_genm = 21;
+constexpr int body_error = 23;
 constexpr int body_cert_conf = 24;
+
+/// The PKIBody names in choice order (RFC 4210 5.1.2), for the audit log.
+constexpr std::array<const char*, 27> body_names{
+    "ir",     "ip",      "cr",     "cp",   "p10cr", "popdecc", "popdecr",  "kur",     "kup",
+    "krr",    "krp",     "rr",     "rp",   "ccr",   "ccp",     "ckuann",   "cann",    "rann",
+    "crlann", "pkiconf", "nested", "genm", "genp",  "error",   "certConf", "pollReq", "pollRep"};
+
+std::string body_name(int body) {
+    if (body < 0 || static_cast<std::size_t>(body) >= body_names.size()) {
+        return "unknown";
+    }
+    return body_names[static_cast<std::size_t>(body)];
+}
 
 /// id-it-caCerts (RFC 9480 section 2.4); OpenSSL 3.0 has no NID for it.
 constexpr const char* ca_certs_oid = "1.3.6.1.5.5.7.4.17";
@@ -135,6 +154,111 @@ bool is_protected(const OSSL_CMP_PKIHEADER* header) {
     return context_field(der_of<OSSL_CMP_PKIHEADER, encode_header>(header), 1).has_value();
 }
 
+/// The TLV bytes of `element` (a complete DER encoding of its own).
+Bytes slice(const Bytes& der, const Element& element) {
+    return {der.begin() + static_cast<std::ptrdiff_t>(element.start),
+            der.begin() + static_cast<std::ptrdiff_t>(element.end)};
+}
+
+/// Whether the header's protectionAlg [1] is the password-based MAC (RFC 4210 5.1.3.1).
+bool is_mac_protected(const OSSL_CMP_PKIHEADER* header) {
+    const Bytes der = der_of<OSSL_CMP_PKIHEADER, encode_header>(header);
+    const auto field = context_field(der, 1);
+    if (!field) {
+        return false;
+    }
+    const auto algorithm = element_at(der, field->content, field->end);
+    if (!algorithm || algorithm->tag != V_ASN1_SEQUENCE) {
+        return false;
+    }
+    const auto oid = element_at(der, algorithm->content, algorithm->end);
+    if (!oid || oid->tag != V_ASN1_OBJECT) {
+        return false;
+    }
+    const Bytes oid_der = slice(der, *oid);
+    const unsigned char* cursor = oid_der.data();
+    crypto::Owned<ASN1_OBJECT, ASN1_OBJECT_free> object(
+        d2i_ASN1_OBJECT(nullptr, &cursor, static_cast<long>(oid_der.size())));
+    return object && OBJ_obj2nid(object.get()) == NID_id_PasswordBasedMAC;
+}
+
+/// The certificates of the message's extraCerts [1] (RFC 4210 5.1): a signing client puts its
+/// own certificate there. OpenSSL 3.0 has no getter; unreadable entries are skipped.
+std::vector<pkix::Certificate> extra_certificates(const Bytes& message_der) {
+    std::vector<pkix::Certificate> certificates;
+    const auto field = context_field(message_der, 1);
+    if (!field) {
+        return certificates;
+    }
+    const auto sequence = element_at(message_der, field->content, field->end);
+    if (!sequence || sequence->tag != V_ASN1_SEQUENCE) {
+        return certificates;
+    }
+    std::size_t offset = sequence->content;
+    constexpr std::size_t max_certificates = 16;
+    while (offset < sequence->end && certificates.size() < max_certificates) {
+        const auto next = element_at(message_der, offset, sequence->end);
+        if (!next) {
+            break;
+        }
+        auto certificate = pkix::Certificate::parse(slice(message_der, *next));
+        if (certificate) {
+            certificates.push_back(std::move(*certificate));
+        }
+        offset = next->end;
+    }
+    ERR_clear_error();
+    return certificates;
+}
+
+/// The reason of the first RevDetails of an rr (RFC 4210 5.3.9): the CRLReason extension of
+/// crlEntryDetails (RFC 5280 5.3.1), unspecified when absent; nothing when it is malformed or
+/// not a CRLReason value.
+std::optional<store::RevocationReason> revocation_reason(const Bytes& message_der) {
+    const auto elements = sequence_elements(message_der);
+    if (elements.size() < 2 || elements[1].tag_class != V_ASN1_CONTEXT_SPECIFIC ||
+        elements[1].tag != body_rr) {
+        return std::nullopt;
+    }
+    const auto content = element_at(message_der, elements[1].content, elements[1].end);
+    if (!content || content->tag != V_ASN1_SEQUENCE) {
+        return std::nullopt;
+    }
+    const auto first = element_at(message_der, content->content, content->end);
+    if (!first || first->tag != V_ASN1_SEQUENCE) {
+        return std::nullopt;
+    }
+    const auto details = sequence_elements(slice(message_der, *first));
+    if (details.size() < 2) {
+        return store::RevocationReason::unspecified;
+    }
+    const Bytes details_der = slice(message_der, *first);
+    const Bytes extensions_der = slice(details_der, details[1]);
+    const unsigned char* cursor = extensions_der.data();
+    STACK_OF(X509_EXTENSION)* extensions =
+        d2i_X509_EXTENSIONS(nullptr, &cursor, static_cast<long>(extensions_der.size()));
+    if (extensions == nullptr) {
+        ERR_clear_error();
+        return std::nullopt;
+    }
+    int critical = 0;
+    auto* code = static_cast<ASN1_ENUMERATED*>(
+        X509V3_get_d2i(extensions, NID_crl_reason, &critical, nullptr));
+    sk_X509_EXTENSION_pop_free(extensions, X509_EXTENSION_free);
+    if (code == nullptr) {
+        ERR_clear_error();
+        // -1: not there (unspecified); anything else: present but unreadable or repeated.
+        return critical == -1 ? std::optional(store::RevocationReason::unspecified) : std::nullopt;
+    }
+    const long value = ASN1_ENUMERATED_get(code);
+    ASN1_ENUMERATED_free(code);
+    auto reason = store::revocation_reason_from_code(static_cast<int>(value));
+    if (!reason || value < 0 || value > 10) {
+        return std::nullopt;
+    }
+    return *reason;
+}
+
 /// OpenSSL's CMP log goes to stderr by default; refusals are answered, not logged here.
 int quiet(const char* /*component*/,
           const char* /*file*/,
@@ -200,6 +324,47 @@ int failure_bit(ErrorKind kind) {
     return OSSL_CMP_PKIFAILUREINFO_systemFailure;
 }
 
+/// The ASN.1 name of a PKIFailureInfo bit (RFC 4210 5.2.3), for the audit log.
+std::string failure_name(int bit) {
+    static constexpr std::array<const char*, 27> names{"badAlg",
+                                                       "badMessageCheck",
+                                                       "badRequest",
+                                                       "badTime",
+                                                       "badCertId",
+                                                       "badDataFormat",
+                                                       "wrongAuthority",
+                                                       "incorrectData",
+                                                       "missingTimeStamp",
+                                                       "badPOP",
+                                                       "certRevoked",
+                                                       "certConfirmed",
+                                                       "wrongIntegrity",
+                                                       "badRecipientNonce",
+                                                       "timeNotAvailable",
+                                                       "unacceptedPolicy",
+                                                       "unacceptedExtension",
+                                                       "addInfoNotAvailable",
+                                                       "badSenderNonce",
+                                                       "badCertTemplate",
+                                                       "signerNotTrusted",
+                                                       "transactionIdInUse",
+                                                       "unsupportedVersion",
+                                                       "notAuthorized",
+                                                       "systemUnavail",
+                                                       "systemFailure",
+                                                       "duplicateCertReq"};
+    if (bit < 0 || static_cast<std::size_t>(bit) >= names.size()) {
+        return "unknown";
+    }
+    return names[static_cast<std::size_t>(bit)];
+}
+
+/// The serial of a certificate as hex, or "?" when it has none we accept.
+std::string record_serial_hex(const pkix::Certificate& certificate) {
+    auto serial = certificate.serial();
+    return serial ? serial->hex() : std::string("?");
+}
+
 /// The statusString a person reads: the detail and every violation (internal causes stay out).
 std::string status_text(const Error& error) {
     std::string text = error.kind == ErrorKind::internal ? "internal error" : error.detail;
@@ -211,6 +376,21 @@ std::string status_text(const Error& error) {
 
 OSSL_CMP_PKISI* rejection(int failure, const std::string& text) {
     return OSSL_CMP_STATUSINFO_new(OSSL_CMP_PKISTATUS_rejection, 1 << failure, text.c_str());
+}
+
+/// Whether the request is signed with the key of `signer` (RFC 4210 5.1.3.3). OpenSSL checks
+/// the signature against the pinned certificate only; the caller decides whether the
+/// certificate may authenticate its holder.
+bool signature_verifies(const OSSL_CMP_MSG* request, const pkix::Certificate& signer) {
+    CmpCtxPtr context(OSSL_CMP_CTX_new(nullptr, nullptr));
+    if (!context) {
+        return false;
+    }
+    OSSL_CMP_CTX_set_log_cb(context.get(), quiet);
+    const bool verifies = OSSL_CMP_CTX_set1_srvCert(context.get(), signer.get()) == 1 &&
+                          OSSL_CMP_validate_msg(context.get(), request) == 1;
+    ERR_clear_error();
+    return verifies;
 }
 
 /// Whether `secret` verifies the request's password-based MAC.
@@ -248,15 +428,23 @@ std::vector<SecretBytes> secret_spellings(const SecretBytes& digits) {
 
 struct Server::Transaction {
     ra::ReissueService* reissue = nullptr;
+    ra::RenewalService* renewal = nullptr;
     const ca::Authority* issuing = nullptr;
     SrvCtxPtr server;
     std::string reference;
     std::optional<SecretBytes> code;  ///< the secret that verified the request's MAC
+    /// The holder's certificate whose key signed the request (kur, rr), checked by the RA.
+    std::optional<pkix::Certificate> signer;
+    std::optional<store::RevocationReason> revocation_reason;  ///< rr
     /// Set when the request is refused before OpenSSL processes it: failInfo bit and text.
     std::optional<std::pair<int, std::string>> refusal;
-    std::optional<SerialNumber> serial;  ///< issued, waiting for certConf
+    std::optional<SerialNumber> serial;        ///< issued, waiting for certConf
+    std::optional<SerialNumber> renewed_from;  ///< kur: the certificate being renewed
     std::string confirmation_token;
     Bytes certificate_hash;
+    /// For the audit log: who sent the request, and the last refusal answered.
+    std::string sender = "anonymous";
+    std::optional<std::pair<int, std::string>> outcome;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
@@ -280,6 +468,85 @@ Server::Transaction& transaction_of(OSSL_CMP_SRV_CTX* server) {
     return *static_cast<Server::Transaction*>(OSSL_CMP_SRV_CTX_get0_custom_ctx(server));
 }
 
+/// A rejection that is also remembered for the audit log.
+OSSL_CMP_PKISI* refuse(Server::Transaction& transaction, int failure, const std::string& text) {
+    transaction.outcome = {failure, text};
+    return rejection(failure, text);
+}
+
+/// Fills the answer of an accepted certificate request and remembers what certConf checks.
+OSSL_CMP_PKISI* answer_certificate(Server::Transaction& transaction,
+                                   const OSSL_CMP_MSG* request,
+                                   const pkix::Certificate& certificate,
+                                   X509** certificate_out,
+                                   STACK_OF(X509) * *chain_out,
+                                   STACK_OF(X509) * *ca_pubs) {
+    // The chain goes in extraCerts; an ir (initial registration) also gets the root as caPubs.
+    std::vector<const pkix::Certificate*> chain{&transaction.issuing->certificate};
+    for (const auto& above : transaction.issuing->chain) {
+        chain.push_back(&above);
+    }
+    *certificate_out = X509_dup(certificate.get());
+    *chain_out = certificate_stack(chain);
+    if (OSSL_CMP_MSG_get_bodytype(request) == body_ir) {
+        *ca_pubs = certificate_stack({chain.back()});
+    }
+    crypto::Owned<ASN1_OCTET_STRING, ASN1_OCTET_STRING_free> hash(
+        X509_digest_sig(certificate.get(), nullptr, nullptr));
+    auto serial = certificate.serial();
+    if (*certificate_out == nullptr || *chain_out == nullptr || !hash || !serial) {
+        return refuse(transaction, OSSL_CMP_PKIFAILUREINFO_systemFailure, "internal error");
+    }
+    transaction.serial = *serial;
+    transaction.certificate_hash.assign(hash->data, hash->data + hash->length);
+    return OSSL_CMP_STATUSINFO_new(OSSL_CMP_PKISTATUS_accepted, 0, nullptr);
+}
+
+/// kur (RFC 4210 5.3.5): renewal signed with the current certificate's key, which the request
+/// names in id-regCtrl-oldCertID (korea.md); the RA applies the renewal window.
+OSSL_CMP_PKISI* on_key_update_request(Server::Transaction& transaction,
+                                      const OSSL_CMP_MSG* request,
+                                      const OSSL_CRMF_MSG* crmf,
+                                      X509** certificate_out,
+                                      STACK_OF(X509) * *chain_out,
+                                      STACK_OF(X509) * *ca_pubs) {
+    if (!transaction.signer) {
+        return refuse(transaction,
+                      OSSL_CMP_PKIFAILUREINFO_badMessageCheck,
+                      "sign the renewal request with the key of your current certificate (현재 "
+                      "인증서의 키로 서명해야 합니다)");
+    }
+    if (crmf == nullptr) {
+        return refuse(transaction,
+                      OSSL_CMP_PKIFAILUREINFO_badRequest,
+                      "the request carries no certificate request");
+    }
+    X509* signer = transaction.signer->get();
+    const OSSL_CRMF_CERTID* old_id = OSSL_CRMF_MSG_get0_regCtrl_oldCertID(crmf);
+    if (old_id != nullptr &&
+        (X509_NAME_cmp(OSSL_CRMF_CERTID_get0_issuer(old_id), X509_get_issuer_name(signer)) != 0 ||
+         ASN1_INTEGER_cmp(OSSL_CRMF_CERTID_get0_serialNumber(old_id),
+                          X509_get0_serialNumber(signer)) != 0)) {
+        return refuse(transaction,
+                      OSSL_CMP_PKIFAILUREINFO_badCertId,
+                      "oldCertID does not name the certificate that signed the request (갱신할 "
+                      "인증서와 서명한 인증서가 다릅니다)");
+    }
+    Bytes public_key = template_public_key(crmf);
+    if (public_key.empty()) {
+        return refuse(transaction,
+                      OSSL_CMP_PKIFAILUREINFO_badCertTemplate,
+                      "the certificate template carries no public key");
+    }
+    auto renewed = transaction.renewal->renew(*transaction.signer, public_key);
+    if (!renewed) {
+        return refuse(transaction, failure_bit(renewed.error().kind), status_text(renewed.error()));
+    }
+    transaction.renewed_from = *transaction.signer->serial();
+    return answer_certificate(
+        transaction, request, renewed->certificate, certificate_out, chain_out, ca_pubs);
+}
+
 /// ir/cr/p10cr: the RA applies every rule of the reissue journey; OpenSSL has verified the
 /// MAC and the proof of possession before calling this.
 OSSL_CMP_PKISI* on_certificate_request(OSSL_CMP_SRV_CTX* server,
@@ -292,12 +559,16 @@ OSSL_CMP_PKISI* on_certificate_request(OSSL_CMP_SRV_CTX* server,
                                        STACK_OF(X509) * *ca_pubs) {
     Server::Transaction& transaction = transaction_of(server);
     if (transaction.refusal) {
-        return rejection(transaction.refusal->first, transaction.refusal->second);
+        return refuse(transaction, transaction.refusal->first, transaction.refusal->second);
+    }
+    if (OSSL_CMP_MSG_get_bodytype(request) == body_kur) {
+        return on_key_update_request(
+            transaction, request, crmf, certificate_out, chain_out, ca_pubs);
     }
     if (!transaction.code) {
-        return rejection(
-            OSSL_CMP_PKIFAILUREINFO_badMessageCheck,
-            "protect the request with the reference number and the authorization code");
+        return refuse(transaction,
+                      OSSL_CMP_PKIFAILUREINFO_badMessageCheck,
+                      "protect the request with the reference number and the authorization code");
     }
     const std::string code(transaction.code->chars(), transaction.code->size());
     Result<ra::IssuedCertificate> issued = fail(ErrorKind::invalid_request,
@@ -309,33 +580,56 @@ OSSL_CMP_PKISI* on_certificate_request(OSSL_CMP_SRV_CTX* server,
     } else if (crmf != nullptr) {
         Bytes public_key = template_public_key(crmf);
         if (public_key.empty()) {
-            return rejection(OSSL_CMP_PKIFAILUREINFO_badCertTemplate,
-                             "the certificate template carries no public key");
+            return refuse(transaction,
+                          OSSL_CMP_PKIFAILUREINFO_badCertTemplate,
+                          "the certificate template carries no public key");
         }
         issued = transaction.reissue->issue_for_key(ra::KeyCertificateRequest{
             transaction.reference, code, std::move(public_key), std::nullopt});
     }
     if (!issued) {
-        return rejection(failure_bit(issued.error().kind), status_text(issued.error()));
+        return refuse(transaction, failure_bit(issued.error().kind), status_text(issued.error()));
     }
-    // The chain goes in extraCerts; an ir (initial registration) also gets the root as caPubs.
-    std::vector<const pkix::Certificate*> chain{&transaction.issuing->certificate};
-    for (const auto& above : transaction.issuing->chain) {
-        chain.push_back(&above);
-    }
-    *certificate_out = X509_dup(issued->certificate.get());
-    *chain_out = certificate_stack(chain);
-    if (OSSL_CMP_MSG_get_bodytype(request) == body_ir) {
-        *ca_pubs = certificate_stack({chain.back()});
-    }
-    crypto::Owned<ASN1_OCTET_STRING, ASN1_OCTET_STRING_free> hash(
-        X509_digest_sig(issued->certificate.get(), nullptr, nullptr));
-    if (*certificate_out == nullptr || *chain_out == nullptr || !hash) {
-        return rejection(OSSL_CMP_PKIFAILUREINFO_systemFailure, "internal error");
-    }
-    transaction.serial = *issued->certificate.serial();
     transaction.confirmation_token = issued->confirmation_token;
-    transaction.certificate_hash.assign(hash->data, hash->data + hash->length);
+    return answer_certificate(
+        transaction, request, issued->certificate, certificate_out, chain_out, ca_pubs);
+}
+
+/// rr (RFC 4210 5.3.9): the holder revokes the certificate whose key signed the request, with
+/// the CRLReason of crlEntryDetails.
+OSSL_CMP_PKISI* on_revocation_request(OSSL_CMP_SRV_CTX* server,
+                                      const OSSL_CMP_MSG* /*request*/,
+                                      const X509_NAME* issuer,
+                                      const ASN1_INTEGER* serial) {
+    Server::Transaction& transaction = transaction_of(server);
+    if (transaction.refusal) {
+        return refuse(transaction, transaction.refusal->first, transaction.refusal->second);
+    }
+    if (!transaction.signer) {
+        return refuse(transaction,
+                      OSSL_CMP_PKIFAILUREINFO_badMessageCheck,
+                      "sign the revocation request with the key of the certificate (폐지할 "
+                      "인증서의 키로 서명해야 합니다)");
+    }
+    X509* signer = transaction.signer->get();
+    if (issuer == nullptr || serial == nullptr ||
+        X509_NAME_cmp(issuer, X509_get_issuer_name(signer)) != 0 ||
+        ASN1_INTEGER_cmp(serial, X509_get0_serialNumber(signer)) != 0) {
+        return refuse(transaction,
+                      OSSL_CMP_PKIFAILUREINFO_notAuthorized,
+                      "only the certificate whose key signs the request can be revoked this way "
+                      "(서명한 인증서만 폐지할 수 있습니다)");
+    }
+    if (!transaction.revocation_reason) {
+        return refuse(transaction,
+                      OSSL_CMP_PKIFAILUREINFO_badRequest,
+                      "crlEntryDetails must hold one RFC 5280 CRLReason (폐지 사유가 올바르지 "
+                      "않습니다)");
+    }
+    auto revoked = transaction.renewal->revoke(*transaction.signer, *transaction.revocation_reason);
+    if (!revoked) {
+        return refuse(transaction, failure_bit(revoked.error().kind), status_text(revoked.error()));
+    }
     return OSSL_CMP_STATUSINFO_new(OSSL_CMP_PKISTATUS_accepted, 0, nullptr);
 }
 
@@ -356,7 +650,16 @@ int on_certificate_confirmation(OSSL_CMP_SRV_CTX* server,
         ERR_raise(ERR_LIB_CMP, CMP_R_CERTHASH_UNMATCHED);
         return 0;
     }
-    if (pki_status(status_info) != OSSL_CMP_PKISTATUS_accepted) {
+    const bool accepted = pki_status(status_info) == OSSL_CMP_PKISTATUS_accepted;
+    if (transaction.renewed_from) {
+        // A renewal: the old certificate is superseded once the new one is installed; a
+        // refused one is revoked at once and the old one stays valid.
+        auto done =
+            accepted ? transaction.renewal->confirm(*transaction.renewed_from, *transaction.serial)
+                     : transaction.renewal->abandon(*transaction.serial);
+        return done ? 1 : 0;
+    }
+    if (!accepted) {
         return 1;
     }
     auto confirmed =
@@ -413,15 +716,42 @@ int on_general_message(OSSL_CMP_SRV_CTX* server,
 
 }  // namespace
 
-Server::Server(ra::ReissueService& reissue, const ca::Authority& issuing)
-    : reissue_(&reissue), issuing_(&issuing) {}
+Server::Server(const ServerServices& services) : services_(services) {}
 
 Server::~Server() = default;
 
-std::unique_ptr<Server::Transaction> Server::start(const OSSL_CMP_MSG* request) {
+std::unique_ptr<Server::Transaction> Server::start(const OSSL_CMP_MSG* request,
+                                                   const Bytes& request_der) {
     auto transaction = std::make_unique<Transaction>();
-    transaction->reissue = reissue_;
-    transaction->issuing = issuing_;
+    transaction->reissue = &services_.reissue;
+    transaction->renewal = &services_.renewal;
+    transaction->issuing = &services_.issuing;
+    const OSSL_CMP_PKIHEADER* header = OSSL_CMP_MSG_get0_header(request);
+    if (is_protected(header) && !is_mac_protected(header)) {
+        start_with_signature(*transaction, request, request_der);
+    } else {
+        start_with_codes(*transaction, request);
+    }
+    if (!transaction->server) {
+        return nullptr;
+    }
+    OSSL_CMP_CTX_set_log_cb(OSSL_CMP_SRV_CTX_get0_cmp_ctx(transaction->server.get()), quiet);
+    if (OSSL_CMP_SRV_CTX_init(transaction->server.get(),
+                              transaction.get(),
+                              on_certificate_request,
+                              on_revocation_request,
+                              on_general_message,
+                              nullptr,
+                              on_certificate_confirmation,
+                              nullptr) != 1) {
+        return nullptr;
+    }
+    // Nothing of the checks above may end up in OpenSSL's error answers.
+    ERR_clear_error();
+    return transaction;
+}
+
+void Server::start_with_codes(Transaction& transaction, const OSSL_CMP_MSG* request) {
     // 1. Find the secret: senderKID is the reference number, the secret its authorization
     //    code (korea.md). OpenSSL 3.0 has no getter for senderKID: read it from the header.
     const OSSL_CMP_PKIHEADER* header = OSSL_CMP_MSG_get0_header(request);
@@ -430,17 +760,18 @@ std::unique_ptr<Server::Transaction> Server::start(const OSSL_CMP_MSG* request) 
         "the reference number or the authorization code is not correct (참조번호 또는 "
         "인가코드가 올바르지 않습니다)";
     if (is_protected(header) && reference) {
-        transaction->reference = *reference;
-        auto secret = reissue_->authorization_secret(*reference);
+        transaction.reference = *reference;
+        transaction.sender = "reference:" + *reference;
+        auto secret = services_.reissue.authorization_secret(*reference);
         if (secret) {
             for (auto& spelling : secret_spellings(*secret)) {
                 if (mac_verifies(request, spelling)) {
-                    transaction->code = *secret;  // the RA compares digits only
+                    transaction.code = *secret;  // the RA compares digits only
                     auto* bytes = const_cast<unsigned char*>(spelling.bytes().data());
-                    transaction->server.reset(OSSL_CMP_SRV_CTX_new(nullptr, nullptr));
-                    if (transaction->server) {
+                    transaction.server.reset(OSSL_CMP_SRV_CTX_new(nullptr, nullptr));
+                    if (transaction.server) {
                         OSSL_CMP_CTX_set1_secretValue(
-                            OSSL_CMP_SRV_CTX_get0_cmp_ctx(transaction->server.get()),
+                            OSSL_CMP_SRV_CTX_get0_cmp_ctx(transaction.server.get()),
                             bytes,
                             static_cast<int>(spelling.size()));
                     }
@@ -448,55 +779,163 @@ std::unique_ptr<Server::Transaction> Server::start(const OSSL_CMP_MSG* request) 
                 }
             }
         } else if (secret.error().kind != ErrorKind::unauthenticated) {
-            transaction->refusal = {failure_bit(secret.error().kind), status_text(secret.error())};
+            transaction.refusal = {failure_bit(secret.error().kind), status_text(secret.error())};
         }
-        if (!transaction->code && !transaction->refusal) {
-            transaction->refusal = {OSSL_CMP_PKIFAILUREINFO_badMessageCheck, wrong_codes};
+        if (!transaction.code && !transaction.refusal) {
+            transaction.refusal = {OSSL_CMP_PKIFAILUREINFO_badMessageCheck, wrong_codes};
         }
     } else if (OSSL_CMP_MSG_get_bodytype(request) != body_genm) {
-        transaction->refusal = {OSSL_CMP_PKIFAILUREINFO_badMessageCheck,
-                                "protect the request with the reference number and the "
-                                "authorization code (참조번호와 인가코드로 보호해야 합니다)"};
+        transaction.refusal = {OSSL_CMP_PKIFAILUREINFO_badMessageCheck,
+                               "protect the request with the reference number and the "
+                               "authorization code, or sign it with your certificate's key "
+                               "(참조번호와 인가코드로 보호하거나 인증서의 키로 서명해야 합니다)"};
     }
     // 2. Without a verified secret OpenSSL must accept the request unprotected, so that our
     //    callbacks answer with the refusal (or the CA certificates), and answer unprotected.
-    if (!transaction->server) {
-        transaction->server.reset(OSSL_CMP_SRV_CTX_new(nullptr, nullptr));
-        if (!transaction->server) {
-            return nullptr;
+    if (!transaction.server) {
+        transaction.server.reset(OSSL_CMP_SRV_CTX_new(nullptr, nullptr));
+        if (!transaction.server) {
+            return;
         }
-        OSSL_CMP_SRV_CTX_set_accept_unprotected(transaction->server.get(), 1);
-        OSSL_CMP_SRV_CTX_set_send_unprotected_errors(transaction->server.get(), 1);
-        OSSL_CMP_CTX_set_option(OSSL_CMP_SRV_CTX_get0_cmp_ctx(transaction->server.get()),
+        OSSL_CMP_SRV_CTX_set_accept_unprotected(transaction.server.get(), 1);
+        OSSL_CMP_SRV_CTX_set_send_unprotected_errors(transaction.server.get(), 1);
+        OSSL_CMP_CTX_set_option(OSSL_CMP_SRV_CTX_get0_cmp_ctx(transaction.server.get()),
                                 OSSL_CMP_OPT_UNPROTECTED_SEND,
                                 1);
     }
-    OSSL_CMP_CTX_set_log_cb(OSSL_CMP_SRV_CTX_get0_cmp_ctx(transaction->server.get()), quiet);
     // The answer's sender is the issuing CA (RFC 4210 5.1.1: a PBM answer needs a sender name).
-    OSSL_CMP_CTX_set1_subjectName(OSSL_CMP_SRV_CTX_get0_cmp_ctx(transaction->server.get()),
-                                  X509_get_subject_name(issuing_->certificate.get()));
-    if (OSSL_CMP_SRV_CTX_init(transaction->server.get(),
-                              transaction.get(),
-                              on_certificate_request,
-                              nullptr,
-                              on_general_message,
-                              nullptr,
-                              on_certificate_confirmation,
-                              nullptr) != 1) {
-        return nullptr;
+    OSSL_CMP_CTX_set1_subjectName(OSSL_CMP_SRV_CTX_get0_cmp_ctx(transaction.server.get()),
+                                  X509_get_subject_name(services_.issuing.certificate.get()));
+}
+
+void Server::start_with_signature(Transaction& transaction,
+                                  const OSSL_CMP_MSG* request,
+                                  const Bytes& request_der) {
+    // 1. The signer: a certificate in extraCerts that this CA issued and recorded, valid and not
+    //    revoked now (the RA's rule), signed by the issuing CA, whose key signed the request.
+    std::optional<Error> problem;
+    for (auto& candidate : extra_certificates(request_der)) {
+        auto record = services_.renewal.holder_certificate(candidate);
+        if (!record) {
+            if (!problem || record.error().kind != ErrorKind::not_found) {
+                problem = record.error();
+                transaction.sender = "certificate:" + record_serial_hex(candidate);
+            }
+            continue;
+        }
+        if (X509_verify(candidate.get(), X509_get0_pubkey(services_.issuing.certificate.get())) !=
+                1 ||
+            !signature_verifies(request, candidate)) {
+            problem = Error{ErrorKind::unauthenticated,
+                            "SIGNATURE_INVALID",
+                            "the request's signature does not verify with the certificate "
+                            "(서명을 확인할 수 없습니다)",
+                            {},
+                            {}};
+            transaction.sender = "certificate:" + record->serial.hex();
+            continue;
+        }
+        transaction.sender = "certificate:" + record->serial.hex();
+        transaction.signer.emplace(std::move(candidate));
+        break;
     }
-    return transaction;
+    ERR_clear_error();
+    if (!transaction.signer) {
+        transaction.refusal =
+            problem
+                ? std::pair{failure_bit(problem->kind), status_text(*problem)}
+                : std::pair{OSSL_CMP_PKIFAILUREINFO_badMessageCheck,
+                            std::string("sign the request with the key of a certificate this CA "
+                                        "issued and send that certificate in extraCerts "
+                                        "(이 인증기관이 발급한 인증서의 키로 서명하고 "
+                                        "인증서를 함께 보내야 합니다)")};
+    }
+    if (OSSL_CMP_MSG_get_bodytype(request) == body_rr) {
+        transaction.revocation_reason = revocation_reason(request_der);
+    }
+    // 2. OpenSSL checks the protection against the pinned signer; a refused request is
+    //    accepted as it is only so that the callbacks can answer with the reason.
+    transaction.server.reset(OSSL_CMP_SRV_CTX_new(nullptr, nullptr));
+    if (!transaction.server) {
+        return;
+    }
+    OSSL_CMP_CTX* context = OSSL_CMP_SRV_CTX_get0_cmp_ctx(transaction.server.get());
+    if (transaction.signer) {
+        OSSL_CMP_CTX_set1_srvCert(context, transaction.signer->get());
+    } else {
+        OSSL_CMP_SRV_CTX_set_accept_unprotected(transaction.server.get(), 1);
+    }
+    // 3. The answer is signed with the CMP server certificate, its chain in extraCerts.
+    std::vector<const pkix::Certificate*> chain{&services_.issuing.certificate};
+    for (const auto& above : services_.issuing.chain) {
+        chain.push_back(&above);
+    }
+    STACK_OF(X509)* untrusted = certificate_stack(chain);
+    if (untrusted == nullptr || OSSL_CMP_CTX_set1_cert(context, services_.certificate.get()) != 1 ||
+        OSSL_CMP_CTX_set1_pkey(context, services_.key.key()) != 1 ||
+        OSSL_CMP_CTX_set1_untrusted(context, untrusted) != 1) {
+        transaction.server.reset();
+    }
+    sk_X509_pop_free(untrusted, X509_free);
 }
 
 void Server::keep_waiting(const Bytes& transaction_id, std::unique_ptr<Transaction> transaction) {
     const auto now = std::chrono::steady_clock::now();
-    const std::lock_guard lock(mutex_);
-    std::erase_if(waiting_, [&](const auto& entry) {
-        return now - entry.second->started > waiting_lifetime;
-    });
-    if (waiting_.size() < max_waiting) {
-        waiting_[to_hex(transaction_id)] = std::move(transaction);
+    std::vector<std::unique_ptr<Transaction>> dropped;
+    {
+        const std::lock_guard lock(mutex_);
+        for (auto entry = waiting_.begin(); entry != waiting_.end();) {
+            if (now - entry->second->started > waiting_lifetime) {
+                dropped.push_back(std::move(entry->second));
+                entry = waiting_.erase(entry);
+            } else {
+                ++entry;
+            }
+        }
+        if (waiting_.size() < max_waiting) {
+            waiting_[to_hex(transaction_id)] = std::move(transaction);
+        }
     }
+    // A renewal never confirmed is revoked, so the holder is left with one valid certificate
+    // (a reissue's RA does the same with revoke_unconfirmed()).
+    for (const auto& late : dropped) {
+        if (late->renewed_from && late->serial) {
+            (void)services_.renewal.abandon(*late->serial);
+        }
+    }
+}
+
+Result<void> Server::audit(const OSSL_CMP_MSG* request,
+                           const Transaction* transaction,
+                           const OSSL_CMP_MSG* response) {
+    const OSSL_CMP_PKIHEADER* header = OSSL_CMP_MSG_get0_header(request);
+    const ASN1_OCTET_STRING* id = OSSL_CMP_HDR_get0_transactionID(header);
+    const std::string transaction_id =
+        id == nullptr ? std::string() : to_hex(Bytes(id->data, id->data + id->length));
+    const int answer = response == nullptr ? -1 : OSSL_CMP_MSG_get_bodytype(response);
+    std::string outcome = "accepted";
+    std::string fail_info;
+    std::string text;
+    if (transaction != nullptr && transaction->outcome) {
+        outcome = "rejection";
+        fail_info = failure_name(transaction->outcome->first);
+        text = transaction->outcome->second;
+    } else if (answer == body_error || answer < 0) {
+        outcome = "error";
+    }
+    std::string details =
+        "{\"sender\":" + json_quote(transaction != nullptr ? transaction->sender : "anonymous") +
+        ",\"transaction_id\":" + json_quote(transaction_id) +
+        ",\"answer\":" + json_quote(body_name(answer)) + ",\"outcome\":" + json_quote(outcome);
+    if (!fail_info.empty()) {
+        details += ",\"fail_info\":" + json_quote(fail_info) + ",\"text\":" + json_quote(text);
+    }
+    details += "}";
+    const std::string action = "cmp." + body_name(OSSL_CMP_MSG_get_bodytype(request));
+    return services_.database.transact([&](store::Transaction& tx) {
+        return store::record_audit(
+            tx, services_.clock.now(), "cmp", action, transaction_id, details);
+    });
 }
 
 Result<Bytes> Server::handle(const Bytes& request_der) {
@@ -515,7 +954,7 @@ Result<Bytes> Server::handle(const Bytes& request_der) {
     const Bytes transaction_id = id == nullptr ? Bytes{} : Bytes(id->data, id->data + id->length);
     const int body = OSSL_CMP_MSG_get_bodytype(request.get());
 
-    // 2. certConf continues the transaction of its ir/cr/p10cr; anything else starts one.
+    // 2. certConf continues the transaction of its ir/cr/p10cr/kur; anything else starts one.
     std::unique_ptr<Transaction> transaction;
     if (body == body_cert_conf && !transaction_id.empty()) {
         const std::lock_guard lock(mutex_);
@@ -526,20 +965,26 @@ Result<Bytes> Server::handle(const Bytes& request_der) {
         }
     }
     if (!transaction) {
-        transaction = start(request.get());
+        transaction = start(request.get(), request_der);
     }
     if (!transaction) {
         return crypto::openssl_failure(
             ErrorKind::internal, "CMP_SERVER_FAILED", "cannot set up the CMP server");
     }
+    // The outcome of this message only (a certConf's transaction remembers its request's).
+    transaction->outcome.reset();
 
     // 3. OpenSSL checks protection, POP and sequence, calls back, and builds the answer.
     MsgPtr response(OSSL_CMP_SRV_process_request(transaction->server.get(), request.get()));
-    if (!response) {
-        return crypto::openssl_failure(
-            ErrorKind::internal, "CMP_SERVER_FAILED", "the CMP server could not answer");
-    }
     ERR_clear_error();
+    // 4. Every message is audited, refused ones too; a failed audit write fails the request.
+    auto audited = audit(request.get(), transaction.get(), response.get());
+    if (!audited) {
+        return tl::unexpected(audited.error());
+    }
+    if (!response) {
+        return fail(ErrorKind::internal, "CMP_SERVER_FAILED", "the CMP server could not answer");
+    }
     Bytes answer;
     unsigned char* out = nullptr;
     const int length = i2d_OSSL_CMP_MSG(response.get(), &out);
@@ -550,7 +995,7 @@ Result<Bytes> Server::handle(const Bytes& request_der) {
     answer.assign(out, out + length);
     OPENSSL_free(out);
 
-    // 4. An issued certificate waits for its certConf in this transaction's context.
+    // 5. An issued certificate waits for its certConf in this transaction's context.
     if (body != body_cert_conf && transaction->serial && !transaction_id.empty()) {
         keep_waiting(transaction_id, std::move(transaction));
     }

@@ -4,6 +4,7 @@
 #include "dojang/ca/authority.hpp"
 #include "dojang/core/error.hpp"
 #include "dojang/ra/reissue.hpp"
+#include "dojang/ra/renewal.hpp"
 
 #include <openssl/cmp.h>
 
@@ -15,15 +16,29 @@
 
 namespace dojang::cmp {
 
+/// What the CMP server works with; everything must outlive the server.
+struct ServerServices {
+    ra::ReissueService& reissue;  ///< ir/cr/p10cr with the codes, and their certConf
+    ra::RenewalService& renewal;  ///< kur and rr signed with the holder's key
+    const ca::Authority& issuing;
+    /// The CMP server certificate (`dojangd init`) and its key: they sign the answers to
+    /// signature-protected requests.
+    const pkix::Certificate& certificate;
+    const crypto::Signer& key;
+    store::Database& database;  ///< the audit log of every message
+    const Clock& clock;
+};
+
 /// The CMP endpoint (RFC 4210/9480; the HTTP transfer of RFC 6712 is the caller's): one
 /// DER PKIMessage in, one out, processed by OpenSSL's server (OSSL_CMP_SRV_CTX) with dojang's
 /// callbacks. ir/cr/p10cr are protected by a password-based MAC whose senderKID is the
 /// reference number and whose secret is the authorization code (korea.md, "How Korean clients
-/// talk to the CA"); certConf confirms the certificate; genm answers the CA certificates.
+/// talk to the CA"); kur (renewal) and rr (revocation) are signed with the key of a certificate
+/// this CA issued, and answered signed with the CMP server certificate; certConf confirms the
+/// certificate; genm answers the CA certificates. Every message is audited.
 class Server {
 public:
-    /// Serves certificates of `issuing` through `reissue`; both must outlive the server.
-    Server(ra::ReissueService& reissue, const ca::Authority& issuing);
+    explicit Server(const ServerServices& services);
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
@@ -33,7 +48,7 @@ public:
     /// Answers one DER PKIMessage with a DER PKIMessage; a refused request gets a PKIMessage
     /// with the failInfo of architecture.md's table and a readable UTF-8 statusString.
     /// Errors: invalid_request when the bytes are not a PKIMessage, internal when OpenSSL
-    /// cannot build any answer. Thread-safe.
+    /// cannot build any answer or the audit entry cannot be written. Thread-safe.
     Result<Bytes> handle(const Bytes& request);
 
     /// One CMP transaction (ir → ip → certConf → pkiConf): its OpenSSL server context and what
@@ -41,11 +56,17 @@ public:
     struct Transaction;
 
 private:
-    std::unique_ptr<Transaction> start(const OSSL_CMP_MSG* request);
+    std::unique_ptr<Transaction> start(const OSSL_CMP_MSG* request, const Bytes& request_der);
+    void start_with_codes(Transaction& transaction, const OSSL_CMP_MSG* request);
+    void start_with_signature(Transaction& transaction,
+                              const OSSL_CMP_MSG* request,
+                              const Bytes& request_der);
     void keep_waiting(const Bytes& transaction_id, std::unique_ptr<Transaction> transaction);
+    Result<void> audit(const OSSL_CMP_MSG* request,
+                       const Transaction* transaction,
+                       const OSSL_CMP_MSG* response);
 
-    ra::ReissueService* reissue_;
-    const ca::Authority* issuing_;
+    ServerServices services_;
     std::mutex mutex_;
     /// Transactions whose certificate waits for certConf, by transactionID (hex).
     std::map<std::string, std::unique_ptr<Transaction>> waiting_;

@@ -56,7 +56,19 @@ protected:
         auto keys = ra::load_register_keys(dir_.path() + "/register.key");
         ASSERT_TRUE(keys.has_value());
         reissue_.emplace(*database_, *issuer_, ca_.issuing, *keys, clock_, ra::ReissueSettings{});
-        server_.emplace(*reissue_, ca_.issuing);
+        renewal_.emplace(*database_, *issuer_, ca_.issuing, clock_, ra::RenewalSettings{});
+        auto cmp_key = crypto::generate_key(crypto::KeyAlgorithm::p256);
+        ASSERT_TRUE(cmp_key.has_value());
+        auto cmp_certificate = ca::make_cmp_server_certificate(ca_.issuing,
+                                                               cmp_key->get(),
+                                                               "C=KR,O=dojang,CN=dojang CMP Server",
+                                                               std::chrono::days{730},
+                                                               clock_.now());
+        ASSERT_TRUE(cmp_certificate.has_value()) << cmp_certificate.error().describe();
+        cmp_certificate_.emplace(std::move(*cmp_certificate));
+        cmp_key_.emplace(std::move(*cmp_key));
+        server_.emplace(ServerServices{
+            *reissue_, *renewal_, ca_.issuing, *cmp_certificate_, *cmp_key_, *database_, clock_});
         auto old = issuer_->issue(ca::fixtures::request(ca::fixtures::openssl_csr()));
         ASSERT_TRUE(old.has_value());
         old_serial_ = old->serial;
@@ -114,6 +126,53 @@ protected:
         return *record;
     }
 
+    /// A certificate the holder has today, for a key of its own (kur and rr sign with it).
+    std::pair<pkix::Certificate, crypto::PkeyPtr> holder_certificate() {
+        crypto::PkeyPtr key(EVP_RSA_gen(2048));
+        ca::IssueRequest request;
+        request.public_key = *crypto::public_key_der(key.get());
+        request.subject = "C=KR,O=dojang,OU=personal,CN=홍길동";
+        auto issued = issuer_->issue(request);
+        EXPECT_TRUE(issued.has_value()) << issued.error().describe();
+        return {std::move(issued->certificate), std::move(key)};
+    }
+
+    /// A client context as `openssl cmp -cert -key -srvcert` sets it up for kur and rr.
+    crypto::Owned<OSSL_CMP_CTX, OSSL_CMP_CTX_free> signed_client(
+        const pkix::Certificate& certificate, EVP_PKEY* key) {
+        crypto::Owned<OSSL_CMP_CTX, OSSL_CMP_CTX_free> context(OSSL_CMP_CTX_new(nullptr, nullptr));
+        OSSL_CMP_CTX_set1_cert(context.get(), certificate.get());
+        OSSL_CMP_CTX_set1_pkey(context.get(), key);
+        OSSL_CMP_CTX_set1_srvCert(context.get(), cmp_certificate_->get());
+        key_.reset(EVP_RSA_gen(2048));
+        EVP_PKEY_up_ref(key_.get());
+        OSSL_CMP_CTX_set0_newPkey(context.get(), 1, key_.get());
+        OSSL_CMP_CTX_set_transfer_cb(context.get(), transfer);
+        OSSL_CMP_CTX_set_transfer_cb_arg(context.get(), &*server_);
+        return context;
+    }
+
+    /// The answer's statusString, joined.
+    static std::string status_string(OSSL_CMP_CTX* context) {
+        std::string text;
+        const auto* strings = OSSL_CMP_CTX_get0_statusString(context);
+        for (int i = 0; i < sk_ASN1_UTF8STRING_num(strings); ++i) {
+            const ASN1_UTF8STRING* part = sk_ASN1_UTF8STRING_value(strings, i);
+            text.append(reinterpret_cast<const char*>(ASN1_STRING_get0_data(part)),
+                        static_cast<std::size_t>(ASN1_STRING_length(part)));
+        }
+        return text;
+    }
+
+    std::vector<store::AuditEntry> audit_entries() {
+        std::vector<store::AuditEntry> entries;
+        EXPECT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+            entries = *tx.audit().entries();
+            return ok();
+        }));
+        return entries;
+    }
+
     bool failed_with(OSSL_CMP_CTX* context, int bit) {
         ERR_clear_error();
         return (OSSL_CMP_CTX_get_failInfoCode(context) & (1 << bit)) != 0;
@@ -125,6 +184,9 @@ protected:
     std::unique_ptr<store::Database> database_;
     std::optional<ca::Issuer> issuer_;
     std::optional<ra::ReissueService> reissue_;
+    std::optional<ra::RenewalService> renewal_;
+    std::optional<pkix::Certificate> cmp_certificate_;
+    std::optional<crypto::Signer> cmp_key_;
     std::optional<Server> server_;
     SerialNumber old_serial_ = *SerialNumber::from_hex("01");
     ra::Codes codes_;
@@ -199,6 +261,109 @@ TEST_F(CmpServerTest, GarbageIsAnInvalidRequest) {
     auto answer = server_->handle(to_bytes("not a PKIMessage"));
     ASSERT_FALSE(answer.has_value());
     EXPECT_EQ(answer.error().kind, ErrorKind::invalid_request);
+}
+
+TEST_F(CmpServerTest, KurInsideTheWindowRenewsAndCertConfSupersedesTheOldCertificate) {
+    auto [current, current_key] = holder_certificate();
+    clock_.set(current.not_after() - std::chrono::days{10});
+    auto context = signed_client(current, current_key.get());
+    X509* renewed = OSSL_CMP_exec_KUR_ses(context.get());
+    ASSERT_NE(renewed, nullptr) << status_string(context.get());
+    EXPECT_EQ(EVP_PKEY_eq(X509_get0_pubkey(renewed), key_.get()), 1);
+    EXPECT_EQ(X509_NAME_cmp(X509_get_subject_name(renewed), X509_get_subject_name(current.get())),
+              0);
+    EXPECT_EQ(pkix::from_asn1_time(X509_get0_notAfter(renewed)),
+              ra::renewed_not_after(current.not_after()));
+    // The answer was signed by the CMP server certificate the client pinned (-srvcert).
+    EXPECT_EQ(OSSL_CMP_CTX_get_status(context.get()), OSSL_CMP_PKISTATUS_accepted);
+    EXPECT_EQ(certificate(*current.serial()).status, store::CertificateStatus::revoked);
+    EXPECT_EQ(certificate(*current.serial()).reason, store::RevocationReason::superseded);
+}
+
+TEST_F(CmpServerTest, KurBeforeTheWindowIsRefusedWithAReadableText) {
+    auto [current, current_key] = holder_certificate();
+    clock_.set(current.not_after() - std::chrono::days{60});
+    auto context = signed_client(current, current_key.get());
+    EXPECT_EQ(OSSL_CMP_exec_KUR_ses(context.get()), nullptr);
+    EXPECT_TRUE(failed_with(context.get(), OSSL_CMP_PKIFAILUREINFO_notAuthorized));
+    const std::string text = status_string(context.get());
+    EXPECT_NE(text.find("renewal opens on"), std::string::npos) << text;
+    EXPECT_NE(text.find("갱신은"), std::string::npos) << text;
+    EXPECT_EQ(certificate(*current.serial()).status, store::CertificateStatus::issued);
+}
+
+TEST_F(CmpServerTest, KurWithAnExpiredCertificateIsRefused) {
+    auto [current, current_key] = holder_certificate();
+    clock_.set(current.not_after() + std::chrono::days{1});
+    auto context = signed_client(current, current_key.get());
+    EXPECT_EQ(OSSL_CMP_exec_KUR_ses(context.get()), nullptr);
+    EXPECT_TRUE(failed_with(context.get(), OSSL_CMP_PKIFAILUREINFO_notAuthorized));
+    EXPECT_NE(status_string(context.get()).find("expired"), std::string::npos);
+}
+
+TEST_F(CmpServerTest, KurSignedWithAnotherKeyIsBadMessageCheck) {
+    auto [current, current_key] = holder_certificate();
+    clock_.set(current.not_after() - std::chrono::days{10});
+    crypto::PkeyPtr stranger(EVP_RSA_gen(2048));
+    auto context = signed_client(current, stranger.get());
+    EXPECT_EQ(OSSL_CMP_exec_KUR_ses(context.get()), nullptr);
+    EXPECT_TRUE(failed_with(context.get(), OSSL_CMP_PKIFAILUREINFO_badMessageCheck));
+    EXPECT_EQ(certificate(*current.serial()).status, store::CertificateStatus::issued);
+}
+
+TEST_F(CmpServerTest, RrRevokesWithTheRequestedReasonAndBlocksACompromisedKey) {
+    auto [current, current_key] = holder_certificate();
+    auto context = signed_client(current, current_key.get());
+    OSSL_CMP_CTX_set1_oldCert(context.get(), current.get());
+    OSSL_CMP_CTX_set_option(context.get(), OSSL_CMP_OPT_REVOCATION_REASON, 1);  // keyCompromise
+    ASSERT_EQ(OSSL_CMP_exec_RR_ses(context.get()), 1) << status_string(context.get());
+    EXPECT_EQ(certificate(*current.serial()).status, store::CertificateStatus::revoked);
+    EXPECT_EQ(certificate(*current.serial()).reason, store::RevocationReason::key_compromise);
+    // The revoked certificate authenticates nothing any more.
+    auto again = signed_client(current, current_key.get());
+    clock_.set(current.not_after() - std::chrono::days{10});
+    EXPECT_EQ(OSSL_CMP_exec_KUR_ses(again.get()), nullptr);
+    EXPECT_TRUE(failed_with(again.get(), OSSL_CMP_PKIFAILUREINFO_notAuthorized));
+    EXPECT_NE(status_string(again.get()).find("revoked"), std::string::npos);
+}
+
+TEST_F(CmpServerTest, RrWithoutAReasonIsUnspecified) {
+    auto [current, current_key] = holder_certificate();
+    auto context = signed_client(current, current_key.get());
+    OSSL_CMP_CTX_set1_oldCert(context.get(), current.get());
+    ASSERT_EQ(OSSL_CMP_exec_RR_ses(context.get()), 1) << status_string(context.get());
+    EXPECT_EQ(certificate(*current.serial()).reason, store::RevocationReason::unspecified);
+}
+
+TEST_F(CmpServerTest, RrOfAnotherCertificateIsNotAuthorized) {
+    auto [current, current_key] = holder_certificate();
+    auto [other, other_key] = holder_certificate();
+    auto context = signed_client(current, current_key.get());
+    OSSL_CMP_CTX_set1_oldCert(context.get(), other.get());
+    EXPECT_NE(OSSL_CMP_exec_RR_ses(context.get()), 1);
+    EXPECT_TRUE(failed_with(context.get(), OSSL_CMP_PKIFAILUREINFO_notAuthorized));
+    EXPECT_EQ(certificate(*other.serial()).status, store::CertificateStatus::issued);
+}
+
+TEST_F(CmpServerTest, EveryMessageIsAuditedWithItsOutcome) {
+    auto wrong = client("1111222233334444");
+    EXPECT_EQ(OSSL_CMP_exec_IR_ses(wrong.get()), nullptr);
+    auto right = client(digits(codes_.authorization_code));
+    ASSERT_NE(OSSL_CMP_exec_IR_ses(right.get()), nullptr);
+    std::vector<std::string> seen;
+    for (const auto& entry : audit_entries()) {
+        if (entry.action.starts_with("cmp.")) {
+            seen.push_back(entry.action + " " + entry.details);
+        }
+    }
+    ASSERT_EQ(seen.size(), 3U);
+    EXPECT_NE(seen[0].find("cmp.ir"), std::string::npos);
+    EXPECT_NE(seen[0].find("\"fail_info\":\"badMessageCheck\""), std::string::npos) << seen[0];
+    EXPECT_NE(seen[0].find("reference:" + codes_.reference_number), std::string::npos);
+    EXPECT_NE(seen[1].find("\"answer\":\"ip\",\"outcome\":\"accepted\""), std::string::npos)
+        << seen[1];
+    EXPECT_NE(seen[2].find("cmp.certConf"), std::string::npos);
+    EXPECT_NE(seen[2].find("\"answer\":\"pkiconf\""), std::string::npos) << seen[2];
 }
 
 }  // namespace

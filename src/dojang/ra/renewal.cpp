@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "dojang/ra/renewal.hpp"
+
+#include "dojang/core/text.hpp"
+
+namespace dojang::ra {
+namespace {
+
+/// The day (KST, as holders read it) of an instant: "2026-05-02".
+std::string kst_day(Seconds at) {
+    return to_rfc3339(at + std::chrono::hours{9}).substr(0, 10);
+}
+
+Error expired(Seconds not_after) {
+    return Error{ErrorKind::forbidden,
+                 "CERTIFICATE_EXPIRED",
+                 "the certificate expired on " + kst_day(not_after) +
+                     "; apply for a new certificate (인증서가 만료되었습니다. 신규 발급을 "
+                     "신청하십시오)",
+                 {},
+                 {}};
+}
+
+}  // namespace
+
+Seconds renewal_opens(Seconds not_after, std::chrono::days window) {
+    return not_after - window;
+}
+
+Seconds renewed_not_after(Seconds old_not_after) {
+    const auto day = std::chrono::floor<std::chrono::days>(old_not_after);
+    const std::chrono::year_month_day date{day};
+    auto next = date + std::chrono::years{1};
+    if (!next.ok()) {  // 29 February of a leap year
+        next = next.year() / next.month() / std::chrono::last;
+    }
+    return Seconds{std::chrono::sys_days{next} + (old_not_after - day)};
+}
+
+RenewalService::RenewalService(store::Database& database,
+                               const ca::Issuer& issuer,
+                               const ca::Authority& issuing,
+                               const Clock& clock,
+                               RenewalSettings settings)
+    : database_(&database),
+      issuer_(&issuer),
+      issuing_(&issuing),
+      clock_(&clock),
+      settings_(settings) {}
+
+Result<store::CertificateRecord> RenewalService::holder_certificate(
+    const pkix::Certificate& certificate) const {
+    auto serial = certificate.serial();
+    auto der = certificate.der();
+    if (!serial || !der) {
+        return fail(
+            ErrorKind::invalid_request, "CERTIFICATE_MALFORMED", "the certificate cannot be read");
+    }
+    std::optional<store::CertificateRecord> record;
+    auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto found = tx.certificates().find(*serial);
+        if (!found) {
+            return tl::unexpected(found.error());
+        }
+        record = std::move(*found);
+        return ok();
+    });
+    if (!read) {
+        return tl::unexpected(read.error());
+    }
+    // Only what this CA signed and recorded counts: same serial is not enough, the bytes must
+    // be the ones we stored.
+    if (!record || record->ca != issuing_->name || record->der.empty() || record->der != *der) {
+        return fail(ErrorKind::not_found,
+                    "CERTIFICATE_UNKNOWN",
+                    "this certificate was not issued by this CA (이 인증기관이 발급한 인증서가 "
+                    "아닙니다)");
+    }
+    if (record->status == store::CertificateStatus::revoked) {
+        return fail(ErrorKind::forbidden,
+                    "CERTIFICATE_REVOKED",
+                    "the certificate is revoked (폐지된 인증서입니다)");
+    }
+    const Seconds now = clock_->now();
+    if (now > record->not_after) {
+        return tl::unexpected(expired(record->not_after));
+    }
+    if (now < record->not_before) {
+        return fail(ErrorKind::forbidden,
+                    "CERTIFICATE_NOT_YET_VALID",
+                    "the certificate is not valid yet (아직 유효하지 않은 인증서입니다)");
+    }
+    return std::move(*record);
+}
+
+Result<void> RenewalService::check_window(const store::CertificateRecord& current) const {
+    const Seconds now = clock_->now();
+    if (now > current.not_after) {
+        return tl::unexpected(expired(current.not_after));
+    }
+    const Seconds opens = renewal_opens(current.not_after, settings_.window);
+    if (now < opens) {
+        const std::string days = std::to_string(settings_.window.count());
+        return fail(ErrorKind::forbidden,
+                    "RENEWAL_TOO_EARLY",
+                    "renewal opens on " + kst_day(opens) + ", " + days +
+                        " days before the certificate expires on " + kst_day(current.not_after) +
+                        " (갱신은 " + kst_day(opens) + "부터 만료일(" + kst_day(current.not_after) +
+                        ")까지 가능합니다)");
+    }
+    return ok();
+}
+
+Result<ca::Issued> RenewalService::renew(const pkix::Certificate& current,
+                                         const Bytes& public_key) const {
+    // 1. Authorise: the certificate is ours, valid, and in its renewal window.
+    auto record = holder_certificate(current);
+    if (!record) {
+        return tl::unexpected(record.error());
+    }
+    auto open = check_window(*record);
+    if (!open) {
+        return tl::unexpected(open.error());
+    }
+    // 2.-7. The issuer checks the key, records, signs and audits.
+    ca::IssueRequest request;
+    request.public_key = public_key;
+    request.profile = record->profile;
+    request.renews = record->der;
+    request.keep_not_after = renewed_not_after(record->not_after);
+    request.actor = "renewal:" + record->serial.hex();
+    return issuer_->issue(request);
+}
+
+Result<void> RenewalService::confirm(const SerialNumber& old_serial,
+                                     const SerialNumber& new_serial) const {
+    auto revoked = ca::revoke(*database_,
+                              *clock_,
+                              old_serial,
+                              store::RevocationReason::superseded,
+                              "renewal:" + new_serial.hex());
+    if (!revoked && revoked.error().kind == ErrorKind::conflict) {
+        return ok();
+    }
+    return revoked;
+}
+
+Result<void> RenewalService::abandon(const SerialNumber& new_serial) const {
+    auto revoked = ca::revoke(*database_,
+                              *clock_,
+                              new_serial,
+                              store::RevocationReason::cessation_of_operation,
+                              "renewal:" + new_serial.hex());
+    if (!revoked && revoked.error().kind == ErrorKind::conflict) {
+        return ok();
+    }
+    return revoked;
+}
+
+Result<void> RenewalService::revoke(const pkix::Certificate& certificate,
+                                    store::RevocationReason reason) const {
+    if (reason == store::RevocationReason::ca_compromise ||
+        reason == store::RevocationReason::privilege_withdrawn) {
+        return fail(ErrorKind::forbidden,
+                    "REVOCATION_REASON_NOT_ALLOWED",
+                    "only the CA may revoke for " + std::string(store::to_string(reason)) +
+                        " (이 사유로는 인증기관만 폐지할 수 있습니다)");
+    }
+    auto record = holder_certificate(certificate);
+    if (!record) {
+        return tl::unexpected(record.error());
+    }
+    return ca::revoke(
+        *database_, *clock_, record->serial, reason, "holder:" + record->serial.hex());
+}
+
+}  // namespace dojang::ra
