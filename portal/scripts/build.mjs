@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+// Bundles the applicant and officer pages with esbuild into --outdir (default dist/):
+// index.html and officer.html (no inline script) and assets/<name>-<hash>.{js,css}.
+import * as esbuild from 'esbuild';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const at = process.argv.indexOf('--outdir');
+const outdir = path.resolve(at > 0 ? process.argv[at + 1] : path.join(root, 'dist'));
+
+await rm(outdir, { recursive: true, force: true });
+await mkdir(path.join(outdir, 'assets'), { recursive: true });
+const result = await esbuild.build({
+  entryPoints: {
+    app: path.join(root, 'src/app/main.ts'),
+    officer: path.join(root, 'src/officer/main.ts'),
+    styles: path.join(root, 'src/styles.css'),
+  },
+  bundle: true,
+  format: 'esm',
+  target: ['es2020'],
+  minify: true,
+  sourcemap: false,
+  legalComments: 'none',
+  entryNames: '[name]-[hash]',
+  outdir: path.join(outdir, 'assets'),
+  metafile: true,
+  logLevel: 'warning',
+});
+
+// The output file of each entry point, as a URL under /portal/.
+const outputs = {};
+for (const [file, meta] of Object.entries(result.metafile.outputs)) {
+  if (!meta.entryPoint) continue;
+  const name = path.basename(meta.entryPoint).replace(/\.(ts|css)$/, '');
+  const entry = meta.entryPoint.includes('/officer/') ? 'officer' : name === 'main' ? 'app' : name;
+  outputs[entry] = '/portal/assets/' + path.basename(file);
+}
+for (const [page, script] of [['index.html', 'app'], ['officer.html', 'officer']]) {
+  const template = await readFile(path.join(root, 'src', page), 'utf8');
+  const html = template.replaceAll('{{script}}', outputs[script]).replaceAll('{{styles}}', outputs.styles);
+  await writeFile(path.join(outdir, page), html);
+}
+console.log(`portal: ${Object.values(outputs).join(' ')} → ${outdir}`);

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+// The applicant's pages, one HTML shell with hash routes: #/ (start), #/apply, #/code,
+// #/documents, #/status, #/result, #/help and #/help/<CODE>.
+import { h, clear } from '../common/dom';
+import { initLang, onLangChange, t } from '../common/i18n';
+import { renderBar } from '../common/ui';
+import { applyPage, codePage, documentsPage, startPage, stopTimers } from './apply';
+import { errorPage, helpPage } from './help';
+import { resultPage, statusPage, stopPolling } from './status';
+import { journey } from './state';
+
+const main = document.getElementById('main') as HTMLElement;
+const bar = document.getElementById('bar') as HTMLElement;
+const foot = document.getElementById('foot') as HTMLElement;
+
+function chrome(): void {
+  const links = [h('a', { href: '#/help' }, t('nav.help'))];
+  if (journey.application) links.unshift(h('a', { href: '#/status' }, t('nav.status')));
+  renderBar(bar, 'app.title', '#/', links);
+  clear(foot);
+  foot.append(h('p', {}, t('footer.text')), h('p', {}, h('a', { href: '#/help' }, t('nav.help')), ' · ', h('a', { href: '#/help' }, t('help.contact'))));
+}
+
+function route(): void {
+  stopTimers();
+  stopPolling();
+  chrome();
+  const path = location.hash.replace(/^#\/?/, '');
+  const [page, arg] = path.split('/');
+  switch (page) {
+    case '':
+      return startPage(main);
+    case 'apply':
+      return applyPage(main);
+    case 'code':
+      return codePage(main);
+    case 'documents':
+      return documentsPage(main);
+    case 'status':
+      return statusPage(main);
+    case 'result':
+      void resultPage(main);
+      return;
+    case 'help':
+      void (arg ? errorPage(main, decodeURIComponent(arg)) : helpPage(main));
+      return;
+    default:
+      location.hash = '#/';
+  }
+}
+
+initLang();
+// The skip link focuses the main region instead of changing the hash route.
+document.querySelector('.skip')?.addEventListener('click', (event) => {
+  event.preventDefault();
+  main.focus();
+});
+onLangChange(route);
+window.addEventListener('hashchange', route);
+route();

@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: Apache-2.0
+// Browser tests of the web portal (run by portal.sh against a real dojangd). Each test gets its
+// own browser context, saves screenshots into --out and fails on any uncaught page error or
+// Content-Security-Policy violation. Prints "N passed, N failed".
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []),
+);
+const { chromium } = await import(pathToFileURL(path.join(args.modules, 'playwright-core/index.mjs')).href);
+const base = args.url;
+const only = process.env.PORTAL_TEST_ONLY;
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/// The newest one-time code in the SMS spool for a phone number (digits only), waiting for the
+/// dispatcher; `after` skips codes already seen.
+async function smsCode(phone, after = new Set(), seconds = 30) {
+  const dir = path.join(args.data, 'spool', 'sms');
+  for (let i = 0; i < seconds * 5; i++) {
+    let files = [];
+    try {
+      files = (await readdir(dir)).filter((f) => f.endsWith('.txt'));
+    } catch {
+      files = [];
+    }
+    files.sort((a, b) => parseInt(b, 10) - parseInt(a, 10));
+    for (const file of files) {
+      const text = await readFile(path.join(dir, file), 'utf8');
+      if (!text.startsWith(`To: ${phone}\n`)) continue;
+      const code = text.split('\n\n').slice(1).join('\n\n').match(/\d{6}/)?.[0];
+      if (code && !after.has(file)) return { code, file };
+      break;
+    }
+    await sleep(200);
+  }
+  throw new Error(`no SMS for ${phone} in ${dir}`);
+}
+
+const browser = await chromium.launch({
+  executablePath: args.chromium,
+  headless: true,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+
+/// A fresh context (own cookies and storage) that records page errors and CSP violations.
+async function open(name, options = {}) {
+  const context = await browser.newContext({ locale: 'ko-KR', viewport: { width: 390, height: 844 }, ...options });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content.Security.Policy|Refused to/i.test(message.text())) {
+      problems.push(`CSP: ${message.text()}`);
+    }
+  });
+  let shot = 0;
+  const screenshot = async (label) => {
+    shot += 1;
+    const file = path.join(args.out, `${name}-${String(shot).padStart(2, '0')}-${label}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+  };
+  return { context, page, problems, screenshot };
+}
+
+async function applyAs(page, person, reason = 'forgot_password') {
+  await page.goto(`${base}/portal/`);
+  await page.getByRole('heading', { level: 1, name: '공동인증서 재발급 신청' }).waitFor();
+  await page.locator(`input[name=reason][value=${reason}]`).check();
+  await page.getByRole('button', { name: '다음' }).click();
+  await page.getByLabel('성명', { exact: true }).fill(person.name);
+  await page.getByLabel('주민등록번호', { exact: true }).fill(person.resident);
+  await page.getByLabel('휴대폰 번호', { exact: true }).fill(person.phone);
+  await page.getByLabel('이메일 주소', { exact: true }).fill(person.email);
+}
+
+const hong = { name: '홍길동', resident: '900101-1234567', phone: '010-1234-5678', email: 'hong@example.com', digits: '01012345678' };
+const lee = { name: '이영희', resident: '920202-2345678', phone: '010-2222-3333', email: 'lee@example.com', digits: '01022223333' };
+
+const tests = [];
+const test = (name, body) => tests.push({ name, body });
+
+test('individual_journey', async ({ page, screenshot }) => {
+  const response = await page.goto(`${base}/portal/`);
+  const csp = response.headers()['content-security-policy'] ?? '';
+  check(csp.includes("default-src 'self'") && csp.includes("frame-ancestors 'none'"), `CSP header: ${csp}`);
+  await page.getByRole('heading', { level: 1, name: '공동인증서 재발급 신청' }).waitFor();
+  // Each reason has its sentence; "what to prepare" follows the choices.
+  check((await page.locator('input[name=reason]').count()) === 7, 'seven reasons');
+  await page.getByText('인증서 비밀번호가 기억나지 않습니다', { exact: false }).waitFor();
+  await screenshot('start');
+  // Next without a reason: an error that says so.
+  await page.getByRole('button', { name: '다음' }).click();
+  await page.getByRole('alert').filter({ hasText: '재발급 사유를 하나 고르십시오' }).waitFor();
+  // Keyboard only: focus the reasons and pick one with the arrow keys, then Enter on Next.
+  await page.locator('input[name=reason]').first().focus();
+  await page.keyboard.press('ArrowDown');
+  check(await page.locator('input[name=reason][value=forgot_password]').isChecked(), 'arrow keys choose a reason');
+  await page.locator('#start-next').focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name: '본인 확인 정보 입력' }).waitFor();
+
+  // Validation while typing: a short phone number is refused once the field is left.
+  const phone = page.getByLabel('휴대폰 번호', { exact: true });
+  await phone.fill('010-12');
+  await phone.press('Tab');
+  await page.getByText('010-1234-5678 과 같은 휴대폰 번호를 입력하십시오.').waitFor();
+  check((await phone.getAttribute('aria-invalid')) === 'true', 'aria-invalid on a wrong phone');
+  const resident = page.getByLabel('주민등록번호', { exact: true });
+  await resident.fill('901301-1234567');
+  await resident.press('Tab');
+  await page.getByText('주민등록번호 13자리를 확인하십시오', { exact: false }).waitFor();
+  await page.getByLabel('이메일 주소', { exact: true }).fill('hong@');
+  await page.getByLabel('이메일 주소', { exact: true }).press('Tab');
+  await page.getByText('이메일 주소 형식이 올바르지 않습니다', { exact: false }).waitFor();
+  await screenshot('validation');
+  await page.getByLabel('성명', { exact: true }).fill(hong.name);
+  await resident.fill(hong.resident);
+  await phone.fill(hong.phone);
+  await page.getByLabel('이메일 주소', { exact: true }).fill(hong.email);
+  check((await phone.getAttribute('aria-invalid')) === null, 'the error goes away as soon as the phone is right');
+  await page.getByRole('button', { name: '인증번호 받기' }).click();
+
+  // The code page: a countdown before a resend, channel switch, help.
+  await page.getByRole('heading', { level: 1, name: '인증번호 입력' }).waitFor();
+  await page.locator('#resend-countdown').filter({ hasText: '초 뒤에 다시 요청할 수 있습니다' }).waitFor();
+  check(await page.locator('#code-resend').isDisabled(), 'resend disabled during the countdown');
+  await page.getByText('인증번호를 받지 못하셨나요?').click();
+  await page.getByText('스팸함', { exact: false }).first().waitFor();
+  await screenshot('code');
+  const { code } = await smsCode(hong.digits);
+  await page.getByLabel('인증번호 (6자리)', { exact: true }).fill(code);
+  await page.getByRole('button', { name: '확인' }).click();
+
+  // The result: the codes once, the client command, the checklist.
+  await page.getByRole('heading', { level: 1, name: '참조번호와 인가코드' }).waitFor();
+  const reference = (await page.locator('#reference-number').textContent()).trim();
+  const authorization = (await page.locator('#authorization-code').textContent()).trim();
+  check(/^[0-9-]{6,}$/.test(reference), `reference number ${reference}`);
+  check(/^[0-9-]{8,}$/.test(authorization), `authorization code ${authorization}`);
+  const command = await page.locator('#issue-command').textContent();
+  check(command === `dojang issue --server ${base} --ref ${reference}`, `command: ${command}`);
+  check(!command.includes(authorization), 'the command never holds the authorization code');
+  await page.getByText('재발급 후 점검 목록').waitFor();
+  await screenshot('result');
+
+  // The status page shows the approval; the codes are not shown again.
+  await page.getByRole('link', { name: '진행 상태' }).first().click();
+  await page.locator('#status-now [data-status]').waitFor();
+  const status = await page.locator('#status-now [data-status]').getAttribute('data-status');
+  check(['approved', 'issued', 'confirmed'].includes(status), `status ${status}`);
+  await page.locator('.step[data-step=verified].step-done').waitFor();
+  check(!(await page.content()).includes(authorization), 'the status page does not show the authorization code');
+  await screenshot('status');
+});
+
+test('five_wrong_codes', async ({ page, screenshot }) => {
+  await applyAs(page, lee, 'expired');
+  await page.getByRole('button', { name: '인증번호 받기' }).click();
+  await page.getByRole('heading', { level: 1, name: '인증번호 입력' }).waitFor();
+  const { code } = await smsCode(lee.digits);
+  const wrong = code === '000000' ? '111111' : '000000';
+  const field = page.getByLabel('인증번호 (6자리)', { exact: true });
+  for (let attempt = 1; attempt <= 4; attempt++) {
+    await field.fill(wrong);
+    await page.getByRole('button', { name: '확인' }).click();
+    await page.locator('#attempts-left').filter({ hasText: `${5 - attempt}회` }).waitFor();
+    if (attempt === 1) await screenshot('first-wrong');
+  }
+  await field.fill(wrong);
+  await page.getByRole('button', { name: '확인' }).click();
+  await page.locator('#code-result [role=alert]').waitFor();
+  await field.fill(wrong);
+  await page.getByRole('button', { name: '확인' }).click();
+  await page.locator('#code-result [role=alert]').filter({ hasText: /인증번호 입력 오류 횟수를 초과했습니다|신청이 잠겼습니다/ }).waitFor();
+  // Even the right code no longer works: the code is dead.
+  await field.fill(code);
+  await page.getByRole('button', { name: '확인' }).click();
+  await page.locator('#code-result [role=alert]').filter({ hasText: /초과|잠겼|만료/ }).waitFor();
+  check(!(await page.locator('#reference-number').count()), 'no codes after five wrong entries');
+  await screenshot('locked');
+  // The help link of the error leads to its help page.
+  await page.locator('#code-result a', { hasText: '도움말' }).click();
+  await page.locator('#error-code').waitFor();
+  await screenshot('help');
+});
+
+test('language_switch', async ({ page, screenshot }) => {
+  await page.goto(`${base}/portal/`);
+  await page.getByRole('heading', { level: 1, name: '공동인증서 재발급 신청' }).waitFor();
+  check((await page.getAttribute('html', 'lang')) === 'ko', 'Korean first');
+  await page.getByRole('button', { name: 'Read this page in English' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Reissue your joint certificate' }).waitFor();
+  check((await page.getAttribute('html', 'lang')) === 'en', 'html lang=en');
+  await page.getByText('Possibly leaked').waitFor();
+  await screenshot('english');
+  // Remembered across a reload.
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: 'Reissue your joint certificate' }).waitFor();
+  // Help in English: the error catalog and one error's page.
+  await page.goto(`${base}/portal/#/help`);
+  await page.getByRole('heading', { level: 1, name: 'Help' }).waitFor();
+  await page.locator('#error-list a').first().waitFor();
+  check((await page.locator('#error-list li').count()) >= 20, 'every error code listed');
+  await page.getByRole('link', { name: 'The one-time code is not correct' }).click();
+  await page.getByRole('heading', { level: 1, name: 'The one-time code is not correct' }).waitFor();
+  check((await page.locator('#error-code').textContent()) === 'OTP_INVALID', 'OTP_INVALID page');
+  await screenshot('help-en');
+  // Back to Korean, on the same page.
+  await page.getByRole('button', { name: '이 페이지를 한국어로 보기' }).click();
+  await page.getByRole('heading', { level: 1, name: '인증번호가 올바르지 않습니다' }).waitFor();
+  check((await page.getAttribute('html', 'lang')) === 'ko', 'html lang=ko again');
+  await page.goto(`${base}/portal/#/help`);
+  await page.getByRole('heading', { level: 2, name: '자주 겪는 문제와 해결 방법' }).waitFor();
+  await page.locator('#contact').waitFor();
+  await screenshot('help-ko');
+});
+
+
+// A tiny but real PDF: the server checks the content, not only the type.
+const pdf = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n' +
+    '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 100]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+);
+
+const dojangsangsa = { name: '도장상사', business: '124-81-00998', representative: '김대표', phone: '010-4444-5555', email: 'ceo@dojang.example', digits: '01044445555' };
+const banryeo = { name: '반려상사', business: '220-81-62517', representative: '최대표', phone: '010-5555-6666', email: 'choi@banryeo.example', digits: '01055556666' };
+
+/// A company applies, verifies its code and uploads every required document.
+async function companyApplies(page, company, screenshot) {
+  await page.goto(`${base}/portal/`);
+  await page.locator('input[name=holder_type][value=corporate]').check();
+  await page.getByText('사업자등록증 사본', { exact: false }).waitFor();
+  await page.locator('input[name=reason][value=info_changed]').check();
+  await page.getByRole('button', { name: '다음' }).click();
+  await page.getByRole('heading', { level: 1, name: '사업자 정보 입력' }).waitFor();
+  await page.getByLabel('상호 (회사 이름)', { exact: true }).fill(company.name);
+  const business = page.getByLabel('사업자등록번호', { exact: true });
+  // The check digit is checked while typing.
+  await business.fill(company.business.slice(0, -1) + String((Number(company.business.slice(-1)) + 1) % 10));
+  await business.press('Tab');
+  await page.getByText('마지막 검증 숫자가 맞지 않으니', { exact: false }).waitFor();
+  if (screenshot) await screenshot('check-digit');
+  await business.fill(company.business);
+  check((await business.getAttribute('aria-invalid')) === null, 'a right business number is accepted');
+  await page.getByLabel('대표자 성명', { exact: true }).fill(company.representative);
+  await page.getByLabel('휴대폰 번호', { exact: true }).fill(company.phone);
+  await page.getByLabel('이메일 주소', { exact: true }).fill(company.email);
+  await page.getByRole('button', { name: '인증번호 받기' }).click();
+  await page.getByRole('heading', { level: 1, name: '인증번호 입력' }).waitFor();
+  const { code } = await smsCode(company.digits);
+  await page.getByLabel('인증번호 (6자리)', { exact: true }).fill(code);
+  await page.getByRole('button', { name: '확인' }).click();
+  await page.getByRole('heading', { level: 1, name: '서류 제출' }).waitFor();
+  const inputs = page.locator('input[type=file]');
+  const count = await inputs.count();
+  check(count >= 1, 'documents are required');
+  // A text file is refused before it is sent; a fake PDF is refused by the server.
+  await inputs.nth(0).setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+  await page.getByText('PDF, JPG, PNG 파일만 올릴 수 있습니다.').waitFor();
+  await inputs.nth(0).setInputFiles({ name: 'fake.pdf', mimeType: 'application/pdf', buffer: Buffer.from('not a pdf at all') });
+  await page.locator('.doc [role=alert]').first().waitFor();
+  // A specimen ID card drawn by the browser itself, as a PNG.
+  const card = Buffer.from(
+    (
+      await page.evaluate(() => {
+        const canvas = document.createElement('canvas');
+        canvas.width = 480;
+        canvas.height = 300;
+        const g = canvas.getContext('2d');
+        g.fillStyle = '#e8eef5';
+        g.fillRect(0, 0, 480, 300);
+        g.fillStyle = '#1b1f24';
+        g.font = 'bold 28px sans-serif';
+        g.fillText('주민등록증 (견본)', 30, 60);
+        g.font = '22px sans-serif';
+        g.fillText('SPECIMEN · 홍길동', 30, 120);
+        g.fillText('900101-1******', 30, 160);
+        return canvas.toDataURL('image/png');
+      })
+    ).split(',')[1],
+    'base64',
+  );
+  for (let i = 0; i < count; i++) {
+    const kind = await inputs.nth(i).getAttribute('name');
+    const image = kind.endsWith('_id');
+    await inputs.nth(i).setInputFiles(
+      image ? { name: `${kind}.png`, mimeType: 'image/png', buffer: card } : { name: `${kind}.pdf`, mimeType: 'application/pdf', buffer: pdf },
+    );
+    await page.locator('.doc').nth(i).getByText('제출했습니다', { exact: false }).waitFor();
+    check((await page.locator('.doc progress').nth(i).getAttribute('value')) === '100', 'progress at 100%');
+  }
+  await page.locator('#documents-remaining').filter({ hasText: '모든 서류를 제출했습니다' }).waitFor();
+  if (screenshot) await screenshot('documents');
+  await page.getByRole('link', { name: '제출 완료 — 진행 상태 보기' }).click();
+  await page.locator('#status-now [data-status=in_review]').waitFor();
+  await page.locator('.step[data-step=in_review].step-current').waitFor();
+  return count;
+}
+
+async function officerSignsIn(page, screenshot) {
+  await page.goto(`${base}/portal/officer/`);
+  await page.getByRole('heading', { level: 1, name: '담당자 로그인' }).waitFor();
+  await page.getByLabel('아이디', { exact: true }).fill('reviewer');
+  await page.getByLabel('비밀번호', { exact: true }).fill('wrong password');
+  await page.getByRole('button', { name: '로그인' }).click();
+  await page.getByText('아이디 또는 비밀번호가 올바르지 않습니다.').waitFor();
+  await page.getByLabel('비밀번호', { exact: true }).fill('correct horse battery staple');
+  await page.getByRole('button', { name: '로그인' }).click();
+  await page.getByRole('heading', { level: 1, name: '심사 대기 목록' }).waitFor();
+  const cookie = (await page.context().cookies()).find((c) => c.name === '__Host-dojang_officer');
+  check(cookie && cookie.secure && cookie.httpOnly && cookie.sameSite === 'Strict', `session cookie ${JSON.stringify(cookie)}`);
+  if (screenshot) await screenshot('queue');
+}
+
+async function openReview(page, company) {
+  await page.locator('#filter-holder_type').selectOption('corporate');
+  await page.getByRole('button', { name: '조회' }).click();
+  await page.getByRole('link', { name: company.name }).click();
+  await page.getByRole('heading', { level: 1, name: `신청 심사: ${company.name}` }).waitFor();
+}
+
+if (args.officers === 'true') {
+  test('company_journey', async ({ page, screenshot, open }) => {
+    const documents = await companyApplies(page, dojangsangsa, screenshot);
+    await screenshot('in-review');
+    // An officer, in a browser of their own, reviews the documents and approves.
+    const officer = await open('company_journey-officer', { viewport: { width: 1280, height: 900 } });
+    try {
+      await officerSignsIn(officer.page, officer.screenshot);
+      await openReview(officer.page, dojangsangsa);
+      check((await officer.page.locator('[data-kind]').count()) === documents, 'every document shown inline');
+      const frames = officer.page.locator('iframe.document-view');
+      if (await frames.count()) {
+        const src = await frames.first().getAttribute('src');
+        const fetched = await officer.page.evaluate(async (url) => {
+          const r = await fetch(url);
+          return { status: r.status, type: r.headers.get('content-type'), size: (await r.arrayBuffer()).byteLength };
+        }, src);
+        check(fetched.status === 200 && fetched.type === 'application/pdf' && fetched.size === pdf.length, `PDF ${JSON.stringify(fetched)}`);
+      }
+      const images = officer.page.locator('img.document-image');
+      for (let i = 0; i < (await images.count()); i++) {
+        await officer.page.waitForFunction((img) => img.complete && img.naturalWidth > 0, await images.nth(i).elementHandle());
+      }
+      await officer.page.locator('#register-facts').getByText(dojangsangsa.name).waitFor();
+      await officer.page.waitForTimeout(1500); // the PDF viewer draws the page
+      await officer.screenshot('review');
+      await officer.page.getByRole('button', { name: '승인' }).click();
+      await officer.page.locator('#decision-result').filter({ hasText: /승인했습니다|두 번째 승인/ }).waitFor();
+      await officer.screenshot('approved');
+      check(officer.problems.length === 0, officer.problems.join('\n'));
+    } finally {
+      await officer.context.close();
+    }
+    // The applicant's status page, polling, shows the codes.
+    await page.getByRole('heading', { level: 1, name: '참조번호와 인가코드' }).waitFor({ timeout: 30000 });
+    const reference = (await page.locator('#reference-number').textContent()).trim();
+    check(/^[0-9-]{6,}$/.test(reference), `reference number ${reference}`);
+    await screenshot('codes');
+  });
+
+  test('company_rejection', async ({ page, screenshot, open }) => {
+    await companyApplies(page, banryeo);
+    const officer = await open('company_rejection-officer', { viewport: { width: 1280, height: 900 } });
+    try {
+      await officerSignsIn(officer.page);
+      await openReview(officer.page, banryeo);
+      // A reason is required; "other" also needs a note.
+      await officer.page.getByRole('button', { name: '반려' }).click();
+      await officer.page.getByText('반려 사유를 고르십시오.').waitFor();
+      await officer.page.locator('#reject-reason').selectOption('unreadable_document');
+      await officer.page.locator('#reject-text').fill('사업자등록증이 흐려서 읽을 수 없습니다.');
+      await officer.screenshot('reject');
+      await officer.page.getByRole('button', { name: '반려' }).click();
+      await officer.page.locator('#decision-result').filter({ hasText: '반려했습니다.' }).waitFor();
+      // The queue of rejected applications lists it.
+      await officer.page.goto(`${base}/portal/officer/#/queue?status=rejected`);
+      await officer.page.getByRole('link', { name: banryeo.name }).waitFor();
+      await officer.screenshot('rejected-queue');
+      await officer.page.getByRole('button', { name: '로그아웃' }).click();
+      await officer.page.getByRole('heading', { level: 1, name: '담당자 로그인' }).waitFor();
+      check(officer.problems.length === 0, officer.problems.join('\n'));
+    } finally {
+      await officer.context.close();
+    }
+    await page.locator('#status-now [data-status=rejected]').waitFor({ timeout: 30000 });
+    await page.getByText('제출하신 서류를 읽을 수 없습니다.').waitFor();
+    await page.getByText('사업자등록증이 흐려서 읽을 수 없습니다.').waitFor();
+    await page.locator('.step[data-step=rejected].step-rejected').waitFor();
+    await screenshot('rejected');
+  });
+}
+
+let passed = 0;
+let failed = 0;
+for (const { name, body } of tests) {
+  if (only && !only.split(',').includes(name)) continue;
+  const session = await open(name);
+  session.page.setDefaultTimeout(15000);
+  const started = Date.now();
+  try {
+    await body({ ...session, open });
+    check(session.problems.length === 0, session.problems.join('\n'));
+    passed += 1;
+    console.log(`ok - ${name} (${Date.now() - started} ms)`);
+  } catch (error) {
+    failed += 1;
+    console.log(`not ok - ${name}: ${error.message}`);
+    await session.screenshot('failure').catch(() => undefined);
+  } finally {
+    await session.context.close();
+  }
+}
+await browser.close();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# The web portal in a real browser: a throwaway CA and dojangd on loopback serve the built
+# pages, a customer register is imported, and headless Chromium (driven by playwright-core)
+# walks the journeys of tests/portal/browser.mjs, reading one-time codes from the SMS spool.
+# Screenshots go to OUT_DIR. Exits 77 (skipped) only when node (or npm, so no pages) or
+# Chromium is missing.
+#   portal.sh DOJANGD PORTAL_DIST OUT_DIR
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../interop/lib.sh"
+absolute() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
+dojangd=$(absolute "$1")
+dist=$(absolute "$2")
+out=$(absolute "$3")
+source_dir=$(cd "$here/../.." && pwd)
+chromium=${CHROMIUM:-/usr/bin/chromium}
+
+if ! command -v node >/dev/null; then
+    echo "SKIPPED: node is not installed (scripts/install-deps.sh installs it)"
+    exit 77
+fi
+if [ ! -x "$chromium" ]; then
+    echo "SKIPPED: no Chromium at $chromium (apt-get install chromium)"
+    exit 77
+fi
+if [ ! -f "$dist/index.html" ] && ! command -v npm >/dev/null; then
+    echo "SKIPPED: npm is not installed, so the build could not make the portal's pages"
+    exit 77
+fi
+[ -f "$dist/index.html" ] || fail "the portal is not built: no $dist/index.html (make build runs npm and esbuild)"
+[ -d "$source_dir/portal/node_modules/playwright-core" ] ||
+    fail "portal/node_modules/playwright-core is missing (the build runs npm ci in portal/)"
+
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+rm -rf "$out"
+mkdir -p "$out"
+cd "$work"
+
+"$dojangd" init --data ca --listen 127.0.0.1:0 >/dev/null
+# The register: individuals for the online journey, a company for the reviewed one.
+cat >customers.csv <<CSV
+customer_id,holder_type,name,birth_date,resident_number,business_number,corporate_number,representative,phone,email,certificate_serials
+c-1,individual,홍길동,,900101-1234567,,,,010-1234-5678,hong@example.com,
+c-2,individual,이영희,,920202-2345678,,,,010-2222-3333,lee@example.com,
+c-3,individual,박민수,,930303-1456789,,,,010-3333-4444,park@example.com,
+c-4,corporate,도장상사,,,1248100998,,김대표,010-4444-5555,ceo@dojang.example,
+c-5,corporate,반려상사,,,2208162517,,최대표,010-5555-6666,choi@banryeo.example,
+CSV
+"$dojangd" admin customers import --data ca customers.csv >/dev/null || fail "customer import"
+# An officer, where this server has officers (the review console).
+officers=false
+printf 'correct horse battery staple\n' >officer.pass
+if "$dojangd" admin officers add --data ca --username reviewer --password-file officer.pass >officer.log 2>&1 &&
+    printf 'another long passphrase\n' >officer2.pass &&
+    "$dojangd" admin officers add --data ca --username second --password-file officer2.pass >>officer.log 2>&1; then
+    officers=true
+fi
+
+export DOJANG_PORTAL_DIR=$dist
+start_server "$dojangd" ca serve.log
+echo "dojangd at $url (officers: $officers)"
+
+status=0
+PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 node "$here/browser.mjs" --url "$url" --data "$work/ca" --out "$out" \
+    --chromium "$chromium" --modules "$source_dir/portal/node_modules" --officers "$officers" || status=$?
+if [ $status -ne 0 ]; then
+    echo "--- dojangd log (last 40 lines)"
+    tail -40 serve.log
+fi
+exit $status
