@@ -8,8 +8,8 @@ packages=(
     openssl libssl-dev libboost1.81-dev libboost-json1.81-dev
     sqlite3 libsqlite3-dev libpq-dev postgresql
     libexpected-dev libcli11-dev libspdlog-dev libtomlplusplus-dev
-    libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev
-    gnutls-bin curl wrk apache2-utils procps jq python3-aiosmtpd
+    libargon2-dev libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev
+    gnutls-bin curl wrk apache2-utils procps jq python3-aiosmtpd chromium fonts-nanum
 )
 
 missing=()

@@ -8,6 +8,7 @@
 #include "dojang/sqlite/sqlite.hpp"
 
 #include <openssl/bn.h>
+#include <openssl/err.h>
 #include <sys/stat.h>
 
 #include <cstdlib>
@@ -158,6 +159,43 @@ Result<void> audit_event(store::Database& database,
     });
 }
 
+/// CMP server certificates live this long; `open` replaces one that is about to expire.
+constexpr std::chrono::days cmp_certificate_validity{730};
+constexpr std::chrono::days cmp_certificate_renew_before{30};
+
+/// Issues the CMP server certificate (a fresh P-256 key, encrypted like the CA keys) from the
+/// issuing CA and writes both files.
+Result<void> issue_cmp_certificate(const DataDir& dir,
+                                   const ca::Authority& issuing,
+                                   const std::string& subject,
+                                   const SecretBytes& passphrase,
+                                   int iterations,
+                                   Seconds now) {
+    auto made = make_folder(dir.root + "/cmp", fs::perms::owner_all);
+    if (!made) {
+        return made;
+    }
+    auto key = crypto::generate_key(crypto::KeyAlgorithm::p256);
+    if (!key) {
+        return tl::unexpected(key.error());
+    }
+    auto certificate = ca::make_cmp_server_certificate(
+        issuing, key->get(), subject, cmp_certificate_validity, now);
+    if (!certificate) {
+        return tl::unexpected(certificate.error());
+    }
+    auto pem = certificate->pem();
+    if (!pem) {
+        return tl::unexpected(pem.error());
+    }
+    auto written =
+        write_key(dir.cmp_key(), crypto::Signer(std::move(*key)), passphrase, iterations);
+    if (!written) {
+        return written;
+    }
+    return write_text(dir.cmp_certificate(), *pem);
+}
+
 Result<InitReport> build(const DataDir& dir, const InitOptions& options, const Clock& clock) {
     InitReport report;
     for (const auto& [folder, perms] :
@@ -268,6 +306,15 @@ Result<InitReport> build(const DataDir& dir, const InitOptions& options, const C
         if (!written) {
             return tl::unexpected(written.error());
         }
+    }
+    auto cmp_certificate = issue_cmp_certificate(dir,
+                                                 hierarchy->issuing,
+                                                 parsed->cmp.server_subject,
+                                                 passphrase,
+                                                 options.key_iterations,
+                                                 clock.now());
+    if (!cmp_certificate) {
+        return tl::unexpected(cmp_certificate.error());
     }
     // The customer register's keys: identification numbers in the database are unreadable
     // without this file.
@@ -388,6 +435,47 @@ Result<Installation> open(const std::string& directory, bool with_keys, std::str
     if (!responder_key) {
         return tl::unexpected(responder_key.error());
     }
+    // The CMP server certificate: data directories from before it existed get one now, and so
+    // does one whose certificate is about to expire or does not match its key.
+    Result<pkix::Certificate> cmp_certificate =
+        fail(ErrorKind::not_found, "FILE_MISSING", "no CMP server certificate");
+    Result<crypto::Signer> cmp_key = fail(ErrorKind::not_found, "FILE_MISSING", "no CMP key");
+    if (fs::exists(installation.dir.cmp_certificate(), error) &&
+        fs::exists(installation.dir.cmp_key(), error)) {
+        cmp_certificate = read_certificate(installation.dir.cmp_certificate());
+        cmp_key = read_key(installation.dir.cmp_key(), *passphrase);
+    }
+    const Seconds now = SystemClock().now();
+    if (!cmp_certificate || !cmp_key ||
+        cmp_certificate->not_after() < now + cmp_certificate_renew_before ||
+        X509_check_private_key(cmp_certificate->get(), cmp_key->key()) != 1) {
+        ERR_clear_error();
+        auto issued = issue_cmp_certificate(installation.dir,
+                                            *issuing,
+                                            installation.config.cmp.server_subject,
+                                            *passphrase,
+                                            InitOptions{}.key_iterations,
+                                            now);
+        if (!issued) {
+            return tl::unexpected(issued.error());
+        }
+        cmp_certificate = read_certificate(installation.dir.cmp_certificate());
+        if (!cmp_certificate) {
+            return tl::unexpected(cmp_certificate.error());
+        }
+        cmp_key = read_key(installation.dir.cmp_key(), *passphrase);
+        if (!cmp_key) {
+            return tl::unexpected(cmp_key.error());
+        }
+        auto audited = audit_event(
+            *installation.database,
+            "ca.cmp_certificate",
+            cmp_certificate->serial() ? cmp_certificate->serial()->hex() : "",
+            "{\"cmp_server_sha256\":" + json_quote(fingerprint(*cmp_certificate)) + "}");
+        if (!audited) {
+            return tl::unexpected(audited.error());
+        }
+    }
     auto config_bytes = read_file(installation.dir.config());
     const std::string details =
         "{\"purpose\":" + json_quote(purpose) + ",\"config_sha256\":" +
@@ -402,6 +490,8 @@ Result<Installation> open(const std::string& directory, bool with_keys, std::str
     installation.issuing = std::move(*issuing);
     installation.responder_certificate = std::move(*responder_certificate);
     installation.responder_key = std::move(*responder_key);
+    installation.cmp_certificate = std::move(*cmp_certificate);
+    installation.cmp_key = std::move(*cmp_key);
     return installation;
 }
 

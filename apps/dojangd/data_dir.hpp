@@ -27,11 +27,16 @@ struct DataDir {
     }
     [[nodiscard]] std::string responder_certificate() const { return root + "/ocsp/responder.pem"; }
     [[nodiscard]] std::string responder_key() const { return root + "/ocsp/responder.key"; }
+    /// The CMP server certificate: it signs answers to signature-protected CMP requests.
+    [[nodiscard]] std::string cmp_certificate() const { return root + "/cmp/server.pem"; }
+    [[nodiscard]] std::string cmp_key() const { return root + "/cmp/server.key"; }
     [[nodiscard]] std::string crl(const std::string& ca) const {
         return root + "/crl/" + ca + ".crl";
     }
     /// The customer register's AES-256-GCM and HMAC keys (kept outside the database).
     [[nodiscard]] std::string register_key() const { return root + "/secrets/register.key"; }
+    /// Uploaded documents: outside any web root, generated names, checked by SHA-256.
+    [[nodiscard]] std::string documents() const { return root + "/documents"; }
 };
 
 /// Options of `dojangd init`.
@@ -52,7 +57,8 @@ struct InitReport {
     std::string issuing_subject;
 };
 
-/// Creates a data directory: config, database, CA hierarchy, OCSP responder. Built in a
+/// Creates a data directory: config, database, CA hierarchy, OCSP responder, CMP server
+/// certificate. Built in a
 /// sibling temporary folder and renamed into place, so a failure leaves nothing behind.
 Result<InitReport> init(const std::string& directory,
                         const InitOptions& options,
@@ -67,9 +73,13 @@ struct Installation {
     std::optional<ca::Authority> issuing;
     std::optional<pkix::Certificate> responder_certificate;
     std::optional<crypto::Signer> responder_key;
+    std::optional<pkix::Certificate> cmp_certificate;
+    std::optional<crypto::Signer> cmp_key;
 };
 
-/// Opens a data directory. `with_keys` also decrypts the CA and responder keys (a wrong
+/// Opens a data directory. `with_keys` also decrypts the CA, responder and CMP server keys
+/// (a data directory made before the CMP server certificate existed, or one whose CMP
+/// certificate expires within 30 days, gets a new one from the issuing CA here; a wrong
 /// passphrase is `unauthenticated` WRONG_PASSPHRASE) and records in the audit log that
 /// `purpose` (e.g. "serve", "admin issue") loaded them, with the configuration's hash.
 Result<Installation> open(const std::string& directory,

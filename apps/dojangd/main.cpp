@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "customers_command.hpp"
 #include "data_dir.hpp"
+#include "officers_command.hpp"
 
 namespace {
 
@@ -244,6 +245,25 @@ int main(int argc, char** argv) {
         }
         status = report(app::register_walk_in(walk_in_options, clock, std::cout));
     });
+
+    auto* officers = admin->add_subcommand(
+        "officers", "review officers for company and proxy applications (심사자)");
+    officers->require_subcommand(1);
+    auto* officers_add = officers->add_subcommand(
+        "add",
+        "add an officer or reset their password (argon2id); --token also prints an API token");
+    app::OfficerAddOptions officer_options;
+    officers_add->add_option("--data", officer_options.data, "data directory")->required();
+    officers_add->add_option("--username", officer_options.username, "a-z 0-9 . - _")->required();
+    officers_add->add_option("--name", officer_options.display_name, "display name (표시 이름)");
+    officers_add
+        ->add_option("--password-file",
+                     officer_options.password_file,
+                     "file whose first line is the password (at least 12 characters)")
+        ->required();
+    officers_add->add_flag("--token", officer_options.token, "also make an API token (shown once)");
+    officers_add->callback(
+        [&] { status = report(app::add_officer(officer_options, clock, std::cout)); });
 
     auto* audit = app.add_subcommand("audit", "the hash-chained audit log");
     audit->require_subcommand(1);

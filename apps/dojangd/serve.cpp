@@ -12,7 +12,10 @@
 #include "dojang/notify/smtp_channel.hpp"
 #include "dojang/notify/spool_channel.hpp"
 #include "dojang/ocsp/responder.hpp"
+#include "dojang/portal/portal.hpp"
 #include "dojang/ra/reissue.hpp"
+#include "dojang/ra/reminders.hpp"
+#include "dojang/ra/renewal.hpp"
 
 #include <array>
 #include <condition_variable>
@@ -431,6 +434,7 @@ Result<RealChannels> make_channels(const config::Notify& settings, const Clock& 
                         : settings.smtp_starttls == "optional" ? notify::StartTls::optional
                                                                : notify::StartTls::required;
         smtp.allow_plaintext_auth = settings.smtp_allow_plaintext_auth;
+        smtp.ca_file = settings.smtp_ca_file;
         auto channel = notify::SmtpChannel::create(std::move(smtp), clock);
         if (!channel) {
             return tl::unexpected(channel.error());
@@ -441,6 +445,18 @@ Result<RealChannels> make_channels(const config::Notify& settings, const Clock& 
         notify::SmsGatewaySettings gateway;
         gateway.url = settings.sms_url;
         gateway.body_template = settings.sms_body_template;
+        gateway.ca_file = settings.sms_ca_file;
+        if (!settings.sms_api_key_header.empty()) {
+            const char* key = std::getenv(settings.sms_api_key_env.c_str());
+            if (key == nullptr) {
+                return fail(
+                    ErrorKind::invalid_request,
+                    "SMS_API_KEY_MISSING",
+                    "the SMS gateway key variable " + settings.sms_api_key_env + " is not set");
+            }
+            gateway.headers.push_back(
+                {settings.sms_api_key_header, SecretBytes(std::string_view(key))});
+        }
         auto channel = notify::HttpSmsChannel::create(std::move(gateway));
         if (!channel) {
             return tl::unexpected(channel.error());
@@ -511,10 +527,24 @@ Result<void> serve(const std::string& data,
                                {ra_config.codes_valid,
                                 ra_config.confirm_within,
                                 ra_config.organisation,
-                                ra_config.contact});
+                                ra_config.contact,
+                                ra_config.code_by_other_channel});
     api::add_routes(router, reissue);
     // CMP over HTTP (RFC 6712): how Korean clients fetch the certificate with the codes.
-    cmp::Server cmp_server(reissue, *installation->issuing);
+    // Renewal (kur) and revocation (rr) are signed with the holder's key; their answers with
+    // the CMP server certificate.
+    ra::RenewalService renewal(*installation->database,
+                               *issuer,
+                               *installation->issuing,
+                               clock,
+                               {installation->config.cmp.renewal_window});
+    cmp::Server cmp_server({reissue,
+                            renewal,
+                            *installation->issuing,
+                            *installation->cmp_certificate,
+                            *installation->cmp_key,
+                            *installation->database,
+                            clock});
     router.add(
         "POST",
         "/cmp",
@@ -532,8 +562,25 @@ Result<void> serve(const std::string& data,
     if (!online_keys) {
         return tl::unexpected(online_keys.error());
     }
-    ra::OnlineApplications online(*installation->database, reissue, std::move(*online_keys), clock);
+    ra::OnlineApplications online(*installation->database,
+                                  reissue,
+                                  *online_keys,
+                                  clock,
+                                  {},
+                                  ra::DocumentFiles(installation->dir.documents()));
     api::add_application_routes(router, online);
+    // Companies and proxies: documents reviewed by officers (argon2id passwords, API tokens).
+    ra::ReviewService review(*installation->database,
+                             reissue,
+                             std::move(*online_keys),
+                             ra::DocumentFiles(installation->dir.documents()),
+                             clock,
+                             {ra_config.approvals_required,
+                              std::chrono::hours{8},
+                              installation->config.server.base_url + "/portal/"});
+    api::add_review_routes(router, review);
+    // The web portal: applicant and officer pages under /portal/ (src/dojang/portal).
+    portal::add_routes(router, {{}, ra_config.organisation, ra_config.contact});
     // Notifications: the spool (development default) or the configured SMTP server and SMS
     // gateway ([notify] in dojang.toml).
     const auto& notify_config = installation->config.notify;
@@ -596,11 +643,25 @@ Result<void> serve(const std::string& data,
     bool stopping = false;
     const auto period = std::min<std::chrono::seconds>(
         std::chrono::seconds{5}, installation->config.crl.max_delay_after_revocation);
+    // Expiry reminders (30, 7, 1 days before notAfter) are looked for at start and hourly.
+    const ra::ReminderSettings reminders{{30, 7, 1},
+                                         installation->config.server.base_url + "/portal/"};
+    auto next_reminders = std::chrono::steady_clock::now();
     std::thread background([&] {
         std::unique_lock lock(mutex);
         while (!wake.wait_for(lock, period, [&] { return stopping; })) {
             lock.unlock();
             status.tick();
+            if (std::chrono::steady_clock::now() >= next_reminders) {
+                next_reminders = std::chrono::steady_clock::now() + std::chrono::hours{1};
+                if (auto due =
+                        ra::queue_expiry_reminders(*installation->database, clock, reminders);
+                    !due) {
+                    log::warn("queueing expiry reminders failed: {}", due.error().describe());
+                } else if (*due > 0) {
+                    log::info("{} expiry reminder(s) due", *due);
+                }
+            }
             if (auto revoked = reissue.revoke_unconfirmed(); !revoked) {
                 log::warn("revoking unconfirmed certificates failed: {}",
                           revoked.error().describe());

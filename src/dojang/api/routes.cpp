@@ -2,6 +2,7 @@
 #include "dojang/api/routes.hpp"
 
 #include "dojang/api/catalog.hpp"
+#include "dojang/api/json_writer.hpp"
 #include "dojang/core/text.hpp"
 #include "dojang/dto/dto.hpp"
 
@@ -113,6 +114,10 @@ http::Response create_application(ra::OnlineApplications& online, const http::Re
     call.email = body->email;
     call.channel = body->channel;
     call.old_serial = body->old_serial;
+    call.business_number = body->business_number;
+    call.representative_name = body->representative_name;
+    call.proxy_name = body->proxy_name;
+    call.proxy_phone = body->proxy_phone;
     call.idempotency_key = request.header("idempotency-key");
     call.body = request.body;
     auto created = online.apply(call);
@@ -159,16 +164,45 @@ std::string application_id_of(std::string_view path, std::string_view suffix) {
     return std::string(id);
 }
 
+/// The token of an `Authorization: Bearer` header, or empty.
+std::string bearer_token(const http::Request& request) {
+    const std::string authorization = request.header("authorization");
+    constexpr std::string_view bearer = "Bearer ";
+    return authorization.starts_with(bearer) ? authorization.substr(bearer.size()) : std::string();
+}
+
+std::string document_json(const store::DocumentRecord& document) {
+    return JsonObject()
+        .text("kind", document.kind)
+        .text("media_type", document.media_type)
+        .number("size", document.size)
+        .text("sha256", to_hex(document.sha256))
+        .time("uploaded_at", document.uploaded_at)
+        .str();
+}
+
+std::string codes_json(const ra::Codes& codes) {
+    return JsonObject()
+        .text("reference_number", codes.reference_number)
+        .text("authorization_code", codes.authorization_code)
+        .time("expires_at", codes.expires_at)
+        .str();
+}
+
+std::string texts_json(const std::vector<std::string>& texts) {
+    JsonArray array;
+    for (const auto& text : texts) {
+        array.text(text);
+    }
+    return array.str();
+}
+
 http::Response application_status(ra::OnlineApplications& online, const http::Request& request) {
     const std::string id = application_id_of(request.path, "");
     if (id.empty()) {
         return problem(Error{ErrorKind::not_found, "NOT_FOUND", "no such route", {}, {}});
     }
-    const std::string authorization = request.header("authorization");
-    constexpr std::string_view bearer = "Bearer ";
-    const std::string token =
-        authorization.starts_with(bearer) ? authorization.substr(bearer.size()) : std::string();
-    auto status = online.status(id, token);
+    auto status = online.status(id, bearer_token(request));
     if (!status) {
         auto response = problem(status.error());
         response.headers.emplace_back("WWW-Authenticate", "Bearer");
@@ -189,11 +223,31 @@ http::Response application_status(ra::OnlineApplications& online, const http::Re
                     ",\"created_at\":" + json_quote(to_rfc3339(message.created_at)) +
                     ",\"sent_at\":" + optional_time(message.sent_at) + "}";
     }
-    return json(200,
-                "{\"application_id\":" + json_quote(id) +
-                    ",\"status\":" + json_quote(store::to_string(status->application.status)) +
-                    ",\"reason\":" + json_quote(store::to_string(status->application.reason)) +
-                    ",\"events\":[" + events + "],\"messages\":[" + messages + "]}");
+    JsonArray documents;
+    for (const auto& document : status->documents) {
+        documents.raw(document_json(document));
+    }
+    JsonObject body;
+    body.text("application_id", id)
+        .text("status", store::to_string(status->application.status))
+        .text("holder_type", store::to_string(status->application.holder_type))
+        .text("reason", store::to_string(status->application.reason))
+        .raw("events", "[" + events + "]")
+        .raw("messages", "[" + messages + "]")
+        .raw("required_documents", texts_json(status->required_documents))
+        .raw("documents", documents.str());
+    if (status->rejection) {
+        body.raw("review",
+                 JsonObject()
+                     .text("decision", "rejected")
+                     .text("reason", status->rejection->reason)
+                     .text("text", status->rejection->text)
+                     .str());
+    }
+    if (status->codes) {
+        body.raw("codes", codes_json(*status->codes));
+    }
+    return json(200, body.str());
 }
 
 http::Response too_many(const Error& error) {
@@ -221,16 +275,20 @@ http::Response application_action(ra::OnlineApplications& online, const http::Re
         if (!body) {
             return problem(body.error());
         }
-        auto codes = online.verify(id, body->code);
-        if (!codes) {
-            return problem(codes.error());
+        auto verified = online.verify(id, body->code);
+        if (!verified) {
+            return problem(verified.error());
         }
-        return json(200,
-                    "{\"application_id\":" + json_quote(codes->application_id) +
-                        ",\"status\":\"approved\",\"reference_number\":" +
-                        json_quote(codes->reference_number) +
-                        ",\"authorization_code\":" + json_quote(codes->authorization_code) +
-                        ",\"expires_at\":" + json_quote(to_rfc3339(codes->expires_at)) + "}");
+        JsonObject answer;
+        answer.text("application_id", id).text("status", verified->status);
+        if (verified->codes) {
+            answer.text("reference_number", verified->codes->reference_number)
+                .text("authorization_code", verified->codes->authorization_code)
+                .time("expires_at", verified->codes->expires_at);
+        } else {
+            answer.raw("required_documents", texts_json(verified->required_documents));
+        }
+        return json(200, answer.str());
     }
     if (std::string id = application_id_of(request.path, "/otp/resend"); !id.empty()) {
         auto body = dto::parse_otp_request(request.body, false);
@@ -252,18 +310,40 @@ http::Response application_action(ra::OnlineApplications& online, const http::Re
     return problem(Error{ErrorKind::not_found, "NOT_FOUND", "no such route", {}, {}});
 }
 
+/// PUT /api/v1/applications/{id}/documents/{kind}: the raw file, Bearer status token.
+http::Response upload_document(ra::OnlineApplications& online, const http::Request& request) {
+    constexpr std::string_view marker = "/documents/";
+    const auto at = request.path.rfind(marker);
+    if (at == std::string::npos) {
+        return problem(Error{ErrorKind::not_found, "NOT_FOUND", "no such route", {}, {}});
+    }
+    const std::string id = application_id_of(request.path.substr(0, at), "");
+    const std::string kind = request.path.substr(at + marker.size());
+    if (id.empty() || kind.empty()) {
+        return problem(Error{ErrorKind::not_found, "NOT_FOUND", "no such route", {}, {}});
+    }
+    auto stored = online.upload_document(
+        id, bearer_token(request), kind, request.header("content-type"), to_bytes(request.body));
+    if (!stored) {
+        return problem(stored.error());
+    }
+    return json(201, document_json(*stored));
+}
+
 }  // namespace
 
 http::Response problem(const Error& error) {
-    const unsigned status = http_status(error.kind);
     Error shown = error;
     if (error.kind == ErrorKind::internal) {
         // Never show internals: the detail of an internal error may name files or keys.
         shown = Error{ErrorKind::internal, "INTERNAL", "internal error", {}, {}};
     }
-    auto response = http::Response::bytes(status,
-                                          "application/problem+json",
-                                          dto::problem_json(shown, status, find_error(shown.code)));
+    // The catalog names the status of a code where it is more precise than its kind's (413,
+    // 415, 429).
+    const dto::ErrorEntry* entry = find_error(shown.code);
+    const unsigned status = entry != nullptr ? entry->status : http_status(error.kind);
+    auto response = http::Response::bytes(
+        status, "application/problem+json", dto::problem_json(shown, status, entry));
     if (error.kind == ErrorKind::unavailable) {
         response.headers.emplace_back("Retry-After", "5");
     }
@@ -305,6 +385,12 @@ void add_application_routes(http::Router& router, ra::OnlineApplications& online
         "/api/v1/applications/",
         [&online](const http::Request& request) { return application_action(online, request); },
         http::RouteClass::issuance);
+    router.add_prefix(
+        "PUT",
+        "/api/v1/applications/",
+        [&online](const http::Request& request) { return upload_document(online, request); },
+        http::RouteClass::general,
+        ra::max_document_bytes);
 }
 
 }  // namespace dojang::api

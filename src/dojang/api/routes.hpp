@@ -4,6 +4,7 @@
 #include "dojang/http/router.hpp"
 #include "dojang/ra/online.hpp"
 #include "dojang/ra/reissue.hpp"
+#include "dojang/ra/review.hpp"
 
 namespace dojang::api {
 
@@ -18,5 +19,11 @@ void add_routes(http::Router& router, ra::ReissueService& reissue);
 /// Adds the online application routes: POST /api/v1/applications, GET
 /// /api/v1/applications/{id} (Bearer status token), POST .../otp/verify and .../otp/resend.
 void add_application_routes(http::Router& router, ra::OnlineApplications& online);
+
+/// Adds the officers' routes: POST/DELETE /api/v1/officer/sessions (cookie
+/// __Host-dojang_officer + X-CSRF-Token, or Bearer API tokens), GET /api/v1/reviews,
+/// GET /api/v1/reviews/{id}, GET /api/v1/reviews/{id}/documents/{kind},
+/// POST /api/v1/reviews/{id}/approve and /reject.
+void add_review_routes(http::Router& router, ra::ReviewService& review);
 
 }  // namespace dojang::api

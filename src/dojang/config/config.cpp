@@ -231,6 +231,14 @@ void read_config(const toml::table& root, Config& config, std::vector<Violation>
         reader.duration("confirm_within_minutes", config.ra.confirm_within, 1, 24 * 60);
         reader.text("organisation", config.ra.organisation);
         reader.text("contact", config.ra.contact);
+        reader.integer("approvals_required", config.ra.approvals_required, 1, 2);
+        reader.boolean("code_by_other_channel", config.ra.code_by_other_channel);
+    }
+    if (const auto* table = top.table("cmp")) {
+        TableReader reader(*table, "cmp.", violations);
+        // korea.md: renewal opens 30 days before expiry; at most a quarter of a year.
+        reader.duration("renewal_window_days", config.cmp.renewal_window, 1, 90);
+        reader.text("server_subject", config.cmp.server_subject);
     }
     if (const auto* table = top.table("notify")) {
         TableReader reader(*table, "notify.", violations);
@@ -245,7 +253,16 @@ void read_config(const toml::table& root, Config& config, std::vector<Violation>
         reader.boolean("smtp_allow_plaintext_auth", config.notify.smtp_allow_plaintext_auth);
         reader.text("sms_url", config.notify.sms_url);
         reader.text("sms_body_template", config.notify.sms_body_template);
+        reader.text("sms_api_key_header", config.notify.sms_api_key_header);
+        reader.text("sms_api_key_env", config.notify.sms_api_key_env);
+        reader.text("sms_ca_file", config.notify.sms_ca_file);
+        reader.text("smtp_ca_file", config.notify.smtp_ca_file);
         const auto& notify = config.notify;
+        if (notify.sms_api_key_header.empty() != notify.sms_api_key_env.empty()) {
+            violations.push_back({"CONFIG_INVALID",
+                                  "notify.sms_api_key_header and notify.sms_api_key_env: give "
+                                  "both or neither"});
+        }
         if (notify.email != "spool" && notify.email != "smtp") {
             violations.push_back({"CONFIG_INVALID", "notify.email: must be \"spool\" or \"smtp\""});
         }
@@ -394,6 +411,18 @@ codes_valid_days = 14
 confirm_within_minutes = 60
 organisation = "dojang"    # O= of the certificates issued to holders
 contact = "1588-0000"      # the number the security notice tells holders to call
+# Officers who must approve a company's or a proxy's application (2: four-eyes review).
+approvals_required = 1
+# Also send the authorization code (인가코드) over the channel the one-time code did not use.
+code_by_other_channel = false
+
+[cmp]
+# Renewal (갱신, CMP kur signed with the current key) is accepted from this many days before the
+# certificate's notAfter until notAfter.
+renewal_window_days = 30
+# Subject of the certificate that signs CMP answers to signature-protected requests
+# (cmp/server.pem, issued by dojangd init, or when serve finds it missing).
+server_subject = "C=KR,O=dojang,CN=dojang CMP Server"
 
 [notify]
 # Development default: every e-mail and SMS is written to spool/ in this folder.
@@ -407,6 +436,10 @@ from_name = "dojang"
 # smtp_starttls = "required"                 # required | optional | none
 # sms_url = "https://sms.example.com/v1/send"
 # sms_body_template = '{"to":"{to}","text":"{text}"}'
+# sms_api_key_header = "X-Api-Key"           # a header carrying the gateway's key,
+# sms_api_key_env = "DOJANG_SMS_API_KEY"     # read from this environment variable
+# sms_ca_file = "/etc/ssl/certs/gateway-ca.pem"
+# smtp_ca_file = "/etc/ssl/certs/mail-ca.pem"
 
 [log]
 level = "info"

@@ -60,6 +60,14 @@ struct Ra {
     std::chrono::minutes confirm_within{60};       ///< unconfirmed certificates are revoked after
     std::string organisation = "dojang";           ///< O= of issued subjects
     std::string contact = "the dojang help desk";  ///< named in the security notice
+    std::size_t approvals_required = 1;  ///< officers who must approve a company or a proxy
+    bool code_by_other_channel = false;  ///< also send the 인가코드 over the other channel
+};
+
+/// [cmp]: the CMP endpoint (renewal and revocation signed with the holder's key).
+struct Cmp {
+    std::chrono::days renewal_window{30};  ///< kur is accepted this long before notAfter
+    std::string server_subject = "C=KR,O=dojang,CN=dojang CMP Server";  ///< its certificate
 };
 
 /// [notify]: how e-mail and SMS leave the server. "spool" writes files into DATA/spool.
@@ -75,6 +83,10 @@ struct Notify {
     bool smtp_allow_plaintext_auth = false;  ///< loopback tests only
     std::string sms_url;                     ///< the gateway's HTTP(S) endpoint
     std::string sms_body_template = R"({"to":"{to}","text":"{text}"})";
+    std::string sms_api_key_header;  ///< e.g. "Authorization" or "X-Api-Key"; empty: none
+    std::string sms_api_key_env;     ///< the header's value comes from this environment variable
+    std::string sms_ca_file;         ///< CA bundle for an https gateway; empty: the system's
+    std::string smtp_ca_file;        ///< CA bundle for the SMTP server; empty: the system's
 };
 
 /// The whole configuration of one dojangd data directory.
@@ -85,6 +97,7 @@ struct Config {
     Crl crl;
     Ocsp ocsp;
     Ra ra;
+    Cmp cmp;
     Notify notify;
     std::string log_level = "info";
     std::vector<policy::Profile> profiles;  ///< [profiles.NAME]

@@ -28,6 +28,7 @@ TEST(Config, TheDefaultFileParses) {
     EXPECT_EQ(config->crl.validity, std::chrono::days{7});
     EXPECT_EQ(config->ra.codes_valid, std::chrono::days{14});
     EXPECT_EQ(config->ra.confirm_within, std::chrono::minutes{60});
+    EXPECT_EQ(config->cmp.renewal_window, std::chrono::days{30});
     ASSERT_EQ(config->profiles.size(), 2U);
     EXPECT_EQ(named(*config, "individual").policy_oid, "2.25.1234.1.1.1");
     EXPECT_EQ(named(*config, "corporate").policy_oid, "2.25.1234.1.1.5");
@@ -94,6 +95,19 @@ TEST(Listen, SplitsHostAndPort) {
     EXPECT_EQ(split_listen("[::1]:0")->first, "::1");
     EXPECT_FALSE(split_listen("localhost").has_value());
     EXPECT_FALSE(split_listen("a:70000").has_value());
+}
+
+TEST(Config, TheRenewalWindowIsBounded) {
+    std::string toml = defaults();
+    const std::string from = "renewal_window_days = 30";
+    toml.replace(toml.find(from), from.size(), "renewal_window_days = 45");
+    auto config = parse(toml, "t.toml");
+    ASSERT_TRUE(config.has_value()) << config.error().describe();
+    EXPECT_EQ(config->cmp.renewal_window, std::chrono::days{45});
+    toml.replace(toml.find("renewal_window_days = 45"), from.size(), "renewal_window_days = 0 ");
+    auto bad = parse(toml, "t.toml");
+    ASSERT_FALSE(bad.has_value());
+    EXPECT_NE(bad.error().describe().find("cmp.renewal_window_days"), std::string::npos);
 }
 
 }  // namespace

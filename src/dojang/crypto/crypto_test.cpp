@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dojang/crypto/openssl.hpp"
+#include "dojang/crypto/password.hpp"
 
 #include <gtest/gtest.h>
 #include <openssl/pem.h>
@@ -156,6 +157,40 @@ TEST(Aead, SealsAndOpensWithTheSameKeyAndPurposeOnly) {
     EXPECT_NE(*aead_seal(key, to_bytes("x"), "p"),
               *aead_seal(key, to_bytes("x"), "p"));  // fresh nonce
     EXPECT_FALSE(aead_seal(Bytes(16, 1), to_bytes("x"), "p").has_value());
+}
+
+}  // namespace
+}  // namespace dojang::crypto
+
+namespace dojang::crypto {
+namespace {
+
+TEST(Password, HashesVerifyOnlyTheRightPassword) {
+    auto hashed = hash_password("correct horse 9!", PasswordCost{1024, 1, 1});
+    ASSERT_TRUE(hashed) << hashed.error().detail;
+    EXPECT_EQ(hashed->rfind("$argon2id$v=19$m=1024,t=1,p=1$", 0), 0U) << *hashed;
+    EXPECT_TRUE(verify_password(*hashed, "correct horse 9!"));
+    EXPECT_FALSE(verify_password(*hashed, "correct horse 9?"));
+    EXPECT_FALSE(verify_password(*hashed, ""));
+    // A fresh salt each time.
+    auto again = hash_password("correct horse 9!", PasswordCost{1024, 1, 1});
+    ASSERT_TRUE(again);
+    EXPECT_NE(*hashed, *again);
+}
+
+TEST(Password, RefusesMalformedAndAbsurdlyCostlyHashes) {
+    EXPECT_FALSE(verify_password("", "x"));
+    EXPECT_FALSE(verify_password("$argon2i$v=19$m=1024,t=1,p=1$c2FsdHNhbHQ$aGFzaA", "x"));
+    EXPECT_FALSE(verify_password(
+        "$argon2id$v=19$m=4194304,t=1,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA", "x"));
+    EXPECT_FALSE(verify_password("$argon2id$v=19$m=1024,t=1000,p=1$c2FsdA$aGFzaA", "x"));
+}
+
+TEST(RandomDigits, AreDigitsOfTheRequestedLength) {
+    auto digits = random_digits(40);
+    ASSERT_TRUE(digits);
+    EXPECT_EQ(digits->size(), 40U);
+    EXPECT_EQ(digits->find_first_not_of("0123456789"), std::string::npos);
 }
 
 }  // namespace

@@ -83,4 +83,8 @@ bool constant_time_equal(std::span<const std::uint8_t> a, std::span<const std::u
 /// `count` bytes from the CSPRNG.
 Result<Bytes> random_bytes(std::size_t count);
 
+/// `count` decimal digits from the CSPRNG, uniformly (bytes ≥ 250 are drawn again): one-time
+/// codes, reference numbers, authorization codes.
+Result<std::string> random_digits(std::size_t count);
+
 }  // namespace dojang::crypto

@@ -124,6 +124,51 @@ Result<ApplicationRequest> parse_application_request(std::string_view text) {
     request.email = text_field(*object, "email", true, violations).value_or("");
     request.channel = text_field(*object, "channel", false, violations).value_or("sms");
     request.old_serial = text_field(*object, "old_serial", false, violations).value_or("");
+    request.business_number =
+        text_field(*object, "business_number", false, violations).value_or("");
+    request.representative_name =
+        text_field(*object, "representative_name", false, violations).value_or("");
+    if (const json::value* proxy = object->if_contains("proxy");
+        proxy != nullptr && !proxy->is_null()) {
+        if (!proxy->is_object()) {
+            violations.push_back({"FIELD_INVALID", "proxy must be an object with name and phone"});
+        } else {
+            request.proxy_name =
+                text_field(proxy->as_object(), "name", true, violations).value_or("");
+            request.proxy_phone =
+                text_field(proxy->as_object(), "phone", true, violations).value_or("");
+        }
+    }
+    if (!violations.empty()) {
+        return tl::unexpected(body_error(std::move(violations)));
+    }
+    return request;
+}
+
+Result<SignInRequest> parse_sign_in_request(std::string_view text) {
+    auto object = parse_object(text);
+    if (!object) {
+        return tl::unexpected(object.error());
+    }
+    std::vector<Violation> violations;
+    SignInRequest request;
+    request.username = text_field(*object, "username", true, violations).value_or("");
+    request.password = text_field(*object, "password", true, violations).value_or("");
+    if (!violations.empty()) {
+        return tl::unexpected(body_error(std::move(violations)));
+    }
+    return request;
+}
+
+Result<RejectRequest> parse_reject_request(std::string_view text) {
+    auto object = parse_object(text);
+    if (!object) {
+        return tl::unexpected(object.error());
+    }
+    std::vector<Violation> violations;
+    RejectRequest request;
+    request.reason = text_field(*object, "reason", true, violations).value_or("");
+    request.text = text_field(*object, "text", false, violations).value_or("");
     if (!violations.empty()) {
         return tl::unexpected(body_error(std::move(violations)));
     }

@@ -44,13 +44,18 @@ struct ErrorEntry {
     std::string next_ko;
 };
 
-/// POST /api/v1/applications: an individual's online application.
+/// POST /api/v1/applications: an online application of a person or a company, perhaps made
+/// by a proxy (`proxy`: {"name", "phone"}).
 struct ApplicationRequest {
     std::string holder_type;
     std::string reason;
     std::string name;
     std::string birth_date;
     std::string resident_number;
+    std::string business_number;
+    std::string representative_name;
+    std::string proxy_name;
+    std::string proxy_phone;
     std::string phone;
     std::string email;
     std::string channel;
@@ -62,6 +67,21 @@ struct OtpRequest {
     std::string code;                    ///< verify
     std::optional<std::string> channel;  ///< resend: switch to "sms" or "email"
 };
+
+/// POST /api/v1/officer/sessions.
+struct SignInRequest {
+    std::string username;
+    std::string password;
+};
+
+/// POST /api/v1/reviews/{id}/reject.
+struct RejectRequest {
+    std::string reason;
+    std::string text;
+};
+
+Result<SignInRequest> parse_sign_in_request(std::string_view json);
+Result<RejectRequest> parse_reject_request(std::string_view json);
 
 /// Parses an application; BODY_INVALID as the other parsers.
 Result<ApplicationRequest> parse_application_request(std::string_view json);

@@ -90,12 +90,29 @@ std::string_view to_string(RouteClass cls) {
     return "general";
 }
 
-void Router::add(std::string method, std::string path, Handler handler, RouteClass cls) {
-    add_route(routes_, Route{std::move(method), std::move(path), false, cls, std::move(handler)});
+void Router::add(
+    std::string method, std::string path, Handler handler, RouteClass cls, std::size_t body_limit) {
+    add_route(
+        routes_,
+        Route{std::move(method), std::move(path), false, cls, std::move(handler), body_limit});
 }
 
-void Router::add_prefix(std::string method, std::string prefix, Handler handler, RouteClass cls) {
-    add_route(routes_, Route{std::move(method), std::move(prefix), true, cls, std::move(handler)});
+void Router::add_prefix(std::string method,
+                        std::string prefix,
+                        Handler handler,
+                        RouteClass cls,
+                        std::size_t body_limit) {
+    add_route(
+        routes_,
+        Route{std::move(method), std::move(prefix), true, cls, std::move(handler), body_limit});
+}
+
+std::size_t Router::largest_body_limit(std::size_t fallback) const {
+    std::size_t largest = fallback;
+    for (const auto& route : routes_) {
+        largest = std::max(largest, route.body_limit);
+    }
+    return largest;
 }
 
 const Route* Router::match(const Request& request, Response* error) const {

@@ -68,6 +68,7 @@ struct Route {
     bool is_prefix = false;
     RouteClass cls = RouteClass::general;
     Handler handler;
+    std::size_t body_limit = 0;  ///< Largest body accepted; 0 means the server's Limits.
 };
 
 /// Maps method and path to handlers: exact paths win over prefixes, the longest prefix wins.
@@ -75,15 +76,21 @@ struct Route {
 class Router {
 public:
     /// Adds a handler for exactly `path`; a later add for the same method and path replaces it.
+    /// `body_limit` other than 0 replaces Limits::body_bytes for this route (uploads).
     void add(std::string method,
              std::string path,
              Handler handler,
-             RouteClass cls = RouteClass::general);
+             RouteClass cls = RouteClass::general,
+             std::size_t body_limit = 0);
     /// Adds a handler for every path starting with `prefix` (e.g. "/ocsp/").
     void add_prefix(std::string method,
                     std::string prefix,
                     Handler handler,
-                    RouteClass cls = RouteClass::general);
+                    RouteClass cls = RouteClass::general,
+                    std::size_t body_limit = 0);
+
+    /// The largest body any route accepts, at least `fallback`.
+    [[nodiscard]] std::size_t largest_body_limit(std::size_t fallback) const;
 
     /// The route for a request, or nullptr; `error` then holds the 404 or 405 (with Allow).
     /// HEAD falls back to GET routes.

@@ -224,6 +224,7 @@ public:
     Impl(const Router& router, Limits limits, std::optional<TlsConfig> tls)
         : router_(router),
           limits_(limits),
+          largest_body_(router.largest_body_limit(limits.body_bytes)),
           tls_config_(std::move(tls)),
           io_(std::in_place, static_cast<int>(std::max<std::size_t>(limits.io_threads, 1))),
           acceptor_strand_(std::in_place, asio::make_strand(*io_)),
@@ -488,11 +489,23 @@ private:
             // 1. Read the header, then the body, within the limits.
             bhttp::request_parser<bhttp::string_body> parser;
             parser.header_limit(static_cast<std::uint32_t>(limits_.header_bytes));
-            parser.body_limit(static_cast<std::uint64_t>(limits_.body_bytes));
+            // The header is read under the largest limit of any route; the route's own limit
+            // is applied before a byte of the body is read.
+            parser.body_limit(static_cast<std::uint64_t>(largest_body_));
             connection.reading = true;
             socket.expires_after(limits_.read_timeout);
             auto [ec, unused_header] =
                 co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
+            if (!ec && !parser.is_done()) {
+                const std::size_t limit = body_limit_for(parser.get());
+                const auto length = parser.content_length();
+                if (length && *length > limit) {
+                    connection.reading = false;
+                    co_await answer_bad_request(stream, 413, limit);
+                    co_return;
+                }
+                parser.body_limit(static_cast<std::uint64_t>(limit));
+            }
             if (!ec && !parser.is_done()) {
                 if (equals_ignoring_case(parser.get()[bhttp::field::expect], "100-continue")) {
                     bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_,
@@ -512,7 +525,7 @@ private:
             if (ec) {
                 const unsigned status = status_for_read_error(ec);
                 if (status != 0 && !stopping_) {
-                    co_await answer_bad_request(stream, status);
+                    co_await answer_bad_request(stream, status, body_limit_for(parser.get()));
                 }
                 co_return;
             }
@@ -544,9 +557,22 @@ private:
         co_await close_gracefully(stream, false);
     }
 
+    /// The body limit of the route a request header names (Limits::body_bytes by default).
+    template <typename Header>
+    std::size_t body_limit_for(const Header& header) const {
+        Request probe;
+        probe.method = std::string(header.method_string());
+        const std::string target(header.target());
+        probe.path = target.substr(0, target.find('?'));
+        const Route* route = router_.match(probe, nullptr);
+        return route != nullptr && route->body_limit != 0 ? route->body_limit : limits_.body_bytes;
+    }
+
     /// Answers a request that could not be read (400, 413, 431) and closes the connection.
     template <typename Stream>
-    asio::awaitable<void> answer_bad_request(Stream& stream, unsigned status) {
+    asio::awaitable<void> answer_bad_request(Stream& stream,
+                                             unsigned status,
+                                             std::size_t body_limit) {
         const std::string request_id = next_request_id();
         Response response;
         switch (status) {
@@ -555,7 +581,7 @@ private:
                     413,
                     "Request body too large",
                     "BODY_TOO_LARGE",
-                    "At most " + std::to_string(limits_.body_bytes) + " bytes are accepted.");
+                    "At most " + std::to_string(body_limit) + " bytes are accepted here.");
                 break;
             case 431:
                 response = Response::problem(431,
@@ -696,6 +722,7 @@ private:
 
     const Router& router_;
     const Limits limits_;
+    const std::size_t largest_body_;  ///< The largest body any route accepts.
     const std::optional<TlsConfig> tls_config_;
     Metrics metrics_;
     std::atomic<bool> stopping_{false};

@@ -317,6 +317,46 @@ TEST(Server, RejectsOversizedBodyWith413BeforeReadingIt) {
     EXPECT_TRUE(client.is_closed_by_server());
 }
 
+TEST(Server, ARouteMayAcceptLargerBodiesThanTheRest) {
+    std::atomic<int> calls{0};
+    Router router;
+    router.add("POST", "/small", [&](const Request&) {
+        ++calls;
+        return Response::text(200, "small");
+    });
+    router.add(
+        "PUT",
+        "/upload",
+        [&](const Request& request) {
+            ++calls;
+            return Response::text(200, std::to_string(request.body.size()));
+        },
+        RouteClass::general,
+        8192);
+    Limits limits;
+    limits.body_bytes = 1024;
+    Server server(router, limits);
+    ASSERT_TRUE(server.listen("127.0.0.1", 0));
+    Running running(server);
+
+    // 4 KiB fits the upload route's 8 KiB.
+    Client upload(server.port());
+    upload.send_raw("PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 4096\r\n\r\n" +
+                    std::string(4096, 'x'));
+    const ClientResponse stored = upload.receive();
+    EXPECT_EQ(stored.result_int(), 200U);
+    EXPECT_EQ(stored.body(), "4096");
+    // The same 4 KiB is too much for any other route, and is refused before it is read.
+    Client small(server.port());
+    small.send_raw("POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 4096\r\n\r\n");
+    EXPECT_EQ(small.receive().result_int(), 413U);
+    // Beyond the upload route's own limit: 413 before the body.
+    Client large(server.port());
+    large.send_raw("PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10485760\r\n\r\n");
+    EXPECT_EQ(large.receive().result_int(), 413U);
+    EXPECT_EQ(calls.load(), 1);
+}
+
 TEST(Server, RejectsOversizedHeaderWith431) {
     Router router;
     router.add("GET", "/health", answer("ok"));

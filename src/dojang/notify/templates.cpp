@@ -14,7 +14,8 @@ constexpr std::array all_kinds{TemplateKind::otp,
                                TemplateKind::rejected,
                                TemplateKind::security_notice,
                                TemplateKind::issued,
-                               TemplateKind::expiry_reminder};
+                               TemplateKind::expiry_reminder,
+                               TemplateKind::authorization_code};
 constexpr std::array all_languages{Language::ko, Language::en};
 
 bool is_name_char(char c) {
@@ -87,6 +88,8 @@ std::string_view to_string(TemplateKind kind) {
             return "issued";
         case TemplateKind::expiry_reminder:
             return "expiry_reminder";
+        case TemplateKind::authorization_code:
+            return "authorization_code";
     }
     return "otp";
 }

@@ -13,12 +13,14 @@ namespace dojang::notify {
 
 /// The notifications dojang sends.
 enum class TemplateKind {
-    otp,              ///< The one-time code: {code}, {minutes}.
-    approved,         ///< Application approved: {reference_hint}, {portal_url}.
-    rejected,         ///< Application rejected: {reason}, {portal_url}.
-    security_notice,  ///< Certificate reissued: {reissued_at}, {origin}, {contact}.
-    issued,           ///< Certificate issued: {serial}, {not_after}.
-    expiry_reminder,  ///< Certificate about to expire: {days_left}, {not_after}, {portal_url}.
+    otp,                 ///< The one-time code: {code}, {minutes}.
+    approved,            ///< Application approved: {reference_hint}, {portal_url}.
+    rejected,            ///< Application rejected: {reason}, {portal_url}.
+    security_notice,     ///< Certificate reissued: {reissued_at}, {origin}, {contact}.
+    issued,              ///< Certificate issued: {serial}, {not_after}.
+    expiry_reminder,     ///< Certificate about to expire: {days_left}, {not_after}, {portal_url}.
+    authorization_code,  ///< The 인가코드 over the other channel: {authorization_code},
+                         ///< {reference_hint}, {expires_at}.
 };
 
 /// The languages of the texts.

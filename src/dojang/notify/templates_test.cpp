@@ -13,7 +13,8 @@ constexpr std::array kinds{TemplateKind::otp,
                            TemplateKind::rejected,
                            TemplateKind::security_notice,
                            TemplateKind::issued,
-                           TemplateKind::expiry_reminder};
+                           TemplateKind::expiry_reminder,
+                           TemplateKind::authorization_code};
 
 TEST(Templates, RendersTheOneTimeCodeInKorean) {
     auto rendered = Templates::builtin().render(

@@ -115,6 +115,23 @@ constexpr std::array texts{
         "To renew: use the dojang program or visit {portal_url}. Renewing before expiry needs "
         "no paperwork, only your current certificate.",
     },
+    // The authorization code over the channel the one-time code did not use.
+    TemplateText{
+        TemplateKind::authorization_code,
+        Language::ko,
+        "[도장] 인증서 발급용 인가코드",
+        "[도장] 인가코드: {authorization_code}\n"
+        "참조번호 끝자리 {reference_hint} 와 함께 {expires_at} 까지 사용할 수 있습니다. "
+        "누구에게도 알려주지 마십시오. 본인이 신청하지 않았다면 즉시 고객센터에 연락하십시오.",
+    },
+    TemplateText{
+        TemplateKind::authorization_code,
+        Language::en,
+        "[dojang] Your authorization code",
+        "[dojang] Authorization code: {authorization_code}\n"
+        "Use it with the reference number ending in {reference_hint} before {expires_at}. "
+        "Never share it. If you did not apply, call us at once.",
+    },
 };
 
 }  // namespace

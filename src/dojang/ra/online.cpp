@@ -4,6 +4,7 @@
 #include "dojang/core/bytes.hpp"
 #include "dojang/crypto/openssl.hpp"
 #include "dojang/notify/notification.hpp"
+#include "dojang/ra/review.hpp"
 
 #include <algorithm>
 #include <array>
@@ -25,23 +26,6 @@ constexpr std::array<SendLimit, 3> send_limits{{
     {std::chrono::seconds{86400}, 10},
 }};
 
-/// Six decimal digits from the CSPRNG, uniformly (bytes ≥ 250 are drawn again).
-Result<std::string> six_digits() {
-    std::string digits;
-    while (digits.size() < 6) {
-        auto bytes = crypto::random_bytes(12);
-        if (!bytes) {
-            return tl::unexpected(bytes.error());
-        }
-        for (const auto byte : *bytes) {
-            if (byte < 250 && digits.size() < 6) {
-                digits.push_back(static_cast<char>('0' + byte % 10));
-            }
-        }
-    }
-    return digits;
-}
-
 Error locked() {
     return Error{
         ErrorKind::forbidden,
@@ -58,6 +42,14 @@ Error expired() {
                  "OTP_EXPIRED",
                  "this code has expired or was already used; ask for a new one (인증번호가 "
                  "만료되었습니다. 다시 요청하십시오)",
+                 {},
+                 {}};
+}
+
+Error token_invalid() {
+    return Error{ErrorKind::unauthenticated,
+                 "STATUS_TOKEN_INVALID",
+                 "the status token does not open this application (조회 토큰이 올바르지 않습니다)",
                  {},
                  {}};
 }
@@ -83,12 +75,14 @@ OnlineApplications::OnlineApplications(store::Database& database,
                                        ReissueService& reissue,
                                        RegisterKeys keys,
                                        const Clock& clock,
-                                       OtpSettings settings)
+                                       OtpSettings settings,
+                                       std::optional<DocumentFiles> files)
     : database_(&database),
       reissue_(&reissue),
       keys_(std::move(keys)),
       clock_(&clock),
-      settings_(settings) {}
+      settings_(settings),
+      files_(std::move(files)) {}
 
 Result<std::string> OnlineApplications::status_token_for(const std::string& application_id) const {
     // Derived, not stored: the database keeps only its SHA-256, yet a repeated request (same
@@ -143,8 +137,8 @@ Result<store::OtpChallenge> OnlineApplications::send_code(store::Transaction& tx
                                     {{"RETRY_AFTER", seconds}}});
     }
     // 2. The code: shadows get one that is never stored, so it can never verify.
-    auto code = six_digits();
-    auto decoy = six_digits();
+    auto code = crypto::random_digits(6);
+    auto decoy = crypto::random_digits(6);
     if (!code || !decoy) {
         return tl::unexpected(!code ? code.error() : decoy.error());
     }
@@ -223,27 +217,43 @@ Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
     std::string email;
     std::string idn;
     std::string birth_date;
-    if (request.holder_type != store::HolderType::individual) {
-        violations.push_back({"HOLDER_TYPE_INVALID",
-                              "online self-service is for individuals; companies apply with "
-                              "documents (법인은 서류를 제출하여 신청하십시오)"});
-    }
+    std::string proxy_phone;
+    const bool corporate = request.holder_type == store::HolderType::corporate;
     if (request.name.empty()) {
-        violations.push_back(
-            {"NAME_MISSING", "the holder's name is required (성명을 입력하십시오)"});
+        violations.push_back({"NAME_MISSING",
+                              corporate ? "the company's name is required (상호를 입력하십시오)"
+                                        : "the holder's name is required (성명을 입력하십시오)"});
     }
     keep(normalize_mobile_phone(request.phone), phone);
     keep(normalize_email(request.email), email);
-    if (!request.resident_number.empty()) {
-        keep(normalize_resident_number(request.resident_number, now), idn);
+    if (corporate) {
+        // A company is identified by its business registration number (check digit included).
+        if (request.business_number.empty()) {
+            violations.push_back({"BUSINESS_NUMBER_MISSING",
+                                  "the business registration number is required "
+                                  "(사업자등록번호를 입력하십시오)"});
+        } else {
+            keep(normalize_business_number(request.business_number), idn);
+        }
+    } else {
+        if (!request.resident_number.empty()) {
+            keep(normalize_resident_number(request.resident_number, now), idn);
+        }
+        if (!request.birth_date.empty()) {
+            keep(normalize_birth_date(request.birth_date, now), birth_date);
+        }
+        if (request.resident_number.empty() && request.birth_date.empty()) {
+            violations.push_back({"BIRTH_DATE_MISSING",
+                                  "give your resident registration number or your birth date "
+                                  "(주민등록번호 또는 생년월일을 입력하십시오)"});
+        }
     }
-    if (!request.birth_date.empty()) {
-        keep(normalize_birth_date(request.birth_date, now), birth_date);
-    }
-    if (request.resident_number.empty() && request.birth_date.empty()) {
-        violations.push_back({"BIRTH_DATE_MISSING",
-                              "give your resident registration number or your birth date "
-                              "(주민등록번호 또는 생년월일을 입력하십시오)"});
+    if (!request.proxy_name.empty() || !request.proxy_phone.empty()) {
+        if (request.proxy_name.empty()) {
+            violations.push_back({"PROXY_NAME_MISSING",
+                                  "the proxy's name is required (대리인 성명을 입력하십시오)"});
+        }
+        keep(normalize_mobile_phone(request.proxy_phone), proxy_phone);
     }
     if (request.channel != "sms" && request.channel != "email") {
         violations.push_back({"CHANNEL_INVALID", "channel must be sms or email"});
@@ -306,8 +316,11 @@ Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
                                            ? std::string()
                                            : SerialNumber::from_hex(request.old_serial)->hex();
         bool matched = found->has_value() && !idn.empty();
-        matched = (customer.holder_type == store::HolderType::individual) && matched;
+        matched = (customer.holder_type == request.holder_type) && matched;
         matched = (customer.name == request.name) && matched;
+        matched = (request.representative_name.empty() || customer.representative.empty() ||
+                   customer.representative == request.representative_name) &&
+                  matched;
         matched = (customer.phone == phone) && matched;
         matched = (customer.email == email) && matched;
         matched = (birth_date.empty() || customer.birth_date == birth_date) && matched;
@@ -318,7 +331,7 @@ Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
             matched;
         store::ApplicationRecord application;
         application.id = application_id;
-        application.holder_type = store::HolderType::individual;
+        application.holder_type = request.holder_type;
         application.reason = request.reason;
         application.status = store::ApplicationStatus::submitted;
         application.customer_id = matched ? customer.customer_id : std::string();
@@ -340,6 +353,8 @@ Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
         online.email = email;
         online.matched = matched;
         online.created_at = now;
+        online.proxy_name = request.proxy_name;
+        online.proxy_phone = proxy_phone;
         auto saved = tx.otp().insert_application(online);
         if (!saved) {
             return saved;
@@ -377,11 +392,13 @@ Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
     return OnlineCreated{application_id, *token, request.channel, sent->expires_at};
 }
 
-Result<Codes> OnlineApplications::verify(const std::string& application_id, std::string_view code) {
+Result<Verified> OnlineApplications::verify(const std::string& application_id,
+                                            std::string_view code) {
     const Seconds now = clock_->now();
     std::optional<Error> refusal;
     std::optional<store::ApplicationRecord> application;
     std::optional<store::CustomerRecord> customer;
+    std::optional<Verified> in_review;
     auto checked = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto online = tx.otp().find_application(application_id);
         if (!online) {
@@ -483,7 +500,10 @@ Result<Codes> OnlineApplications::verify(const std::string& application_id, std:
         if (!used) {
             return used;
         }
-        (*found)->status = store::ApplicationStatus::verified;
+        // Companies and proxies go on to an officer; individuals are approved below.
+        const bool review = needs_review(**found, **online);
+        (*found)->status =
+            review ? store::ApplicationStatus::in_review : store::ApplicationStatus::verified;
         (*found)->updated_at = now;
         auto updated = tx.applications().update(**found);
         if (!updated) {
@@ -497,6 +517,15 @@ Result<Codes> OnlineApplications::verify(const std::string& application_id, std:
                                          "one-time code verified (" + challenge.channel + ")"});
         if (!added) {
             return added;
+        }
+        if (review) {
+            in_review = Verified{"in_review", std::nullopt, required_documents(**found, **online)};
+            return tx.applications().add_event(
+                {0,
+                 application_id,
+                 now,
+                 "in_review",
+                 "waiting for an officer to review the documents (서류 심사 대기)"});
         }
         auto holder = tx.customers().find((*found)->customer_id);
         if (!holder) {
@@ -515,12 +544,83 @@ Result<Codes> OnlineApplications::verify(const std::string& application_id, std:
     if (refusal) {
         return tl::unexpected(std::move(*refusal));
     }
+    if (in_review) {
+        return std::move(*in_review);
+    }
     // Approved and given codes exactly as at the counter (reason rules included).
-    return reissue_->approve(std::move(*application),
-                             *customer,
-                             {{"approved", "identity verified with a one-time code"}},
-                             "application:" + application_id,
-                             false);
+    auto codes = reissue_->approve(std::move(*application),
+                                   *customer,
+                                   {{"approved", "identity verified with a one-time code"}},
+                                   "application:" + application_id,
+                                   false);
+    if (!codes) {
+        return tl::unexpected(codes.error());
+    }
+    auto sent =
+        send_code_other_channel(*database_, reissue_->settings(), application_id, *codes, now);
+    if (!sent) {
+        return tl::unexpected(sent.error());
+    }
+    return Verified{"approved", std::move(*codes), {}};
+}
+
+Result<store::DocumentRecord> OnlineApplications::upload_document(
+    const std::string& application_id,
+    std::string_view status_token,
+    const std::string& kind,
+    std::string_view declared_type,
+    std::span<const std::uint8_t> content) {
+    if (!files_) {
+        return fail(ErrorKind::unavailable,
+                    "DOCUMENTS_UNAVAILABLE",
+                    "this server does not accept documents");
+    }
+    // Authenticate first: a stranger learns nothing, not even whether the file was valid.
+    std::optional<store::ApplicationStatus> status_now;
+    auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto online = tx.otp().find_application(application_id);
+        auto found = tx.applications().find(application_id);
+        if (!online || !found) {
+            return tl::unexpected(!online ? online.error() : found.error());
+        }
+        if (*online && *found &&
+            crypto::constant_time_equal(crypto::sha256(to_bytes(status_token)),
+                                        (*online)->status_token_hash)) {
+            status_now = (*found)->status;
+        }
+        return ok();
+    });
+    if (!read) {
+        return tl::unexpected(read.error());
+    }
+    if (!status_now) {
+        return tl::unexpected(token_invalid());
+    }
+    if (*status_now != store::ApplicationStatus::submitted &&
+        *status_now != store::ApplicationStatus::verified &&
+        *status_now != store::ApplicationStatus::in_review) {
+        return fail(ErrorKind::conflict,
+                    "APPLICATION_CLOSED",
+                    "this application was already decided; documents can no longer change "
+                    "(이미 처리된 신청입니다)");
+    }
+    const Seconds now = clock_->now();
+    auto record = files_->write(application_id, kind, declared_type, content, now);
+    if (!record) {
+        return tl::unexpected(record.error());
+    }
+    auto stored = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto put = tx.review().put_document(*record);
+        if (!put) {
+            return put;
+        }
+        return tx.applications().add_event(
+            {0, application_id, now, "document_uploaded", kind + " (" + record->media_type + ")"});
+    });
+    if (!stored) {
+        return tl::unexpected(stored.error());
+    }
+    return std::move(*record);
 }
 
 Result<CodeSent> OnlineApplications::resend(const std::string& application_id,
@@ -601,10 +701,11 @@ Result<OnlineStatus> OnlineApplications::status(const std::string& application_i
         auto found = tx.applications().find(application_id);
         auto events = tx.applications().events(application_id);
         auto messages = tx.outbox().for_application(application_id);
-        if (!found || !events || !messages) {
-            return tl::unexpected(!found    ? found.error()
-                                  : !events ? events.error()
-                                            : messages.error());
+        auto documents = tx.review().documents(application_id);
+        auto decisions = tx.review().decisions(application_id);
+        if (!found || !events || !messages || !documents || !decisions) {
+            return fail(
+                ErrorKind::unavailable, "STORE_UNAVAILABLE", "could not read the application");
         }
         if (!*found) {
             return ok();
@@ -612,17 +713,35 @@ Result<OnlineStatus> OnlineApplications::status(const std::string& application_i
         status.application = std::move(**found);
         status.events = std::move(*events);
         status.messages = std::move(*messages);
+        status.documents = std::move(*documents);
+        status.required_documents = required_documents(status.application, **online);
+        for (const auto& decision : *decisions) {
+            if (decision.decision == "reject") {
+                status.rejection = decision;
+            }
+        }
         allowed = true;
+        // Codes of an application approved by an officer: shown on the first read after.
+        if (status.application.status == store::ApplicationStatus::approved &&
+            needs_review(status.application, **online) && !(*online)->codes_shown_at) {
+            auto codes = reissue_->reveal_codes(status.application);
+            if (!codes) {
+                return tl::unexpected(codes.error());
+            }
+            (*online)->codes_shown_at = clock_->now();
+            auto saved = tx.otp().update_application(**online);
+            if (!saved) {
+                return saved;
+            }
+            status.codes = std::move(*codes);
+        }
         return ok();
     });
     if (!read) {
         return tl::unexpected(read.error());
     }
     if (!allowed) {
-        return fail(ErrorKind::unauthenticated,
-                    "STATUS_TOKEN_INVALID",
-                    "the status token does not open this application (조회 토큰이 올바르지 "
-                    "않습니다)");
+        return tl::unexpected(token_invalid());
     }
     for (auto& message : status.messages) {
         message.body.clear();

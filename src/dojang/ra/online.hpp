@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "dojang/ra/documents.hpp"
 #include "dojang/ra/register.hpp"
 #include "dojang/ra/reissue.hpp"
 #include "dojang/store/store.hpp"
@@ -19,17 +20,21 @@ struct OtpSettings {
     std::size_t kills_to_lock = 3;  ///< killed codes that lock the application
 };
 
-/// An individual holder's online application, as the holder typed it.
+/// An online application, as the holder (or their proxy, 대리인) typed it.
 struct OnlineRequest {
     store::HolderType holder_type = store::HolderType::individual;
     store::ReissueReason reason = store::ReissueReason::forgot_password;
-    std::string name;
-    std::string birth_date;       ///< YYYY-MM-DD; optional when resident_number is given
+    std::string name;             ///< The person's name, or the company's
+    std::string business_number;  ///< companies: 사업자등록번호, matched by its keyed hash
+    std::string representative_name;  ///< companies: optional, compared with the register
+    std::string birth_date;           ///< YYYY-MM-DD; optional when resident_number is given
     std::string resident_number;  ///< 주민등록번호: the register is matched by its keyed hash
     std::string phone;
     std::string email;
     std::string channel = "sms";  ///< where the code goes: "sms" or "email"
     std::string old_serial;       ///< hex, optional
+    std::string proxy_name;       ///< 대리인, optional: documents and a review are then required
+    std::string proxy_phone;      ///< the proxy's mobile number, required with proxy_name
     std::string idempotency_key;  ///< optional
     std::string body;             ///< the request body as sent, to recognise a repeat
 };
@@ -48,11 +53,24 @@ struct CodeSent {
     Seconds code_expires_at;
 };
 
+/// The outcome of a right code: an individual gets the codes at once; a company or a proxy
+/// waits for an officer's review of its documents.
+struct Verified {
+    std::string status;          ///< "approved" or "in_review"
+    std::optional<Codes> codes;  ///< with "approved"
+    std::vector<std::string> required_documents;
+};
+
 /// What GET /api/v1/applications/{id} shows.
 struct OnlineStatus {
     store::ApplicationRecord application;
     std::vector<store::ApplicationEvent> events;
     std::vector<store::OutboxMessage> messages;  ///< bodies are never shown
+    std::vector<std::string> required_documents;
+    std::vector<store::DocumentRecord> documents;
+    std::optional<store::ReviewDecision> rejection;
+    /// The codes of an application approved after review, the first time the status is read.
+    std::optional<Codes> codes;
 };
 
 /// Online applications of individual holders, verified with one-time codes sent by SMS or
@@ -64,17 +82,28 @@ public:
                        ReissueService& reissue,
                        RegisterKeys keys,
                        const Clock& clock,
-                       OtpSettings settings = {});
+                       OtpSettings settings = {},
+                       std::optional<DocumentFiles> files = std::nullopt);
 
     /// Creates the application and sends the first code. Errors: invalid_request
     /// APPLICATION_INVALID (format only), policy_rejected IDEMPOTENCY_KEY_REUSED, forbidden
     /// RESEND_TOO_SOON (a violation RETRY_AFTER carries the seconds).
     Result<OnlineCreated> apply(const OnlineRequest& request);
 
-    /// Checks the code; on success approves the application and returns its codes (once).
-    /// Errors: OTP_INVALID (unauthenticated), OTP_EXPIRED, OTP_LOCKED, APPLICATION_LOCKED
-    /// (forbidden), APPLICATION_NOT_FOUND.
-    Result<Codes> verify(const std::string& application_id, std::string_view code);
+    /// Checks the code; on success approves an individual's application and returns its codes
+    /// (once), or puts a company's or a proxy's application in review. Errors: OTP_INVALID
+    /// (unauthenticated), OTP_EXPIRED, OTP_LOCKED, APPLICATION_LOCKED (forbidden),
+    /// APPLICATION_NOT_FOUND.
+    Result<Verified> verify(const std::string& application_id, std::string_view code);
+
+    /// Stores a document for the application of `status_token` (a new one of the same kind
+    /// replaces the old). Errors: STATUS_TOKEN_INVALID, DOCUMENT_KIND_UNKNOWN,
+    /// DOCUMENT_TOO_LARGE, DOCUMENT_TYPE_NOT_ALLOWED, APPLICATION_CLOSED (conflict: decided).
+    Result<store::DocumentRecord> upload_document(const std::string& application_id,
+                                                  std::string_view status_token,
+                                                  const std::string& kind,
+                                                  std::string_view declared_type,
+                                                  std::span<const std::uint8_t> content);
 
     /// Sends a new code, over `channel` when given ("sms" or "email"). Errors: RESEND_TOO_SOON,
     /// APPLICATION_LOCKED, APPLICATION_ALREADY_VERIFIED, APPLICATION_NOT_FOUND.
@@ -82,7 +111,8 @@ public:
                             const std::optional<std::string>& channel);
 
     /// The application for the holder of `status_token`; unauthenticated STATUS_TOKEN_INVALID
-    /// for an unknown application or a wrong token alike.
+    /// for an unknown application or a wrong token alike. Shows the codes of an application
+    /// approved after review once.
     Result<OnlineStatus> status(const std::string& application_id, std::string_view status_token);
 
 private:
@@ -101,6 +131,7 @@ private:
     RegisterKeys keys_;
     const Clock* clock_;
     OtpSettings settings_;
+    std::optional<DocumentFiles> files_;
 };
 
 }  // namespace dojang::ra

@@ -89,7 +89,9 @@ TEST_F(OnlineTest, TheRightCodeApprovesOnceWithCodes) {
     ASSERT_EQ(code.size(), 6U);
     auto codes = online_->verify(created->application_id, code);
     ASSERT_TRUE(codes.has_value()) << codes.error().describe();
-    EXPECT_EQ(codes->reference_number.size(), 10U);
+    EXPECT_EQ(codes->status, "approved");
+    ASSERT_TRUE(codes->codes.has_value());
+    EXPECT_EQ(codes->codes->reference_number.size(), 10U);
     auto again = online_->verify(created->application_id, code);
     ASSERT_FALSE(again.has_value());
     EXPECT_EQ(again.error().code, "OTP_EXPIRED");

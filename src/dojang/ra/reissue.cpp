@@ -14,23 +14,6 @@ namespace {
 constexpr std::string_view authorization_code_aad = "dojang-authcode-v1";
 constexpr int max_reference_attempts = 3;
 
-/// `count` decimal digits from the CSPRNG, uniformly (bytes ≥ 250 are drawn again).
-Result<std::string> random_digits(std::size_t count) {
-    std::string digits;
-    while (digits.size() < count) {
-        auto bytes = crypto::random_bytes(count * 2);
-        if (!bytes) {
-            return tl::unexpected(bytes.error());
-        }
-        for (const auto byte : *bytes) {
-            if (byte < 250 && digits.size() < count) {
-                digits.push_back(static_cast<char>('0' + byte % 10));
-            }
-        }
-    }
-    return digits;
-}
-
 /// Digits only: what people type with dashes and spaces compares equal.
 std::string digits_of(std::string_view text) {
     std::string digits;
@@ -295,8 +278,8 @@ Result<Codes> ReissueService::approve(
     application.updated_at = now;
     std::string code;
     for (int attempt = 0; attempt < max_reference_attempts; ++attempt) {
-        auto reference = random_digits(10);
-        auto code_digits = random_digits(16);
+        auto reference = crypto::random_digits(10);
+        auto code_digits = crypto::random_digits(16);
         if (!reference || !code_digits) {
             return tl::unexpected(!reference ? reference.error() : code_digits.error());
         }
@@ -384,6 +367,24 @@ Result<SecretBytes> ReissueService::authorization_secret(std::string_view refere
     }
     return crypto::aead_open(
         keys_.encryption_key(), application->authorization_code_sealed, authorization_code_aad);
+}
+
+Result<Codes> ReissueService::reveal_codes(const store::ApplicationRecord& application) const {
+    if (application.reference_number.empty() || application.authorization_code_sealed.empty() ||
+        !application.codes_expire_at) {
+        return fail(
+            ErrorKind::conflict, "CODES_UNAVAILABLE", "this application has no codes to show");
+    }
+    auto code = crypto::aead_open(
+        keys_.encryption_key(), application.authorization_code_sealed, authorization_code_aad);
+    if (!code) {
+        return tl::unexpected(code.error());
+    }
+    const auto bytes = code->bytes();
+    return Codes{application.id,
+                 application.reference_number,
+                 grouped(std::string(bytes.begin(), bytes.end())),
+                 *application.codes_expire_at};
 }
 
 Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest& request,

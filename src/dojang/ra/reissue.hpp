@@ -19,6 +19,9 @@ struct ReissueSettings {
     std::chrono::minutes confirm_within{60};  ///< unconfirmed certificates are revoked after
     std::string organisation = "dojang";      ///< O= of issued subjects
     std::string contact = "the dojang help desk";  ///< who to call, in the security notice
+    /// Also send the authorization code of an online application over the channel its
+    /// one-time code did not use (e-mail after SMS, SMS after e-mail).
+    bool code_by_other_channel = false;
 };
 
 /// A holder verified face to face at a branch (창구 등록).
@@ -112,6 +115,10 @@ public:
     /// AUTHORIZATION_INVALID for an unknown reference, unavailable, internal.
     Result<SecretBytes> authorization_secret(std::string_view reference_number);
 
+    /// The codes of an approved application, unsealed (for showing them once to an applicant
+    /// approved after review). Errors: conflict CODES_UNAVAILABLE when it has none.
+    Result<Codes> reveal_codes(const store::ApplicationRecord& application) const;
+
     /// Confirms installation; revokes the old certificate as superseded where the reason says
     /// so. Idempotent. Errors: not_found, unauthenticated CONFIRMATION_INVALID.
     Result<void> confirm(const SerialNumber& serial, std::string_view token);
@@ -119,6 +126,8 @@ public:
     /// Revokes certificates not confirmed within confirm_within and reopens their codes.
     /// Returns how many.
     Result<std::size_t> revoke_unconfirmed();
+
+    [[nodiscard]] const ReissueSettings& settings() const { return settings_; }
 
     /// The application and its timeline.
     Result<std::pair<store::ApplicationRecord, std::vector<store::ApplicationEvent>>> status(

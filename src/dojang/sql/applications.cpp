@@ -207,6 +207,13 @@ Result<std::optional<ApplicationRecord>> SqlApplications::find_by_new_serial(
     return first(select("new_serial = ?", serial, 0));
 }
 
+Result<std::vector<ApplicationRecord>> SqlApplications::replacing(const std::string& serial) {
+    if (serial.empty()) {
+        return std::vector<ApplicationRecord>{};
+    }
+    return select("old_serial = ?", serial, 0);
+}
+
 Result<bool> SqlApplications::claim_codes(const std::string& id, Seconds now) {
     // One UPDATE decides: of two concurrent requests with the same code, one changes the row.
     Query query(connection_,
@@ -222,6 +229,39 @@ Result<bool> SqlApplications::claim_codes(const std::string& id, Seconds now) {
 
 Result<std::vector<ApplicationRecord>> SqlApplications::unconfirmed(Seconds before) {
     return select("status = 'issued' AND issued_at < ?", {}, epoch(before));
+}
+
+Result<std::vector<ApplicationRecord>> SqlApplications::list(
+    std::optional<store::ApplicationStatus> status,
+    std::optional<store::HolderType> holder_type,
+    std::size_t limit) {
+    // Empty text matches any value, so one statement serves every filter.
+    Query query(connection_,
+                "SELECT " + std::string(columns) +
+                    " FROM applications WHERE (? = '' OR status = ?) AND (? = '' OR holder_type "
+                    "= ?) ORDER BY created_at DESC, id LIMIT ?");
+    const std::string status_text = status ? std::string(store::to_string(*status)) : "";
+    const std::string holder_text = holder_type ? std::string(store::to_string(*holder_type)) : "";
+    query.text(status_text)
+        .text(status_text)
+        .text(holder_text)
+        .text(holder_text)
+        .integer(static_cast<std::int64_t>(limit));
+    std::vector<ApplicationRecord> records;
+    for (;;) {
+        auto more = query.next_row();
+        if (!more) {
+            return tl::unexpected(more.error());
+        }
+        if (!*more) {
+            return records;
+        }
+        auto record = read(query.row());
+        if (!record) {
+            return tl::unexpected(record.error());
+        }
+        records.push_back(std::move(*record));
+    }
 }
 
 Result<void> SqlApplications::add_event(const store::ApplicationEvent& event) {

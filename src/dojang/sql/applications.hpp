@@ -18,8 +18,13 @@ public:
         const std::string& reference) override;
     Result<std::optional<store::ApplicationRecord>> find_by_new_serial(
         const std::string& serial) override;
+    Result<std::vector<store::ApplicationRecord>> replacing(const std::string& serial) override;
     Result<bool> claim_codes(const std::string& id, Seconds now) override;
     Result<std::vector<store::ApplicationRecord>> unconfirmed(Seconds before) override;
+    Result<std::vector<store::ApplicationRecord>> list(
+        std::optional<store::ApplicationStatus> status,
+        std::optional<store::HolderType> holder_type,
+        std::size_t limit) override;
     Result<void> add_event(const store::ApplicationEvent& event) override;
     Result<std::vector<store::ApplicationEvent>> events(const std::string& application_id) override;
 

@@ -208,6 +208,19 @@ Result<std::optional<CustomerRecord>> SqlCustomers::find_by_idn_hash(const Bytes
     return find_where("idn_hash", {}, idn_hash);
 }
 
+Result<std::optional<CustomerRecord>> SqlCustomers::find_by_certificate(const std::string& serial) {
+    Query query(connection_, "SELECT customer_id FROM customer_certificates WHERE serial = ?");
+    query.text(serial);
+    auto found = query.next_row();
+    if (!found) {
+        return tl::unexpected(found.error());
+    }
+    if (!*found) {
+        return std::optional<CustomerRecord>{};
+    }
+    return find(query.row().column_text(0));
+}
+
 Result<std::size_t> SqlCustomers::count() {
     Query query(connection_, "SELECT COUNT(*) FROM customers");
     auto found = query.next_row();

@@ -165,13 +165,63 @@ CREATE TABLE blocked_keys (
 );
 )sql";
 
-constexpr std::array<Migration, 6> all{{
+// Review of company and proxy applications (ra): officers and their sessions, uploaded
+// documents (the files live outside the database), decisions; proxies on online applications.
+constexpr std::string_view v7_review = R"sql(
+CREATE TABLE officers (
+    username       TEXT PRIMARY KEY,
+    display_name   TEXT NOT NULL,
+    password_hash  TEXT NOT NULL,
+    token_hash     BLOB UNIQUE,
+    created_at     INTEGER NOT NULL,
+    disabled_at    INTEGER
+);
+
+CREATE TABLE officer_sessions (
+    token_hash  BLOB PRIMARY KEY,
+    username    TEXT NOT NULL REFERENCES officers (username),
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL
+);
+
+CREATE TABLE documents (
+    application_id  TEXT NOT NULL REFERENCES applications (id),
+    kind            TEXT NOT NULL,
+    media_type      TEXT NOT NULL CHECK (media_type IN ('application/pdf', 'image/jpeg', 'image/png')),
+    size            INTEGER NOT NULL,
+    sha256          BLOB NOT NULL,
+    stored_name     TEXT NOT NULL,
+    uploaded_at     INTEGER NOT NULL,
+    PRIMARY KEY (application_id, kind)
+);
+
+CREATE TABLE review_decisions (
+    sequence        INTEGER PRIMARY KEY AUTOINCREMENT,
+    application_id  TEXT NOT NULL REFERENCES applications (id),
+    officer         TEXT NOT NULL,
+    decision        TEXT NOT NULL CHECK (decision IN ('approve', 'reject')),
+    reason          TEXT NOT NULL,
+    text            TEXT NOT NULL,
+    at              INTEGER NOT NULL
+);
+CREATE INDEX review_decisions_application ON review_decisions (application_id, sequence);
+CREATE INDEX applications_status_created ON applications (status, created_at);
+CREATE INDEX applications_old_serial ON applications (old_serial);
+CREATE INDEX certificates_status_not_after ON certificates (status, not_after);
+
+ALTER TABLE online_applications ADD COLUMN proxy_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE online_applications ADD COLUMN proxy_phone TEXT NOT NULL DEFAULT '';
+ALTER TABLE online_applications ADD COLUMN codes_shown_at INTEGER;
+)sql";
+
+constexpr std::array<Migration, 7> all{{
     {1, "initial", v1_initial},
     {2, "outbox", v2_outbox},
     {3, "customers", v3_customers},
     {4, "applications", v4_applications},
     {5, "otp", v5_otp},
     {6, "blocked_keys", v6_blocked_keys},
+    {7, "review", v7_review},
 }};
 
 }  // namespace

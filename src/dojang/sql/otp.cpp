@@ -11,13 +11,16 @@ using store::OtpChallenge;
 
 constexpr std::string_view application_columns =
     "application_id, idempotency_key, request_hash, status_token_hash, channel, phone, email, "
-    "matched, locked_at, created_at";
+    "matched, locked_at, created_at, proxy_name, proxy_phone, codes_shown_at";
 
 std::int64_t epoch(Seconds at) {
     return at.time_since_epoch().count();
 }
 Seconds from_epoch(std::int64_t seconds) {
     return Seconds{std::chrono::seconds{seconds}};
+}
+std::optional<std::int64_t> optional_epoch(const std::optional<Seconds>& at) {
+    return at ? std::optional<std::int64_t>(epoch(*at)) : std::nullopt;
 }
 
 Error corrupt() {
@@ -50,6 +53,15 @@ Result<OnlineApplication> read_application(const Statement& row) {
         record.locked_at = from_epoch(*locked);
     }
     record.created_at = from_epoch(*created);
+    record.proxy_name = row.column_text(10);
+    record.proxy_phone = row.column_text(11);
+    if (!row.is_null(12)) {
+        auto shown = row.column_int64(12);
+        if (!shown) {
+            return tl::unexpected(corrupt());
+        }
+        record.codes_shown_at = from_epoch(*shown);
+    }
     return record;
 }
 
@@ -59,7 +71,7 @@ Result<void> SqlOtp::insert_application(const OnlineApplication& application) {
     // An empty idempotency key is stored as NULL so that the unique index ignores it.
     Query query(connection_,
                 "INSERT INTO online_applications (" + std::string(application_columns) +
-                    ") VALUES (?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?)");
+                    ") VALUES (?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     query.text(application.application_id)
         .text(application.idempotency_key)
         .blob(application.request_hash)
@@ -71,7 +83,10 @@ Result<void> SqlOtp::insert_application(const OnlineApplication& application) {
         .optional_integer(application.locked_at
                               ? std::optional<std::int64_t>(epoch(*application.locked_at))
                               : std::nullopt)
-        .integer(epoch(application.created_at));
+        .integer(epoch(application.created_at))
+        .text(application.proxy_name)
+        .text(application.proxy_phone)
+        .optional_integer(optional_epoch(application.codes_shown_at));
     auto done = query.execute();
     if (!done) {
         if (done.error().kind == ErrorKind::conflict) {
@@ -87,7 +102,8 @@ Result<void> SqlOtp::insert_application(const OnlineApplication& application) {
 Result<void> SqlOtp::update_application(const OnlineApplication& application) {
     Query query(connection_,
                 "UPDATE online_applications SET channel = ?, phone = ?, email = ?, matched = ?, "
-                "locked_at = ? WHERE application_id = ?");
+                "locked_at = ?, proxy_name = ?, proxy_phone = ?, codes_shown_at = ? WHERE "
+                "application_id = ?");
     query.text(application.channel)
         .text(application.phone)
         .text(application.email)
@@ -95,6 +111,9 @@ Result<void> SqlOtp::update_application(const OnlineApplication& application) {
         .optional_integer(application.locked_at
                               ? std::optional<std::int64_t>(epoch(*application.locked_at))
                               : std::nullopt)
+        .text(application.proxy_name)
+        .text(application.proxy_phone)
+        .optional_integer(optional_epoch(application.codes_shown_at))
         .text(application.application_id);
     auto changed = query.execute();
     if (!changed) {

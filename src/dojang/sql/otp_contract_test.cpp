@@ -74,8 +74,14 @@ TEST_P(StoreContract, StoresOnlineApplicationsAndFindsThemByIdempotencyKey) {
     EXPECT_FALSE(by_key->locked_at.has_value());
     EXPECT_FALSE(by_empty_key.has_value());
 
+    EXPECT_TRUE(by_key->proxy_name.empty());
+    EXPECT_FALSE(by_key->codes_shown_at.has_value());
+
     by_key->locked_at = t0 + std::chrono::minutes{3};
     by_key->channel = "email";
+    by_key->proxy_name = "김대리";
+    by_key->proxy_phone = "01099998888";
+    by_key->codes_shown_at = t0 + std::chrono::minutes{4};
     ASSERT_TRUE(
         database().transact([&](Transaction& tx) { return tx.otp().update_application(*by_key); }));
     std::optional<OnlineApplication> again;
@@ -86,6 +92,9 @@ TEST_P(StoreContract, StoresOnlineApplicationsAndFindsThemByIdempotencyKey) {
     ASSERT_TRUE(again.has_value());
     EXPECT_EQ(again->locked_at, t0 + std::chrono::minutes{3});
     EXPECT_EQ(again->channel, "email");
+    EXPECT_EQ(again->proxy_name, "김대리");
+    EXPECT_EQ(again->proxy_phone, "01099998888");
+    EXPECT_EQ(again->codes_shown_at, t0 + std::chrono::minutes{4});
 }
 
 TEST_P(StoreContract, AnIdempotencyKeyNamesOneApplication) {

@@ -10,6 +10,8 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace dojang::sql {
 
@@ -44,5 +46,43 @@ private:
     std::optional<Error> error_;
     int index_ = 0;
 };
+
+/// Every remaining row of `query`, each turned into a T by `read(const Statement&)`, which
+/// returns Result<T>.
+template <typename T, typename Read>
+Result<std::vector<T>> collect_rows(Query& query, Read read) {
+    std::vector<T> rows;
+    for (;;) {
+        auto more = query.next_row();
+        if (!more) {
+            return tl::unexpected(more.error());
+        }
+        if (!*more) {
+            return rows;
+        }
+        Result<T> row = read(query.row());
+        if (!row) {
+            return tl::unexpected(row.error());
+        }
+        rows.push_back(std::move(*row));
+    }
+}
+
+/// The first row of `query` as a T, or std::nullopt when there is none.
+template <typename T, typename Read>
+Result<std::optional<T>> first_row(Query& query, Read read) {
+    auto more = query.next_row();
+    if (!more) {
+        return tl::unexpected(more.error());
+    }
+    if (!*more) {
+        return std::optional<T>{};
+    }
+    Result<T> row = read(query.row());
+    if (!row) {
+        return tl::unexpected(row.error());
+    }
+    return std::optional<T>(std::move(*row));
+}
 
 }  // namespace dojang::sql

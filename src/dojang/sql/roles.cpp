@@ -315,6 +315,19 @@ Result<std::vector<CertificateRecord>> SqlCertificateRepository::list(
     return read_certificates(query);
 }
 
+Result<std::vector<CertificateRecord>> SqlCertificateRepository::expiring(Seconds from,
+                                                                          Seconds to,
+                                                                          std::size_t limit) {
+    Query query(connection_,
+                "SELECT " + std::string(certificate_columns) +
+                    " FROM certificates WHERE status = 'issued' AND not_after > ? AND not_after <= "
+                    "? ORDER BY not_after, serial LIMIT ?");
+    query.integer(from.time_since_epoch().count())
+        .integer(to.time_since_epoch().count())
+        .integer(clamp_to_int64(limit));
+    return read_certificates(query);
+}
+
 Result<std::vector<RevokedEntry>> SqlCertificateRepository::revoked_unexpired(const std::string& ca,
                                                                               Seconds now) {
     Query query(connection_,

@@ -6,6 +6,7 @@
 #include "dojang/sql/customers.hpp"
 #include "dojang/sql/otp.hpp"
 #include "dojang/sql/outbox.hpp"
+#include "dojang/sql/review.hpp"
 #include "dojang/store/store.hpp"
 
 namespace dojang::sql {
@@ -25,6 +26,9 @@ public:
                            const SerialNumber& serial,
                            Seconds at) override;
     Result<bool> is_key_blocked(const Bytes& spki_sha256) override;
+    Result<std::vector<store::CertificateRecord>> expiring(Seconds from,
+                                                           Seconds to,
+                                                           std::size_t limit) override;
     Result<std::optional<store::CertificateRecord>> find(const SerialNumber& serial) override;
     Result<std::vector<store::CertificateRecord>> list(
         std::optional<store::CertificateStatus> status,
@@ -77,7 +81,8 @@ public:
           customers_(connection),
           outbox_(connection),
           applications_(connection),
-          otp_(connection) {}
+          otp_(connection),
+          review_(connection) {}
     store::CertificateRepository& certificates() override { return certificates_; }
     store::AuditLog& audit() override { return audit_; }
     store::Counters& counters() override { return counters_; }
@@ -85,6 +90,7 @@ public:
     store::Outbox& outbox() override { return outbox_; }
     store::ApplicationRepository& applications() override { return applications_; }
     store::OtpRepository& otp() override { return otp_; }
+    store::ReviewRepository& review() override { return review_; }
 
 private:
     SqlCertificateRepository certificates_;
@@ -94,6 +100,7 @@ private:
     SqlOutbox outbox_;
     SqlApplications applications_;
     SqlOtp otp_;
+    SqlReview review_;
 };
 
 }  // namespace dojang::sql

@@ -85,11 +85,18 @@ public:
         const std::string& reference) = 0;
     virtual Result<std::optional<ApplicationRecord>> find_by_new_serial(
         const std::string& serial) = 0;
+    /// Applications that replace the certificate `serial` (their old_serial), oldest first.
+    virtual Result<std::vector<ApplicationRecord>> replacing(const std::string& serial) = 0;
     /// Takes the codes for one issuance: sets codes_used_at when it is unset and the codes are
     /// unexpired at `now`. Returns false when another request took them first.
     virtual Result<bool> claim_codes(const std::string& id, Seconds now) = 0;
     /// Issued applications whose certificate was issued before `before` and never confirmed.
     virtual Result<std::vector<ApplicationRecord>> unconfirmed(Seconds before) = 0;
+    /// Applications in `status` (any when unset) of `holder_type` (any when unset), newest
+    /// first, at most `limit`.
+    virtual Result<std::vector<ApplicationRecord>> list(std::optional<ApplicationStatus> status,
+                                                        std::optional<HolderType> holder_type,
+                                                        std::size_t limit) = 0;
     virtual Result<void> add_event(const ApplicationEvent& event) = 0;
     virtual Result<std::vector<ApplicationEvent>> events(const std::string& application_id) = 0;
 };

@@ -75,6 +75,9 @@ public:
     virtual Result<std::optional<CustomerRecord>> find_by_idn_hash(const Bytes& idn_hash) = 0;
     /// How many customers the register holds.
     virtual Result<std::size_t> count() = 0;
+    /// The customer holding the certificate with this serial (canonical hex), or nullopt.
+    virtual Result<std::optional<CustomerRecord>> find_by_certificate(
+        const std::string& serial) = 0;
 };
 
 }  // namespace dojang::store

@@ -27,6 +27,11 @@ struct OnlineApplication {
     bool matched = false;         ///< The register matched; false for a shadow that never verifies.
     std::optional<Seconds> locked_at;  ///< Set after too many killed codes.
     Seconds created_at;
+    std::string proxy_name;   ///< 대리인: the person applying for the holder, or empty.
+    std::string proxy_phone;  ///< The proxy's mobile number (digits), or empty.
+    /// When the applicant's status call showed the codes of an application approved after
+    /// review (they are shown once).
+    std::optional<Seconds> codes_shown_at;
 };
 
 /// Where one one-time code is.

@@ -9,6 +9,7 @@
 #include "dojang/store/customers.hpp"
 #include "dojang/store/otp.hpp"
 #include "dojang/store/outbox.hpp"
+#include "dojang/store/review.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -112,6 +113,10 @@ public:
                                    Seconds at) = 0;
     /// Whether the key with this SubjectPublicKeyInfo SHA-256 is blocked.
     virtual Result<bool> is_key_blocked(const Bytes& spki_sha256) = 0;
+    /// Issued (not revoked) certificates whose notAfter is in (from, to], soonest first.
+    virtual Result<std::vector<CertificateRecord>> expiring(Seconds from,
+                                                            Seconds to,
+                                                            std::size_t limit) = 0;
     /// Every row of `ca` that is issued or revoked, for warming the OCSP cache.
     virtual Result<std::vector<CertificateRecord>> all_signed(const std::string& ca) = 0;
 };
@@ -147,6 +152,7 @@ public:
     virtual Outbox& outbox() = 0;
     virtual ApplicationRepository& applications() = 0;
     virtual OtpRepository& otp() = 0;
+    virtual ReviewRepository& review() = 0;
 };
 
 /// A unit of work: everything `work` does commits together, or nothing does.

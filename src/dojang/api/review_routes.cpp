@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: Apache-2.0
+// The officers' REST API: sessions, the review queue, documents, decisions.
+#include "dojang/api/json_writer.hpp"
+#include "dojang/api/routes.hpp"
+#include "dojang/crypto/openssl.hpp"
+#include "dojang/dto/dto.hpp"
+
+namespace dojang::api {
+namespace {
+
+constexpr std::string_view session_cookie = "__Host-dojang_officer";
+constexpr std::string_view reviews_prefix = "/api/v1/reviews/";
+
+http::Response json(unsigned status, std::string body) {
+    auto response = http::Response::bytes(status, "application/json", std::move(body));
+    response.headers.emplace_back("Cache-Control", "no-store");
+    return response;
+}
+
+Error route_not_found() {
+    return Error{ErrorKind::not_found, "NOT_FOUND", "no such route", {}, {}};
+}
+
+/// The value of cookie `name` in the request's Cookie header, or empty.
+std::string cookie(const http::Request& request, std::string_view name) {
+    const std::string header = request.header("cookie");
+    std::string_view rest = header;
+    while (!rest.empty()) {
+        const auto end = rest.find(';');
+        std::string_view pair = rest.substr(0, end);
+        rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+        while (!pair.empty() && pair.front() == ' ') {
+            pair.remove_prefix(1);
+        }
+        const auto equals = pair.find('=');
+        if (equals != std::string_view::npos && pair.substr(0, equals) == name) {
+            return std::string(pair.substr(equals + 1));
+        }
+    }
+    return {};
+}
+
+/// The officer making the request: an API token (`Authorization: Bearer`) or the session
+/// cookie; a cookie-authenticated change must carry the session's X-CSRF-Token.
+Result<std::string> officer_of(ra::ReviewService& review, const http::Request& request) {
+    const std::string authorization = request.header("authorization");
+    constexpr std::string_view bearer = "Bearer ";
+    if (authorization.starts_with(bearer)) {
+        return review.authenticate(authorization.substr(bearer.size()), false);
+    }
+    const std::string session = cookie(request, session_cookie);
+    auto officer = review.authenticate(session, true);
+    if (!officer) {
+        return officer;
+    }
+    if (request.method != "GET" && request.method != "HEAD") {
+        const std::string expected = review.csrf_token(session);
+        const std::string presented = request.header("x-csrf-token");
+        if (expected.empty() ||
+            !crypto::constant_time_equal(to_bytes(expected), to_bytes(presented))) {
+            return fail(ErrorKind::forbidden,
+                        "CSRF_TOKEN_INVALID",
+                        "this change needs the X-CSRF-Token of your session (보안 토큰이 "
+                        "필요합니다)");
+        }
+    }
+    return officer;
+}
+
+http::Response unauthenticated(const Error& error) {
+    auto response = problem(error);
+    if (error.kind == ErrorKind::unauthenticated) {
+        response.headers.emplace_back("WWW-Authenticate", "Bearer");
+    }
+    return response;
+}
+
+/// POST /api/v1/officer/sessions
+http::Response sign_in(ra::ReviewService& review, const http::Request& request) {
+    auto body = dto::parse_sign_in_request(request.body);
+    if (!body) {
+        return problem(body.error());
+    }
+    auto session = review.sign_in(body->username, body->password);
+    if (!session) {
+        return unauthenticated(session.error());
+    }
+    auto response = json(201,
+                         JsonObject()
+                             .text("officer", session->officer)
+                             .text("csrf_token", session->csrf_token)
+                             .time("expires_at", session->expires_at)
+                             .str());
+    response.headers.emplace_back(
+        "Set-Cookie",
+        std::string(session_cookie) + "=" + session->token +
+            "; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(8 * 3600));
+    return response;
+}
+
+/// DELETE /api/v1/officer/sessions
+http::Response sign_out(ra::ReviewService& review, const http::Request& request) {
+    auto officer = officer_of(review, request);
+    if (!officer) {
+        return unauthenticated(officer.error());
+    }
+    auto ended = review.sign_out(cookie(request, session_cookie));
+    if (!ended) {
+        return problem(ended.error());
+    }
+    http::Response response;
+    response.status = 204;
+    response.headers.emplace_back("Cache-Control", "no-store");
+    response.headers.emplace_back(
+        "Set-Cookie",
+        std::string(session_cookie) + "=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0");
+    return response;
+}
+
+/// The value of `name` in a query string, not percent-decoded (our values never need it).
+std::string query_value(std::string_view query, std::string_view name) {
+    while (!query.empty()) {
+        const auto end = query.find('&');
+        const std::string_view pair = query.substr(0, end);
+        query = end == std::string_view::npos ? std::string_view() : query.substr(end + 1);
+        const auto equals = pair.find('=');
+        if (equals != std::string_view::npos && pair.substr(0, equals) == name) {
+            return std::string(pair.substr(equals + 1));
+        }
+    }
+    return {};
+}
+
+std::string document_json(const store::DocumentRecord& document, const std::string& id) {
+    return JsonObject()
+        .text("kind", document.kind)
+        .text("media_type", document.media_type)
+        .number("size", document.size)
+        .text("sha256", to_hex(document.sha256))
+        .time("uploaded_at", document.uploaded_at)
+        .text("url", std::string(reviews_prefix) + id + "/documents/" + document.kind)
+        .str();
+}
+
+/// GET /api/v1/reviews?status=...&holder_type=...
+http::Response list_reviews(ra::ReviewService& review, const http::Request& request) {
+    auto officer = officer_of(review, request);
+    if (!officer) {
+        return unauthenticated(officer.error());
+    }
+    std::optional<store::ApplicationStatus> status = store::ApplicationStatus::in_review;
+    std::optional<store::HolderType> holder;
+    const std::string status_text = query_value(request.query, "status");
+    const std::string holder_text = query_value(request.query, "holder_type");
+    if (status_text == "all") {
+        status.reset();
+    } else if (!status_text.empty()) {
+        auto parsed = store::application_status_from_string(status_text);
+        if (!parsed) {
+            return problem(parsed.error());
+        }
+        status = *parsed;
+    }
+    if (!holder_text.empty()) {
+        auto parsed = store::holder_type_from_string(holder_text);
+        if (!parsed) {
+            return problem(parsed.error());
+        }
+        holder = *parsed;
+    }
+    auto items = review.queue(status, holder);
+    if (!items) {
+        return problem(items.error());
+    }
+    JsonArray array;
+    for (const auto& item : *items) {
+        JsonArray documents;
+        for (const auto& document : item.documents) {
+            documents.raw(document_json(document, item.application.id));
+        }
+        array.raw(JsonObject()
+                      .text("id", item.application.id)
+                      .text("holder_type", store::to_string(item.application.holder_type))
+                      .text("name", item.name)
+                      .text("reason", store::to_string(item.application.reason))
+                      .text("status", store::to_string(item.application.status))
+                      .time("created_at", item.application.created_at)
+                      .raw("documents", documents.str())
+                      .str());
+    }
+    return json(200, JsonObject().raw("items", array.str()).str());
+}
+
+/// GET /api/v1/reviews/{id} and GET /api/v1/reviews/{id}/documents/{kind}
+http::Response show_review(ra::ReviewService& review, const http::Request& request) {
+    auto officer = officer_of(review, request);
+    if (!officer) {
+        return unauthenticated(officer.error());
+    }
+    const std::string rest = request.path.substr(reviews_prefix.size());
+    const auto slash = rest.find('/');
+    const std::string id = rest.substr(0, slash);
+    if (slash != std::string::npos) {
+        constexpr std::string_view documents = "/documents/";
+        if (rest.compare(slash, documents.size(), documents) != 0) {
+            return problem(route_not_found());
+        }
+        auto document = review.document(id, rest.substr(slash + documents.size()));
+        if (!document) {
+            return problem(document.error());
+        }
+        auto response = http::Response::bytes(
+            200, document->second, std::string(document->first.begin(), document->first.end()));
+        response.headers.emplace_back("Cache-Control", "no-store");
+        response.headers.emplace_back("Content-Disposition", "inline");
+        response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+        response.headers.emplace_back("Content-Security-Policy", "default-src 'none'; sandbox");
+        return response;
+    }
+    auto detail = review.detail(id);
+    if (!detail) {
+        return problem(detail.error());
+    }
+    const auto& application = detail->application;
+    const auto& customer = detail->customer;
+    JsonObject applicant;
+    applicant.text("channel", detail->online ? detail->online->channel : "")
+        .text("phone", detail->online ? detail->online->phone : "")
+        .text("email", detail->online ? detail->online->email : "");
+    if (detail->online && !detail->online->proxy_name.empty()) {
+        applicant.raw("proxy",
+                      JsonObject()
+                          .text("name", detail->online->proxy_name)
+                          .text("phone", detail->online->proxy_phone)
+                          .str());
+    }
+    JsonArray serials;
+    for (const auto& serial : customer.certificate_serials) {
+        serials.text(serial);
+    }
+    JsonArray required;
+    for (const auto& kind : detail->required_documents) {
+        required.text(kind);
+    }
+    JsonArray documents;
+    for (const auto& document : detail->documents) {
+        documents.raw(document_json(document, id));
+    }
+    JsonArray events;
+    for (const auto& event : detail->events) {
+        events.raw(JsonObject()
+                       .time("at", event.at)
+                       .text("kind", event.kind)
+                       .text("detail", event.detail)
+                       .str());
+    }
+    JsonArray decisions;
+    for (const auto& decision : detail->decisions) {
+        decisions.raw(JsonObject()
+                          .text("officer", decision.officer)
+                          .text("decision", decision.decision)
+                          .text("reason", decision.reason)
+                          .text("text", decision.text)
+                          .time("at", decision.at)
+                          .str());
+    }
+    return json(200,
+                JsonObject()
+                    .raw("application",
+                         JsonObject()
+                             .text("id", application.id)
+                             .text("holder_type", store::to_string(application.holder_type))
+                             .text("reason", store::to_string(application.reason))
+                             .text("status", store::to_string(application.status))
+                             .text("old_serial", application.old_serial)
+                             .time("created_at", application.created_at)
+                             .raw("applicant", applicant.str())
+                             .str())
+                    .raw("register",
+                         JsonObject()
+                             .text("customer_id", customer.customer_id)
+                             .text("holder_type", store::to_string(customer.holder_type))
+                             .text("name", customer.name)
+                             .text("birth_date", customer.birth_date)
+                             .text("business_number", customer.business_number)
+                             .text("corporate_number", customer.corporate_number)
+                             .text("representative", customer.representative)
+                             .text("phone", customer.phone)
+                             .text("email", customer.email)
+                             .raw("certificate_serials", serials.str())
+                             .str())
+                    .raw("required_documents", required.str())
+                    .raw("documents", documents.str())
+                    .raw("events", events.str())
+                    .raw("approvals", decisions.str())
+                    .str());
+}
+
+/// POST /api/v1/reviews/{id}/approve and /reject
+http::Response decide(ra::ReviewService& review, const http::Request& request) {
+    auto officer = officer_of(review, request);
+    if (!officer) {
+        return unauthenticated(officer.error());
+    }
+    const std::string rest = request.path.substr(reviews_prefix.size());
+    const auto slash = rest.find('/');
+    if (slash == std::string::npos) {
+        return problem(route_not_found());
+    }
+    const std::string id = rest.substr(0, slash);
+    const std::string action = rest.substr(slash + 1);
+    if (action == "approve") {
+        auto outcome = review.approve(*officer, id);
+        if (!outcome) {
+            return problem(outcome.error());
+        }
+        return json(200, JsonObject().text("id", id).text("status", *outcome).str());
+    }
+    if (action == "reject") {
+        auto body = dto::parse_reject_request(request.body);
+        if (!body) {
+            return problem(body.error());
+        }
+        auto rejected = review.reject(*officer, id, body->reason, body->text);
+        if (!rejected) {
+            return problem(rejected.error());
+        }
+        return json(200, JsonObject().text("id", id).text("status", "rejected").str());
+    }
+    return problem(route_not_found());
+}
+
+}  // namespace
+
+void add_review_routes(http::Router& router, ra::ReviewService& review) {
+    router.add("POST", "/api/v1/officer/sessions", [&review](const http::Request& request) {
+        return sign_in(review, request);
+    });
+    router.add("DELETE", "/api/v1/officer/sessions", [&review](const http::Request& request) {
+        return sign_out(review, request);
+    });
+    router.add("GET", "/api/v1/reviews", [&review](const http::Request& request) {
+        return list_reviews(review, request);
+    });
+    router.add_prefix("GET", std::string(reviews_prefix), [&review](const http::Request& request) {
+        return show_review(review, request);
+    });
+    router.add_prefix("POST", std::string(reviews_prefix), [&review](const http::Request& request) {
+        return decide(review, request);
+    });
+}
+
+}  // namespace dojang::api

@@ -1,0 +1,632 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "dojang/ra/review.hpp"
+
+#include "dojang/core/text.hpp"
+#include "dojang/crypto/openssl.hpp"
+#include "dojang/crypto/password.hpp"
+#include "dojang/notify/notification.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace dojang::ra {
+namespace {
+
+constexpr std::string_view csrf_context = "dojang-officer-csrf-v1";
+constexpr std::size_t min_password_length = 12;
+
+/// The hash of a presented token, as stored.
+Bytes token_hash(std::string_view token) {
+    return crypto::sha256(to_bytes(std::string(token)));
+}
+
+Error not_found() {
+    return Error{ErrorKind::not_found, "APPLICATION_NOT_FOUND", "no such application", {}, {}};
+}
+
+Error not_in_review() {
+    return Error{ErrorKind::conflict,
+                 "APPLICATION_NOT_IN_REVIEW",
+                 "this application is not waiting for review (심사 대기 중인 신청이 아닙니다)",
+                 {},
+                 {}};
+}
+
+bool valid_username(const std::string& username) {
+    return !username.empty() && username.size() <= 64 &&
+           std::all_of(username.begin(), username.end(), [](char c) {
+               return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+                      c == '_';
+           });
+}
+
+/// A PHC hash of a random password: signing in as an unknown officer costs the same.
+const std::string& decoy_hash() {
+    static const std::string hash = [] {
+        auto random = crypto::random_bytes(16);
+        auto hashed = crypto::hash_password(random ? to_hex(*random) : "decoy");
+        return hashed ? *hashed : std::string();
+    }();
+    return hash;
+}
+
+/// Enqueues `kind` to the applicant of an online application over the channel they chose.
+Result<void> notify_applicant(store::Transaction& tx,
+                              const std::string& application_id,
+                              notify::TemplateKind kind,
+                              std::map<std::string, std::string> vars,
+                              Seconds now) {
+    auto online = tx.otp().find_application(application_id);
+    if (!online) {
+        return tl::unexpected(online.error());
+    }
+    if (!*online) {
+        return ok();  // walk-in: the officer at the branch tells the holder
+    }
+    notify::Notification notification;
+    notification.kind = kind;
+    notification.language = notify::Language::ko;
+    notification.channel = (*online)->channel;
+    notification.destination = (*online)->channel == "sms" ? (*online)->phone : (*online)->email;
+    notification.dedupe_key = std::string(notify::to_string(kind)) + ":" + application_id;
+    notification.application_id = application_id;
+    notification.vars = std::move(vars);
+    auto enqueued = notify::enqueue_notification(tx, notification, now);
+    if (!enqueued) {
+        return tl::unexpected(enqueued.error());
+    }
+    return ok();
+}
+
+}  // namespace
+
+Result<void> send_code_other_channel(store::Database& database,
+                                     const ReissueSettings& settings,
+                                     const std::string& application_id,
+                                     const Codes& codes,
+                                     Seconds now) {
+    if (!settings.code_by_other_channel) {
+        return ok();
+    }
+    return database.transact([&](store::Transaction& tx) -> Result<void> {
+        auto online = tx.otp().find_application(application_id);
+        if (!online) {
+            return tl::unexpected(online.error());
+        }
+        if (!*online) {
+            return ok();
+        }
+        notify::Notification notification;
+        notification.kind = notify::TemplateKind::authorization_code;
+        notification.language = notify::Language::ko;
+        notification.channel = (*online)->channel == "sms" ? "email" : "sms";
+        notification.destination =
+            notification.channel == "sms" ? (*online)->phone : (*online)->email;
+        if (notification.destination.empty()) {
+            return ok();
+        }
+        notification.dedupe_key =
+            "authorization_code:" + application_id + ":" + codes.reference_number;
+        notification.application_id = application_id;
+        notification.vars = {
+            {"authorization_code", codes.authorization_code},
+            {"reference_hint", codes.reference_number.substr(codes.reference_number.size() - 4)},
+            {"expires_at", to_rfc3339(codes.expires_at)}};
+        auto enqueued = notify::enqueue_notification(tx, notification, now);
+        if (!enqueued) {
+            return tl::unexpected(enqueued.error());
+        }
+        return ok();
+    });
+}
+
+const std::vector<std::string>& rejection_reasons() {
+    static const std::vector<std::string> reasons{
+        "info_mismatch", "certificate_status", "unreadable_document", "missing_document", "other"};
+    return reasons;
+}
+
+std::vector<std::string> required_documents(const store::ApplicationRecord& application,
+                                            const store::OnlineApplication& online) {
+    std::vector<std::string> kinds;
+    if (application.holder_type == store::HolderType::corporate) {
+        kinds = {"business_registration", "representative_id"};
+    }
+    if (!online.proxy_name.empty()) {
+        kinds.insert(kinds.end(), {"power_of_attorney", "proxy_id"});
+    }
+    return kinds;
+}
+
+bool needs_review(const store::ApplicationRecord& application,
+                  const store::OnlineApplication& online) {
+    return application.holder_type == store::HolderType::corporate || !online.proxy_name.empty();
+}
+
+ReviewService::ReviewService(store::Database& database,
+                             ReissueService& reissue,
+                             RegisterKeys keys,
+                             DocumentFiles files,
+                             const Clock& clock,
+                             ReviewSettings settings)
+    : database_(&database),
+      reissue_(&reissue),
+      keys_(std::move(keys)),
+      files_(std::move(files)),
+      clock_(&clock),
+      settings_(std::move(settings)) {}
+
+Result<std::optional<std::string>> add_officer(store::Database& database,
+                                               const Clock& clock,
+                                               const std::string& username,
+                                               const std::string& display_name,
+                                               std::string_view password,
+                                               bool with_token) {
+    std::vector<Violation> violations;
+    if (!valid_username(username)) {
+        violations.push_back({"USERNAME_INVALID",
+                              "username: 1-64 of a-z 0-9 . - _ (사용자 이름 형식이 올바르지 "
+                              "않습니다)"});
+    }
+    if (password.size() < min_password_length) {
+        violations.push_back({"PASSWORD_TOO_SHORT",
+                              "the password needs at least 12 characters (비밀번호는 12자 "
+                              "이상이어야 합니다)"});
+    }
+    if (!violations.empty()) {
+        return tl::unexpected(Error{ErrorKind::invalid_request,
+                                    "OFFICER_INVALID",
+                                    "the officer cannot be added (심사자를 추가할 수 없습니다)",
+                                    {},
+                                    std::move(violations)});
+    }
+    auto hashed = crypto::hash_password(password);
+    if (!hashed) {
+        return tl::unexpected(hashed.error());
+    }
+    std::optional<std::string> token;
+    store::OfficerRecord officer;
+    officer.username = username;
+    officer.display_name = display_name.empty() ? username : display_name;
+    officer.password_hash = *hashed;
+    officer.created_at = clock.now();
+    if (with_token) {
+        auto random = crypto::random_bytes(32);
+        if (!random) {
+            return tl::unexpected(random.error());
+        }
+        token = "dso_" + to_hex(*random);
+        officer.token_hash = token_hash(*token);
+    }
+    auto stored = database.transact([&](store::Transaction& tx) -> Result<void> {
+        auto put = tx.review().put_officer(officer);
+        if (!put) {
+            return put;
+        }
+        return store::record_audit(
+            tx,
+            officer.created_at,
+            "operator",
+            "officer.add",
+            username,
+            "{\"api_token\":" + std::string(with_token ? "true" : "false") + "}");
+    });
+    if (!stored) {
+        return tl::unexpected(stored.error());
+    }
+    return token;
+}
+
+Result<OfficerSignIn> ReviewService::sign_in(const std::string& username,
+                                             std::string_view password) {
+    std::optional<store::OfficerRecord> officer;
+    auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto found = tx.review().find_officer(username);
+        if (!found) {
+            return tl::unexpected(found.error());
+        }
+        officer = std::move(*found);
+        return ok();
+    });
+    if (!read) {
+        return tl::unexpected(read.error());
+    }
+    // The same argon2id work whether or not the officer exists.
+    const bool right =
+        crypto::verify_password(officer ? officer->password_hash : decoy_hash(), password) &&
+        officer && !officer->password_hash.empty() && !officer->disabled_at;
+    const Seconds now = clock_->now();
+    if (!right) {
+        auto audited = database_->transact([&](store::Transaction& tx) {
+            return store::record_audit(tx, now, username, "officer.sign_in_failed", username, "{}");
+        });
+        if (!audited) {
+            return tl::unexpected(audited.error());
+        }
+        return fail(ErrorKind::unauthenticated,
+                    "OFFICER_SIGN_IN_FAILED",
+                    "wrong username or password (사용자 이름 또는 비밀번호가 올바르지 않습니다)");
+    }
+    auto random = crypto::random_bytes(32);
+    if (!random) {
+        return tl::unexpected(random.error());
+    }
+    OfficerSignIn session{to_hex(*random), {}, username, now + settings_.session_lifetime};
+    session.csrf_token = csrf_token(session.token);
+    auto stored = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto inserted = tx.review().insert_session(
+            {token_hash(session.token), username, now, session.expires_at});
+        if (!inserted) {
+            return inserted;
+        }
+        return store::record_audit(tx, now, username, "officer.sign_in", username, "{}");
+    });
+    if (!stored) {
+        return tl::unexpected(stored.error());
+    }
+    return session;
+}
+
+Result<void> ReviewService::sign_out(std::string_view session_token) {
+    return database_->transact([&](store::Transaction& tx) {
+        return tx.review().delete_session(token_hash(session_token));
+    });
+}
+
+Result<std::string> ReviewService::authenticate(std::string_view token, bool is_session) {
+    const Seconds now = clock_->now();
+    std::optional<std::string> officer;
+    auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        std::optional<store::OfficerRecord> record;
+        if (is_session) {
+            auto session = tx.review().find_session(token_hash(token));
+            if (!session) {
+                return tl::unexpected(session.error());
+            }
+            if (!*session || (*session)->expires_at <= now) {
+                return ok();
+            }
+            auto found = tx.review().find_officer((*session)->username);
+            if (!found) {
+                return tl::unexpected(found.error());
+            }
+            record = std::move(*found);
+        } else {
+            auto found = tx.review().find_officer_by_token(token_hash(token));
+            if (!found) {
+                return tl::unexpected(found.error());
+            }
+            record = std::move(*found);
+        }
+        if (record && !record->disabled_at) {
+            officer = record->username;
+        }
+        return ok();
+    });
+    if (!read) {
+        return tl::unexpected(read.error());
+    }
+    if (!officer || token.empty()) {
+        return fail(ErrorKind::unauthenticated,
+                    "OFFICER_UNAUTHENTICATED",
+                    "sign in as an officer first (심사자로 로그인하십시오)");
+    }
+    return *officer;
+}
+
+std::string ReviewService::csrf_token(std::string_view session_token) const {
+    auto mac = crypto::hmac_sha256(
+        keys_.hash_key(), to_bytes(std::string(csrf_context) + ":" + std::string(session_token)));
+    return mac ? to_hex(*mac) : std::string();
+}
+
+Result<std::vector<ReviewItem>> ReviewService::queue(std::optional<store::ApplicationStatus> status,
+                                                     std::optional<store::HolderType> holder_type) {
+    std::vector<ReviewItem> items;
+    auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto applications = tx.applications().list(status, holder_type, 200);
+        if (!applications) {
+            return tl::unexpected(applications.error());
+        }
+        for (auto& application : *applications) {
+            if (application.origin != "online") {
+                continue;  // walk-ins were reviewed at the counter
+            }
+            auto online = tx.otp().find_application(application.id);
+            auto customer = tx.customers().find(application.customer_id);
+            auto documents = tx.review().documents(application.id);
+            if (!online || !customer || !documents) {
+                return tl::unexpected(!online     ? online.error()
+                                      : !customer ? customer.error()
+                                                  : documents.error());
+            }
+            // Only what an officer reviews: companies and proxies past their code.
+            if (!*online || !*customer || !needs_review(application, **online) ||
+                application.status == store::ApplicationStatus::submitted) {
+                continue;
+            }
+            items.push_back({std::move(application), (*customer)->name, std::move(*documents)});
+        }
+        return ok();
+    });
+    if (!read) {
+        return tl::unexpected(read.error());
+    }
+    return items;
+}
+
+Result<ReviewDetail> ReviewService::detail(const std::string& application_id) {
+    ReviewDetail detail;
+    bool found_it = false;
+    auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto application = tx.applications().find(application_id);
+        if (!application) {
+            return tl::unexpected(application.error());
+        }
+        if (!*application || (*application)->status == store::ApplicationStatus::submitted) {
+            return ok();
+        }
+        auto customer = tx.customers().find((*application)->customer_id);
+        auto online = tx.otp().find_application(application_id);
+        auto documents = tx.review().documents(application_id);
+        auto events = tx.applications().events(application_id);
+        auto decisions = tx.review().decisions(application_id);
+        if (!customer || !online || !documents || !events || !decisions) {
+            return fail(
+                ErrorKind::unavailable, "STORE_UNAVAILABLE", "could not read the application");
+        }
+        if (!*customer) {
+            return ok();
+        }
+        detail.application = std::move(**application);
+        detail.customer = std::move(**customer);
+        detail.customer.idn_ciphertext.clear();
+        detail.customer.idn_hash.clear();
+        detail.online = std::move(*online);
+        if (detail.online) {
+            detail.required_documents = required_documents(detail.application, *detail.online);
+        }
+        detail.documents = std::move(*documents);
+        detail.events = std::move(*events);
+        detail.decisions = std::move(*decisions);
+        found_it = true;
+        return ok();
+    });
+    if (!read) {
+        return tl::unexpected(read.error());
+    }
+    if (!found_it) {
+        return tl::unexpected(not_found());
+    }
+    return detail;
+}
+
+Result<std::pair<Bytes, std::string>> ReviewService::document(const std::string& application_id,
+                                                              const std::string& kind) {
+    std::optional<store::DocumentRecord> record;
+    auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto documents = tx.review().documents(application_id);
+        if (!documents) {
+            return tl::unexpected(documents.error());
+        }
+        for (auto& document : *documents) {
+            if (document.kind == kind) {
+                record = std::move(document);
+            }
+        }
+        return ok();
+    });
+    if (!read) {
+        return tl::unexpected(read.error());
+    }
+    if (!record) {
+        return fail(ErrorKind::not_found, "DOCUMENT_NOT_FOUND", "no such document");
+    }
+    auto content = files_.read(*record);
+    if (!content) {
+        return tl::unexpected(content.error());
+    }
+    return std::make_pair(std::move(*content), record->media_type);
+}
+
+Result<std::string> ReviewService::approve(const std::string& officer,
+                                           const std::string& application_id) {
+    const Seconds now = clock_->now();
+    std::optional<Error> refusal;
+    std::optional<store::ApplicationRecord> application;
+    std::optional<store::CustomerRecord> customer;
+    std::size_t approvals = 0;
+    auto decided = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto found = tx.applications().find(application_id);
+        auto online = tx.otp().find_application(application_id);
+        if (!found || !online) {
+            return tl::unexpected(!found ? found.error() : online.error());
+        }
+        if (!*found || !*online) {
+            refusal = not_found();
+            return ok();
+        }
+        if ((*found)->status != store::ApplicationStatus::in_review) {
+            refusal = not_in_review();
+            return ok();
+        }
+        auto documents = tx.review().documents(application_id);
+        auto decisions = tx.review().decisions(application_id);
+        if (!documents || !decisions) {
+            return tl::unexpected(!documents ? documents.error() : decisions.error());
+        }
+        std::vector<std::string> missing;
+        for (const auto& kind : required_documents(**found, **online)) {
+            if (std::none_of(documents->begin(), documents->end(), [&](const auto& document) {
+                    return document.kind == kind;
+                })) {
+                missing.push_back(kind);
+            }
+        }
+        if (!missing.empty()) {
+            std::vector<Violation> violations;
+            for (const auto& kind : missing) {
+                violations.push_back({"DOCUMENT_MISSING", kind});
+            }
+            refusal = Error{ErrorKind::conflict,
+                            "DOCUMENT_MISSING",
+                            "required documents are missing (필수 서류가 없습니다)",
+                            {},
+                            std::move(violations)};
+            return ok();
+        }
+        std::set<std::string> approvers;
+        for (const auto& decision : *decisions) {
+            if (decision.decision == "approve") {
+                approvers.insert(decision.officer);
+            }
+        }
+        if (approvers.count(officer) == 0) {
+            auto added =
+                tx.review().add_decision({0, application_id, officer, "approve", "", "", now});
+            if (!added) {
+                return added;
+            }
+            auto audited =
+                store::record_audit(tx, now, officer, "review.approve", application_id, "{}");
+            if (!audited) {
+                return audited;
+            }
+            approvers.insert(officer);
+        } else if (approvers.size() < settings_.approvals_required) {
+            refusal = Error{ErrorKind::conflict,
+                            "REVIEW_SAME_OFFICER",
+                            "another officer must give the second approval (두 번째 승인은 다른 "
+                            "심사자가 해야 합니다)",
+                            {},
+                            {}};
+            return ok();
+        }
+        approvals = approvers.size();
+        if (approvals < settings_.approvals_required) {
+            return tx.applications().add_event(
+                {0,
+                 application_id,
+                 now,
+                 "first_approval",
+                 "approved by one officer; a second approval is required"});
+        }
+        auto holder = tx.customers().find((*found)->customer_id);
+        if (!holder) {
+            return tl::unexpected(holder.error());
+        }
+        if (!*holder) {
+            return fail(
+                ErrorKind::internal, "CUSTOMER_MISSING", "the applicant's register entry is gone");
+        }
+        application = std::move(*found);
+        customer = std::move(*holder);
+        return ok();
+    });
+    if (!decided) {
+        return tl::unexpected(decided.error());
+    }
+    if (refusal) {
+        return tl::unexpected(std::move(*refusal));
+    }
+    if (!application) {
+        return std::string("awaiting_second_approval");
+    }
+    // The codes, with the reason rules, exactly as for any approval.
+    auto codes = reissue_->approve(std::move(*application),
+                                   *customer,
+                                   {{"approved", "approved after document review"}},
+                                   officer,
+                                   false);
+    if (!codes) {
+        return tl::unexpected(codes.error());
+    }
+    auto notified = database_->transact([&](store::Transaction& tx) {
+        return notify_applicant(
+            tx,
+            application_id,
+            notify::TemplateKind::approved,
+            {{"reference_hint", codes->reference_number.substr(codes->reference_number.size() - 4)},
+             {"portal_url", settings_.portal_url}},
+            now);
+    });
+    if (!notified) {
+        return tl::unexpected(notified.error());
+    }
+    auto sent =
+        send_code_other_channel(*database_, reissue_->settings(), application_id, *codes, now);
+    if (!sent) {
+        return tl::unexpected(sent.error());
+    }
+    return std::string("approved");
+}
+
+Result<void> ReviewService::reject(const std::string& officer,
+                                   const std::string& application_id,
+                                   const std::string& reason,
+                                   const std::string& text) {
+    const auto& reasons = rejection_reasons();
+    if (std::find(reasons.begin(), reasons.end(), reason) == reasons.end() ||
+        (reason == "other" && text.empty()) || text.size() > 2000) {
+        return fail(ErrorKind::invalid_request,
+                    "REJECTION_REASON_INVALID",
+                    "give a reason: info_mismatch, certificate_status, unreadable_document, "
+                    "missing_document, or other with a text (반려 사유를 선택하십시오)");
+    }
+    const Seconds now = clock_->now();
+    std::optional<Error> refusal;
+    auto decided = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto found = tx.applications().find(application_id);
+        if (!found) {
+            return tl::unexpected(found.error());
+        }
+        if (!*found) {
+            refusal = not_found();
+            return ok();
+        }
+        if ((*found)->status != store::ApplicationStatus::in_review) {
+            refusal = not_in_review();
+            return ok();
+        }
+        (*found)->status = store::ApplicationStatus::rejected;
+        (*found)->updated_at = now;
+        auto updated = tx.applications().update(**found);
+        if (!updated) {
+            return updated;
+        }
+        auto added =
+            tx.review().add_decision({0, application_id, officer, "reject", reason, text, now});
+        if (!added) {
+            return added;
+        }
+        auto event = tx.applications().add_event(
+            {0, application_id, now, "rejected", reason + (text.empty() ? "" : ": " + text)});
+        if (!event) {
+            return event;
+        }
+        auto audited = store::record_audit(tx,
+                                           now,
+                                           officer,
+                                           "review.reject",
+                                           application_id,
+                                           "{\"reason\":" + json_quote(reason) + "}");
+        if (!audited) {
+            return audited;
+        }
+        return notify_applicant(tx,
+                                application_id,
+                                notify::TemplateKind::rejected,
+                                {{"reason", reason + (text.empty() ? "" : " (" + text + ")")},
+                                 {"portal_url", settings_.portal_url}},
+                                now);
+    });
+    if (!decided) {
+        return tl::unexpected(decided.error());
+    }
+    if (refusal) {
+        return tl::unexpected(std::move(*refusal));
+    }
+    return ok();
+}
+
+}  // namespace dojang::ra

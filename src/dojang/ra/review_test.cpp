@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "dojang/ra/review.hpp"
+
+#include "dojang/ca/test_fixtures.hpp"
+#include "dojang/ra/online.hpp"
+#include "dojang/sqlite/sqlite.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <regex>
+
+namespace dojang::ra {
+namespace {
+
+const Bytes pdf = to_bytes(std::string("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"));
+const Bytes png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+
+class ReviewTest : public ::testing::Test {
+protected:
+    void SetUp() override { start(1); }
+
+    void start(std::size_t approvals, bool code_by_other_channel = false) {
+        sqlite::SqliteOptions options;
+        options.synchronous = sqlite::Synchronous::normal;
+        database_ = std::move(*sqlite::open_sqlite(dir_.path() + "/test.db", options));
+        auto issuer =
+            ca::Issuer::create(ca_.issuing,
+                               policy::built_in_profiles("1.2.410.200005", "http://ca.example"),
+                               {"http://ca.example"},
+                               *database_,
+                               clock_);
+        ASSERT_TRUE(issuer.has_value());
+        issuer_.emplace(std::move(*issuer));
+        if (!std::filesystem::exists(dir_.path() + "/register.key")) {
+            ASSERT_TRUE(create_register_keys(dir_.path() + "/register.key"));
+        }
+        auto keys = load_register_keys(dir_.path() + "/register.key");
+        ASSERT_TRUE(keys.has_value());
+        ReissueSettings reissue_settings;
+        reissue_settings.code_by_other_channel = code_by_other_channel;
+        reissue_.emplace(*database_, *issuer_, ca_.issuing, *keys, clock_, reissue_settings);
+        online_.emplace(*database_,
+                        *reissue_,
+                        *keys,
+                        clock_,
+                        OtpSettings{},
+                        DocumentFiles(dir_.path() + "/documents"));
+        review_.emplace(*database_,
+                        *reissue_,
+                        *keys,
+                        DocumentFiles(dir_.path() + "/documents"),
+                        clock_,
+                        ReviewSettings{approvals, std::chrono::hours{8}, "https://portal"});
+        store::CustomerRecord company;
+        company.customer_id = "c9";
+        company.holder_type = store::HolderType::corporate;
+        company.name = "주식회사 도장";
+        company.business_number = "1208147521";
+        company.representative = "김대표";
+        company.idn_hash = *idn_hash(*keys, "1208147521");
+        company.idn_ciphertext = *encrypt_idn(*keys, "1208147521");
+        company.phone = "01055556666";
+        company.email = "ceo@dojang.example";
+        company.updated_at = clock_.now();
+        ASSERT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+            auto saved = tx.customers().upsert(company);
+            if (!saved) {
+                return tl::unexpected(saved.error());
+            }
+            return ok();
+        }));
+        for (const auto* name : {"kim", "lee"}) {
+            ASSERT_TRUE(add_officer(*database_, clock_, name, name, "correct horse 9!", false));
+        }
+    }
+
+    static OnlineRequest company() {
+        OnlineRequest request;
+        request.holder_type = store::HolderType::corporate;
+        request.name = "주식회사 도장";
+        request.business_number = "120-81-47521";
+        request.phone = "010-5555-6666";
+        request.email = "ceo@dojang.example";
+        request.channel = "email";
+        return request;
+    }
+
+    std::string sent_code(const std::string& application_id) {
+        std::vector<store::OutboxMessage> messages;
+        EXPECT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+            messages = *tx.outbox().for_application(application_id);
+            return ok();
+        }));
+        std::smatch match;
+        for (auto it = messages.rbegin(); it != messages.rend(); ++it) {
+            if (it->dedupe_key.starts_with("otp:") &&
+                std::regex_search(it->body, match, std::regex("[0-9]{6}"))) {
+                return match.str();
+            }
+        }
+        return {};
+    }
+
+    /// A company application past its code, with its documents uploaded.
+    OnlineCreated in_review(bool with_documents = true) {
+        auto created = online_->apply(company());
+        EXPECT_TRUE(created.has_value()) << created.error().describe();
+        auto verified =
+            online_->verify(created->application_id, sent_code(created->application_id));
+        EXPECT_TRUE(verified.has_value()) << verified.error().describe();
+        EXPECT_EQ(verified->status, "in_review");
+        EXPECT_FALSE(verified->codes.has_value());
+        EXPECT_EQ(verified->required_documents,
+                  (std::vector<std::string>{"business_registration", "representative_id"}));
+        if (with_documents) {
+            EXPECT_TRUE(online_->upload_document(created->application_id,
+                                                 created->status_token,
+                                                 "business_registration",
+                                                 "application/pdf",
+                                                 pdf));
+            EXPECT_TRUE(online_->upload_document(created->application_id,
+                                                 created->status_token,
+                                                 "representative_id",
+                                                 "image/png",
+                                                 png));
+        }
+        return *created;
+    }
+
+    testing::TempDir dir_;
+    ManualClock clock_{ca::fixtures::test_now()};
+    ca::Hierarchy ca_ = ca::fixtures::hierarchy();
+    std::unique_ptr<store::Database> database_;
+    std::optional<ca::Issuer> issuer_;
+    std::optional<ReissueService> reissue_;
+    std::optional<OnlineApplications> online_;
+    std::optional<ReviewService> review_;
+};
+
+TEST(Documents, AreJudgedByTheirContent) {
+    EXPECT_EQ(*sniff_document(pdf, "application/pdf"), "application/pdf");
+    EXPECT_EQ(*sniff_document(png, ""), "image/png");
+    EXPECT_EQ(*sniff_document(Bytes{0xFF, 0xD8, 0xFF, 0xE0}, "image/jpeg"), "image/jpeg");
+    EXPECT_EQ(sniff_document(to_bytes(std::string("<html>")), "application/pdf").error().code,
+              "DOCUMENT_TYPE_NOT_ALLOWED");
+    EXPECT_EQ(sniff_document(pdf, "image/png").error().code, "DOCUMENT_TYPE_NOT_ALLOWED");
+    EXPECT_EQ(sniff_document(Bytes{}, "").error().code, "DOCUMENT_EMPTY");
+}
+
+TEST_F(ReviewTest, ACompanyIsApprovedByAnOfficerAndSeesItsCodesOnce) {
+    const auto created = in_review();
+    auto queue = review_->queue(store::ApplicationStatus::in_review, store::HolderType::corporate);
+    ASSERT_TRUE(queue.has_value());
+    ASSERT_EQ(queue->size(), 1U);
+    EXPECT_EQ((*queue)[0].name, "주식회사 도장");
+    EXPECT_EQ((*queue)[0].documents.size(), 2U);
+
+    auto detail = review_->detail(created.application_id);
+    ASSERT_TRUE(detail.has_value());
+    EXPECT_EQ(detail->customer.representative, "김대표");
+    EXPECT_TRUE(detail->customer.idn_ciphertext.empty());
+    auto document = review_->document(created.application_id, "business_registration");
+    ASSERT_TRUE(document.has_value());
+    EXPECT_EQ(document->first, pdf);
+    EXPECT_EQ(document->second, "application/pdf");
+
+    // Before the decision the status shows no codes.
+    auto before = online_->status(created.application_id, created.status_token);
+    ASSERT_TRUE(before.has_value());
+    EXPECT_EQ(before->application.status, store::ApplicationStatus::in_review);
+    EXPECT_FALSE(before->codes.has_value());
+
+    auto approved = review_->approve("kim", created.application_id);
+    ASSERT_TRUE(approved.has_value()) << approved.error().describe();
+    EXPECT_EQ(*approved, "approved");
+    auto first = online_->status(created.application_id, created.status_token);
+    ASSERT_TRUE(first.has_value());
+    ASSERT_TRUE(first->codes.has_value());
+    EXPECT_EQ(first->codes->reference_number.size(), 10U);
+    auto second = online_->status(created.application_id, created.status_token);
+    ASSERT_TRUE(second.has_value());
+    EXPECT_FALSE(second->codes.has_value());
+
+    // The codes work for the certificate: the secret behind the reference is the one shown.
+    auto secret = reissue_->authorization_secret(first->codes->reference_number);
+    ASSERT_TRUE(secret.has_value());
+    std::string digits = first->codes->authorization_code;
+    digits.erase(std::remove(digits.begin(), digits.end(), '-'), digits.end());
+    EXPECT_EQ(std::string(secret->bytes().begin(), secret->bytes().end()), digits);
+
+    // Documents no longer change; a second decision is refused.
+    EXPECT_EQ(
+        online_
+            ->upload_document(
+                created.application_id, created.status_token, "representative_id", "image/png", png)
+            .error()
+            .code,
+        "APPLICATION_CLOSED");
+    EXPECT_EQ(review_->reject("lee", created.application_id, "other", "x").error().code,
+              "APPLICATION_NOT_IN_REVIEW");
+}
+
+TEST_F(ReviewTest, ApprovalNeedsTheRequiredDocuments) {
+    const auto created = in_review(false);
+    auto refused = review_->approve("kim", created.application_id);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().code, "DOCUMENT_MISSING");
+    EXPECT_EQ(refused.error().violations.size(), 2U);
+}
+
+TEST_F(ReviewTest, ARejectionCarriesItsReasonToTheApplicant) {
+    const auto created = in_review();
+    EXPECT_EQ(review_->reject("kim", created.application_id, "other", "").error().code,
+              "REJECTION_REASON_INVALID");
+    EXPECT_EQ(review_->reject("kim", created.application_id, "because", "").error().code,
+              "REJECTION_REASON_INVALID");
+    ASSERT_TRUE(review_->reject("kim", created.application_id, "unreadable_document", "흐릿함"));
+    auto status = online_->status(created.application_id, created.status_token);
+    ASSERT_TRUE(status.has_value());
+    EXPECT_EQ(status->application.status, store::ApplicationStatus::rejected);
+    ASSERT_TRUE(status->rejection.has_value());
+    EXPECT_EQ(status->rejection->reason, "unreadable_document");
+    EXPECT_FALSE(status->codes.has_value());
+    bool told = false;
+    for (const auto& message : status->messages) {
+        told = told || message.dedupe_key.starts_with("rejected:");
+    }
+    EXPECT_TRUE(told);
+}
+
+TEST_F(ReviewTest, ASecondApprovalMustComeFromAnotherOfficer) {
+    database_.reset();
+    start(2);
+    const auto created = in_review();
+    EXPECT_EQ(*review_->approve("kim", created.application_id), "awaiting_second_approval");
+    EXPECT_EQ(review_->approve("kim", created.application_id).error().code, "REVIEW_SAME_OFFICER");
+    EXPECT_EQ(*review_->approve("lee", created.application_id), "approved");
+}
+
+TEST_F(ReviewTest, TheAuthorizationCodeMayAlsoGoOverTheOtherChannel) {
+    database_.reset();
+    start(1, true);
+    const auto created = in_review();  // the one-time code went by e-mail
+    ASSERT_EQ(*review_->approve("kim", created.application_id), "approved");
+    auto status = online_->status(created.application_id, created.status_token);
+    ASSERT_TRUE(status.has_value() && status->codes.has_value());
+    std::vector<store::OutboxMessage> messages;
+    ASSERT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+        messages = *tx.outbox().for_application(created.application_id);
+        return ok();
+    }));
+    const auto by_sms = std::find_if(messages.begin(), messages.end(), [](const auto& message) {
+        return message.dedupe_key.starts_with("authorization_code:");
+    });
+    ASSERT_NE(by_sms, messages.end());
+    EXPECT_EQ(by_sms->channel, "sms");
+    EXPECT_EQ(by_sms->destination, "01055556666");
+    EXPECT_NE(by_sms->body.find(status->codes->authorization_code), std::string::npos);
+}
+
+TEST_F(ReviewTest, WithoutTheSettingTheCodeIsNotSent) {
+    const auto created = in_review();
+    ASSERT_EQ(*review_->approve("kim", created.application_id), "approved");
+    std::vector<store::OutboxMessage> messages;
+    ASSERT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+        messages = *tx.outbox().for_application(created.application_id);
+        return ok();
+    }));
+    for (const auto& message : messages) {
+        EXPECT_FALSE(message.dedupe_key.starts_with("authorization_code:"));
+    }
+}
+
+TEST_F(ReviewTest, OfficersSignInWithTheirPasswordOnly) {
+    auto wrong = review_->sign_in("kim", "correct horse 9?");
+    ASSERT_FALSE(wrong.has_value());
+    EXPECT_EQ(wrong.error().code, "OFFICER_SIGN_IN_FAILED");
+    auto stranger = review_->sign_in("nobody", "correct horse 9!");
+    ASSERT_FALSE(stranger.has_value());
+    EXPECT_EQ(stranger.error().code, "OFFICER_SIGN_IN_FAILED");
+    EXPECT_EQ(stranger.error().detail, wrong.error().detail);
+
+    auto session = review_->sign_in("kim", "correct horse 9!");
+    ASSERT_TRUE(session.has_value()) << session.error().describe();
+    EXPECT_EQ(*review_->authenticate(session->token, true), "kim");
+    EXPECT_FALSE(review_->authenticate(session->token, false).has_value());  // not an API token
+    EXPECT_EQ(review_->csrf_token(session->token), session->csrf_token);
+    EXPECT_NE(review_->csrf_token("other"), session->csrf_token);
+    clock_.advance(std::chrono::hours{9});
+    EXPECT_FALSE(review_->authenticate(session->token, true).has_value());  // expired
+
+    auto token = add_officer(*database_, clock_, "api", "", "another horse 9!", true);
+    ASSERT_TRUE(token.has_value() && token->has_value());
+    EXPECT_EQ(*review_->authenticate(**token, false), "api");
+    EXPECT_EQ(
+        add_officer(*database_, clock_, "Bad Name", "", "short", false).error().violations.size(),
+        2U);
+}
+
+}  // namespace
+}  // namespace dojang::ra

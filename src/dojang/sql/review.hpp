@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "dojang/sql/connection.hpp"
+#include "dojang/store/review.hpp"
+
+namespace dojang::sql {
+
+/// Officers, sessions, documents and review decisions, in SQL: tables `officers`,
+/// `officer_sessions`, `documents` and `review_decisions`.
+class SqlReview final : public store::ReviewRepository {
+public:
+    /// Uses `connection`, which must be inside a transaction.
+    explicit SqlReview(Connection& connection) : connection_(connection) {}
+    Result<void> put_officer(const store::OfficerRecord& officer) override;
+    Result<std::optional<store::OfficerRecord>> find_officer(const std::string& username) override;
+    Result<std::optional<store::OfficerRecord>> find_officer_by_token(
+        const Bytes& token_hash) override;
+    Result<void> insert_session(const store::OfficerSession& session) override;
+    Result<std::optional<store::OfficerSession>> find_session(const Bytes& token_hash) override;
+    Result<void> delete_session(const Bytes& token_hash) override;
+    Result<void> put_document(const store::DocumentRecord& document) override;
+    Result<std::vector<store::DocumentRecord>> documents(
+        const std::string& application_id) override;
+    Result<void> add_decision(const store::ReviewDecision& decision) override;
+    Result<std::vector<store::ReviewDecision>> decisions(
+        const std::string& application_id) override;
+
+private:
+    Result<std::optional<store::OfficerRecord>> find_officer_where(std::string_view where,
+                                                                   std::string_view text,
+                                                                   const Bytes* blob);
+    Connection& connection_;
+};
+
+}  // namespace dojang::sql
