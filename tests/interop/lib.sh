@@ -11,7 +11,7 @@ start_server() {
     "$1" serve --data "$2" --listen 127.0.0.1:0 >"$3" 2>&1 &
     server_pid=$!
     for _ in $(seq 1 150); do
-        grep -q "is running" "$3" && break
+        grep -qs "is running" "$3" && break
         kill -0 "$server_pid" 2>/dev/null || { cat "$3"; fail "dojangd serve exited"; }
         sleep 0.1
     done
