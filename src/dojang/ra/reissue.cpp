@@ -658,11 +658,16 @@ Result<std::size_t> ReissueService::revoke_unconfirmed() {
             }
         }
         const std::string abandoned = application.new_serial;
-        application.status = store::ApplicationStatus::approved;
-        application.codes_used_at.reset();
-        application.new_serial.clear();
-        application.issued_at.reset();
-        application.confirmation_token_hash.clear();
+        if (application.origin == "renewal") {
+            // A renewal never confirmed by certConf ends; the old certificate stays valid.
+            application.status = store::ApplicationStatus::rejected;
+        } else {
+            application.status = store::ApplicationStatus::approved;
+            application.codes_used_at.reset();
+            application.new_serial.clear();
+            application.issued_at.reset();
+            application.confirmation_token_hash.clear();
+        }
         application.updated_at = now;
         auto reopened = database_->transact([&](store::Transaction& tx) -> Result<void> {
             auto updated = tx.applications().update(application);

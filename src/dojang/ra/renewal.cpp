@@ -2,6 +2,7 @@
 #include "dojang/ra/renewal.hpp"
 
 #include "dojang/core/text.hpp"
+#include "dojang/crypto/openssl.hpp"
 
 namespace dojang::ra {
 namespace {
@@ -129,7 +130,78 @@ Result<ca::Issued> RenewalService::renew(const pkix::Certificate& current,
     request.renews = record->der;
     request.keep_not_after = renewed_not_after(record->not_after);
     request.actor = "renewal:" + record->serial.hex();
-    return issuer_->issue(request);
+    auto issued = issuer_->issue(request);
+    if (!issued) {
+        return issued;
+    }
+    // 8. Remember the renewal until certConf, in the store: a restart between ip and certConf
+    //    must not leave two valid certificates (ReissueService::revoke_unconfirmed ends it).
+    auto tracked = track(*record, issued->certificate.serial()->hex());
+    if (!tracked) {
+        return tl::unexpected(tracked.error());
+    }
+    return issued;
+}
+
+Result<void> RenewalService::track(const store::CertificateRecord& old_record,
+                                   const std::string& new_serial) const {
+    auto id = crypto::random_bytes(10);
+    if (!id) {
+        return tl::unexpected(id.error());
+    }
+    const Seconds now = clock_->now();
+    return database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto holder = tx.customers().find_by_certificate(old_record.serial.hex());
+        if (!holder) {
+            return tl::unexpected(holder.error());
+        }
+        store::ApplicationRecord renewal;
+        renewal.id = "r" + to_hex(*id);
+        renewal.holder_type = old_record.profile == "corporate" ? store::HolderType::corporate
+                                                                : store::HolderType::individual;
+        renewal.reason = store::ReissueReason::expired;
+        renewal.status = store::ApplicationStatus::issued;
+        renewal.customer_id = *holder ? (*holder)->customer_id : std::string();
+        renewal.origin = "renewal";
+        renewal.old_serial = old_record.serial.hex();
+        renewal.new_serial = new_serial;
+        renewal.issued_at = now;
+        renewal.created_at = now;
+        renewal.updated_at = now;
+        auto inserted = tx.applications().insert(renewal);
+        if (!inserted) {
+            return inserted;
+        }
+        return tx.applications().add_event(
+            {0, renewal.id, now, "issued", "renewal (갱신) of " + renewal.old_serial});
+    });
+}
+
+Result<void> RenewalService::settle(const SerialNumber& new_serial,
+                                    store::ApplicationStatus status,
+                                    const std::string& detail) const {
+    const Seconds now = clock_->now();
+    return database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto found = tx.applications().find_by_new_serial(new_serial.hex());
+        if (!found) {
+            return tl::unexpected(found.error());
+        }
+        if (!*found || (*found)->origin != "renewal" ||
+            (*found)->status != store::ApplicationStatus::issued) {
+            return ok();
+        }
+        (*found)->status = status;
+        (*found)->updated_at = now;
+        if (status == store::ApplicationStatus::confirmed) {
+            (*found)->confirmed_at = now;
+        }
+        auto updated = tx.applications().update(**found);
+        if (!updated) {
+            return updated;
+        }
+        return tx.applications().add_event(
+            {0, (*found)->id, now, std::string(store::to_string(status)), detail});
+    });
 }
 
 Result<void> RenewalService::confirm(const SerialNumber& old_serial,
@@ -139,10 +211,10 @@ Result<void> RenewalService::confirm(const SerialNumber& old_serial,
                               old_serial,
                               store::RevocationReason::superseded,
                               "renewal:" + new_serial.hex());
-    if (!revoked && revoked.error().kind == ErrorKind::conflict) {
-        return ok();
+    if (!revoked && revoked.error().kind != ErrorKind::conflict) {
+        return revoked;
     }
-    return revoked;
+    return settle(new_serial, store::ApplicationStatus::confirmed, "certConf: installed");
 }
 
 Result<void> RenewalService::abandon(const SerialNumber& new_serial) const {
@@ -151,10 +223,11 @@ Result<void> RenewalService::abandon(const SerialNumber& new_serial) const {
                               new_serial,
                               store::RevocationReason::cessation_of_operation,
                               "renewal:" + new_serial.hex());
-    if (!revoked && revoked.error().kind == ErrorKind::conflict) {
-        return ok();
+    if (!revoked && revoked.error().kind != ErrorKind::conflict) {
+        return revoked;
     }
-    return revoked;
+    return settle(
+        new_serial, store::ApplicationStatus::rejected, "certConf: refused by the holder");
 }
 
 Result<void> RenewalService::revoke(const pkix::Certificate& certificate,

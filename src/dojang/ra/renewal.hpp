@@ -67,6 +67,14 @@ public:
     Result<void> revoke(const pkix::Certificate& certificate, store::RevocationReason reason) const;
 
 private:
+    /// Stores the renewal as an issued application (origin "renewal") awaiting certConf.
+    Result<void> track(const store::CertificateRecord& old_record,
+                       const std::string& new_serial) const;
+    /// Ends a tracked renewal as confirmed or rejected; untracked serials are ignored.
+    Result<void> settle(const SerialNumber& new_serial,
+                        store::ApplicationStatus status,
+                        const std::string& detail) const;
+
     store::Database* database_;
     const ca::Issuer* issuer_;
     const ca::Authority* issuing_;

@@ -3,6 +3,7 @@
 
 #include "dojang/ca/test_fixtures.hpp"
 #include "dojang/core/text.hpp"
+#include "dojang/ra/reissue.hpp"
 #include "dojang/sqlite/sqlite.hpp"
 
 #include <gtest/gtest.h>
@@ -166,6 +167,50 @@ TEST_F(RenewalTest, AbandonRevokesTheNewCertificateOnly) {
     ASSERT_TRUE(service_->abandon(renewed->serial));
     EXPECT_EQ(record(renewed->serial).status, store::CertificateStatus::revoked);
     EXPECT_EQ(record(*current_->serial()).status, store::CertificateStatus::issued);
+}
+
+/// The renewal's row, found by the new certificate's serial.
+store::ApplicationRecord renewal_row(store::Database& database, const SerialNumber& serial) {
+    std::optional<store::ApplicationRecord> found;
+    EXPECT_TRUE(database.transact([&](store::Transaction& tx) -> Result<void> {
+        found = *tx.applications().find_by_new_serial(serial.hex());
+        return ok();
+    }));
+    EXPECT_TRUE(found.has_value());
+    return found.value_or(store::ApplicationRecord{});
+}
+
+TEST_F(RenewalTest, ARenewalIsRememberedInTheStoreUntilCertConf) {
+    days_before_expiry(10);
+    auto renewed = service_->renew(*current_, fresh_public_key());
+    ASSERT_TRUE(renewed.has_value());
+    auto row = renewal_row(*database_, renewed->serial);
+    EXPECT_EQ(row.origin, "renewal");
+    EXPECT_EQ(row.status, store::ApplicationStatus::issued);
+    EXPECT_EQ(row.old_serial, current_->serial()->hex());
+    ASSERT_TRUE(service_->confirm(*current_->serial(), renewed->serial));
+    EXPECT_EQ(renewal_row(*database_, renewed->serial).status, store::ApplicationStatus::confirmed);
+}
+
+TEST_F(RenewalTest, ARenewalNeverConfirmedIsRevokedAfterTheTimeoutEvenAfterARestart) {
+    days_before_expiry(10);
+    auto renewed = service_->renew(*current_, fresh_public_key());
+    ASSERT_TRUE(renewed.has_value());
+    // A new process: nothing in memory, only the store. The reissue service's sweep ends it.
+    ASSERT_TRUE(create_register_keys(dir_.path() + "/register.key"));
+    ReissueService sweeper(*database_,
+                           *issuer_,
+                           ca_.issuing,
+                           *load_register_keys(dir_.path() + "/register.key"),
+                           clock_,
+                           ReissueSettings{});
+    EXPECT_EQ(*sweeper.revoke_unconfirmed(), 0U);  // not late yet
+    clock_.advance(std::chrono::minutes{61});
+    EXPECT_EQ(*sweeper.revoke_unconfirmed(), 1U);
+    EXPECT_EQ(record(renewed->serial).status, store::CertificateStatus::revoked);
+    EXPECT_EQ(record(*current_->serial()).status, store::CertificateStatus::issued);
+    EXPECT_EQ(renewal_row(*database_, renewed->serial).status, store::ApplicationStatus::rejected);
+    EXPECT_EQ(*sweeper.revoke_unconfirmed(), 0U);  // once
 }
 
 TEST_F(RenewalTest, ACertificateWeDidNotIssueIsUnknown) {
