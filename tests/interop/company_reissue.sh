@@ -14,6 +14,10 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 cd "$work"
 
 "$dojangd" init --data ca --listen 127.0.0.1:0 >/dev/null
+# With DOJANG_TEST_POSTGRES (scripts/with-postgres.sh) the journey runs on PostgreSQL.
+if [ -n "${DOJANG_TEST_POSTGRES:-}" ]; then
+    sed -i "s|^driver = \"sqlite\".*|driver = \"postgres\"\nurl = \"$DOJANG_TEST_POSTGRES\"|" ca/dojang.toml
+fi
 cat >customers.csv <<CSV
 customer_id,holder_type,name,birth_date,resident_number,business_number,corporate_number,representative,phone,email,certificate_serials
 c-10,corporate,주식회사 도장,,,120-81-47521,,김대표,010-5555-6666,ceo@dojang.example,
@@ -174,4 +178,9 @@ wait_for 30 sh -c "grep -ls '^To: 01077778888' ca/spool/sms/*.txt | xargs -r gre
     fail "no rejection message"
 
 "$dojangd" audit verify --data ca >/dev/null || fail "audit chain"
+if [ -n "${DOJANG_TEST_POSTGRES:-}" ]; then
+    # Everything went to PostgreSQL: the SQLite file init made holds no application.
+    [ "$(sqlite3 ca/dojang.db 'SELECT COUNT(*) FROM applications' 2>/dev/null || echo 0)" = 0 ] ||
+        fail "applications were stored in SQLite although PostgreSQL is configured"
+fi
 echo "company reissue: ok"

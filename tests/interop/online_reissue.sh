@@ -14,6 +14,10 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 cd "$work"
 
 "$dojangd" init --data ca --listen 127.0.0.1:0 >/dev/null
+# With DOJANG_TEST_POSTGRES (scripts/with-postgres.sh) the journey runs on PostgreSQL.
+if [ -n "${DOJANG_TEST_POSTGRES:-}" ]; then
+    sed -i "s|^driver = \"sqlite\".*|driver = \"postgres\"\nurl = \"$DOJANG_TEST_POSTGRES\"|" ca/dojang.toml
+fi
 start_server "$dojangd" ca serve.log
 curl -fsS -o chain.pem "$url/ca/issuing.pem"
 curl -fsS -o root.pem "$url/ca/root.pem"
@@ -130,4 +134,9 @@ status=$(apply "$(body 박민수 930303-1456789 010-3333-9999 park@example.com "
 [ "$status" = 422 ] || { cat apply.json; fail "same key with another body answered $status"; }
 
 "$dojangd" audit verify --data ca >/dev/null || fail "audit chain"
+if [ -n "${DOJANG_TEST_POSTGRES:-}" ]; then
+    # Everything went to PostgreSQL: the SQLite file init made holds no application.
+    [ "$(sqlite3 ca/dojang.db 'SELECT COUNT(*) FROM applications' 2>/dev/null || echo 0)" = 0 ] ||
+        fail "applications were stored in SQLite although PostgreSQL is configured"
+fi
 echo "online reissue: ok"
