@@ -16,6 +16,7 @@
 #include <iostream>
 
 #include "holder.hpp"
+#include "network_commands.hpp"
 #include "store_commands.hpp"
 
 namespace {
@@ -178,6 +179,8 @@ int main(int argc, char** argv) {
     app.add_option("--lang", globals.lang, "ko | en (default: from the locale, else ko)")
         ->check(CLI::IsMember({"ko", "en"}));
     holder::add_store_commands(app, globals, status);
+    holder::add_network_commands(app, globals, status);
+    holder::add_reissue_command(app, globals, status);
 
     KeygenOptions keygen_options;
     auto* keygen_command =

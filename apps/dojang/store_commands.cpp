@@ -18,15 +18,6 @@
 #include "holder.hpp"
 
 namespace dojang::holder {
-namespace {
-
-namespace fs = std::filesystem;
-using keystore::NpkiStore;
-using keystore::StoredCertificate;
-
-constexpr auto kst = std::chrono::hours{9};
-constexpr long slow_iterations = 100'000;
-constexpr int expiry_warning_days = 30;
 
 Say say_for(const GlobalOptions& globals) {
     if (globals.lang == "en") {
@@ -37,6 +28,39 @@ Say say_for(const GlobalOptions& globals) {
     }
     return Say(locale_lang());
 }
+
+namespace {
+
+constexpr long slow_iterations = 100'000;
+
+}  // namespace
+
+void progress(const Say& say, long iterations) {
+    if (iterations >= slow_iterations) {
+        std::cerr << say("암호 키를 계산하는 중입니다 (PBKDF2 ", "deriving the key (PBKDF2, ")
+                  << iterations << say("회)…", " iterations)…") << std::endl;
+    }
+}
+
+Result<keystore::DecryptedKey> open_key(const Say& say,
+                                        const Bytes& key_file,
+                                        const SecretBytes& password) {
+    auto header = keystore::inspect_key_file(key_file);
+    if (!header) {
+        return tl::unexpected(header.error());
+    }
+    progress(say, header->iterations);
+    return keystore::read_key_file(key_file, password);
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+using keystore::NpkiStore;
+using keystore::StoredCertificate;
+
+constexpr auto kst = std::chrono::hours{9};
+constexpr int expiry_warning_days = 30;
 
 Seconds now() {
     return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -55,25 +79,6 @@ std::string serial_text(const pkix::Certificate& certificate) {
 
 std::string kst_text(Seconds at) {
     return to_rfc3339(at + kst).substr(0, 19) + " KST";
-}
-
-/// One line before a derivation that takes noticeable time, so nobody thinks the tool hung.
-void progress(const Say& say, long iterations) {
-    if (iterations >= slow_iterations) {
-        std::cerr << say("암호 키를 계산하는 중입니다 (PBKDF2 ", "deriving the key (PBKDF2, ")
-                  << iterations << say("회)…", " iterations)…") << std::endl;
-    }
-}
-
-Result<keystore::DecryptedKey> open_key(const Say& say,
-                                        const Bytes& key_file,
-                                        const SecretBytes& password) {
-    auto header = keystore::inspect_key_file(key_file);
-    if (!header) {
-        return tl::unexpected(header.error());
-    }
-    progress(say, header->iterations);
-    return keystore::read_key_file(key_file, password);
 }
 
 std::string random_num_text(const PKCS8_PRIV_KEY_INFO* info) {
