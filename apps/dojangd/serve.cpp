@@ -495,6 +495,11 @@ Result<void> serve(const std::string& data,
     limits.read_timeout = settings.read_timeout;
     limits.worker_threads = settings.worker_threads;
     limits.max_connections = settings.max_connections;
+    limits.client_general = {settings.client_rate_general, settings.client_burst_general};
+    limits.client_issuance = {settings.client_rate_issuance, settings.client_burst_issuance};
+    limits.client_status = {settings.client_rate_status, settings.client_burst_status};
+    limits.max_tracked_clients = settings.max_tracked_clients;
+    limits.max_queue_delay = settings.max_queue_delay;
     std::optional<http::TlsConfig> tls;
     if (settings.tls_certificate && settings.tls_key) {
         tls = http::TlsConfig{installation->dir.file(*settings.tls_certificate),

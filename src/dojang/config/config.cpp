@@ -181,6 +181,14 @@ void read_config(const toml::table& root, Config& config, std::vector<Violation>
         reader.duration("read_timeout_seconds", config.server.read_timeout, 1, 3600);
         reader.integer("worker_threads", config.server.worker_threads, 1, 256);
         reader.integer("max_connections", config.server.max_connections, 1, 1 << 20);
+        reader.integer("client_rate_general", config.server.client_rate_general, 0, 1000000);
+        reader.integer("client_burst_general", config.server.client_burst_general, 1, 1000000);
+        reader.integer("client_rate_issuance", config.server.client_rate_issuance, 0, 1000000);
+        reader.integer("client_burst_issuance", config.server.client_burst_issuance, 1, 1000000);
+        reader.integer("client_rate_status", config.server.client_rate_status, 0, 1000000);
+        reader.integer("client_burst_status", config.server.client_burst_status, 1, 1000000);
+        reader.integer("max_tracked_clients", config.server.max_tracked_clients, 1, 10000000);
+        reader.duration("max_queue_delay_ms", config.server.max_queue_delay, 0, 60000);
         reader.optional_text("tls_certificate", config.server.tls_certificate);
         reader.optional_text("tls_key", config.server.tls_key);
     }
@@ -377,6 +385,21 @@ base_url = ")toml" +
 max_body_bytes = 1048576
 read_timeout_seconds = 30
 worker_threads = 2
+# Per-client limits (one address; IPv6 by /64), per route class: requests per second on average
+# and the burst a quiet client may send at once; beyond them 429 + Retry-After. rate 0 = off.
+# Keep them generous: many people may share one address (NAT, an office, a reverse proxy; behind
+# a proxy every request comes from the proxy's address). Status (OCSP, CRL, CA certificates)
+# is off: relying parties fetch it, and it is cheap.
+client_rate_general = 100
+client_burst_general = 400
+client_rate_issuance = 20    # applications, CMP, certificate requests
+client_burst_issuance = 100
+client_rate_status = 0
+client_burst_status = 1000
+max_tracked_clients = 10000  # the least recently seen address is forgotten beyond this
+# Under overload, answer 503 + Retry-After at once rather than queue a request longer than this
+# (measured service time × queued requests); 0 bounds the queue by its length only.
+max_queue_delay_ms = 10
 # tls_certificate = "tls/server.pem"   # enables HTTPS together with tls_key
 # tls_key = "tls/server.key"
 

@@ -21,6 +21,17 @@ struct Server {
     std::chrono::seconds read_timeout{30};
     std::size_t worker_threads = 2;
     std::size_t max_connections = 1024;
+    /// Per-client (address; IPv6 by /64) token buckets per route class: requests per second
+    /// and burst; rate 0 turns one off. Beyond them → 429 + Retry-After.
+    std::size_t client_rate_general = 100;
+    std::size_t client_burst_general = 400;
+    std::size_t client_rate_issuance = 20;
+    std::size_t client_burst_issuance = 100;
+    std::size_t client_rate_status = 0;  ///< OCSP, CRL, CA certificates: off by default
+    std::size_t client_burst_status = 1000;
+    std::size_t max_tracked_clients = 10000;  ///< bound of the client table
+    /// 503 once a class's queue would take longer than this to drain; 0: count bounds only
+    std::chrono::milliseconds max_queue_delay{10};
     std::optional<std::string> tls_certificate;  ///< PEM chain; enables TLS with tls_key
     std::optional<std::string> tls_key;
 };

@@ -25,6 +25,9 @@ TEST(Config, TheDefaultFileParses) {
     auto config = parse(defaults(), "dojang.toml");
     ASSERT_TRUE(config.has_value()) << config.error().describe();
     EXPECT_EQ(config->server.listen, "127.0.0.1:8080");
+    EXPECT_EQ(config->server.client_rate_issuance, 20U);
+    EXPECT_EQ(config->server.client_burst_issuance, 100U);
+    EXPECT_EQ(config->server.client_rate_status, 0U);
     EXPECT_EQ(config->crl.validity, std::chrono::days{7});
     EXPECT_EQ(config->ra.codes_valid, std::chrono::days{14});
     EXPECT_EQ(config->ra.confirm_within, std::chrono::minutes{60});
@@ -108,6 +111,29 @@ TEST(Config, TheRenewalWindowIsBounded) {
     auto bad = parse(toml, "t.toml");
     ASSERT_FALSE(bad.has_value());
     EXPECT_NE(bad.error().describe().find("cmp.renewal_window_days"), std::string::npos);
+}
+
+TEST(Config, TheDefaultFileStatesTheBuiltInClientLimits) {
+    auto config = parse(defaults(), "t.toml");
+    ASSERT_TRUE(config.has_value()) << config.error().describe();
+    const Server built_in;
+    EXPECT_EQ(config->server.client_rate_general, built_in.client_rate_general);
+    EXPECT_EQ(config->server.client_burst_general, built_in.client_burst_general);
+    EXPECT_EQ(config->server.client_rate_issuance, built_in.client_rate_issuance);
+    EXPECT_EQ(config->server.client_burst_issuance, built_in.client_burst_issuance);
+    EXPECT_EQ(config->server.client_rate_status, built_in.client_rate_status);
+    EXPECT_EQ(config->server.client_burst_status, built_in.client_burst_status);
+    EXPECT_EQ(config->server.max_tracked_clients, built_in.max_tracked_clients);
+    EXPECT_EQ(config->server.max_queue_delay, built_in.max_queue_delay);
+}
+
+TEST(Config, AClientLimitNeedsABurstOfAtLeastOne) {
+    std::string toml = defaults();
+    const std::string from = "client_burst_issuance = 100";
+    toml.replace(toml.find(from), from.size(), "client_burst_issuance = 0  ");
+    auto bad = parse(toml, "t.toml");
+    ASSERT_FALSE(bad.has_value());
+    EXPECT_NE(bad.error().describe().find("server.client_burst_issuance"), std::string::npos);
 }
 
 }  // namespace

@@ -3,8 +3,13 @@
 
 namespace dojang::http {
 
-Scheduler::Scheduler(std::size_t threads, std::size_t max_in_flight, std::size_t max_queue)
-    : max_in_flight_(max_in_flight), max_queue_(max_queue) {
+Scheduler::Scheduler(std::size_t threads,
+                     std::size_t max_in_flight,
+                     std::size_t max_queue,
+                     std::chrono::nanoseconds max_queue_delay)
+    : max_in_flight_(max_in_flight),
+      max_queue_(max_queue),
+      max_queue_delay_ns_(static_cast<double>(max_queue_delay.count())) {
     threads_.reserve(threads);
     for (std::size_t i = 0; i < threads; ++i) {
         threads_.emplace_back([this] { work(); });
@@ -34,6 +39,15 @@ bool Scheduler::try_admit(RouteClass cls) {
     const std::lock_guard lock(mutex_);
     Lane& target = lane(cls);
     if (target.admitted >= max_in_flight_ + max_queue_) {
+        return false;
+    }
+    // Waiting requests drain at about `workers` per service time; beyond the delay bound a
+    // quick 503 serves the client better than a slow answer. Two waiting per worker are always
+    // allowed, so a jitter in the service time cannot turn a modest burst away.
+    const std::size_t waiting = target.admitted - target.running;
+    const auto workers = static_cast<double>(threads_.size());
+    if (max_queue_delay_ns_ > 0 && target.service_ns > 0 && waiting >= 2 * threads_.size() &&
+        static_cast<double>(waiting + 1) * target.service_ns / workers > max_queue_delay_ns_) {
         return false;
     }
     ++target.admitted;
@@ -107,9 +121,15 @@ void Scheduler::work() {
         chosen.waiting.pop_front();
         ++chosen.running;
         lock.unlock();
+        const auto started = std::chrono::steady_clock::now();
         task->run();
         task.reset();
+        const auto took = static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                  std::chrono::steady_clock::now() - started)
+                                                  .count());
         lock.lock();
+        chosen.service_ns =
+            chosen.service_ns == 0 ? took : chosen.service_ns + (took - chosen.service_ns) / 8;
         --chosen.running;
         --chosen.admitted;
         // A freed slot may make another worker's lane runnable.

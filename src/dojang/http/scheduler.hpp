@@ -4,6 +4,7 @@
 #include "dojang/http/router.hpp"
 
 #include <array>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -21,9 +22,16 @@ namespace dojang::http {
 /// max_in_flight + max_queue requests; workers run at most max_in_flight of them at once and
 /// pick the next one round-robin across classes, so a flood of one class cannot hold every
 /// queue slot or push the others to the back. Inline work (status) admits up to max_in_flight.
+/// A pooled class also refuses once its queue would take longer than `max_queue_delay` to drain
+/// at the class's measured service time (an exponential average), but always keeps two waiting
+/// requests per worker: a count bound alone lets a queue of cheap-but-not-free requests hold
+/// each admitted request far longer than it takes to refuse and retry it.
 class Scheduler {
 public:
-    Scheduler(std::size_t threads, std::size_t max_in_flight, std::size_t max_queue);
+    Scheduler(std::size_t threads,
+              std::size_t max_in_flight,
+              std::size_t max_queue,
+              std::chrono::nanoseconds max_queue_delay = {});
     /// Runs every admitted task, then joins the workers.
     ~Scheduler();
     Scheduler(const Scheduler&) = delete;
@@ -59,6 +67,7 @@ private:
     struct Lane {
         std::size_t admitted = 0;
         std::size_t running = 0;
+        double service_ns = 0;  ///< Average handler time of the class; 0 until one has run.
         std::deque<std::unique_ptr<Task>> waiting;
     };
     static constexpr std::size_t lane_count = 3;
@@ -72,6 +81,7 @@ private:
 
     const std::size_t max_in_flight_;
     const std::size_t max_queue_;
+    const double max_queue_delay_ns_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::array<Lane, lane_count> lanes_;

@@ -211,6 +211,21 @@ BeastResponse to_message(Response response,
     return message;
 }
 
+/// The key a client is limited under: its IPv4 address, or the /64 prefix of its IPv6 address
+/// (one host or home usually holds a whole /64, so counting single IPv6 addresses is useless).
+std::string client_key(const asio::ip::address& address) {
+    if (address.is_v4()) {
+        return address.to_string();
+    }
+    const auto v6 = address.to_v6();
+    if (v6.is_v4_mapped()) {
+        return asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_string();
+    }
+    auto bytes = v6.to_bytes();
+    std::fill(bytes.begin() + 8, bytes.end(), static_cast<unsigned char>(0));
+    return asio::ip::address_v6(bytes).to_string() + "/64";
+}
+
 /// One open connection, as graceful stop sees it; touched only on the connection's strand.
 struct Connection {
     bool reading = false;         ///< Waiting for (the rest of) a request: may be closed.
@@ -231,7 +246,12 @@ public:
           acceptor_(std::in_place, *acceptor_strand_),
           scheduler_(std::make_unique<Scheduler>(std::max<std::size_t>(limits.worker_threads, 1),
                                                  limits.max_in_flight_per_class,
-                                                 limits.max_queue_per_class)) {}
+                                                 limits.max_queue_per_class,
+                                                 limits.max_queue_delay)),
+          limiter_(client_limits(limits), limits.max_tracked_clients),
+          client_limited_(&metrics_.counter("dojang_http_client_limited_total",
+                                            "Requests refused with 429: a client over its own "
+                                            "limit for the class.")) {}
 
     ~Impl() {
         // Order matters: workers first (their tasks refer to requests in coroutine frames),
@@ -250,11 +270,17 @@ public:
     Impl& operator=(const Impl&) = delete;
 
     Result<void> listen(const std::string& host, std::uint16_t port) {
+        const auto by_class = client_limits(limits_);
+        const bool client_limits_valid =
+            std::none_of(by_class.begin(), by_class.end(), [](const ClientLimit& limit) {
+                return limit.is_enabled() && limit.burst == 0;
+            });
         if (limits_.io_threads == 0 || limits_.worker_threads == 0 ||
             limits_.max_in_flight_per_class == 0 || limits_.max_connections == 0 ||
             limits_.header_bytes == 0 ||
             limits_.header_bytes > std::numeric_limits<std::uint32_t>::max() ||
-            limits_.read_timeout.count() <= 0) {
+            limits_.read_timeout.count() <= 0 || limits_.max_tracked_clients == 0 ||
+            !client_limits_valid) {
             return fail(ErrorKind::invalid_request,
                         "HTTP_LIMITS_INVALID",
                         "HTTP limits must all be positive.");
@@ -462,10 +488,11 @@ private:
         beast::error_code ec;
         const auto peer = socket.remote_endpoint(ec);
         const std::string remote = ec ? std::string() : peer.address().to_string();
+        const std::string client = ec ? std::string() : client_key(peer.address());
         if (!tls_context_) {
             beast::tcp_stream stream(std::move(socket));
             connection.abort = [&stream] { stream.close(); };
-            co_await serve(stream, connection, remote);
+            co_await serve(stream, connection, remote, client);
             co_return;
         }
         TlsStream stream(beast::tcp_stream(std::move(socket)), *tls_context_);
@@ -478,11 +505,14 @@ private:
         if (handshake_error || stopping_) {
             co_return;
         }
-        co_await serve(stream, connection, remote);
+        co_await serve(stream, connection, remote, client);
     }
 
     template <typename Stream>
-    asio::awaitable<void> serve(Stream& stream, Connection& connection, const std::string& remote) {
+    asio::awaitable<void> serve(Stream& stream,
+                                Connection& connection,
+                                const std::string& remote,
+                                const std::string& client) {
         auto& socket = beast::get_lowest_layer(stream);
         beast::flat_buffer buffer;
         while (!stopping_) {
@@ -536,7 +566,7 @@ private:
             const bool is_head = parser.get().method() == bhttp::verb::head;
             bool keep_alive = parser.get().keep_alive();
             Request request = to_request(parser.release(), remote, next_request_id());
-            auto [response, route] = co_await handle(request);
+            auto [response, route] = co_await handle(request, client);
             keep_alive = keep_alive && !stopping_;
             metrics_.observe_request(
                 route, response.status, std::chrono::steady_clock::now() - started);
@@ -634,11 +664,18 @@ private:
         std::string route;  ///< Metrics label: the registered pattern, or "unmatched".
     };
 
-    asio::awaitable<Outcome> handle(const Request& request) {
+    asio::awaitable<Outcome> handle(const Request& request, const std::string& client) {
         Response error;
         const Route* route = router_.match(request, &error);
         if (route == nullptr) {
             co_return Outcome{std::move(error), "unmatched"};
+        }
+        // The client's own limit first: one client over it must not take the class's capacity.
+        if (limiter_.is_limited(route->cls)) {
+            const auto decision = limiter_.take(route->cls, client, ClientLimiter::Clock::now());
+            if (!decision.allowed) {
+                co_return Outcome{too_many(route->cls, decision.retry_after), route->pattern};
+            }
         }
         if (route->cls == RouteClass::status) {
             // Hot read paths answer inline on the I/O thread: no hop, and no pool to starve.
@@ -695,6 +732,28 @@ private:
         return response;
     }
 
+    Response too_many(RouteClass cls, std::chrono::seconds retry_after) {
+        client_limited_->inc();
+        const std::string seconds = std::to_string(retry_after.count());
+        Response response = Response::problem(429,
+                                              "Too many requests",
+                                              "TOO_MANY_REQUESTS",
+                                              "Too many " + std::string(to_string(cls)) +
+                                                  " requests from your address; retry after " +
+                                                  seconds + " seconds. (요청이 너무 많습니다. " +
+                                                  seconds + "초 후에 다시 시도하십시오.)");
+        response.headers.emplace_back("Retry-After", seconds);
+        return response;
+    }
+
+    static std::array<ClientLimit, 3> client_limits(const Limits& limits) {
+        std::array<ClientLimit, 3> by_class{};
+        by_class.at(static_cast<std::size_t>(RouteClass::general)) = limits.client_general;
+        by_class.at(static_cast<std::size_t>(RouteClass::status)) = limits.client_status;
+        by_class.at(static_cast<std::size_t>(RouteClass::issuance)) = limits.client_issuance;
+        return by_class;
+    }
+
     /// The one last-resort catch: a throwing handler is a bug, answered with a generic 500.
     static Response invoke(const Route& route, const Request& request) {
         try {
@@ -738,6 +797,8 @@ private:
     std::optional<asio::signal_set> signals_;
     std::optional<asio::ssl::context> tls_context_;
     std::unique_ptr<Scheduler> scheduler_;
+    ClientLimiter limiter_;
+    Counter* client_limited_;
 };
 
 Server::Server(const Router& router, Limits limits, std::optional<TlsConfig> tls)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "dojang/core/error.hpp"
+#include "dojang/http/client_limiter.hpp"
 #include "dojang/http/metrics.hpp"
 #include "dojang/http/router.hpp"
 
@@ -24,7 +25,19 @@ struct Limits {
     std::size_t worker_threads = 2;            ///< Pool for general and issuance handlers.
     std::size_t max_in_flight_per_class = 64;  ///< Handlers of one class running at once.
     std::size_t max_queue_per_class = 256;     ///< Admitted requests of one class waiting.
-    std::chrono::seconds retry_after{1};       ///< Retry-After sent with 503 Service busy.
+    /// A pooled class also answers 503 once its queue would take longer than this to drain at
+    /// the class's measured service time (two waiting requests per worker are always allowed);
+    /// 0 keeps only the counts above. Admitted requests thereby keep their latency under load.
+    std::chrono::milliseconds max_queue_delay{10};
+    std::chrono::seconds retry_after{1};  ///< Retry-After sent with 503 Service busy.
+    /// Per-client (peer address; IPv6 by /64) token buckets per class; beyond them → 429 with
+    /// Retry-After. Generous by default: they stop one client hogging a class, while the
+    /// class limits above protect the server. Off for status: OCSP and CRL are fetched by
+    /// relying parties, often many behind one address.
+    ClientLimit client_general{100, 400};
+    ClientLimit client_issuance{20, 100};
+    ClientLimit client_status{};
+    std::size_t max_tracked_clients = 10000;  ///< Bound of the client table (LRU beyond).
 };
 
 /// Server certificate chain and private key (PEM files); enables TLS 1.2+ when given.
@@ -39,7 +52,9 @@ struct TlsConfig {
 /// RouteClass::status run inline on the I/O thread and must not block; the others run on the
 /// worker pool. Per class at most max_in_flight_per_class + max_queue_per_class requests are
 /// admitted at once (status: max_in_flight_per_class); beyond that the answer is 503 with
-/// Retry-After. The router must outlive the server and must not change once listen() is called.
+/// Retry-After. Before that, a client over its own limit for the class (Limits::client_*) gets
+/// 429 with Retry-After. The router must outlive the server and must not change once listen() is
+/// called.
 class Server {
 public:
     Server(const Router& router, Limits limits, std::optional<TlsConfig> tls = {});

@@ -103,6 +103,13 @@ public:
     explicit Client(std::uint16_t port) {
         socket_.connect({asio::ip::make_address("127.0.0.1"), port});
     }
+    /// Connects from another loopback address (all of 127.0.0.0/8 is local on Linux), so the
+    /// server sees another client.
+    Client(std::uint16_t port, const std::string& source) {
+        socket_.open(tcp::v4());
+        socket_.bind({asio::ip::make_address(source), 0});
+        socket_.connect({asio::ip::make_address("127.0.0.1"), port});
+    }
 
     void send_raw(std::string_view bytes) { asio::write(socket_, asio::buffer(bytes)); }
 
@@ -453,6 +460,47 @@ TEST(Server, ShedsLoadWith503AndRetryAfterWhenClassIsFull) {
     EXPECT_EQ(server.metrics().rejections("general"), 1U);
 }
 
+TEST(Server, ShedsWhenTheQueueWouldTakeLongerThanTheDelayBound) {
+    Gate gate;
+    Router router;
+    router.add("POST", "/slow", [](const Request&) {
+        std::this_thread::sleep_for(std::chrono::milliseconds{20});
+        return Response::text(200, "slow");
+    });
+    router.add("POST", "/held", wait_at(gate, "held"));
+    Limits limits;
+    limits.worker_threads = 1;
+    limits.max_in_flight_per_class = 1;
+    limits.max_queue_per_class = 10;
+    limits.max_queue_delay = std::chrono::milliseconds{5};
+    Server server(router, limits);
+    ASSERT_TRUE(server.listen("127.0.0.1", 0));
+    Running running(server, &gate);
+    Client priming(server.port());
+    Client held(server.port());
+    Client queued(server.port());
+    Client queued_too(server.port());
+    Client refused(server.port());
+    priming.send(bhttp::verb::post, "/slow");
+    ASSERT_EQ(priming.receive().result_int(), 200U);
+
+    held.send(bhttp::verb::post, "/held");
+    gate.wait_until_entered(1);
+    queued.send(bhttp::verb::post, "/held");
+    queued_too.send(bhttp::verb::post, "/held");
+    ASSERT_TRUE(eventually([&] { return server.admitted(RouteClass::general) == 3; }));
+    refused.send(bhttp::verb::post, "/held");
+    const ClientResponse rejected = refused.receive();
+    gate.open();
+
+    // Two requests wait (two per worker are always allowed); a third would wait ≥ 3 × 20 ms.
+    EXPECT_EQ(rejected.result_int(), 503U);
+    EXPECT_EQ(header(rejected, bhttp::field::retry_after), "1");
+    EXPECT_EQ(held.receive().result_int(), 200U);
+    EXPECT_EQ(queued.receive().result_int(), 200U);
+    EXPECT_EQ(queued_too.receive().result_int(), 200U);
+}
+
 TEST(Server, AnswersStatusAndGeneralRoutesWhileIssuanceIsSaturated) {
     Gate gate;
     Router router;
@@ -483,6 +531,93 @@ TEST(Server, AnswersStatusAndGeneralRoutesWhileIssuanceIsSaturated) {
     EXPECT_EQ(general.result_int(), 200U);
     EXPECT_EQ(first_issue.receive().result_int(), 200U);
     EXPECT_EQ(second_issue.receive().result_int(), 200U);
+}
+
+/// Limits where one client may send 3 issuance requests at once, then one a second.
+Limits client_limits() {
+    Limits limits;
+    limits.client_issuance = {1, 3};
+    return limits;
+}
+
+TEST(Server, AnswersABurstBeyondTheClientLimitWith429AndRetryAfter) {
+    Router router;
+    router.add("POST", "/issue", answer("issued"), RouteClass::issuance);
+    Server server(router, client_limits());
+    ASSERT_TRUE(server.listen("127.0.0.1", 0));
+    Running running(server);
+    Client client(server.port());
+
+    for (int i = 0; i < 3; ++i) {
+        client.send(bhttp::verb::post, "/issue");
+        EXPECT_EQ(client.receive().result_int(), 200U) << i;
+    }
+    client.send(bhttp::verb::post, "/issue");
+    const ClientResponse limited = client.receive();
+
+    EXPECT_EQ(limited.result_int(), 429U);
+    EXPECT_EQ(header(limited, bhttp::field::retry_after), "1");
+    EXPECT_EQ(header(limited, bhttp::field::content_type), "application/problem+json");
+    EXPECT_NE(limited.body().find(R"("code":"TOO_MANY_REQUESTS")"), std::string::npos);
+    EXPECT_NE(limited.body().find(R"("status":429)"), std::string::npos);
+    EXPECT_TRUE(limited.keep_alive());
+    EXPECT_EQ(server.metrics().requests("/issue", 429), 1U);
+    EXPECT_EQ(server.admitted(RouteClass::issuance), 0U);
+}
+
+TEST(Server, LeavesOtherClientsAloneWhenOneIsOverItsLimit) {
+    Router router;
+    router.add("POST", "/issue", answer("issued"), RouteClass::issuance);
+    Server server(router, client_limits());
+    ASSERT_TRUE(server.listen("127.0.0.1", 0));
+    Running running(server);
+    Client greedy(server.port());
+    Client other(server.port(), "127.0.0.2");
+
+    for (int i = 0; i < 4; ++i) {
+        greedy.send(bhttp::verb::post, "/issue");
+        (void)greedy.receive();
+    }
+    greedy.send(bhttp::verb::post, "/issue");
+    const ClientResponse limited = greedy.receive();
+    other.send(bhttp::verb::post, "/issue");
+    const ClientResponse answered = other.receive();
+
+    EXPECT_EQ(limited.result_int(), 429U);
+    EXPECT_EQ(answered.result_int(), 200U);
+    EXPECT_EQ(answered.body(), "issued");
+}
+
+TEST(Server, NeverLimitsStatusRoutesPerClientByDefault) {
+    Router router;
+    router.add("POST", "/issue", answer("issued"), RouteClass::issuance);
+    router.add("POST", "/ocsp", answer("good"), RouteClass::status);
+    Server server(router, client_limits());
+    ASSERT_TRUE(server.listen("127.0.0.1", 0));
+    Running running(server);
+    Client client(server.port());
+
+    for (int i = 0; i < 5; ++i) {
+        client.send(bhttp::verb::post, "/issue");
+        (void)client.receive();
+    }
+    int good = 0;
+    for (int i = 0; i < 500; ++i) {
+        client.send(bhttp::verb::post, "/ocsp");
+        good += client.receive().result_int() == 200U ? 1 : 0;
+    }
+
+    EXPECT_EQ(good, 500);
+    EXPECT_FALSE(Limits{}.client_status.is_enabled());
+}
+
+TEST(Server, RefusesAClientLimitWithoutABurst) {
+    Router router;
+    Limits limits;
+    limits.client_general = {10, 0};
+    Server server(router, limits);
+
+    EXPECT_FALSE(server.listen("127.0.0.1", 0));
 }
 
 TEST(Server, GracefulStopFinishesInFlightRequestAndClosesIdleOnes) {
