@@ -72,6 +72,25 @@ contains duplicateCertReq <cmp.log || { cat cmp.log; fail "reused codes not dupl
 # p10cr (a PKCS#10 in CMP) with codes of a second application, given as printed (with hyphens).
 "$dojangd" admin applications register --data ca --name 김철수 --phone 010-2222-3333 \
     --email kim@example.com --idn-file idn2 --reason forgot_password --json >codes2.json
+# OpenSSL's CLI writes a request attribute as a string (UTF8String), never as the BIT STRING or
+# OCTET STRING randomNum is (cmp/README.md): such an R is refused, readably, and the codes stay
+# usable. The randomNum form itself is covered by holder_cmp.sh (`dojang issue`).
+cat >r.cnf <<'CNF'
+[req]
+distinguished_name = dn
+attributes = attrs
+prompt = no
+[dn]
+CN = y
+[attrs]
+1.2.410.200004.10.1.1.3 = 79EA7568A2D3776604E18BCD3A1B1B85B7DA0872
+CNF
+openssl req -new -key new.key -config r.cnf -out r.csr
+if openssl cmp -cmd p10cr -csr r.csr -server "$server" -path cmp -ref "$(jq -r .reference_number codes2.json)" \
+    -secret "pass:$(jq -r .authorization_code codes2.json)" -certout r.pem >cmp.log 2>&1; then
+    fail "a randomNum of the wrong type was accepted"
+fi
+contains badRequest <cmp.log && contains "randomNum" <cmp.log || { cat cmp.log; fail "wrong randomNum type not refused readably"; }
 openssl req -new -key new.key -subj "/CN=y" -out p10.csr
 openssl cmp -cmd p10cr -csr p10.csr -server "$server" -path cmp -ref "$(jq -r .reference_number codes2.json)" \
     -secret "pass:$(jq -r .authorization_code codes2.json)" -certout p10.pem >cmp.log 2>&1 ||

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # The holder's network commands against a real dojangd: `dojang issue` (p10cr with the
-# reference number and authorization code carrying R, so the certificate gets the VID; root
-# pinned on first use), `dojang status` (OCSP), `dojang
-# renew` (kur signed with the current key), `dojang revoke` (rr) and the guided `dojang
-# reissue` over the REST API with the one-time code read from the SMS spool. OpenSSL (`verify`,
-# `pkey`, `ocsp`) judges what dojang stored and what the server says.
+# reference number and authorization code, carrying R so that the certificate gets the VID;
+# root pinned on first use), `dojang status` (OCSP), `dojang renew` (kur signed with the current
+# key), `dojang revoke` (rr) and the guided `dojang reissue` over the REST API with the one-time
+# code read from the SMS spool. OpenSSL (`verify`, `pkey`, `ocsp`) judges what dojang stored and
+# what the server says.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"

@@ -3,6 +3,8 @@
 
 #include "dojang/core/text.hpp"
 #include "dojang/crypto/openssl.hpp"
+#include "dojang/npki/random_num.hpp"
+#include "dojang/npki/vid.hpp"
 
 #include <openssl/crmf.h>
 #include <openssl/err.h>
@@ -547,6 +549,39 @@ OSSL_CMP_PKISI* on_key_update_request(Server::Transaction& transaction,
         transaction, request, renewed->certificate, certificate_out, chain_out, ca_pubs);
 }
 
+tl::unexpected<Error> bad_random_num(std::string detail) {
+    return fail(ErrorKind::invalid_request, "RANDOM_NUM_INVALID", std::move(detail));
+}
+
+/// The holder's R for the VID (cmp/README.md, "randomNum"): the randomNum attribute of a
+/// p10cr's PKCS#10 request, or a "randomNum?<hex>%" regInfo utf8Pairs of an ir/cr; nullopt
+/// when the request carries none. invalid_request with a readable text unless R is 20 bytes.
+Result<std::optional<Bytes>> holder_random_num(const OSSL_CRMF_MSG* crmf, const X509_REQ* p10cr) {
+    Result<std::optional<Bytes>> random_num = std::optional<Bytes>{};
+    if (p10cr != nullptr) {
+        random_num = npki::random_num_of(p10cr);
+    } else if (crmf != nullptr) {
+        const ASN1_UTF8STRING* pairs = OSSL_CRMF_MSG_get0_regInfo_utf8Pairs(crmf);
+        if (pairs != nullptr) {
+            random_num = random_num_of_utf8_pairs(
+                std::string_view(reinterpret_cast<const char*>(ASN1_STRING_get0_data(pairs)),
+                                 static_cast<std::size_t>(ASN1_STRING_length(pairs))));
+        }
+    }
+    if (!random_num) {
+        if (random_num.error().kind != ErrorKind::invalid_request) {
+            return random_num;
+        }
+        return bad_random_num(random_num.error().detail + " (randomNum 형식이 올바르지 않습니다)");
+    }
+    if (*random_num && (*random_num)->size() != npki::random_num_size) {
+        return bad_random_num("randomNum (R) must be exactly 20 bytes; got " +
+                              std::to_string((*random_num)->size()) +
+                              " (R 은 20 바이트여야 합니다)");
+    }
+    return random_num;
+}
+
 /// ir/cr/p10cr: the RA applies every rule of the reissue journey; OpenSSL has verified the
 /// MAC and the proof of possession before calling this.
 OSSL_CMP_PKISI* on_certificate_request(OSSL_CMP_SRV_CTX* server,
@@ -571,12 +606,19 @@ OSSL_CMP_PKISI* on_certificate_request(OSSL_CMP_SRV_CTX* server,
                       "protect the request with the reference number and the authorization code");
     }
     const std::string code(transaction.code->chars(), transaction.code->size());
+    auto random_num = holder_random_num(crmf, p10cr);
+    if (!random_num) {
+        return refuse(transaction, failure_bit(random_num.error().kind), random_num.error().detail);
+    }
     Result<ra::IssuedCertificate> issued = fail(ErrorKind::invalid_request,
                                                 "CMP_REQUEST_EMPTY",
                                                 "the request carries no certificate request");
     if (p10cr != nullptr) {
-        issued = transaction.reissue->issue(ra::CertificateRequest{
-            transaction.reference, code, der_of<X509_REQ, encode_request>(p10cr), std::nullopt});
+        issued = transaction.reissue->issue(
+            ra::CertificateRequest{transaction.reference,
+                                   code,
+                                   der_of<X509_REQ, encode_request>(p10cr),
+                                   std::move(*random_num)});
     } else if (crmf != nullptr) {
         Bytes public_key = template_public_key(crmf);
         if (public_key.empty()) {
@@ -585,7 +627,7 @@ OSSL_CMP_PKISI* on_certificate_request(OSSL_CMP_SRV_CTX* server,
                           "the certificate template carries no public key");
         }
         issued = transaction.reissue->issue_for_key(ra::KeyCertificateRequest{
-            transaction.reference, code, std::move(public_key), std::nullopt});
+            transaction.reference, code, std::move(public_key), std::move(*random_num)});
     }
     if (!issued) {
         return refuse(transaction, failure_bit(issued.error().kind), status_text(issued.error()));
@@ -1000,6 +1042,32 @@ Result<Bytes> Server::handle(const Bytes& request_der) {
         keep_waiting(transaction_id, std::move(transaction));
     }
     return answer;
+}
+
+Result<std::optional<Bytes>> random_num_of_utf8_pairs(std::string_view pairs) {
+    constexpr std::string_view name = "randomNum?";
+    std::optional<Bytes> found;
+    while (!pairs.empty()) {
+        const std::size_t end = pairs.find('%');
+        const std::string_view pair = pairs.substr(0, end);
+        pairs = end == std::string_view::npos ? std::string_view{} : pairs.substr(end + 1);
+        if (!pair.starts_with(name)) {
+            continue;
+        }
+        if (found) {
+            return bad_random_num("regInfo utf8Pairs names randomNum more than once");
+        }
+        const std::string_view value = pair.substr(name.size());
+        auto random_num = from_hex(value);
+        if (!random_num || random_num->size() != npki::random_num_size ||
+            value.size() != 2 * npki::random_num_size) {
+            return bad_random_num(
+                "randomNum in regInfo utf8Pairs must be 40 hexadecimal digits (R 은 16진수 40 "
+                "자리여야 합니다)");
+        }
+        found = std::move(*random_num);
+    }
+    return found;
 }
 
 }  // namespace dojang::cmp

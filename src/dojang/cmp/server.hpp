@@ -12,7 +12,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace dojang::cmp {
 
@@ -71,5 +73,11 @@ private:
     /// Transactions whose certificate waits for certConf, by transactionID (hex).
     std::map<std::string, std::unique_ptr<Transaction>> waiting_;
 };
+
+/// R (randomNum) from the value of a CRMF regInfo utf8Pairs control ("name?value%name?value%",
+/// RFC 4211 7.1) holding "randomNum?<40 hex digits>%"; nullopt when no pair is randomNum.
+/// invalid_request RANDOM_NUM_INVALID when its value is not 40 hexadecimal digits or the pair
+/// is repeated.
+Result<std::optional<Bytes>> random_num_of_utf8_pairs(std::string_view pairs);
 
 }  // namespace dojang::cmp

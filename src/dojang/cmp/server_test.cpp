@@ -2,11 +2,18 @@
 #include "dojang/cmp/server.hpp"
 
 #include "dojang/ca/test_fixtures.hpp"
+#include "dojang/npki/identify_data.hpp"
+#include "dojang/npki/random_num.hpp"
+#include "dojang/npki/vid.hpp"
 #include "dojang/sqlite/sqlite.hpp"
 
 #include <gtest/gtest.h>
 #include <openssl/err.h>
 #include <openssl/rsa.h>
+#include <openssl/x509v3.h>
+
+#include <functional>
+#include <string_view>
 
 namespace dojang::cmp {
 namespace {
@@ -150,6 +157,53 @@ protected:
         OSSL_CMP_CTX_set_transfer_cb(context.get(), transfer);
         OSSL_CMP_CTX_set_transfer_cb_arg(context.get(), &*server_);
         return context;
+    }
+
+    /// A client context as `openssl cmp -cmd p10cr -csr` sets it up: a PKCS#10 request for a
+    /// new key (key_), signed by it, with `attribute` added before signing when given.
+    crypto::Owned<OSSL_CMP_CTX, OSSL_CMP_CTX_free> p10_client(
+        const std::string& secret, const std::function<void(X509_REQ*)>& attribute = {}) {
+        auto context = client(secret);
+        crypto::X509ReqPtr request(X509_REQ_new());
+        crypto::Owned<X509_NAME, X509_NAME_free> subject(X509_NAME_new());
+        X509_NAME_add_entry_by_txt(subject.get(),
+                                   "CN",
+                                   MBSTRING_ASC,
+                                   reinterpret_cast<const unsigned char*>("x"),
+                                   -1,
+                                   -1,
+                                   0);
+        X509_REQ_set_subject_name(request.get(), subject.get());
+        X509_REQ_set_pubkey(request.get(), key_.get());
+        if (attribute) {
+            attribute(request.get());
+        }
+        EXPECT_GT(X509_REQ_sign(request.get(), key_.get(), EVP_sha256()), 0);
+        OSSL_CMP_CTX_set1_p10CSR(context.get(), request.get());
+        return context;
+    }
+
+    /// The identifyData of an issued certificate, or nullopt when it has no subjectAltName.
+    static std::optional<npki::IdentifyData> identify_data(const X509* certificate) {
+        const int index = X509_get_ext_by_NID(certificate, NID_subject_alt_name, -1);
+        if (index < 0) {
+            return std::nullopt;
+        }
+        const ASN1_OCTET_STRING* value = X509_EXTENSION_get_data(X509_get_ext(certificate, index));
+        auto parsed = npki::parse_identify_data(Bytes(value->data, value->data + value->length));
+        EXPECT_TRUE(parsed.has_value()) << parsed.error().describe();
+        return parsed ? std::optional<npki::IdentifyData>(std::move(*parsed)) : std::nullopt;
+    }
+
+    /// The customer the walk-in registered (the holder of codes_).
+    store::CustomerRecord customer() {
+        std::optional<store::CustomerRecord> record;
+        EXPECT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+            auto application = *tx.applications().find(codes_.application_id);
+            record = *tx.customers().find(application->customer_id);
+            return ok();
+        }));
+        return *record;
     }
 
     /// The answer's statusString, joined.
@@ -364,6 +418,137 @@ TEST_F(CmpServerTest, EveryMessageIsAuditedWithItsOutcome) {
         << seen[1];
     EXPECT_NE(seen[2].find("cmp.certConf"), std::string::npos);
     EXPECT_NE(seen[2].find("\"answer\":\"pkiconf\""), std::string::npos) << seen[2];
+}
+
+constexpr std::string_view registered_idn = "9001011234567";
+
+TEST_F(CmpServerTest, P10crWithRandomNumGetsTheVidOfTheRegisteredNumber) {
+    auto random_num = npki::generate_random_num();
+    ASSERT_TRUE(random_num.has_value());
+    auto context = p10_client(digits(codes_.authorization_code), [&](X509_REQ* request) {
+        ASSERT_TRUE(npki::add_random_num(request, *random_num));
+    });
+    X509* issued = OSSL_CMP_exec_P10CR_ses(context.get());
+    ASSERT_NE(issued, nullptr) << status_string(context.get());
+    EXPECT_EQ(EVP_PKEY_eq(X509_get0_pubkey(issued), key_.get()), 1);
+    auto data = identify_data(issued);
+    ASSERT_TRUE(data.has_value());
+    EXPECT_EQ(data->real_name, "홍길동");
+    auto vid = npki::compute_vid(registered_idn, *random_num);
+    ASSERT_TRUE(vid.has_value());
+    EXPECT_EQ(to_hex(data->vid), to_hex(*vid));
+    EXPECT_TRUE(*npki::vid_matches(*data, registered_idn, *random_num));
+    EXPECT_FALSE(*npki::vid_matches(*data, "9001011234568", *random_num));
+}
+
+TEST_F(CmpServerTest, P10crWithRandomNumAsOctetStringIsAccepted) {
+    const Bytes random_num(npki::random_num_size, 0x5a);
+    auto context = p10_client(digits(codes_.authorization_code), [&](X509_REQ* request) {
+        ASSERT_EQ(X509_REQ_add1_attr_by_txt(request,
+                                            "1.2.410.200004.10.1.1.3",
+                                            V_ASN1_OCTET_STRING,
+                                            random_num.data(),
+                                            static_cast<int>(random_num.size())),
+                  1);
+    });
+    X509* issued = OSSL_CMP_exec_P10CR_ses(context.get());
+    ASSERT_NE(issued, nullptr) << status_string(context.get());
+    auto data = identify_data(issued);
+    ASSERT_TRUE(data.has_value());
+    EXPECT_TRUE(*npki::vid_matches(*data, registered_idn, random_num));
+}
+
+TEST_F(CmpServerTest, P10crWithoutRandomNumHasNoVid) {
+    auto context = p10_client(digits(codes_.authorization_code));
+    X509* issued = OSSL_CMP_exec_P10CR_ses(context.get());
+    ASSERT_NE(issued, nullptr) << status_string(context.get());
+    EXPECT_FALSE(identify_data(issued).has_value());
+}
+
+TEST_F(CmpServerTest, RandomNumOfWrongLengthIsBadRequestAndLeavesTheCodesUsable) {
+    const Bytes short_random_num(npki::random_num_size - 1, 0x5a);
+    auto context = p10_client(digits(codes_.authorization_code), [&](X509_REQ* request) {
+        ASSERT_EQ(X509_REQ_add1_attr_by_txt(request,
+                                            "1.2.410.200004.10.1.1.3",
+                                            V_ASN1_OCTET_STRING,
+                                            short_random_num.data(),
+                                            static_cast<int>(short_random_num.size())),
+                  1);
+    });
+    EXPECT_EQ(OSSL_CMP_exec_P10CR_ses(context.get()), nullptr);
+    EXPECT_TRUE(failed_with(context.get(), OSSL_CMP_PKIFAILUREINFO_badRequest));
+    const std::string text = status_string(context.get());
+    EXPECT_NE(text.find("exactly 20 bytes; got 19"), std::string::npos) << text;
+    EXPECT_NE(text.find("20 바이트"), std::string::npos) << text;
+    auto again = p10_client(digits(codes_.authorization_code));
+    EXPECT_NE(OSSL_CMP_exec_P10CR_ses(again.get()), nullptr) << status_string(again.get());
+}
+
+TEST_F(CmpServerTest, RandomNumOfAnotherTypeIsBadRequest) {
+    auto context = p10_client(digits(codes_.authorization_code), [&](X509_REQ* request) {
+        ASSERT_EQ(X509_REQ_add1_attr_by_txt(request,
+                                            "1.2.410.200004.10.1.1.3",
+                                            MBSTRING_UTF8,
+                                            reinterpret_cast<const unsigned char*>("0123456789"),
+                                            -1),
+                  1);
+    });
+    EXPECT_EQ(OSSL_CMP_exec_P10CR_ses(context.get()), nullptr);
+    EXPECT_TRUE(failed_with(context.get(), OSSL_CMP_PKIFAILUREINFO_badRequest));
+    EXPECT_NE(status_string(context.get()).find("BIT STRING"), std::string::npos);
+}
+
+TEST_F(CmpServerTest, RandomNumWithoutAReadableNumberInTheRegisterIsRefusedAsOverRest) {
+    // As POST /api/v1/certificates with random_num: the RA must decrypt the registered number
+    // to compute the VID; when it cannot, the request fails (systemFailure) and the codes stay
+    // usable, so the holder can still get a certificate without a VID.
+    store::CustomerRecord holder = customer();
+    holder.idn_ciphertext.clear();
+    ASSERT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto upserted = tx.customers().upsert(holder);
+        if (!upserted) {
+            return tl::unexpected(upserted.error());
+        }
+        return ok();
+    }));
+    auto random_num = npki::generate_random_num();
+    ASSERT_TRUE(random_num.has_value());
+    auto context = p10_client(digits(codes_.authorization_code), [&](X509_REQ* request) {
+        ASSERT_TRUE(npki::add_random_num(request, *random_num));
+    });
+    EXPECT_EQ(OSSL_CMP_exec_P10CR_ses(context.get()), nullptr);
+    EXPECT_TRUE(failed_with(context.get(), OSSL_CMP_PKIFAILUREINFO_systemFailure));
+    auto again = p10_client(digits(codes_.authorization_code));
+    X509* issued = OSSL_CMP_exec_P10CR_ses(again.get());
+    ASSERT_NE(issued, nullptr) << status_string(again.get());
+    EXPECT_FALSE(identify_data(issued).has_value());
+}
+
+TEST(CmpRegInfo, Utf8PairsCarryRandomNumAsFortyHexDigits) {
+    auto found =
+        random_num_of_utf8_pairs("version?1%randomNum?79EA7568A2D3776604E18BCD3A1B1B85B7DA0872%");
+    ASSERT_TRUE(found.has_value()) << found.error().describe();
+    ASSERT_TRUE(found->has_value());
+    EXPECT_EQ(to_hex(**found), "79ea7568a2d3776604e18bcd3a1b1b85b7da0872");
+    auto last = random_num_of_utf8_pairs("randomNum?79EA7568A2D3776604E18BCD3A1B1B85B7DA0872");
+    ASSERT_TRUE(last.has_value() && last->has_value());
+    auto none = random_num_of_utf8_pairs("version?1%");
+    ASSERT_TRUE(none.has_value());
+    EXPECT_FALSE(none->has_value());
+}
+
+TEST(CmpRegInfo, Utf8PairsWithAWrongRandomNumAreRefused) {
+    for (const char* pairs : {"randomNum?79EA7568A2D3776604E18BCD3A1B1B85B7DA08%",
+                              "randomNum?79EA7568A2D3776604E18BCD3A1B1B85B7DA0872FF%",
+                              "randomNum?not hex%",
+                              "randomNum?%",
+                              "randomNum?79EA7568A2D3776604E18BCD3A1B1B85B7DA0872%"
+                              "randomNum?79EA7568A2D3776604E18BCD3A1B1B85B7DA0872%"}) {
+        auto found = random_num_of_utf8_pairs(pairs);
+        ASSERT_FALSE(found.has_value()) << pairs;
+        EXPECT_EQ(found.error().kind, ErrorKind::invalid_request);
+        EXPECT_EQ(found.error().code, "RANDOM_NUM_INVALID");
+    }
 }
 
 }  // namespace

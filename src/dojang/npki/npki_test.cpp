@@ -440,5 +440,62 @@ TEST(RandomNum, RejectsWrongLengthOnSet) {
     EXPECT_EQ(set.error().code, "RANDOM_NUM_INVALID");
 }
 
+/// `request` signed by a fresh key, then decoded from its DER.
+crypto::X509ReqPtr signed_through_der(X509_REQ* request) {
+    crypto::PkeyPtr key(EVP_EC_gen("P-256"));
+    X509_REQ_set_pubkey(request, key.get());
+    X509_REQ_sign(request, key.get(), EVP_sha256());
+    unsigned char* der = nullptr;
+    const int length = i2d_X509_REQ(request, &der);
+    const unsigned char* cursor = der;
+    crypto::X509ReqPtr decoded(d2i_X509_REQ(nullptr, &cursor, length));
+    OPENSSL_free(der);
+    return decoded;
+}
+
+/// A PKCS#10 request with `type` (V_ASN1_OCTET_STRING, MBSTRING_UTF8…) holding `value` as
+/// randomNum, through DER.
+crypto::X509ReqPtr request_with(int type, const Bytes& value) {
+    crypto::X509ReqPtr request(X509_REQ_new());
+    X509_REQ_add1_attr_by_txt(request.get(),
+                              "1.2.410.200004.10.1.1.3",
+                              type,
+                              value.data(),
+                              static_cast<int>(value.size()));
+    return signed_through_der(request.get());
+}
+
+TEST(RandomNum, RequestAttributeRoundTripsThroughDerAsBitString) {
+    crypto::X509ReqPtr request(X509_REQ_new());
+    EXPECT_FALSE(random_num_of(request.get())->has_value());
+    Bytes random_num = hex(known_random_num);
+    random_num.back() = 0x00;  // no unused bits derived from a trailing zero byte
+    ASSERT_TRUE(add_random_num(request.get(), random_num));
+    crypto::X509ReqPtr decoded = signed_through_der(request.get());
+    ASSERT_TRUE(decoded);
+    auto read = random_num_of(decoded.get());
+    ASSERT_TRUE(read.has_value()) << read.error().describe();
+    ASSERT_TRUE(read->has_value());
+    EXPECT_EQ(**read, random_num);
+    EXPECT_EQ(ASN1_TYPE_get(X509_ATTRIBUTE_get0_type(X509_REQ_get_attr(decoded.get(), 0), 0)),
+              V_ASN1_BIT_STRING);
+    auto again = add_random_num(decoded.get(), random_num);
+    ASSERT_FALSE(again.has_value());
+    EXPECT_EQ(again.error().code, "RANDOM_NUM_PRESENT");
+}
+
+TEST(RandomNum, RequestAttributeMayBeAnOctetString) {
+    auto read = random_num_of(request_with(V_ASN1_OCTET_STRING, hex(known_random_num)).get());
+    ASSERT_TRUE(read.has_value()) << read.error().describe();
+    ASSERT_TRUE(read->has_value());
+    EXPECT_EQ(**read, hex(known_random_num));
+}
+
+TEST(RandomNum, RequestAttributeOfAnotherTypeIsRejected) {
+    auto read = random_num_of(request_with(MBSTRING_UTF8, to_bytes("abc")).get());
+    ASSERT_FALSE(read.has_value());
+    EXPECT_EQ(read.error().code, "RANDOM_NUM_INVALID");
+}
+
 }  // namespace
 }  // namespace dojang::npki
