@@ -571,7 +571,7 @@ Result<void> serve(const std::string& data,
                                   reissue,
                                   *online_keys,
                                   clock,
-                                  {},
+                                  ra::OtpSettings{ra_config.otp_valid},
                                   ra::DocumentFiles(installation->dir.documents()));
     api::add_application_routes(router, online);
     // Companies and proxies: documents reviewed by officers (argon2id passwords, API tokens).

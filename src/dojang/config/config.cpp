@@ -241,6 +241,7 @@ void read_config(const toml::table& root, Config& config, std::vector<Violation>
         reader.text("contact", config.ra.contact);
         reader.integer("approvals_required", config.ra.approvals_required, 1, 2);
         reader.boolean("code_by_other_channel", config.ra.code_by_other_channel);
+        reader.duration("otp_valid_minutes", config.ra.otp_valid, 1, 10);
     }
     if (const auto* table = top.table("cmp")) {
         TableReader reader(*table, "cmp.", violations);
@@ -438,6 +439,8 @@ contact = "1588-0000"      # the number the security notice tells holders to cal
 approvals_required = 1
 # Also send the authorization code (인가코드) over the channel the one-time code did not use.
 code_by_other_channel = false
+# A one-time code (인증번호) works this many minutes (1-10).
+otp_valid_minutes = 5
 
 [cmp]
 # Renewal (갱신, CMP kur signed with the current key) is accepted from this many days before the

@@ -73,6 +73,7 @@ struct Ra {
     std::string contact = "the dojang help desk";  ///< named in the security notice
     std::size_t approvals_required = 1;  ///< officers who must approve a company or a proxy
     bool code_by_other_channel = false;  ///< also send the 인가코드 over the other channel
+    std::chrono::minutes otp_valid{5};   ///< how long a one-time code works
 };
 
 /// [cmp]: the CMP endpoint (renewal and revocation signed with the holder's key).
