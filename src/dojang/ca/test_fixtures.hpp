@@ -4,9 +4,12 @@
 
 #include "dojang/ca/authority.hpp"
 #include "dojang/ca/issuer.hpp"
+#include "dojang/sqlite/sqlite.hpp"
 #include "dojang/testing/testing.hpp"
 
 #include <cstdlib>
+#include <memory>
+#include <optional>
 #include <string>
 
 namespace dojang::ca::fixtures {
@@ -62,6 +65,36 @@ inline std::string write_pem(const testing::TempDir& dir,
     const std::string path = dir.path() + "/" + name;
     (void)write_file_atomic(path, to_bytes(pem));
     return path;
+}
+
+/// A store and an issuer, as most service tests start.
+struct IssuingStore {
+    std::unique_ptr<store::Database> database;
+    std::optional<Issuer> issuer;  ///< empty when the issuer could not be created
+};
+
+/// A SQLite store in `dir` (synchronous NORMAL: tests need no fsync) and an Issuer for
+/// `issuing` with the built-in profiles and ca.example endpoints.
+inline IssuingStore issuing_store(const std::string& dir,
+                                  const Authority& issuing,
+                                  const Clock& clock) {
+    sqlite::SqliteOptions options;
+    options.synchronous = sqlite::Synchronous::normal;
+    IssuingStore opened;
+    auto database = sqlite::open_sqlite(dir + "/test.db", options);
+    if (!database) {
+        return opened;
+    }
+    opened.database = std::move(*database);
+    auto issuer = Issuer::create(issuing,
+                                 policy::built_in_profiles("1.2.410.200005", "http://ca.example"),
+                                 {"http://ca.example"},
+                                 *opened.database,
+                                 clock);
+    if (issuer) {
+        opened.issuer.emplace(std::move(*issuer));
+    }
+    return opened;
 }
 
 }  // namespace dojang::ca::fixtures

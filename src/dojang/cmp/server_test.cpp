@@ -48,17 +48,10 @@ std::string digits(const std::string& code) {
 class CmpServerTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        sqlite::SqliteOptions options;
-        options.synchronous = sqlite::Synchronous::normal;
-        database_ = std::move(*sqlite::open_sqlite(dir_.path() + "/test.db", options));
-        auto issuer =
-            ca::Issuer::create(ca_.issuing,
-                               policy::built_in_profiles("1.2.410.200005", "http://ca.example"),
-                               {"http://ca.example"},
-                               *database_,
-                               clock_);
-        ASSERT_TRUE(issuer.has_value());
-        issuer_.emplace(std::move(*issuer));
+        auto opened = ca::fixtures::issuing_store(dir_.path(), ca_.issuing, clock_);
+        ASSERT_TRUE(opened.issuer.has_value());
+        database_ = std::move(opened.database);
+        issuer_.emplace(std::move(*opened.issuer));
         ASSERT_TRUE(ra::create_register_keys(dir_.path() + "/register.key"));
         auto keys = ra::load_register_keys(dir_.path() + "/register.key");
         ASSERT_TRUE(keys.has_value());

@@ -13,17 +13,10 @@ namespace {
 class ResponderTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        sqlite::SqliteOptions options;
-        options.synchronous = sqlite::Synchronous::normal;
-        database_ = std::move(*sqlite::open_sqlite(dir_.path() + "/test.db", options));
-        auto issuer =
-            ca::Issuer::create(ca_.issuing,
-                               policy::built_in_profiles("1.2.410.200005", "http://ca.example"),
-                               {"http://ca.example"},
-                               *database_,
-                               clock_);
-        ASSERT_TRUE(issuer.has_value());
-        issuer_.emplace(std::move(*issuer));
+        auto opened = ca::fixtures::issuing_store(dir_.path(), ca_.issuing, clock_);
+        ASSERT_TRUE(opened.issuer.has_value());
+        database_ = std::move(opened.database);
+        issuer_.emplace(std::move(*opened.issuer));
         auto issued =
             issuer_->issue(ca::fixtures::request(ca::fixtures::openssl_csr(), "individual"));
         ASSERT_TRUE(issued.has_value());
