@@ -25,6 +25,8 @@ curl -fsS -o app.json -H 'Content-Type: application/json' --data-binary \
     "$url/api/v1/applications" || fail "apply"
 id=$(jq -r .application_id app.json)
 expires=$(jq -r .code_expires_at app.json)
+jq -r .message.en app.json | contains "valid for 1 minute\." || { cat app.json; fail "the answer names another lifetime"; }
+jq -r .message.ko app.json | contains "1분간 유효" || { cat app.json; fail "the Korean answer names another lifetime"; }
 wait_for 30 sh -c 'ls ca/spool/sms/*.txt >/dev/null 2>&1' || fail "no SMS"
 first=$(code_of "$(ls ca/spool/sms/*.txt | head -1)")
 [ ${#first} -eq 6 ] || fail "no code in the SMS"

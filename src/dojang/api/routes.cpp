@@ -136,14 +136,17 @@ http::Response create_application(ra::OnlineApplications& online, const http::Re
             json_quote(to_rfc3339(created->code_expires_at)) + ",\"message\":{\"en\":" +
             json_quote(std::string("A 6-digit code was sent by ") +
                        (sms ? "SMS to the mobile number" : "e-mail to the address") +
-                       " you gave if it matches our records. It is valid for 5 minutes. "
+                       " you gave if it matches our records. It is valid for " +
+                       std::to_string(created->code_valid_minutes) +
+                       (created->code_valid_minutes == 1 ? " minute. " : " minutes. ") +
                        "If it does not arrive or is not accepted, check the phone number "
                        "first (the most common mistake), then your name and birth date; "
                        "you may ask for a new code by SMS or e-mail.") +
             ",\"ko\":" +
             json_quote(std::string("입력하신 ") + (sms ? "휴대폰 번호" : "e-mail 주소") +
-                       "가 등록 정보와 같으면 6자리 인증번호가 발송됩니다 (5분간 "
-                       "유효). 받지 못했거나 맞지 않으면 먼저 휴대폰 번호를, 다음으로 "
+                       "가 등록 정보와 같으면 6자리 인증번호가 발송됩니다 (" +
+                       std::to_string(created->code_valid_minutes) +
+                       "분간 유효). 받지 못했거나 맞지 않으면 먼저 휴대폰 번호를, 다음으로 "
                        "성명과 생년월일을 확인하십시오. SMS 또는 e-mail 로 다시 받을 "
                        "수 있습니다.") +
             "}}");

@@ -198,7 +198,8 @@ Result<OnlineCreated> OnlineApplications::replay(const store::OnlineApplication&
     return OnlineCreated{existing.application_id,
                          *token,
                          existing.channel,
-                         existing.created_at + settings_.valid_for};
+                         existing.created_at + settings_.valid_for,
+                         settings_.valid_for.count()};
 }
 
 Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
@@ -389,7 +390,8 @@ Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
         }
         return tl::unexpected(stored.error());
     }
-    return OnlineCreated{application_id, *token, request.channel, sent->expires_at};
+    return OnlineCreated{
+        application_id, *token, request.channel, sent->expires_at, settings_.valid_for.count()};
 }
 
 Result<Verified> OnlineApplications::verify(const std::string& application_id,

@@ -45,6 +45,7 @@ struct OnlineCreated {
     std::string status_token;  ///< bearer token for status calls; shown here only
     std::string channel;
     Seconds code_expires_at;
+    std::int64_t code_valid_minutes = 5;  ///< how long codes work, for the applicant's message
 };
 
 /// A code was (re)sent.
