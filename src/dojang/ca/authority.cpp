@@ -97,11 +97,17 @@ Result<pkix::Certificate> make_subordinate_certificate(const Authority& parent,
     return pkix::Certificate::adopt(std::move(*cert));
 }
 
-Result<pkix::Certificate> make_ocsp_responder_certificate(const Authority& issuer,
-                                                          EVP_PKEY* public_key,
-                                                          const std::string& subject,
-                                                          std::chrono::days validity,
-                                                          Seconds now) {
+namespace {
+
+/// An end-entity certificate the CA delegates a task to (OCSP signing, CMP answers): CA:FALSE,
+/// digitalSignature, the given extended key usage and any further extensions.
+Result<pkix::Certificate> make_delegated_certificate(
+    const Authority& issuer,
+    EVP_PKEY* public_key,
+    const std::string& subject,
+    std::chrono::days validity,
+    Seconds now,
+    std::vector<std::pair<int, std::string>> purpose) {
     auto cert = ca_skeleton(CaCertificateSpec{subject, validity, -1},
                             X509_get_subject_name(issuer.certificate.get()),
                             public_key,
@@ -109,14 +115,13 @@ Result<pkix::Certificate> make_ocsp_responder_certificate(const Authority& issue
     if (!cert) {
         return tl::unexpected(cert.error());
     }
-    auto added = add_extensions(cert->get(),
-                                issuer.certificate.get(),
-                                {{NID_basic_constraints, "critical,CA:FALSE"},
-                                 {NID_key_usage, "critical,digitalSignature"},
-                                 {NID_ext_key_usage, "OCSPSigning"},
-                                 {NID_id_pkix_OCSP_noCheck, "ignored"},
-                                 {NID_subject_key_identifier, "hash"},
-                                 {NID_authority_key_identifier, "keyid:always"}});
+    std::vector<std::pair<int, std::string>> extensions{
+        {NID_basic_constraints, "critical,CA:FALSE"}, {NID_key_usage, "critical,digitalSignature"}};
+    extensions.insert(extensions.end(), purpose.begin(), purpose.end());
+    extensions.insert(
+        extensions.end(),
+        {{NID_subject_key_identifier, "hash"}, {NID_authority_key_identifier, "keyid:always"}});
+    auto added = add_extensions(cert->get(), issuer.certificate.get(), extensions);
     if (!added) {
         return tl::unexpected(added.error());
     }
@@ -127,34 +132,30 @@ Result<pkix::Certificate> make_ocsp_responder_certificate(const Authority& issue
     return pkix::Certificate::adopt(std::move(*cert));
 }
 
+}  // namespace
+
+Result<pkix::Certificate> make_ocsp_responder_certificate(const Authority& issuer,
+                                                          EVP_PKEY* public_key,
+                                                          const std::string& subject,
+                                                          std::chrono::days validity,
+                                                          Seconds now) {
+    return make_delegated_certificate(
+        issuer,
+        public_key,
+        subject,
+        validity,
+        now,
+        {{NID_ext_key_usage, "OCSPSigning"}, {NID_id_pkix_OCSP_noCheck, "ignored"}});
+}
+
 Result<pkix::Certificate> make_cmp_server_certificate(const Authority& issuer,
                                                       EVP_PKEY* public_key,
                                                       const std::string& subject,
                                                       std::chrono::days validity,
                                                       Seconds now) {
-    auto cert = ca_skeleton(CaCertificateSpec{subject, validity, -1},
-                            X509_get_subject_name(issuer.certificate.get()),
-                            public_key,
-                            now);
-    if (!cert) {
-        return tl::unexpected(cert.error());
-    }
     // id-kp-cmcRA (1.3.6.1.5.5.7.3.28): OpenSSL 3.0 knows it as cmcRA.
-    auto added = add_extensions(cert->get(),
-                                issuer.certificate.get(),
-                                {{NID_basic_constraints, "critical,CA:FALSE"},
-                                 {NID_key_usage, "critical,digitalSignature"},
-                                 {NID_ext_key_usage, "cmcRA"},
-                                 {NID_subject_key_identifier, "hash"},
-                                 {NID_authority_key_identifier, "keyid:always"}});
-    if (!added) {
-        return tl::unexpected(added.error());
-    }
-    auto signed_cert = sign_certificate(cert->get(), issuer.signer);
-    if (!signed_cert) {
-        return tl::unexpected(signed_cert.error());
-    }
-    return pkix::Certificate::adopt(std::move(*cert));
+    return make_delegated_certificate(
+        issuer, public_key, subject, validity, now, {{NID_ext_key_usage, "cmcRA"}});
 }
 
 Result<Hierarchy> create_hierarchy(const HierarchySpec& spec, Seconds now) {

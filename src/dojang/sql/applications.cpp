@@ -153,21 +153,7 @@ Result<std::vector<ApplicationRecord>> SqlApplications::select(std::string_view 
     } else {
         query.integer(number);
     }
-    std::vector<ApplicationRecord> records;
-    for (;;) {
-        auto more = query.next_row();
-        if (!more) {
-            return tl::unexpected(more.error());
-        }
-        if (!*more) {
-            return records;
-        }
-        auto record = read(query.row());
-        if (!record) {
-            return tl::unexpected(record.error());
-        }
-        records.push_back(std::move(*record));
-    }
+    return collect_rows<ApplicationRecord>(query, read);
 }
 
 namespace {
@@ -247,21 +233,7 @@ Result<std::vector<ApplicationRecord>> SqlApplications::list(
         .text(holder_text)
         .text(holder_text)
         .integer(static_cast<std::int64_t>(limit));
-    std::vector<ApplicationRecord> records;
-    for (;;) {
-        auto more = query.next_row();
-        if (!more) {
-            return tl::unexpected(more.error());
-        }
-        if (!*more) {
-            return records;
-        }
-        auto record = read(query.row());
-        if (!record) {
-            return tl::unexpected(record.error());
-        }
-        records.push_back(std::move(*record));
-    }
+    return collect_rows<ApplicationRecord>(query, read);
 }
 
 Result<void> SqlApplications::add_event(const store::ApplicationEvent& event) {
