@@ -32,7 +32,12 @@ echo "not a request" >garbage.csr
 expect 2 "CSR_MALFORMED" "$dojangd" admin issue --data ca --csr garbage.csr --out g.pem
 openssl req -new -newkey rsa:2048 -nodes -keyout ok.key -subj "/CN=ok" -outform DER -out ok.der 2>/dev/null
 cp ok.der broken.der
-printf '\x00' | dd of=broken.der bs=1 seek=$(($(stat -c %s ok.der) - 10)) conv=notrunc 2>/dev/null
+# Flip every bit of one signature byte (writing a fixed value would change nothing when the
+# byte already had it).
+offset=$(($(stat -c %s ok.der) - 10))
+byte=$(od -An -tu1 -j "$offset" -N1 ok.der | tr -d ' ')
+printf "\\$(printf '%03o' $((byte ^ 255)))" | dd of=broken.der bs=1 seek="$offset" conv=notrunc 2>/dev/null
+cmp -s ok.der broken.der && fail "the signature byte did not change"
 expect 6 "BAD_PROOF_OF_POSSESSION" "$dojangd" admin issue --data ca --csr broken.der --out b.pem
 expect 2 "PROFILE_UNKNOWN" "$dojangd" admin issue --data ca --csr ok.der --profile nope --out p.pem
 expect 4 "not_found\|SERIAL\|CERTIFICATE_NOT_FOUND\|unknown" "$dojangd" admin revoke --data ca --serial 0badc0de --reason superseded
