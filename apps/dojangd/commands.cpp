@@ -91,7 +91,11 @@ Result<void> issue(const IssueOptions& options, const Clock& clock, std::ostream
             auto parsed = pkix::Csr::parse(request.csr);
             real_name = parsed ? common_name(parsed->subject()) : std::string();
         }
-        request.identity = ca::Identity{real_name, *options.idn, std::move(*random_num)};
+        request.identity = ca::Identity{real_name,
+                                        *options.idn,
+                                        std::move(*random_num),
+                                        npki::HashAlgorithm::sha256,
+                                        std::nullopt};
     }
     ca::Endpoints endpoints{installation->config.server.base_url};
     auto issuer = ca::Issuer::create(*installation->issuing,

@@ -11,6 +11,7 @@
 #include <openssl/err.h>
 #include <sys/stat.h>
 
+#include <array>
 #include <cstdlib>
 #include <filesystem>
 
@@ -159,28 +160,55 @@ Result<void> audit_event(store::Database& database,
     });
 }
 
-/// CMP server certificates live this long; `open` replaces one that is about to expire.
+/// Certificates the issuing CA delegates to the CMP endpoint (its signing certificate and the
+/// VID encryption certificate) live this long; `open` replaces one that is about to expire.
 constexpr std::chrono::days cmp_certificate_validity{730};
 constexpr std::chrono::days cmp_certificate_renew_before{30};
 
-/// Issues the CMP server certificate (a fresh P-256 key, encrypted like the CA keys) from the
-/// issuing CA and writes both files.
-Result<void> issue_cmp_certificate(const DataDir& dir,
-                                   const ca::Authority& issuing,
-                                   const std::string& subject,
-                                   const SecretBytes& passphrase,
-                                   int iterations,
-                                   Seconds now) {
+/// One of the CMP endpoint's delegated certificates and how to make it.
+struct Delegated {
+    std::string certificate_path;
+    std::string key_path;
+    crypto::KeyAlgorithm key_algorithm;
+    Result<pkix::Certificate> (*make)(
+        const ca::Authority&, EVP_PKEY*, const std::string&, std::chrono::days, Seconds);
+    std::string subject;
+    std::string audit_action;  ///< recorded when `open` issues a new one
+};
+
+std::array<Delegated, 2> delegated_certificates(const DataDir& dir, const config::Config& config) {
+    return {Delegated{dir.cmp_certificate(),
+                      dir.cmp_key(),
+                      crypto::KeyAlgorithm::p256,
+                      ca::make_cmp_server_certificate,
+                      config.cmp.server_subject,
+                      "ca.cmp_certificate"},
+            // EncryptedVID is RSAES-PKCS1-v1_5 (korea.md), so this key is RSA.
+            Delegated{dir.vid_certificate(),
+                      dir.vid_key(),
+                      crypto::KeyAlgorithm::rsa2048,
+                      ca::make_vid_encryption_certificate,
+                      config.cmp.vid_subject,
+                      "ca.vid_certificate"}};
+}
+
+/// Issues a delegated certificate (a fresh key, encrypted like the CA keys) from the issuing
+/// CA and writes both files.
+Result<void> issue_delegated(const DataDir& dir,
+                             const Delegated& what,
+                             const ca::Authority& issuing,
+                             const SecretBytes& passphrase,
+                             int iterations,
+                             Seconds now) {
     auto made = make_folder(dir.root + "/cmp", fs::perms::owner_all);
     if (!made) {
         return made;
     }
-    auto key = crypto::generate_key(crypto::KeyAlgorithm::p256);
+    auto key = crypto::generate_key(what.key_algorithm);
     if (!key) {
         return tl::unexpected(key.error());
     }
-    auto certificate = ca::make_cmp_server_certificate(
-        issuing, key->get(), subject, cmp_certificate_validity, now);
+    auto certificate = what.make(issuing, key->get(), what.subject, cmp_certificate_validity, now);
     if (!certificate) {
         return tl::unexpected(certificate.error());
     }
@@ -189,11 +217,11 @@ Result<void> issue_cmp_certificate(const DataDir& dir,
         return tl::unexpected(pem.error());
     }
     auto written =
-        write_key(dir.cmp_key(), crypto::Signer(std::move(*key)), passphrase, iterations);
+        write_key(what.key_path, crypto::Signer(std::move(*key)), passphrase, iterations);
     if (!written) {
         return written;
     }
-    return write_text(dir.cmp_certificate(), *pem);
+    return write_text(what.certificate_path, *pem);
 }
 
 Result<InitReport> build(const DataDir& dir, const InitOptions& options, const Clock& clock) {
@@ -307,14 +335,12 @@ Result<InitReport> build(const DataDir& dir, const InitOptions& options, const C
             return tl::unexpected(written.error());
         }
     }
-    auto cmp_certificate = issue_cmp_certificate(dir,
-                                                 hierarchy->issuing,
-                                                 parsed->cmp.server_subject,
-                                                 passphrase,
-                                                 options.key_iterations,
-                                                 clock.now());
-    if (!cmp_certificate) {
-        return tl::unexpected(cmp_certificate.error());
+    for (const Delegated& what : delegated_certificates(dir, *parsed)) {
+        auto issued = issue_delegated(
+            dir, what, hierarchy->issuing, passphrase, options.key_iterations, clock.now());
+        if (!issued) {
+            return tl::unexpected(issued.error());
+        }
     }
     // The customer register's keys: identification numbers in the database are unreadable
     // without this file.
@@ -344,6 +370,49 @@ Result<InitReport> build(const DataDir& dir, const InitOptions& options, const C
         return tl::unexpected(written.error());
     }
     return report;
+}
+
+/// A delegated certificate and its key; issued anew (and audited) when missing, expiring
+/// within 30 days or not matching its key.
+Result<std::pair<pkix::Certificate, crypto::Signer>> load_delegated(Installation& installation,
+                                                                    const Delegated& what,
+                                                                    const ca::Authority& issuing,
+                                                                    const SecretBytes& passphrase,
+                                                                    Seconds now) {
+    std::error_code error;
+    Result<pkix::Certificate> certificate =
+        fail(ErrorKind::not_found, "FILE_MISSING", "no " + what.certificate_path);
+    Result<crypto::Signer> key = fail(ErrorKind::not_found, "FILE_MISSING", "no " + what.key_path);
+    if (fs::exists(what.certificate_path, error) && fs::exists(what.key_path, error)) {
+        certificate = read_certificate(what.certificate_path);
+        key = read_key(what.key_path, passphrase);
+    }
+    if (certificate && key && certificate->not_after() >= now + cmp_certificate_renew_before &&
+        X509_check_private_key(certificate->get(), key->key()) == 1) {
+        return std::pair{std::move(*certificate), std::move(*key)};
+    }
+    ERR_clear_error();
+    auto issued = issue_delegated(
+        installation.dir, what, issuing, passphrase, InitOptions{}.key_iterations, now);
+    if (!issued) {
+        return tl::unexpected(issued.error());
+    }
+    certificate = read_certificate(what.certificate_path);
+    if (!certificate) {
+        return tl::unexpected(certificate.error());
+    }
+    key = read_key(what.key_path, passphrase);
+    if (!key) {
+        return tl::unexpected(key.error());
+    }
+    auto audited = audit_event(*installation.database,
+                               what.audit_action,
+                               certificate->serial() ? certificate->serial()->hex() : "",
+                               "{\"sha256\":" + json_quote(fingerprint(*certificate)) + "}");
+    if (!audited) {
+        return tl::unexpected(audited.error());
+    }
+    return std::pair{std::move(*certificate), std::move(*key)};
 }
 
 }  // namespace
@@ -435,46 +504,16 @@ Result<Installation> open(const std::string& directory, bool with_keys, std::str
     if (!responder_key) {
         return tl::unexpected(responder_key.error());
     }
-    // The CMP server certificate: data directories from before it existed get one now, and so
-    // does one whose certificate is about to expire or does not match its key.
-    Result<pkix::Certificate> cmp_certificate =
-        fail(ErrorKind::not_found, "FILE_MISSING", "no CMP server certificate");
-    Result<crypto::Signer> cmp_key = fail(ErrorKind::not_found, "FILE_MISSING", "no CMP key");
-    if (fs::exists(installation.dir.cmp_certificate(), error) &&
-        fs::exists(installation.dir.cmp_key(), error)) {
-        cmp_certificate = read_certificate(installation.dir.cmp_certificate());
-        cmp_key = read_key(installation.dir.cmp_key(), *passphrase);
-    }
+    // The CMP endpoint's certificates: data directories from before one existed get it now,
+    // and so does one whose certificate is about to expire or does not match its key.
     const Seconds now = SystemClock().now();
-    if (!cmp_certificate || !cmp_key ||
-        cmp_certificate->not_after() < now + cmp_certificate_renew_before ||
-        X509_check_private_key(cmp_certificate->get(), cmp_key->key()) != 1) {
-        ERR_clear_error();
-        auto issued = issue_cmp_certificate(installation.dir,
-                                            *issuing,
-                                            installation.config.cmp.server_subject,
-                                            *passphrase,
-                                            InitOptions{}.key_iterations,
-                                            now);
-        if (!issued) {
-            return tl::unexpected(issued.error());
+    std::vector<std::pair<pkix::Certificate, crypto::Signer>> delegated;
+    for (const Delegated& what : delegated_certificates(installation.dir, installation.config)) {
+        auto loaded = load_delegated(installation, what, *issuing, *passphrase, now);
+        if (!loaded) {
+            return tl::unexpected(loaded.error());
         }
-        cmp_certificate = read_certificate(installation.dir.cmp_certificate());
-        if (!cmp_certificate) {
-            return tl::unexpected(cmp_certificate.error());
-        }
-        cmp_key = read_key(installation.dir.cmp_key(), *passphrase);
-        if (!cmp_key) {
-            return tl::unexpected(cmp_key.error());
-        }
-        auto audited = audit_event(
-            *installation.database,
-            "ca.cmp_certificate",
-            cmp_certificate->serial() ? cmp_certificate->serial()->hex() : "",
-            "{\"cmp_server_sha256\":" + json_quote(fingerprint(*cmp_certificate)) + "}");
-        if (!audited) {
-            return tl::unexpected(audited.error());
-        }
+        delegated.push_back(std::move(*loaded));
     }
     auto config_bytes = read_file(installation.dir.config());
     const std::string details =
@@ -490,8 +529,10 @@ Result<Installation> open(const std::string& directory, bool with_keys, std::str
     installation.issuing = std::move(*issuing);
     installation.responder_certificate = std::move(*responder_certificate);
     installation.responder_key = std::move(*responder_key);
-    installation.cmp_certificate = std::move(*cmp_certificate);
-    installation.cmp_key = std::move(*cmp_key);
+    installation.cmp_certificate = std::move(delegated[0].first);
+    installation.cmp_key = std::move(delegated[0].second);
+    installation.vid_certificate = std::move(delegated[1].first);
+    installation.vid_key = std::move(delegated[1].second);
     return installation;
 }
 

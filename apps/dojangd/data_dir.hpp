@@ -30,6 +30,8 @@ struct DataDir {
     /// The CMP server certificate: it signs answers to signature-protected CMP requests.
     [[nodiscard]] std::string cmp_certificate() const { return root + "/cmp/server.pem"; }
     [[nodiscard]] std::string cmp_key() const { return root + "/cmp/server.key"; }
+    [[nodiscard]] std::string vid_certificate() const { return root + "/cmp/vid.pem"; }
+    [[nodiscard]] std::string vid_key() const { return root + "/cmp/vid.key"; }
     [[nodiscard]] std::string crl(const std::string& ca) const {
         return root + "/crl/" + ca + ".crl";
     }
@@ -75,6 +77,9 @@ struct Installation {
     std::optional<crypto::Signer> responder_key;
     std::optional<pkix::Certificate> cmp_certificate;
     std::optional<crypto::Signer> cmp_key;
+    /// Opens the EncryptedVID of the Korean CMP clients (RSA, keyEncipherment only).
+    std::optional<pkix::Certificate> vid_certificate;
+    std::optional<crypto::Signer> vid_key;
 };
 
 /// Opens a data directory. `with_keys` also decrypts the CA, responder and CMP server keys

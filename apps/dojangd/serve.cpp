@@ -326,6 +326,13 @@ private:
     }
 
     http::Response ca_file(const std::string& file) {
+        if (file == "vid.pem") {
+            // The certificate the Korean CMP clients encrypt the VID and R to (EncryptedVID).
+            auto response = http::Response::bytes(
+                200, "application/x-pem-file", *installation_.vid_certificate->pem());
+            response.headers.emplace_back("Cache-Control", "max-age=3600, public");
+            return response;
+        }
         for (const ca::Authority* authority : {&*installation_.issuing, &*installation_.root}) {
             if (file == authority->name + ".pem") {
                 // The CA's certificate followed by its issuers: what a relying party needs.
@@ -380,6 +387,9 @@ private:
                 "  " +
                 base +
                 "/ca/root.pem      최상위 인증서 (root certificate)\n"
+                "  " +
+                base +
+                "/ca/vid.pem       VID 암호화용 인증서 (EncryptedVID recipient, PEM)\n"
                 "  " +
                 base +
                 "/crl/issuing.crl  인증서 폐지 목록 (CRL, DER)\n"
@@ -549,7 +559,9 @@ Result<void> serve(const std::string& data,
                             *installation->cmp_certificate,
                             *installation->cmp_key,
                             *installation->database,
-                            clock});
+                            clock,
+                            &*installation->vid_certificate,
+                            &*installation->vid_key});
     router.add(
         "POST",
         "/cmp",

@@ -101,6 +101,14 @@ openssl verify -CAfile root.pem -untrusted chain.pem p10.pem | contains "p10.pem
 openssl verify -CAfile root.pem -untrusted chain.pem ca/cmp/server.pem | contains OK || fail "CMP server certificate"
 openssl x509 -in ca/cmp/server.pem -noout -ext extendedKeyUsage | contains "CMC Registration Authority" ||
     fail "CMP server certificate without id-kp-cmcRA"
+# The VID encryption certificate (EncryptedVID) is published, chains to the root, holds an RSA
+# key and may only encipher keys.
+curl -fsS -o vid.pem "$url/ca/vid.pem" || fail "GET /ca/vid.pem"
+cmp -s vid.pem ca/cmp/vid.pem || fail "/ca/vid.pem is not cmp/vid.pem"
+openssl verify -CAfile root.pem -untrusted chain.pem vid.pem | contains "vid.pem: OK" || fail "VID certificate"
+openssl x509 -in vid.pem -noout -ext keyUsage | contains "Key Encipherment" || fail "VID certificate key usage"
+openssl x509 -in vid.pem -noout -ext keyUsage | grep -q "Digital Signature" && fail "VID key may sign"
+openssl x509 -in vid.pem -noout -text | contains "rsaEncryption" || fail "VID certificate is not RSA"
 
 # kur inside the renewal window: a certificate that ends in 10 days.
 near_end=$(date -u -d '+10 days' +%Y-%m-%d)

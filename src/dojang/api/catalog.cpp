@@ -61,6 +61,13 @@ const std::vector<dto::ErrorEntry>& error_catalog() {
          "인증서 요청(CSR)을 읽을 수 없습니다",
          "Send a PKCS#10 request in PEM made by your certificate program.",
          "인증서 프로그램이 만든 PKCS#10 요청을 PEM 형식으로 보내십시오."},
+        {"IDN_NOT_REGISTERED",
+         400,
+         "The register holds no identification number for you",
+         "등록된 식별번호가 없습니다",
+         "Request the certificate without random_num (it will carry no VID), or ask the CA to "
+         "complete your registration.",
+         "random_num 없이 요청하거나(VID 없는 인증서), 인증기관에 등록 정보 보완을 요청하십시오."},
         {"BAD_PROOF_OF_POSSESSION",
          400,
          "The request is not signed by its key",

@@ -99,15 +99,17 @@ Result<pkix::Certificate> make_subordinate_certificate(const Authority& parent,
 
 namespace {
 
-/// An end-entity certificate the CA delegates a task to (OCSP signing, CMP answers): CA:FALSE,
-/// digitalSignature, the given extended key usage and any further extensions.
+/// An end-entity certificate the CA delegates a task to (OCSP signing, CMP answers, opening
+/// EncryptedVIDs): CA:FALSE, `key_usage`, the given extended key usage and any further
+/// extensions.
 Result<pkix::Certificate> make_delegated_certificate(
     const Authority& issuer,
     EVP_PKEY* public_key,
     const std::string& subject,
     std::chrono::days validity,
     Seconds now,
-    std::vector<std::pair<int, std::string>> purpose) {
+    std::vector<std::pair<int, std::string>> purpose,
+    const char* key_usage = "critical,digitalSignature") {
     auto cert = ca_skeleton(CaCertificateSpec{subject, validity, -1},
                             X509_get_subject_name(issuer.certificate.get()),
                             public_key,
@@ -116,7 +118,7 @@ Result<pkix::Certificate> make_delegated_certificate(
         return tl::unexpected(cert.error());
     }
     std::vector<std::pair<int, std::string>> extensions{
-        {NID_basic_constraints, "critical,CA:FALSE"}, {NID_key_usage, "critical,digitalSignature"}};
+        {NID_basic_constraints, "critical,CA:FALSE"}, {NID_key_usage, key_usage}};
     extensions.insert(extensions.end(), purpose.begin(), purpose.end());
     extensions.insert(
         extensions.end(),
@@ -156,6 +158,21 @@ Result<pkix::Certificate> make_cmp_server_certificate(const Authority& issuer,
     // id-kp-cmcRA (1.3.6.1.5.5.7.3.28): OpenSSL 3.0 knows it as cmcRA.
     return make_delegated_certificate(
         issuer, public_key, subject, validity, now, {{NID_ext_key_usage, "cmcRA"}});
+}
+
+Result<pkix::Certificate> make_vid_encryption_certificate(const Authority& issuer,
+                                                          EVP_PKEY* public_key,
+                                                          const std::string& subject,
+                                                          std::chrono::days validity,
+                                                          Seconds now) {
+    if (EVP_PKEY_is_a(public_key, "RSA") != 1) {
+        return fail(ErrorKind::invalid_request,
+                    "KEY_ALGORITHM_INVALID",
+                    "the VID encryption key must be RSA (EncryptedVID uses rsaEncryption)");
+    }
+    // Only key transport: this key decrypts, it never signs.
+    return make_delegated_certificate(
+        issuer, public_key, subject, validity, now, {}, "critical,keyEncipherment");
 }
 
 Result<Hierarchy> create_hierarchy(const HierarchySpec& spec, Seconds now) {

@@ -69,6 +69,15 @@ Result<pkix::Certificate> make_cmp_server_certificate(const Authority& issuer,
                                                       std::chrono::days validity,
                                                       Seconds now);
 
+/// The CA's VID encryption certificate (korea.md, EncryptedVID): the Korean CMP clients
+/// encrypt the holder's VID and R to it with RSAES-PKCS1-v1_5. End entity, keyEncipherment
+/// only, issued by `issuer`; `public_key` must be RSA (invalid_request otherwise).
+Result<pkix::Certificate> make_vid_encryption_certificate(const Authority& issuer,
+                                                          EVP_PKEY* public_key,
+                                                          const std::string& subject,
+                                                          std::chrono::days validity,
+                                                          Seconds now);
+
 /// What `dojangd init` creates: a root, an issuing CA under it and a delegated OCSP responder.
 struct HierarchySpec {
     crypto::KeyAlgorithm ca_key = crypto::KeyAlgorithm::rsa2048;

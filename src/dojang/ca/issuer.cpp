@@ -3,6 +3,7 @@
 
 #include "dojang/ca/x509_build.hpp"
 #include "dojang/core/text.hpp"
+#include "dojang/crypto/openssl.hpp"
 #include "dojang/npki/identify_data.hpp"
 #include "dojang/npki/vid.hpp"
 
@@ -179,11 +180,19 @@ Result<Issued> Issuer::issue(const IssueRequest& request) const {
             : policy::check_key_and_subject(public_key, subject.get(), prepared.profile);
     crypto::X509ExtPtr identify_data;
     if (request.identity) {
-        auto vid = npki::compute_vid(request.identity->idn, request.identity->random_num);
+        const Identity& identity = *request.identity;
+        auto vid = npki::compute_vid(identity.idn, identity.random_num, identity.algorithm);
         if (!vid) {
             violations.push_back({vid.error().code, vid.error().detail});
+        } else if (identity.claimed_vid &&
+                   !crypto::constant_time_equal(*identity.claimed_vid, *vid)) {
+            violations.push_back(
+                {"VID_MISMATCH",
+                 "the VID sent with the request does not match the identification number in the "
+                 "register (본인확인 정보(VID)가 등록된 정보와 일치하지 않습니다)"});
         } else {
-            auto extension = npki::identify_data_extension(request.identity->real_name, *vid);
+            auto extension =
+                npki::identify_data_extension(identity.real_name, *vid, identity.algorithm);
             if (!extension) {
                 violations.push_back({extension.error().code, extension.error().detail});
             } else {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "dojang/ca/authority.hpp"
+#include "dojang/npki/vid.hpp"
 #include "dojang/policy/policy.hpp"
 #include "dojang/store/store.hpp"
 
@@ -16,6 +17,10 @@ struct Identity {
     std::string real_name;  ///< realName, e.g. "홍길동"
     std::string idn;        ///< resident (13) or business (10) registration number, digits
     Bytes random_num;       ///< R, 20 bytes, kept in the holder's key file
+    npki::HashAlgorithm algorithm = npki::HashAlgorithm::sha256;  ///< of the VID
+    /// The VID the holder's client computed (EncryptedVID): issuance is refused with
+    /// VID_MISMATCH unless it equals the VID of `idn` and R.
+    std::optional<Bytes> claimed_vid;
 };
 
 /// One issuance, already authorised by the caller (operator, RA approval or renewal).

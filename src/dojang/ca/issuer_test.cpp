@@ -174,8 +174,11 @@ TEST_F(IssuerTest, RejectsUnknownProfileAndGarbage) {
 
 TEST_F(IssuerTest, AddsIdentifyDataWithTheVidOfTheKnownAnswer) {
     IssueRequest request = fixtures::request(fixtures::openssl_csr());
-    request.identity =
-        Identity{"홍길동", "1234561234567", *from_hex("79EA7568A2D3776604E18BCD3A1B1B85B7DA0872")};
+    request.identity = Identity{"홍길동",
+                                "1234561234567",
+                                *from_hex("79EA7568A2D3776604E18BCD3A1B1B85B7DA0872"),
+                                npki::HashAlgorithm::sha256,
+                                std::nullopt};
     auto issued = issuer_->issue(request);
     ASSERT_TRUE(issued.has_value()) << issued.error().describe();
     const int index = X509_get_ext_by_NID(issued->certificate.get(), NID_subject_alt_name, -1);
@@ -191,10 +194,48 @@ TEST_F(IssuerTest, AddsIdentifyDataWithTheVidOfTheKnownAnswer) {
 
 TEST_F(IssuerTest, RejectsABadIdentityNumber) {
     IssueRequest request = fixtures::request(fixtures::openssl_csr());
-    request.identity = Identity{"홍길동", "12345", Bytes(20, 1)};
+    request.identity =
+        Identity{"홍길동", "12345", Bytes(20, 1), npki::HashAlgorithm::sha256, std::nullopt};
     auto issued = issuer_->issue(request);
     ASSERT_FALSE(issued.has_value());
     EXPECT_EQ(issued.error().kind, ErrorKind::policy_rejected);
+}
+
+TEST_F(IssuerTest, AClaimedVidMustBeTheVidOfTheNumberAndR) {
+    const Bytes random_num = *from_hex("79EA7568A2D3776604E18BCD3A1B1B85B7DA0872");
+    auto vid = npki::compute_vid("1234561234567", random_num);
+    ASSERT_TRUE(vid.has_value());
+    IssueRequest request = fixtures::request(fixtures::openssl_csr());
+    // The client computed its VID from another number: nothing is recorded or signed.
+    auto other = npki::compute_vid("1234561234568", random_num);
+    ASSERT_TRUE(other.has_value());
+    request.identity =
+        Identity{"홍길동", "1234561234567", random_num, npki::HashAlgorithm::sha256, *other};
+    auto refused = issuer_->issue(request);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().kind, ErrorKind::policy_rejected);
+    ASSERT_EQ(refused.error().violations.size(), 1U);
+    EXPECT_EQ(refused.error().violations[0].code, "VID_MISMATCH");
+    EXPECT_EQ(row_count(), 0U);
+    // The same VID: issued, and the certificate carries it.
+    request.identity->claimed_vid = *vid;
+    auto issued = issuer_->issue(request);
+    ASSERT_TRUE(issued.has_value()) << issued.error().describe();
+    // SHA-1 VIDs (older clients) are computed and carried with their own hash.
+    auto sha1_vid = npki::compute_vid("1234561234567", random_num, npki::HashAlgorithm::sha1);
+    ASSERT_TRUE(sha1_vid.has_value());
+    request.identity->algorithm = npki::HashAlgorithm::sha1;
+    request.identity->claimed_vid = *sha1_vid;
+    auto sha1_issued = issuer_->issue(request);
+    ASSERT_TRUE(sha1_issued.has_value()) << sha1_issued.error().describe();
+    const int index = X509_get_ext_by_NID(sha1_issued->certificate.get(), NID_subject_alt_name, -1);
+    ASSERT_GE(index, 0);
+    const ASN1_OCTET_STRING* value =
+        X509_EXTENSION_get_data(X509_get_ext(sha1_issued->certificate.get(), index));
+    auto parsed = npki::parse_identify_data(Bytes(value->data, value->data + value->length));
+    ASSERT_TRUE(parsed.has_value());
+    EXPECT_EQ(parsed->hash_algorithm, npki::HashAlgorithm::sha1);
+    EXPECT_EQ(to_hex(parsed->vid), to_hex(*sha1_vid));
 }
 
 TEST_F(IssuerTest, TenThousandIssuancesHaveUniqueWellFormedSerials) {

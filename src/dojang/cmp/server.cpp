@@ -3,6 +3,8 @@
 
 #include "dojang/core/text.hpp"
 #include "dojang/crypto/openssl.hpp"
+#include "dojang/npki/encrypted_vid.hpp"
+#include "dojang/npki/oids.hpp"
 #include "dojang/npki/random_num.hpp"
 #include "dojang/npki/vid.hpp"
 
@@ -432,6 +434,7 @@ struct Server::Transaction {
     ra::ReissueService* reissue = nullptr;
     ra::RenewalService* renewal = nullptr;
     const ca::Authority* issuing = nullptr;
+    const ServerServices* services = nullptr;
     SrvCtxPtr server;
     std::string reference;
     std::optional<SecretBytes> code;  ///< the secret that verified the request's MAC
@@ -553,24 +556,85 @@ tl::unexpected<Error> bad_random_num(std::string detail) {
     return fail(ErrorKind::invalid_request, "RANDOM_NUM_INVALID", std::move(detail));
 }
 
+/// What the holder's request says about the VID: R, and the VID its client computed when it
+/// came as an EncryptedVID.
+struct HolderVid {
+    std::optional<Bytes> random_num;
+    std::optional<Bytes> claimed_vid;
+    npki::HashAlgorithm algorithm = npki::HashAlgorithm::sha256;
+};
+
+/// R in a CRMF request's regInfo utf8Pairs ("randomNum?<hex>%"), if any. OpenSSL 3.0's
+/// OSSL_CRMF_MSG_get0_regInfo_utf8Pairs reads the controls, not regInfo, so npki reads it.
+Result<std::optional<Bytes>> utf8_pairs_random_num(const OSSL_CRMF_MSG* crmf) {
+    auto value = npki::reg_info_value(crmf, "1.3.6.1.5.5.7.5.2.1");  // id-regInfo-utf8Pairs
+    if (!value || !*value) {
+        return value ? Result<std::optional<Bytes>>{std::optional<Bytes>{}}
+                     : tl::unexpected(value.error());
+    }
+    const unsigned char* cursor = (*value)->data();
+    crypto::Owned<ASN1_UTF8STRING, ASN1_UTF8STRING_free> pairs(
+        d2i_ASN1_UTF8STRING(nullptr, &cursor, static_cast<long>((*value)->size())));
+    if (!pairs) {
+        ERR_clear_error();
+        return bad_random_num("regInfo utf8Pairs is not a UTF8String");
+    }
+    return random_num_of_utf8_pairs(
+        std::string_view(reinterpret_cast<const char*>(ASN1_STRING_get0_data(pairs.get())),
+                         static_cast<std::size_t>(ASN1_STRING_length(pairs.get()))));
+}
+
+/// The EncryptedVID in a CRMF request's regInfo, opened with the CA's VID encryption key.
+Result<std::optional<npki::ClaimedVid>> encrypted_vid(const Server::Transaction& transaction,
+                                                      const OSSL_CRMF_MSG* crmf) {
+    auto sealed = npki::reg_info_value(crmf, npki::encrypted_vid_oid);
+    if (!sealed || !*sealed) {
+        return sealed ? Result<std::optional<npki::ClaimedVid>>{std::nullopt}
+                      : tl::unexpected(sealed.error());
+    }
+    const ServerServices& services = *transaction.services;
+    if (services.vid_certificate == nullptr || services.vid_key == nullptr) {
+        return fail(ErrorKind::invalid_request,
+                    "ENCRYPTED_VID_UNSUPPORTED",
+                    "this CA has no VID encryption key; send R (randomNum) instead");
+    }
+    auto claim = npki::open_vid(**sealed, services.vid_certificate->get(), services.vid_key->key());
+    if (!claim) {
+        return tl::unexpected(claim.error());
+    }
+    return std::optional<npki::ClaimedVid>{std::move(*claim)};
+}
+
 /// The holder's R for the VID (cmp/README.md, "randomNum"): the randomNum attribute of a
-/// p10cr's PKCS#10 request, or a "randomNum?<hex>%" regInfo utf8Pairs of an ir/cr; nullopt
-/// when the request carries none. invalid_request with a readable text unless R is 20 bytes.
-Result<std::optional<Bytes>> holder_random_num(const OSSL_CRMF_MSG* crmf, const X509_REQ* p10cr) {
+/// p10cr's PKCS#10 request, or in an ir/cr a regInfo utf8Pairs "randomNum?<hex>%" or an
+/// EncryptedVID (then with the VID the client computed); nothing when the request carries
+/// none. invalid_request with a readable text unless R is 20 bytes and sent once.
+Result<HolderVid> holder_vid(const Server::Transaction& transaction,
+                             const OSSL_CRMF_MSG* crmf,
+                             const X509_REQ* p10cr) {
+    HolderVid found;
     Result<std::optional<Bytes>> random_num = std::optional<Bytes>{};
     if (p10cr != nullptr) {
         random_num = npki::random_num_of(p10cr);
-    } else if (crmf != nullptr) {
-        const ASN1_UTF8STRING* pairs = OSSL_CRMF_MSG_get0_regInfo_utf8Pairs(crmf);
-        if (pairs != nullptr) {
-            random_num = random_num_of_utf8_pairs(
-                std::string_view(reinterpret_cast<const char*>(ASN1_STRING_get0_data(pairs)),
-                                 static_cast<std::size_t>(ASN1_STRING_length(pairs))));
+    } else if (crmf != nullptr && (random_num = utf8_pairs_random_num(crmf))) {
+        auto claim = encrypted_vid(transaction, crmf);
+        if (!claim) {
+            return tl::unexpected(claim.error());
+        }
+        if (*claim && *random_num) {
+            return bad_random_num(
+                "send R once: either in utf8Pairs or in the EncryptedVID (R 은 한 번만 "
+                "보내십시오)");
+        }
+        if (*claim) {
+            found.claimed_vid = std::move((*claim)->vid);
+            found.algorithm = (*claim)->algorithm;
+            random_num = std::optional<Bytes>{std::move((*claim)->random_num)};
         }
     }
     if (!random_num) {
         if (random_num.error().kind != ErrorKind::invalid_request) {
-            return random_num;
+            return tl::unexpected(random_num.error());
         }
         return bad_random_num(random_num.error().detail + " (randomNum 형식이 올바르지 않습니다)");
     }
@@ -579,7 +643,8 @@ Result<std::optional<Bytes>> holder_random_num(const OSSL_CRMF_MSG* crmf, const 
                               std::to_string((*random_num)->size()) +
                               " (R 은 20 바이트여야 합니다)");
     }
-    return random_num;
+    found.random_num = std::move(*random_num);
+    return found;
 }
 
 /// ir/cr/p10cr: the RA applies every rule of the reissue journey; OpenSSL has verified the
@@ -606,9 +671,9 @@ OSSL_CMP_PKISI* on_certificate_request(OSSL_CMP_SRV_CTX* server,
                       "protect the request with the reference number and the authorization code");
     }
     const std::string code(transaction.code->chars(), transaction.code->size());
-    auto random_num = holder_random_num(crmf, p10cr);
-    if (!random_num) {
-        return refuse(transaction, failure_bit(random_num.error().kind), random_num.error().detail);
+    auto vid = holder_vid(transaction, crmf, p10cr);
+    if (!vid) {
+        return refuse(transaction, failure_bit(vid.error().kind), vid.error().detail);
     }
     Result<ra::IssuedCertificate> issued = fail(ErrorKind::invalid_request,
                                                 "CMP_REQUEST_EMPTY",
@@ -618,7 +683,9 @@ OSSL_CMP_PKISI* on_certificate_request(OSSL_CMP_SRV_CTX* server,
             ra::CertificateRequest{transaction.reference,
                                    code,
                                    der_of<X509_REQ, encode_request>(p10cr),
-                                   std::move(*random_num)});
+                                   std::move(vid->random_num),
+                                   std::nullopt,
+                                   vid->algorithm});
     } else if (crmf != nullptr) {
         Bytes public_key = template_public_key(crmf);
         if (public_key.empty()) {
@@ -626,8 +693,13 @@ OSSL_CMP_PKISI* on_certificate_request(OSSL_CMP_SRV_CTX* server,
                           OSSL_CMP_PKIFAILUREINFO_badCertTemplate,
                           "the certificate template carries no public key");
         }
-        issued = transaction.reissue->issue_for_key(ra::KeyCertificateRequest{
-            transaction.reference, code, std::move(public_key), std::move(*random_num)});
+        issued = transaction.reissue->issue_for_key(
+            ra::KeyCertificateRequest{transaction.reference,
+                                      code,
+                                      std::move(public_key),
+                                      std::move(vid->random_num),
+                                      std::move(vid->claimed_vid),
+                                      vid->algorithm});
     }
     if (!issued) {
         return refuse(transaction, failure_bit(issued.error().kind), status_text(issued.error()));
@@ -766,6 +838,7 @@ std::unique_ptr<Server::Transaction> Server::start(const OSSL_CMP_MSG* request,
                                                    const Bytes& request_der) {
     auto transaction = std::make_unique<Transaction>();
     transaction->reissue = &services_.reissue;
+    transaction->services = &services_;
     transaction->renewal = &services_.renewal;
     transaction->issuing = &services_.issuing;
     const OSSL_CMP_PKIHEADER* header = OSSL_CMP_MSG_get0_header(request);

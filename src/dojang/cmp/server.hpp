@@ -29,6 +29,10 @@ struct ServerServices {
     const crypto::Signer& key;
     store::Database& database;  ///< the audit log of every message
     const Clock& clock;
+    /// The CA's VID encryption certificate and key (`dojangd init`): they open the
+    /// EncryptedVID of the Korean clients. Without them such a request is refused.
+    const pkix::Certificate* vid_certificate = nullptr;
+    const crypto::Signer* vid_key = nullptr;
 };
 
 /// The CMP endpoint (RFC 4210/9480; the HTTP transfer of RFC 6712 is the caller's): one

@@ -2,12 +2,15 @@
 #include "dojang/cmp/server.hpp"
 
 #include "dojang/ca/test_fixtures.hpp"
+#include "dojang/npki/encrypted_vid.hpp"
 #include "dojang/npki/identify_data.hpp"
+#include "dojang/npki/oids.hpp"
 #include "dojang/npki/random_num.hpp"
 #include "dojang/npki/vid.hpp"
 #include "dojang/sqlite/sqlite.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/asn1.h>
 #include <openssl/err.h>
 #include <openssl/rsa.h>
 #include <openssl/x509v3.h>
@@ -33,6 +36,77 @@ OSSL_CMP_MSG* transfer(OSSL_CMP_CTX* context, const OSSL_CMP_MSG* request) {
     }
     const unsigned char* cursor = answer->data();
     return d2i_OSSL_CMP_MSG(nullptr, &cursor, static_cast<long>(answer->size()));
+}
+
+void free_sequence(ASN1_SEQUENCE_ANY* sequence) {
+    sk_ASN1_TYPE_pop_free(sequence, ASN1_TYPE_free);
+}
+
+/// What a Korean CMP client sends that `openssl cmp` cannot (OpenSSL 3.0 has no API for other
+/// regInfo entries): the ir's first CertReqMsg gets `encrypted_vid` in its regInfo, and the
+/// message is MAC-protected again with the client's secret.
+struct EncryptedVidTransfer {
+    Server* server;
+    Bytes encrypted_vid;
+};
+
+OSSL_CMP_MSG* transfer_with_encrypted_vid(OSSL_CMP_CTX* context, const OSSL_CMP_MSG* request) {
+    auto* how = static_cast<EncryptedVidTransfer*>(OSSL_CMP_CTX_get_transfer_cb_arg(context));
+    if (OSSL_CMP_MSG_get_bodytype(request) != 0) {  // 0: ir (RFC 4210 5.1.2)
+        OSSL_CMP_CTX_set_transfer_cb_arg(context, how->server);
+        OSSL_CMP_MSG* answer = transfer(context, request);
+        OSSL_CMP_CTX_set_transfer_cb_arg(context, how);
+        return answer;
+    }
+    // PKIMessage ::= SEQUENCE { header, body [0] EXPLICIT CertReqMessages, protection [0],
+    // extraCerts [1] }: take the body apart, add the regInfo entry, drop the protection.
+    unsigned char* out = nullptr;
+    const int length = i2d_OSSL_CMP_MSG(request, &out);
+    const unsigned char* cursor = out;
+    crypto::Owned<ASN1_SEQUENCE_ANY, free_sequence> parts(
+        d2i_ASN1_SEQUENCE_ANY(nullptr, &cursor, length));
+    OPENSSL_free(out);
+    EXPECT_TRUE(parts && sk_ASN1_TYPE_num(parts.get()) >= 2);
+    const ASN1_STRING* body = sk_ASN1_TYPE_value(parts.get(), 1)->value.asn1_string;
+    const unsigned char* content = ASN1_STRING_get0_data(body);
+    long content_length = 0;
+    int tag = 0;
+    int tag_class = 0;
+    ASN1_get_object(&content, &content_length, &tag, &tag_class, ASN1_STRING_length(body));
+    crypto::Owned<OSSL_CRMF_MSGS, OSSL_CRMF_MSGS_free> messages(
+        d2i_OSSL_CRMF_MSGS(nullptr, &content, content_length));
+    EXPECT_TRUE(messages);
+    OSSL_CRMF_MSG* first = sk_OSSL_CRMF_MSG_value(messages.get(), 0);
+    auto with_vid = npki::with_reg_info(first, npki::encrypted_vid_oid, how->encrypted_vid);
+    EXPECT_TRUE(with_vid) << with_vid.error().detail;
+    sk_OSSL_CRMF_MSG_set(messages.get(), 0, with_vid->release());
+    OSSL_CRMF_MSG_free(first);
+    out = nullptr;
+    const int inner = i2d_OSSL_CRMF_MSGS(messages.get(), &out);
+    Bytes wrapped(static_cast<std::size_t>(ASN1_object_size(1, inner, 0)));
+    unsigned char* write = wrapped.data();
+    ASN1_put_object(&write, 1, inner, 0, V_ASN1_CONTEXT_SPECIFIC);
+    std::copy(out, out + inner, write);
+    OPENSSL_free(out);
+    cursor = wrapped.data();
+    ASN1_TYPE* new_body = d2i_ASN1_TYPE(nullptr, &cursor, static_cast<long>(wrapped.size()));
+    ASN1_TYPE_free(sk_ASN1_TYPE_value(parts.get(), 1));
+    sk_ASN1_TYPE_set(parts.get(), 1, new_body);
+    while (sk_ASN1_TYPE_num(parts.get()) > 2) {
+        ASN1_TYPE_free(sk_ASN1_TYPE_pop(parts.get()));
+    }
+    out = nullptr;
+    const int rebuilt_length = i2d_ASN1_SEQUENCE_ANY(parts.get(), &out);
+    cursor = out;
+    crypto::Owned<OSSL_CMP_MSG, OSSL_CMP_MSG_free> rebuilt(
+        d2i_OSSL_CMP_MSG(nullptr, &cursor, rebuilt_length));
+    OPENSSL_free(out);
+    EXPECT_TRUE(rebuilt);
+    EXPECT_EQ(OSSL_CMP_MSG_update_transactionID(context, rebuilt.get()), 1);  // protects again
+    OSSL_CMP_CTX_set_transfer_cb_arg(context, how->server);
+    OSSL_CMP_MSG* answer = transfer(context, rebuilt.get());
+    OSSL_CMP_CTX_set_transfer_cb_arg(context, how);
+    return answer;
 }
 
 std::string digits(const std::string& code) {
@@ -67,8 +141,26 @@ protected:
         ASSERT_TRUE(cmp_certificate.has_value()) << cmp_certificate.error().describe();
         cmp_certificate_.emplace(std::move(*cmp_certificate));
         cmp_key_.emplace(std::move(*cmp_key));
-        server_.emplace(ServerServices{
-            *reissue_, *renewal_, ca_.issuing, *cmp_certificate_, *cmp_key_, *database_, clock_});
+        auto vid_key = crypto::generate_key(crypto::KeyAlgorithm::rsa2048);
+        ASSERT_TRUE(vid_key.has_value());
+        auto vid_certificate =
+            ca::make_vid_encryption_certificate(ca_.issuing,
+                                                vid_key->get(),
+                                                "C=KR,O=dojang,CN=dojang VID Encryption",
+                                                std::chrono::days{730},
+                                                clock_.now());
+        ASSERT_TRUE(vid_certificate.has_value()) << vid_certificate.error().describe();
+        vid_certificate_.emplace(std::move(*vid_certificate));
+        vid_key_.emplace(std::move(*vid_key));
+        server_.emplace(ServerServices{*reissue_,
+                                       *renewal_,
+                                       ca_.issuing,
+                                       *cmp_certificate_,
+                                       *cmp_key_,
+                                       *database_,
+                                       clock_,
+                                       &*vid_certificate_,
+                                       &*vid_key_});
         auto old = issuer_->issue(ca::fixtures::request(ca::fixtures::openssl_csr()));
         ASSERT_TRUE(old.has_value());
         old_serial_ = old->serial;
@@ -234,6 +326,8 @@ protected:
     std::optional<ra::RenewalService> renewal_;
     std::optional<pkix::Certificate> cmp_certificate_;
     std::optional<crypto::Signer> cmp_key_;
+    std::optional<pkix::Certificate> vid_certificate_;
+    std::optional<crypto::Signer> vid_key_;
     std::optional<Server> server_;
     SerialNumber old_serial_ = *SerialNumber::from_hex("01");
     ra::Codes codes_;
@@ -492,9 +586,10 @@ TEST_F(CmpServerTest, RandomNumOfAnotherTypeIsBadRequest) {
 }
 
 TEST_F(CmpServerTest, RandomNumWithoutAReadableNumberInTheRegisterIsRefusedAsOverRest) {
-    // As POST /api/v1/certificates with random_num: the RA must decrypt the registered number
-    // to compute the VID; when it cannot, the request fails (systemFailure) and the codes stay
-    // usable, so the holder can still get a certificate without a VID.
+    // As POST /api/v1/certificates with random_num: the RA needs the registered number to
+    // compute the VID; without one the request is refused with a readable reason (badRequest,
+    // IDN_NOT_REGISTERED) and the codes stay usable, so the holder can still get a certificate
+    // without a VID.
     store::CustomerRecord holder = customer();
     holder.idn_ciphertext.clear();
     ASSERT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
@@ -510,11 +605,69 @@ TEST_F(CmpServerTest, RandomNumWithoutAReadableNumberInTheRegisterIsRefusedAsOve
         ASSERT_TRUE(npki::add_random_num(request, *random_num));
     });
     EXPECT_EQ(OSSL_CMP_exec_P10CR_ses(context.get()), nullptr);
-    EXPECT_TRUE(failed_with(context.get(), OSSL_CMP_PKIFAILUREINFO_systemFailure));
+    EXPECT_TRUE(failed_with(context.get(), OSSL_CMP_PKIFAILUREINFO_badRequest));
+    const std::string text = status_string(context.get());
+    EXPECT_NE(text.find("no identification number"), std::string::npos) << text;
+    EXPECT_NE(text.find("등록된 식별번호가 없어"), std::string::npos) << text;
     auto again = p10_client(digits(codes_.authorization_code));
     X509* issued = OSSL_CMP_exec_P10CR_ses(again.get());
     ASSERT_NE(issued, nullptr) << status_string(again.get());
     EXPECT_FALSE(identify_data(issued).has_value());
+}
+
+/// An EncryptedVID for `idn` and a fresh R, encrypted to `recipient`.
+std::pair<Bytes, Bytes> encrypted_vid_for(std::string_view idn, const X509* recipient) {
+    npki::ClaimedVid claim;
+    claim.random_num = *npki::generate_random_num();
+    claim.vid = *npki::compute_vid(idn, claim.random_num);
+    auto sealed = npki::seal_vid(claim, recipient);
+    EXPECT_TRUE(sealed.has_value());
+    return {*sealed, claim.random_num};
+}
+
+TEST_F(CmpServerTest, IrWithAnEncryptedVidGetsTheVidOfTheRegisteredNumber) {
+    auto [sealed, random_num] = encrypted_vid_for(registered_idn, vid_certificate_->get());
+    auto context = client(digits(codes_.authorization_code));
+    EncryptedVidTransfer how{&*server_, sealed};
+    OSSL_CMP_CTX_set_transfer_cb(context.get(), transfer_with_encrypted_vid);
+    OSSL_CMP_CTX_set_transfer_cb_arg(context.get(), &how);
+    X509* issued = OSSL_CMP_exec_IR_ses(context.get());
+    ASSERT_NE(issued, nullptr) << status_string(context.get());
+    auto data = identify_data(issued);
+    ASSERT_TRUE(data.has_value());
+    EXPECT_EQ(data->real_name, "홍길동");
+    EXPECT_TRUE(*npki::vid_matches(*data, registered_idn, random_num));
+}
+
+TEST_F(CmpServerTest, AnEncryptedVidOfAnotherNumberIsRefusedAndLeavesTheCodesUsable) {
+    auto [sealed, random_num] = encrypted_vid_for("8001011234567", vid_certificate_->get());
+    auto context = client(digits(codes_.authorization_code));
+    EncryptedVidTransfer how{&*server_, sealed};
+    OSSL_CMP_CTX_set_transfer_cb(context.get(), transfer_with_encrypted_vid);
+    OSSL_CMP_CTX_set_transfer_cb_arg(context.get(), &how);
+    EXPECT_EQ(OSSL_CMP_exec_IR_ses(context.get()), nullptr);
+    EXPECT_TRUE(failed_with(context.get(), OSSL_CMP_PKIFAILUREINFO_badCertTemplate));
+    const std::string text = status_string(context.get());
+    EXPECT_NE(text.find("does not match the identification number"), std::string::npos) << text;
+    auto again = client(digits(codes_.authorization_code));
+    EXPECT_NE(OSSL_CMP_exec_IR_ses(again.get()), nullptr) << status_string(again.get());
+}
+
+TEST_F(CmpServerTest, AnEncryptedVidForAnotherCertificateIsBadRequest) {
+    // Encrypted to the CMP server's certificate instead: certID names the wrong one.
+    auto rsa = crypto::generate_key(crypto::KeyAlgorithm::rsa2048);
+    ASSERT_TRUE(rsa.has_value());
+    auto other = ca::make_vid_encryption_certificate(
+        ca_.issuing, rsa->get(), "C=KR,O=dojang,CN=other", std::chrono::days{30}, clock_.now());
+    ASSERT_TRUE(other.has_value());
+    auto [sealed, random_num] = encrypted_vid_for(registered_idn, other->get());
+    auto context = client(digits(codes_.authorization_code));
+    EncryptedVidTransfer how{&*server_, sealed};
+    OSSL_CMP_CTX_set_transfer_cb(context.get(), transfer_with_encrypted_vid);
+    OSSL_CMP_CTX_set_transfer_cb_arg(context.get(), &how);
+    EXPECT_EQ(OSSL_CMP_exec_IR_ses(context.get()), nullptr);
+    EXPECT_TRUE(failed_with(context.get(), OSSL_CMP_PKIFAILUREINFO_badRequest));
+    EXPECT_NE(status_string(context.get()).find("/ca/vid.pem"), std::string::npos);
 }
 
 TEST(CmpRegInfo, Utf8PairsCarryRandomNumAsFortyHexDigits) {

@@ -248,6 +248,7 @@ void read_config(const toml::table& root, Config& config, std::vector<Violation>
         // korea.md: renewal opens 30 days before expiry; at most a quarter of a year.
         reader.duration("renewal_window_days", config.cmp.renewal_window, 1, 90);
         reader.text("server_subject", config.cmp.server_subject);
+        reader.text("vid_subject", config.cmp.vid_subject);
     }
     if (const auto* table = top.table("notify")) {
         TableReader reader(*table, "notify.", violations);
@@ -449,6 +450,9 @@ renewal_window_days = 30
 # Subject of the certificate that signs CMP answers to signature-protected requests
 # (cmp/server.pem, issued by dojangd init, or when serve finds it missing).
 server_subject = "C=KR,O=dojang,CN=dojang CMP Server"
+# Subject of the RSA certificate the Korean CMP clients encrypt the VID and R to (EncryptedVID
+# in regInfo; cmp/vid.pem, published at /ca/vid.pem).
+vid_subject = "C=KR,O=dojang,CN=dojang VID Encryption"
 
 [notify]
 # Development default: every e-mail and SMS is written to spool/ in this folder.

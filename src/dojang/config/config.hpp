@@ -80,6 +80,8 @@ struct Ra {
 struct Cmp {
     std::chrono::days renewal_window{30};  ///< kur is accepted this long before notAfter
     std::string server_subject = "C=KR,O=dojang,CN=dojang CMP Server";  ///< its certificate
+    /// The certificate the Korean clients encrypt the VID to (EncryptedVID, cmp/vid.pem).
+    std::string vid_subject = "C=KR,O=dojang,CN=dojang VID Encryption";
 };
 
 /// [notify]: how e-mail and SMS leave the server. "spool" writes files into DATA/spool.

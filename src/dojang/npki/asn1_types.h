@@ -4,6 +4,7 @@
 
 #include <openssl/asn1.h>
 #include <openssl/asn1t.h>
+#include <openssl/pkcs7.h>
 #include <openssl/x509.h>
 
 #ifdef __cplusplus
@@ -45,6 +46,35 @@ int dojang_identify_data_user_info_count(const DOJANG_IDENTIFY_DATA* data);
 DOJANG_USER_INFO* dojang_identify_data_user_info(const DOJANG_IDENTIFY_DATA* data, int index);
 /* Appends `info`; on success `data` owns it (returns 1), on failure the caller still does (0). */
 int dojang_identify_data_push_user_info(DOJANG_IDENTIFY_DATA* data, DOJANG_USER_INFO* info);
+
+/* EncryptedVID (korea.md, regInfo 1.2.410.200004.10.1.1.2 of a CRMF request):
+ * SEQUENCE { version [0] EXPLICIT INTEGER DEFAULT 0, vidHashAlg [1] EXPLICIT AlgorithmIdentifier
+ * OPTIONAL, vidEncAlg [2] EXPLICIT AlgorithmIdentifier, certID [3] EXPLICIT
+ * IssuerAndSerialNumber, encryptedVID [4] EXPLICIT OCTET STRING } */
+typedef struct dojang_encrypted_vid_st {
+    ASN1_INTEGER* version;
+    X509_ALGOR* vid_hash_alg;
+    X509_ALGOR* vid_enc_alg;
+    PKCS7_ISSUER_AND_SERIAL* cert_id;
+    ASN1_OCTET_STRING* encrypted_vid;
+} DOJANG_ENCRYPTED_VID;
+DECLARE_ASN1_FUNCTIONS(DOJANG_ENCRYPTED_VID)
+
+/* What encryptedVID encrypts: SEQUENCE { vid VID, randomNum BIT STRING } */
+typedef struct dojang_vid_and_random_num_st {
+    DOJANG_VID* vid;
+    ASN1_BIT_STRING* random_num;
+} DOJANG_VID_AND_RANDOM_NUM;
+DECLARE_ASN1_FUNCTIONS(DOJANG_VID_AND_RANDOM_NUM)
+
+/* regInfo of a CRMF CertReqMsg (RFC 4211 6): SEQUENCE SIZE (1..MAX) OF AttributeTypeAndValue,
+ * which has the shape of UserInfo (type OID, value ANY). */
+typedef STACK_OF(DOJANG_USER_INFO) DOJANG_REG_INFO;
+DECLARE_ASN1_FUNCTIONS(DOJANG_REG_INFO)
+int dojang_reg_info_count(const DOJANG_REG_INFO* info);
+DOJANG_USER_INFO* dojang_reg_info_value(const DOJANG_REG_INFO* info, int index);
+/* Appends `entry`; on success `info` owns it (returns 1), on failure the caller still does. */
+int dojang_reg_info_push(DOJANG_REG_INFO* info, DOJANG_USER_INFO* entry);
 
 #ifdef __cplusplus
 }

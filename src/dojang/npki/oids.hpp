@@ -14,6 +14,8 @@ namespace dojang::npki {
 inline constexpr const char* identify_data_oid = "1.2.410.200004.10.1.1";
 /// VID, the userInfo type inside IdentifyData.
 inline constexpr const char* vid_oid = "1.2.410.200004.10.1.1.1";
+/// EncryptedVID, the CRMF regInfo of the Korean CMP clients: VID and R encrypted to the CA.
+inline constexpr const char* encrypted_vid_oid = "1.2.410.200004.10.1.1.2";
 /// randomNum, the PKCS#8 attribute holding R.
 inline constexpr const char* random_num_oid = "1.2.410.200004.10.1.1.3";
 

@@ -342,10 +342,13 @@ Result<IssuedCertificate> ReissueService::issue(const CertificateRequest& reques
 }
 
 Result<IssuedCertificate> ReissueService::issue_for_key(const KeyCertificateRequest& request) {
-    return issue_checked(
-        CertificateRequest{
-            request.reference_number, request.authorization_code, {}, request.random_num},
-        request.public_key);
+    return issue_checked(CertificateRequest{request.reference_number,
+                                            request.authorization_code,
+                                            {},
+                                            request.random_num,
+                                            request.claimed_vid,
+                                            request.vid_algorithm},
+                         request.public_key);
 }
 
 Result<SecretBytes> ReissueService::authorization_secret(std::string_view reference_number) {
@@ -489,13 +492,25 @@ Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest
         issue_request.keep_not_after = old_certificate->not_after;
     }
     if (request.random_num) {
+        if (customer->idn_ciphertext.empty()) {
+            release();
+            return fail(ErrorKind::invalid_request,
+                        "IDN_NOT_REGISTERED",
+                        "the register holds no identification number for this holder, so the "
+                        "certificate cannot carry a VID; send the request without randomNum or "
+                        "ask the RA to complete the register (등록된 식별번호가 없어 본인확인 "
+                        "정보(VID)를 넣을 수 없습니다)");
+        }
         auto idn = decrypt_idn(keys_, customer->idn_ciphertext);
         if (!idn) {
             release();
             return tl::unexpected(idn.error());
         }
-        issue_request.identity = ca::Identity{
-            customer->name, std::string(idn->chars(), idn->size()), *request.random_num};
+        issue_request.identity = ca::Identity{customer->name,
+                                              std::string(idn->chars(), idn->size()),
+                                              *request.random_num,
+                                              request.vid_algorithm,
+                                              request.claimed_vid};
     }
     auto issued = issuer_->issue(issue_request);
     if (!issued) {

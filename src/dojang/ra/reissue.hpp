@@ -2,6 +2,7 @@
 #pragma once
 
 #include "dojang/ca/issuer.hpp"
+#include "dojang/npki/vid.hpp"
 #include "dojang/ra/register.hpp"
 #include "dojang/store/applications.hpp"
 
@@ -51,6 +52,10 @@ struct CertificateRequest {
     std::string authorization_code;
     Bytes csr;                        ///< PKCS#10, PEM or DER: proof of possession
     std::optional<Bytes> random_num;  ///< R from the new key file, for the VID (identifyData)
+    /// The VID the holder's client computed from R (an EncryptedVID over CMP), with its hash:
+    /// issuance is refused (VID_MISMATCH) unless the register's number gives the same VID.
+    std::optional<Bytes> claimed_vid;
+    npki::HashAlgorithm vid_algorithm = npki::HashAlgorithm::sha256;
 };
 
 /// A request for the certificate of a bare public key (CMP/CRMF), authenticated by the codes;
@@ -58,8 +63,10 @@ struct CertificateRequest {
 struct KeyCertificateRequest {
     std::string reference_number;
     std::string authorization_code;
-    Bytes public_key;                 ///< SubjectPublicKeyInfo, DER
-    std::optional<Bytes> random_num;  ///< R, as in CertificateRequest
+    Bytes public_key;                  ///< SubjectPublicKeyInfo, DER
+    std::optional<Bytes> random_num;   ///< R, as in CertificateRequest
+    std::optional<Bytes> claimed_vid;  ///< as in CertificateRequest
+    npki::HashAlgorithm vid_algorithm = npki::HashAlgorithm::sha256;
 };
 
 /// The certificate and what the holder needs to install and confirm it.

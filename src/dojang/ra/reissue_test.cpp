@@ -47,8 +47,12 @@ protected:
     }
 
     CertificateRequest with(const Codes& codes, Bytes csr = ca::fixtures::openssl_csr()) const {
-        return CertificateRequest{
-            codes.reference_number, codes.authorization_code, std::move(csr), std::nullopt};
+        return CertificateRequest{codes.reference_number,
+                                  codes.authorization_code,
+                                  std::move(csr),
+                                  std::nullopt,
+                                  std::nullopt,
+                                  npki::HashAlgorithm::sha256};
     }
 
     store::CertificateRecord certificate(const SerialNumber& serial) {

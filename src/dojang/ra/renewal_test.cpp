@@ -112,7 +112,8 @@ Bytes alt_name_of(const pkix::Certificate& certificate) {
 
 TEST_F(RenewalTest, KeepsTheIdentifyDataOfTheOldCertificate) {
     auto request = ca::fixtures::request(ca::fixtures::openssl_csr());
-    request.identity = ca::Identity{"홍길동", "9001011234567", Bytes(20, 0x42)};
+    request.identity = ca::Identity{
+        "홍길동", "9001011234567", Bytes(20, 0x42), npki::HashAlgorithm::sha256, std::nullopt};
     auto with_vid = issuer_->issue(request);
     ASSERT_TRUE(with_vid.has_value()) << with_vid.error().describe();
     ASSERT_FALSE(alt_name_of(with_vid->certificate).empty());
