@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Browser tests of the web portal (run by portal.sh against a real dojangd). Each test gets its
-// own browser context, saves screenshots into --out and fails on any uncaught page error or
-// Content-Security-Policy violation. Prints "N passed, N failed".
+// own browser context, saves screenshots into --out and fails on any uncaught page error,
+// Content-Security-Policy violation or serious accessibility violation (axe-core, WCAG 2 A and
+// AA, on the pages the journeys reach). Prints "N passed, N failed".
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,6 +12,10 @@ const args = Object.fromEntries(
 );
 const { chromium } = await import(pathToFileURL(path.join(args.modules, 'playwright-core/index.mjs')).href);
 const base = args.url;
+// axe-core runs inside the page. It goes in through the DevTools protocol (page.evaluate), which
+// the page's Content-Security-Policy does not govern, so the server's policy stays as strict as
+// it is and the tests still see every violation of it.
+const axeSource = await readFile(path.join(args.modules, 'axe-core/axe.min.js'), 'utf8');
 const only = process.env.PORTAL_TEST_ONLY;
 
 function check(condition, message) {
@@ -74,7 +79,27 @@ async function open(name, options = {}) {
     const file = path.join(args.out, `${name}-${String(shot).padStart(2, '0')}-${label}.png`);
     await page.screenshot({ path: file, fullPage: true });
   };
-  return { context, page, problems, screenshot };
+  /// Audits the page as it is now; serious and critical violations become problems of the test
+  /// (reported together at its end), each with its rule, the help text and the elements.
+  const audit = async (label) => {
+    if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+    const violations = await page.evaluate(async () => {
+      const result = await window.axe.run(document, {
+        // WCAG 2.0 and 2.1, levels A and AA (2.1 adds e.g. 2.5.3 label in name, 1.3.5 input purpose).
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+        resultTypes: ['violations'],
+        // The officer's PDF frame is Chromium's own viewer, with no axe in it: the page only.
+        iframes: false,
+      });
+      return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+    });
+    for (const v of violations) {
+      const line = `axe ${name}/${label}: ${v.impact} ${v.id} — ${v.help} — ${v.targets.join(', ')}`;
+      if (v.impact === 'serious' || v.impact === 'critical') problems.push(line);
+      else console.log(`# ${line}`);
+    }
+  };
+  return { context, page, problems, screenshot, audit };
 }
 
 async function applyAs(page, person, reason = 'forgot_password') {
@@ -90,11 +115,13 @@ async function applyAs(page, person, reason = 'forgot_password') {
 
 const hong = { name: '홍길동', resident: '900101-1234567', phone: '010-1234-5678', email: 'hong@example.com', digits: '01012345678' };
 const lee = { name: '이영희', resident: '920202-2345678', phone: '010-2222-3333', email: 'lee@example.com', digits: '01022223333' };
+const park = { name: '박민수', resident: '930303-1456789', phone: '010-3333-4444', email: 'park@example.com', digits: '01033334444' };
+const jung = { name: '정다은', resident: '940404-2567890', phone: '010-6666-7777', email: 'jung@example.com', digits: '01066667777' };
 
 const tests = [];
 const test = (name, body) => tests.push({ name, body });
 
-test('individual_journey', async ({ page, screenshot }) => {
+test('individual_journey', async ({ page, screenshot, audit }) => {
   const response = await page.goto(`${base}/portal/`);
   const csp = response.headers()['content-security-policy'] ?? '';
   check(csp.includes("default-src 'self'") && csp.includes("frame-ancestors 'none'"), `CSP header: ${csp}`);
@@ -103,6 +130,7 @@ test('individual_journey', async ({ page, screenshot }) => {
   check((await page.locator('input[name=reason]').count()) === 7, 'seven reasons');
   await page.getByText('인증서 비밀번호가 기억나지 않습니다', { exact: false }).waitFor();
   await screenshot('start');
+  await audit('start');
   // Next without a reason: an error that says so.
   await page.getByRole('button', { name: '다음' }).click();
   await page.getByRole('alert').filter({ hasText: '재발급 사유를 하나 고르십시오' }).waitFor();
@@ -113,6 +141,7 @@ test('individual_journey', async ({ page, screenshot }) => {
   await page.locator('#start-next').focus();
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { level: 1, name: '본인 확인 정보 입력' }).waitFor();
+  await audit('identity');
 
   // Validation while typing: a short phone number is refused once the field is left.
   const phone = page.getByLabel('휴대폰 번호', { exact: true });
@@ -128,6 +157,7 @@ test('individual_journey', async ({ page, screenshot }) => {
   await page.getByLabel('이메일 주소', { exact: true }).press('Tab');
   await page.getByText('이메일 주소 형식이 올바르지 않습니다', { exact: false }).waitFor();
   await screenshot('validation');
+  await audit('validation');
   await page.getByLabel('성명', { exact: true }).fill(hong.name);
   await resident.fill(hong.resident);
   await phone.fill(hong.phone);
@@ -142,6 +172,7 @@ test('individual_journey', async ({ page, screenshot }) => {
   await page.getByText('인증번호를 받지 못하셨나요?').click();
   await page.getByText('스팸함', { exact: false }).first().waitFor();
   await screenshot('code');
+  await audit('code');
   const { code } = await smsCode(hong.digits);
   await page.getByLabel('인증번호 (6자리)', { exact: true }).fill(code);
   await page.getByRole('button', { name: '확인' }).click();
@@ -157,6 +188,7 @@ test('individual_journey', async ({ page, screenshot }) => {
   check(!command.includes(authorization), 'the command never holds the authorization code');
   await page.getByText('재발급 후 점검 목록').waitFor();
   await screenshot('result');
+  await audit('result');
 
   // The status page shows the approval; the codes are not shown again.
   await page.getByRole('link', { name: '진행 상태' }).first().click();
@@ -166,9 +198,10 @@ test('individual_journey', async ({ page, screenshot }) => {
   await page.locator('.step[data-step=verified].step-done').waitFor();
   check(!(await page.content()).includes(authorization), 'the status page does not show the authorization code');
   await screenshot('status');
+  await audit('status');
 });
 
-test('five_wrong_codes', async ({ page, screenshot }) => {
+test('five_wrong_codes', async ({ page, screenshot, audit }) => {
   await applyAs(page, lee, 'expired');
   await page.getByRole('button', { name: '인증번호 받기' }).click();
   await page.getByRole('heading', { level: 1, name: '인증번호 입력' }).waitFor();
@@ -193,21 +226,23 @@ test('five_wrong_codes', async ({ page, screenshot }) => {
   await page.locator('#code-result [role=alert]').filter({ hasText: /초과|잠겼|만료/ }).waitFor();
   check(!(await page.locator('#reference-number').count()), 'no codes after five wrong entries');
   await screenshot('locked');
+  await audit('locked');
   // The help link of the error leads to its help page.
   await page.locator('#code-result a', { hasText: '도움말' }).click();
   await page.locator('#error-code').waitFor();
   await screenshot('help');
 });
 
-test('language_switch', async ({ page, screenshot }) => {
+test('language_switch', async ({ page, screenshot, audit }) => {
   await page.goto(`${base}/portal/`);
   await page.getByRole('heading', { level: 1, name: '공동인증서 재발급 신청' }).waitFor();
   check((await page.getAttribute('html', 'lang')) === 'ko', 'Korean first');
-  await page.getByRole('button', { name: 'Read this page in English' }).click();
+  await page.getByRole('button', { name: 'English — read this page in English' }).click();
   await page.getByRole('heading', { level: 1, name: 'Reissue your joint certificate' }).waitFor();
   check((await page.getAttribute('html', 'lang')) === 'en', 'html lang=en');
   await page.getByText('Possibly leaked').waitFor();
   await screenshot('english');
+  await audit('start-en');
   // Remembered across a reload.
   await page.reload();
   await page.getByRole('heading', { level: 1, name: 'Reissue your joint certificate' }).waitFor();
@@ -216,20 +251,104 @@ test('language_switch', async ({ page, screenshot }) => {
   await page.getByRole('heading', { level: 1, name: 'Help' }).waitFor();
   await page.locator('#error-list a').first().waitFor();
   check((await page.locator('#error-list li').count()) >= 20, 'every error code listed');
+  await audit('help-en');
   await page.getByRole('link', { name: 'The one-time code is not correct' }).click();
   await page.getByRole('heading', { level: 1, name: 'The one-time code is not correct' }).waitFor();
   check((await page.locator('#error-code').textContent()) === 'OTP_INVALID', 'OTP_INVALID page');
   await screenshot('help-en');
+  await audit('help-code-en');
   // Back to Korean, on the same page.
-  await page.getByRole('button', { name: '이 페이지를 한국어로 보기' }).click();
+  await page.getByRole('button', { name: '한국어 — 이 페이지를 한국어로 보기' }).click();
   await page.getByRole('heading', { level: 1, name: '인증번호가 올바르지 않습니다' }).waitFor();
   check((await page.getAttribute('html', 'lang')) === 'ko', 'html lang=ko again');
   await page.goto(`${base}/portal/#/help`);
   await page.getByRole('heading', { level: 2, name: '자주 겪는 문제와 해결 방법' }).waitFor();
   await page.locator('#contact').waitFor();
   await screenshot('help-ko');
+  await audit('help-ko');
 });
 
+/// No horizontal scrolling: the page is no wider than the viewport.
+async function fitsWidth(page, label) {
+  const { scroll, inner } = await page.evaluate(() => ({ scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth }));
+  check(scroll <= inner, `${label}: the page is ${scroll}px wide in a ${inner}px viewport (horizontal scroll)`);
+}
+
+/// The element with the keyboard focus, and whether it shows a focus ring.
+async function focused(page) {
+  return page.evaluate(() => {
+    const element = document.activeElement;
+    const style = getComputedStyle(element);
+    return {
+      tag: element.tagName.toLowerCase(),
+      type: element.getAttribute('type'),
+      id: element.id,
+      name: element.getAttribute('name'),
+      value: element.getAttribute('value'),
+      ring: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,
+    };
+  });
+}
+
+/// Presses `key` and checks where the focus went (`want`: some of tag, type, id, name, value).
+async function pressTo(page, key, want) {
+  await page.keyboard.press(key);
+  const now = await focused(page);
+  const matches = Object.entries(want).every(([k, v]) => now[k] === v);
+  check(matches && now.ring, `after ${key}: focus on ${JSON.stringify(now)}, wanted ${JSON.stringify(want)} with a visible focus ring`);
+}
+
+test('phone_keyboard', async ({ page, screenshot, audit }) => {
+  // A small phone, and the keyboard alone: no click from here to the code page.
+  await page.setViewportSize({ width: 375, height: 667 });
+  await page.goto(`${base}/portal/`);
+  await page.getByRole('heading', { level: 1, name: '공동인증서 재발급 신청' }).waitFor();
+  await fitsWidth(page, 'start');
+  const prepare = page.locator('#prepare-list');
+  // The page starts with the focus on its heading; Tab enters the holder type (checked one).
+  await pressTo(page, 'Tab', { name: 'holder_type', value: 'individual' });
+  await page.keyboard.press('ArrowDown');
+  check(await page.locator('input[name=holder_type][value=corporate]').isChecked(), 'arrow down chooses a company');
+  await prepare.getByText('사업자등록증 사본', { exact: false }).waitFor();
+  await page.keyboard.press('ArrowUp');
+  check(await page.locator('input[name=holder_type][value=individual]').isChecked(), 'arrow up goes back to an individual');
+  // No reason is chosen yet: Tab lands on the first one and Space chooses it.
+  await pressTo(page, 'Tab', { name: 'reason', value: 'expired' });
+  await page.keyboard.press('Space');
+  check(await page.locator('input[name=reason][value=expired]').isChecked(), 'space chooses a reason');
+  await page.keyboard.press('ArrowDown');
+  check(await page.locator('input[name=reason][value=forgot_password]').isChecked(), 'arrow down moves to the next reason');
+  // The proxy checkbox: Space ticks it (and "what to prepare" follows), Space again clears it.
+  const proxy = page.getByLabel('대리인이 신청합니다', { exact: false });
+  await pressTo(page, 'Tab', { type: 'checkbox' });
+  await page.keyboard.press('Space');
+  check(await proxy.isChecked(), 'space ticks the proxy checkbox');
+  await prepare.getByText('위임장과 대리인 신분증 사본').waitFor();
+  await fitsWidth(page, 'start, every choice made');
+  await screenshot('keyboard-start');
+  await page.keyboard.press('Space');
+  check(!(await proxy.isChecked()), 'space clears the proxy checkbox');
+  await pressTo(page, 'Tab', { id: 'start-next' });
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name: '본인 확인 정보 입력' }).waitFor();
+  await fitsWidth(page, 'identity form');
+
+  // The identity form, typed field after field; Enter in the last field sends it.
+  for (const [name, value] of [['name', jung.name], ['resident_number', jung.resident], ['phone', jung.phone], ['email', jung.email]]) {
+    await pressTo(page, 'Tab', { name });
+    await page.keyboard.type(value);
+  }
+  await page.keyboard.press('Tab');
+  await fitsWidth(page, 'identity form, filled');
+  await screenshot('identity');
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name: '인증번호 입력' }).waitFor();
+  await page.locator('#resend-countdown').filter({ hasText: '초 뒤에 다시 요청할 수 있습니다' }).waitFor();
+  await fitsWidth(page, 'code page');
+  await screenshot('code');
+  await audit('code-phone');
+});
 
 // A tiny but real PDF: the server checks the content, not only the type.
 const pdf = Buffer.from(
@@ -240,8 +359,64 @@ const pdf = Buffer.from(
 const dojangsangsa = { name: '도장상사', business: '124-81-00998', representative: '김대표', phone: '010-4444-5555', email: 'ceo@dojang.example', digits: '01044445555' };
 const banryeo = { name: '반려상사', business: '220-81-62517', representative: '최대표', phone: '010-5555-6666', email: 'choi@banryeo.example', digits: '01055556666' };
 
+/// Enters the one-time code sent to `digits` and waits for the documents page.
+async function verifyForDocuments(page, digits) {
+  await page.getByRole('heading', { level: 1, name: '인증번호 입력' }).waitFor();
+  const { code } = await smsCode(digits);
+  await page.getByLabel('인증번호 (6자리)', { exact: true }).fill(code);
+  await page.getByRole('button', { name: '확인' }).click();
+  await page.getByRole('heading', { level: 1, name: '서류 제출' }).waitFor();
+}
+
+/// A specimen ID card drawn by the browser itself, as a PNG.
+async function specimenCard(page, name) {
+  const url = await page.evaluate((holder) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 480;
+    canvas.height = 300;
+    const g = canvas.getContext('2d');
+    g.fillStyle = '#e8eef5';
+    g.fillRect(0, 0, 480, 300);
+    g.fillStyle = '#1b1f24';
+    g.font = 'bold 28px sans-serif';
+    g.fillText('주민등록증 (견본)', 30, 60);
+    g.font = '22px sans-serif';
+    g.fillText(`SPECIMEN · ${holder}`, 30, 120);
+    g.fillText('900101-1******', 30, 160);
+    return canvas.toDataURL('image/png');
+  }, name);
+  return Buffer.from(url.split(',')[1], 'base64');
+}
+
+/// Uploads every document the documents page asks for (IDs as PNG, the rest as PDF), then goes
+/// to the status page, which shows the review; answers the kinds asked for, in order.
+async function uploadDocuments(page, holder, screenshot, audit) {
+  const inputs = page.locator('input[type=file]');
+  const count = await inputs.count();
+  check(count >= 1, 'documents are required');
+  const kinds = [];
+  for (let i = 0; i < count; i++) kinds.push(await inputs.nth(i).getAttribute('name'));
+  const card = await specimenCard(page, holder);
+  for (let i = 0; i < count; i++) {
+    const kind = kinds[i];
+    const image = kind.endsWith('_id');
+    await inputs.nth(i).setInputFiles(
+      image ? { name: `${kind}.png`, mimeType: 'image/png', buffer: card } : { name: `${kind}.pdf`, mimeType: 'application/pdf', buffer: pdf },
+    );
+    await page.locator('.doc').nth(i).getByText('제출했습니다', { exact: false }).waitFor();
+    check((await page.locator('.doc progress').nth(i).getAttribute('value')) === '100', 'progress at 100%');
+  }
+  await page.locator('#documents-remaining').filter({ hasText: '모든 서류를 제출했습니다' }).waitFor();
+  if (screenshot) await screenshot('documents');
+  if (audit) await audit('documents');
+  await page.getByRole('link', { name: '제출 완료 — 진행 상태 보기' }).click();
+  await page.locator('#status-now [data-status=in_review]').waitFor();
+  await page.locator('.step[data-step=in_review].step-current').waitFor();
+  return kinds;
+}
+
 /// A company applies, verifies its code and uploads every required document.
-async function companyApplies(page, company, screenshot) {
+async function companyApplies(page, company, screenshot, audit) {
   await page.goto(`${base}/portal/`);
   await page.locator('input[name=holder_type][value=corporate]').check();
   await page.getByText('사업자등록증 사본', { exact: false }).waitFor();
@@ -261,87 +436,51 @@ async function companyApplies(page, company, screenshot) {
   await page.getByLabel('휴대폰 번호', { exact: true }).fill(company.phone);
   await page.getByLabel('이메일 주소', { exact: true }).fill(company.email);
   await page.getByRole('button', { name: '인증번호 받기' }).click();
-  await page.getByRole('heading', { level: 1, name: '인증번호 입력' }).waitFor();
-  const { code } = await smsCode(company.digits);
-  await page.getByLabel('인증번호 (6자리)', { exact: true }).fill(code);
-  await page.getByRole('button', { name: '확인' }).click();
-  await page.getByRole('heading', { level: 1, name: '서류 제출' }).waitFor();
+  await verifyForDocuments(page, company.digits);
   const inputs = page.locator('input[type=file]');
-  const count = await inputs.count();
-  check(count >= 1, 'documents are required');
+  check((await inputs.count()) >= 1, 'documents are required');
   // A text file is refused before it is sent; a fake PDF is refused by the server.
   await inputs.nth(0).setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
   await page.getByText('PDF, JPG, PNG 파일만 올릴 수 있습니다.').waitFor();
   await inputs.nth(0).setInputFiles({ name: 'fake.pdf', mimeType: 'application/pdf', buffer: Buffer.from('not a pdf at all') });
   await page.locator('.doc [role=alert]').first().waitFor();
-  // A specimen ID card drawn by the browser itself, as a PNG.
-  const card = Buffer.from(
-    (
-      await page.evaluate(() => {
-        const canvas = document.createElement('canvas');
-        canvas.width = 480;
-        canvas.height = 300;
-        const g = canvas.getContext('2d');
-        g.fillStyle = '#e8eef5';
-        g.fillRect(0, 0, 480, 300);
-        g.fillStyle = '#1b1f24';
-        g.font = 'bold 28px sans-serif';
-        g.fillText('주민등록증 (견본)', 30, 60);
-        g.font = '22px sans-serif';
-        g.fillText('SPECIMEN · 홍길동', 30, 120);
-        g.fillText('900101-1******', 30, 160);
-        return canvas.toDataURL('image/png');
-      })
-    ).split(',')[1],
-    'base64',
-  );
-  for (let i = 0; i < count; i++) {
-    const kind = await inputs.nth(i).getAttribute('name');
-    const image = kind.endsWith('_id');
-    await inputs.nth(i).setInputFiles(
-      image ? { name: `${kind}.png`, mimeType: 'image/png', buffer: card } : { name: `${kind}.pdf`, mimeType: 'application/pdf', buffer: pdf },
-    );
-    await page.locator('.doc').nth(i).getByText('제출했습니다', { exact: false }).waitFor();
-    check((await page.locator('.doc progress').nth(i).getAttribute('value')) === '100', 'progress at 100%');
-  }
-  await page.locator('#documents-remaining').filter({ hasText: '모든 서류를 제출했습니다' }).waitFor();
-  if (screenshot) await screenshot('documents');
-  await page.getByRole('link', { name: '제출 완료 — 진행 상태 보기' }).click();
-  await page.locator('#status-now [data-status=in_review]').waitFor();
-  await page.locator('.step[data-step=in_review].step-current').waitFor();
-  return count;
+  if (audit) await audit('document-refused');
+  return (await uploadDocuments(page, company.representative, screenshot, audit)).length;
 }
 
-async function officerSignsIn(page, screenshot) {
+async function officerSignsIn(page, screenshot, audit) {
   await page.goto(`${base}/portal/officer/`);
   await page.getByRole('heading', { level: 1, name: '담당자 로그인' }).waitFor();
   await page.getByLabel('아이디', { exact: true }).fill('reviewer');
   await page.getByLabel('비밀번호', { exact: true }).fill('wrong password');
   await page.getByRole('button', { name: '로그인' }).click();
   await page.getByText('아이디 또는 비밀번호가 올바르지 않습니다.').waitFor();
+  if (audit) await audit('signin');
   await page.getByLabel('비밀번호', { exact: true }).fill('correct horse battery staple');
   await page.getByRole('button', { name: '로그인' }).click();
   await page.getByRole('heading', { level: 1, name: '심사 대기 목록' }).waitFor();
   const cookie = (await page.context().cookies()).find((c) => c.name === '__Host-dojang_officer');
   check(cookie && cookie.secure && cookie.httpOnly && cookie.sameSite === 'Strict', `session cookie ${JSON.stringify(cookie)}`);
   if (screenshot) await screenshot('queue');
+  if (audit) await audit('queue');
 }
 
-async function openReview(page, company) {
-  await page.locator('#filter-holder_type').selectOption('corporate');
+async function openReview(page, applicant, holderType = 'corporate') {
+  await page.locator('#filter-holder_type').selectOption(holderType);
   await page.getByRole('button', { name: '조회' }).click();
-  await page.getByRole('link', { name: company.name }).click();
-  await page.getByRole('heading', { level: 1, name: `신청 심사: ${company.name}` }).waitFor();
+  await page.getByRole('link', { name: applicant.name }).click();
+  await page.getByRole('heading', { level: 1, name: `신청 심사: ${applicant.name}` }).waitFor();
 }
 
 if (args.officers === 'true') {
-  test('company_journey', async ({ page, screenshot, open }) => {
-    const documents = await companyApplies(page, dojangsangsa, screenshot);
+  test('company_journey', async ({ page, screenshot, audit, open }) => {
+    const documents = await companyApplies(page, dojangsangsa, screenshot, audit);
     await screenshot('in-review');
+    await audit('in-review');
     // An officer, in a browser of their own, reviews the documents and approves.
     const officer = await open('company_journey-officer', { viewport: { width: 1280, height: 900 } });
     try {
-      await officerSignsIn(officer.page, officer.screenshot);
+      await officerSignsIn(officer.page, officer.screenshot, officer.audit);
       await openReview(officer.page, dojangsangsa);
       check((await officer.page.locator('[data-kind]').count()) === documents, 'every document shown inline');
       const frames = officer.page.locator('iframe.document-view');
@@ -360,6 +499,7 @@ if (args.officers === 'true') {
       await officer.page.locator('#register-facts').getByText(dojangsangsa.name).waitFor();
       await officer.page.waitForTimeout(1500); // the PDF viewer draws the page
       await officer.screenshot('review');
+      await officer.audit('review');
       await officer.page.getByRole('button', { name: '승인' }).click();
       await officer.page.locator('#decision-result').filter({ hasText: /승인했습니다|두 번째 승인/ }).waitFor();
       await officer.screenshot('approved');
@@ -374,7 +514,7 @@ if (args.officers === 'true') {
     await screenshot('codes');
   });
 
-  test('company_rejection', async ({ page, screenshot, open }) => {
+  test('company_rejection', async ({ page, screenshot, audit, open }) => {
     await companyApplies(page, banryeo);
     const officer = await open('company_rejection-officer', { viewport: { width: 1280, height: 900 } });
     try {
@@ -383,6 +523,7 @@ if (args.officers === 'true') {
       // A reason is required; "other" also needs a note.
       await officer.page.getByRole('button', { name: '반려' }).click();
       await officer.page.getByText('반려 사유를 고르십시오.').waitFor();
+      await officer.audit('reject-reason-missing');
       await officer.page.locator('#reject-reason').selectOption('unreadable_document');
       await officer.page.locator('#reject-text').fill('사업자등록증이 흐려서 읽을 수 없습니다.');
       await officer.screenshot('reject');
@@ -403,6 +544,59 @@ if (args.officers === 'true') {
     await page.getByText('사업자등록증이 흐려서 읽을 수 없습니다.').waitFor();
     await page.locator('.step[data-step=rejected].step-rejected').waitFor();
     await screenshot('rejected');
+    await audit('rejected');
+  });
+
+  test('proxy_journey', async ({ page, screenshot, audit, open }) => {
+    const agent = { name: '김대리', phone: '010-7777-8888' };
+    // An individual's application made by a proxy: the documents, then an officer's review.
+    await page.goto(`${base}/portal/`);
+    await page.getByRole('heading', { level: 1, name: '공동인증서 재발급 신청' }).waitFor();
+    await page.locator('input[name=reason][value=forgot_password]').check();
+    await page.getByLabel('대리인이 신청합니다', { exact: false }).check();
+    await page.locator('#prepare-list').getByText('위임장과 대리인 신분증 사본').waitFor();
+    await page.getByRole('button', { name: '다음' }).click();
+    await page.getByRole('heading', { level: 1, name: '본인 확인 정보 입력' }).waitFor();
+    await page.getByLabel('성명', { exact: true }).fill(park.name);
+    await page.getByLabel('주민등록번호', { exact: true }).fill(park.resident);
+    await page.getByLabel('휴대폰 번호', { exact: true }).fill(park.phone);
+    await page.getByLabel('이메일 주소', { exact: true }).fill(park.email);
+    await page.getByLabel('대리인 성명', { exact: true }).fill(agent.name);
+    await page.getByLabel('대리인 휴대폰 번호', { exact: true }).fill(agent.phone);
+    await screenshot('identity');
+    await audit('identity-proxy');
+    await page.getByRole('button', { name: '인증번호 받기' }).click();
+    await verifyForDocuments(page, park.digits);
+    const kinds = await uploadDocuments(page, agent.name, screenshot);
+    check(kinds.join(',') === 'power_of_attorney,proxy_id', `documents asked of a proxy: ${kinds.join(',')}`);
+    await page.locator('#status-now [data-status=in_review]').waitFor();
+    await screenshot('in-review');
+
+    const officer = await open('proxy_journey-officer', { viewport: { width: 1280, height: 900 } });
+    try {
+      await officerSignsIn(officer.page);
+      await openReview(officer.page, park, 'individual');
+      check((await officer.page.locator('[data-kind]').count()) === 2, 'the power of attorney and the proxy ID shown inline');
+      await officer.page.locator('#application-facts').getByText(agent.name, { exact: false }).waitFor();
+      await officer.page.locator('#register-facts').getByText(park.name).waitFor();
+      const image = officer.page.locator('img.document-image[data-kind=proxy_id]');
+      await officer.page.waitForFunction((img) => img.complete && img.naturalWidth > 0, await image.elementHandle());
+      await officer.page.waitForTimeout(1000); // the PDF viewer draws the page
+      await officer.screenshot('review');
+      await officer.page.getByRole('button', { name: '승인' }).click();
+      await officer.page.locator('#decision-result').filter({ hasText: /승인했습니다|두 번째 승인/ }).waitFor();
+      await officer.screenshot('approved');
+      check(officer.problems.length === 0, officer.problems.join('\n'));
+    } finally {
+      await officer.context.close();
+    }
+    // The applicant's status page, polling, shows the codes.
+    await page.getByRole('heading', { level: 1, name: '참조번호와 인가코드' }).waitFor({ timeout: 30000 });
+    const reference = (await page.locator('#reference-number').textContent()).trim();
+    const authorization = (await page.locator('#authorization-code').textContent()).trim();
+    check(/^[0-9-]{6,}$/.test(reference), `reference number ${reference}`);
+    check(/^[0-9-]{8,}$/.test(authorization), `authorization code ${authorization}`);
+    await screenshot('codes');
   });
 }
 

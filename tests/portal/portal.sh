@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # The web portal in a real browser: a throwaway CA and dojangd on loopback serve the built
 # pages, a customer register is imported, and headless Chromium (driven by playwright-core)
-# walks the journeys of tests/portal/browser.mjs, reading one-time codes from the SMS spool.
+# walks the journeys of tests/portal/browser.mjs, reading one-time codes from the SMS spool
+# and auditing the pages with axe-core (WCAG 2 A and AA).
 # Screenshots go to OUT_DIR. Exits 77 (skipped) only when node (or npm, so no pages) or
 # Chromium is missing.
 #   portal.sh DOJANGD PORTAL_DIST OUT_DIR
@@ -31,6 +32,8 @@ fi
 [ -f "$dist/index.html" ] || fail "the portal is not built: no $dist/index.html (make build runs npm and esbuild)"
 [ -d "$source_dir/portal/node_modules/playwright-core" ] ||
     fail "portal/node_modules/playwright-core is missing (the build runs npm ci in portal/)"
+[ -f "$source_dir/portal/node_modules/axe-core/axe.min.js" ] ||
+    fail "portal/node_modules/axe-core is missing (the build runs npm ci in portal/)"
 
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -39,7 +42,7 @@ mkdir -p "$out"
 cd "$work"
 
 "$dojangd" init --data ca --listen 127.0.0.1:0 >/dev/null
-# The register: individuals for the online journey, a company for the reviewed one.
+# The register: individuals for the online journeys, companies for the reviewed ones.
 cat >customers.csv <<CSV
 customer_id,holder_type,name,birth_date,resident_number,business_number,corporate_number,representative,phone,email,certificate_serials
 c-1,individual,홍길동,,900101-1234567,,,,010-1234-5678,hong@example.com,
@@ -47,6 +50,7 @@ c-2,individual,이영희,,920202-2345678,,,,010-2222-3333,lee@example.com,
 c-3,individual,박민수,,930303-1456789,,,,010-3333-4444,park@example.com,
 c-4,corporate,도장상사,,,1248100998,,김대표,010-4444-5555,ceo@dojang.example,
 c-5,corporate,반려상사,,,2208162517,,최대표,010-5555-6666,choi@banryeo.example,
+c-6,individual,정다은,,940404-2567890,,,,010-6666-7777,jung@example.com,
 CSV
 "$dojangd" admin customers import --data ca customers.csv >/dev/null || fail "customer import"
 # An officer, where this server has officers (the review console).
