@@ -54,6 +54,7 @@ Result<void> register_walk_in(const WalkInOptions& options, const Clock& clock, 
     request.business_number = options.business_number;
     request.reason = *reason;
     request.old_serial = options.old_serial;
+    request.back_office_review = options.back_office_review;
     auto codes = service.register_walk_in(request);
     if (!codes) {
         return tl::unexpected(codes.error());
@@ -62,7 +63,9 @@ Result<void> register_walk_in(const WalkInOptions& options, const Clock& clock, 
         out << "{\"application_id\":" << json_quote(codes->application_id)
             << ",\"reference_number\":" << json_quote(codes->reference_number)
             << ",\"authorization_code\":" << json_quote(codes->authorization_code)
-            << ",\"expires_at\":" << json_quote(to_rfc3339(codes->expires_at)) << "}\n";
+            << ",\"expires_at\":" << json_quote(to_rfc3339(codes->expires_at))
+            << ",\"status\":" << json_quote(options.back_office_review ? "in_review" : "approved")
+            << "}\n";
         return ok();
     }
     out << "application_id: " << codes->application_id << "\n"
@@ -71,6 +74,10 @@ Result<void> register_walk_in(const WalkInOptions& options, const Clock& clock, 
         << "expires_at: " << to_rfc3339(codes->expires_at) << "\n"
         << "Give both codes to the holder (shown once; 참조번호와 인가코드는 한 번만 표시됩니다).\n"
         << "The holder fetches the certificate with them: POST /api/v1/certificates.\n";
+    if (options.back_office_review) {
+        out << "The codes work once an officer approves the application in the review console "
+               "(본사 승인 후 사용 가능); a CMP client sent earlier gets `waiting` and polls.\n";
+    }
     return ok();
 }
 

@@ -23,6 +23,7 @@ struct WalkInOptions {
     std::string business_number;  ///< 사업자등록번호 (companies)
     std::string reason;
     std::string old_serial;
+    bool back_office_review = false;  ///< documents reviewed in the console before the codes work
     bool json = false;
 };
 

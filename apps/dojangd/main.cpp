@@ -232,6 +232,10 @@ int main(int argc, char** argv) {
         ->required();
     walk_in->add_option(
         "--old-serial", walk_in_options.old_serial, "serial (hex) of the certificate replaced");
+    walk_in->add_flag("--back-office-review",
+                      walk_in_options.back_office_review,
+                      "the documents go to the review console; the codes work after an officer "
+                      "approves (창구 접수, 본사 승인)");
     walk_in->add_flag("--json", walk_in_options.json, "print JSON instead of lines");
     walk_in->callback([&] {
         if (!walk_in_idn_file.empty()) {

@@ -561,7 +561,8 @@ Result<void> serve(const std::string& data,
                             *installation->database,
                             clock,
                             &*installation->vid_certificate,
-                            &*installation->vid_key});
+                            &*installation->vid_key,
+                            installation->config.cmp.poll_interval});
     router.add(
         "POST",
         "/cmp",

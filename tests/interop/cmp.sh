@@ -20,6 +20,13 @@ cd "$work"
 [ -s ca/cmp/server.pem ] && [ -s ca/cmp/server.key ] || fail "init made no CMP server certificate"
 # A data directory from before the CMP server certificate: serve issues it on start.
 rm -r ca/cmp
+# Clients of applications still in review poll every second here (the default is a minute).
+sed -i 's/^poll_interval_seconds = 60/poll_interval_seconds = 1/' ca/dojang.toml
+grep -q '^poll_interval_seconds = 1$' ca/dojang.toml || fail "poll_interval_seconds not in the default configuration"
+printf 'correct horse battery staple\n' >officer.pass
+"$dojangd" admin officers add --data ca --username backoffice --password-file officer.pass --token \
+    >officer.txt || fail "officers add"
+officer_token=$(sed -n 's/^api_token: //p' officer.txt)
 start_server "$dojangd" ca serve.log
 [ -s ca/cmp/server.pem ] || fail "serve did not issue the missing CMP server certificate"
 curl -fsS -o chain.pem "$url/ca/issuing.pem"
@@ -152,6 +159,32 @@ if openssl cmp -cmd rr -server "$server" -path cmp -cert renewed.pem -key renewe
 fi
 contains "revoked" <cmp.log || { cat cmp.log; fail "rr with a revoked certificate: no readable text"; }
 
+# A company registered at the counter whose documents the back office still reviews: the
+# codes are right, `openssl cmp` gets `waiting` and polls (pollReq, checkAfter 1 s) until an
+# officer approves in the review console; then the ip arrives and is confirmed.
+"$dojangd" admin applications register --data ca --holder-type corporate --name 도장상사 \
+    --phone 010-4444-5555 --email ceo@dojang.example --business-number 124-81-00998 \
+    --reason forgot_password --back-office-review --json >held.json || fail "walk-in held for review"
+[ "$(jq -r .status held.json)" = in_review ] || fail "the walk-in is not held for review"
+held_id=$(jq -r .application_id held.json)
+openssl cmp -cmd ir -server "$server" -path cmp -ref "$(jq -r .reference_number held.json)" \
+    -secret "pass:$(jq -r .authorization_code held.json | tr -d -)" -newkey new.key -subject "/CN=x" \
+    -certout held.pem -unprotected_errors -total_timeout 120 >held.log 2>&1 &
+cmp_client=$!
+polled() {  # a pollReq was answered `waiting`
+    sqlite3 ca/dojang.db "SELECT details FROM audit_log WHERE action = 'cmp.pollReq'" |
+        contains '"outcome":"waiting"'
+}
+wait_for 30 polled || { cat held.log; fail "openssl cmp did not poll"; }
+kill -0 $cmp_client 2>/dev/null || { cat held.log; fail "openssl cmp stopped while waiting"; }
+[ "$(curl -sS -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $officer_token" \
+    -H 'Content-Type: application/json' --data '{}' "$url/api/v1/reviews/$held_id/approve")" = 200 ] ||
+    fail "the officer could not approve the walk-in"
+wait $cmp_client || { cat held.log; fail "openssl cmp ir after review"; }
+openssl verify -CAfile root.pem -untrusted chain.pem held.pem | contains "held.pem: OK" || fail "certificate after review"
+openssl x509 -in held.pem -noout -subject -nameopt utf8,sep_comma_plus_space | contains "CN=도장상사" ||
+    fail "subject of the reviewed company"
+
 # Every CMP message is in the audit log (refusals too), and the chain still verifies.
 "$dojangd" audit verify --data ca >/dev/null || fail "audit chain broken"
 if command -v sqlite3 >/dev/null; then
@@ -160,6 +193,7 @@ if command -v sqlite3 >/dev/null; then
     contains 'cmp.kur .*"fail_info":"notAuthorized"' <audit.log || { cat audit.log; fail "refused kur not audited"; }
     contains 'cmp.rr .*"answer":"rp","outcome":"accepted"' <audit.log || { cat audit.log; fail "rr not audited"; }
     contains 'cmp.certConf' <audit.log || { cat audit.log; fail "certConf not audited"; }
+    contains 'cmp.ir .*"outcome":"waiting"' <audit.log || { cat audit.log; fail "waiting ir not audited"; }
 fi
 
 # Garbage is a 400, not a crash.

@@ -31,6 +31,14 @@ const std::vector<dto::ErrorEntry>& error_catalog() {
          "아직 승인되지 않은 신청입니다",
          "Wait for the review to finish; the status page shows where it is.",
          "심사가 끝날 때까지 기다리십시오. 진행 상태 화면에서 확인할 수 있습니다."},
+        {"APPLICATION_IN_REVIEW",
+         403,
+         "The application is still being reviewed",
+         "서류 심사 중인 신청입니다",
+         "Your codes are right; they work once an officer approves the documents. Try again "
+         "later (a CMP client polls by itself).",
+         "참조번호와 인가코드는 맞습니다. 담당자가 서류를 승인하면 사용할 수 있으니 나중에 다시 "
+         "시도하십시오 (CMP 프로그램은 자동으로 다시 확인합니다)."},
         {"APPLICATION_NOT_FOUND",
          404,
          "No such application",

@@ -36,6 +36,7 @@ constexpr int body_rr = 11;
 constexpr int body_genm = 21;
 constexpr int body_error = 23;
 constexpr int body_cert_conf = 24;
+constexpr int body_poll_req = 25;
 
 /// The PKIBody names in choice order (RFC 4210 5.1.2), for the audit log.
 constexpr std::array<const char*, 27> body_names{
@@ -447,6 +448,9 @@ struct Server::Transaction {
     std::optional<SerialNumber> renewed_from;  ///< kur: the certificate being renewed
     std::string confirmation_token;
     Bytes certificate_hash;
+    /// The ir/cr/p10cr answered `waiting` (its application is in review), replayed when a
+    /// pollReq finds it approved.
+    MsgPtr pending_request;
     /// For the audit log: who sent the request, and the last refusal answered.
     std::string sender = "anonymous";
     std::optional<std::pair<int, std::string>> outcome;
@@ -701,9 +705,16 @@ OSSL_CMP_PKISI* on_certificate_request(OSSL_CMP_SRV_CTX* server,
                                       std::move(vid->claimed_vid),
                                       vid->algorithm});
     }
+    if (!issued && issued.error().code == "APPLICATION_IN_REVIEW") {
+        // Delayed delivery (RFC 4210 5.1.3.4 / 9480): keep the request, the client polls.
+        transaction.pending_request.reset(OSSL_CMP_MSG_dup(request));
+        return OSSL_CMP_STATUSINFO_new(
+            OSSL_CMP_PKISTATUS_waiting, 0, status_text(issued.error()).c_str());
+    }
     if (!issued) {
         return refuse(transaction, failure_bit(issued.error().kind), status_text(issued.error()));
     }
+    transaction.pending_request.reset();
     transaction.confirmation_token = issued->confirmation_token;
     return answer_certificate(
         transaction, request, issued->certificate, certificate_out, chain_out, ca_pubs);
@@ -749,6 +760,29 @@ OSSL_CMP_PKISI* on_revocation_request(OSSL_CMP_SRV_CTX* server,
 
 /// certConf: the holder installed the certificate (RFC 4210 5.3.18); the RA completes the
 /// reissue. A rejecting certConf leaves it unconfirmed, so the RA revokes it later.
+/// pollReq: while the application is in review the answer is a pollRep with checkAfter; once
+/// approved, OpenSSL processes the kept request again and answers with its ip/cp.
+int on_poll_request(OSSL_CMP_SRV_CTX* server,
+                    const OSSL_CMP_MSG* /*request*/,
+                    int /*cert_request_id*/,
+                    OSSL_CMP_MSG** certificate_request,
+                    int64_t* check_after) {
+    Server::Transaction& transaction = transaction_of(server);
+    *certificate_request = nullptr;
+    if (!transaction.pending_request) {
+        return 0;  // nothing of this transaction waits: OpenSSL answers with an error
+    }
+    auto waiting = transaction.reissue->in_review(transaction.reference);
+    if (waiting && *waiting) {
+        *check_after = transaction.services->poll_interval.count();
+        return 1;
+    }
+    // Approved, rejected or gone: the request runs again and gets the RA's answer.
+    *certificate_request = OSSL_CMP_MSG_dup(transaction.pending_request.get());
+    transaction.pending_request.reset();
+    return *certificate_request != nullptr ? 1 : 0;
+}
+
 int on_certificate_confirmation(OSSL_CMP_SRV_CTX* server,
                                 const OSSL_CMP_MSG* /*request*/,
                                 int /*cert_request_id*/,
@@ -858,7 +892,7 @@ std::unique_ptr<Server::Transaction> Server::start(const OSSL_CMP_MSG* request,
                               on_general_message,
                               nullptr,
                               on_certificate_confirmation,
-                              nullptr) != 1) {
+                              on_poll_request) != 1) {
         return nullptr;
     }
     // Nothing of the checks above may end up in OpenSSL's error answers.
@@ -1037,6 +1071,8 @@ Result<void> Server::audit(const OSSL_CMP_MSG* request,
         text = transaction->outcome->second;
     } else if (answer == body_error || answer < 0) {
         outcome = "error";
+    } else if (transaction != nullptr && transaction->pending_request) {
+        outcome = "waiting";  // the application is in review; the client polls
     }
     std::string details =
         "{\"sender\":" + json_quote(transaction != nullptr ? transaction->sender : "anonymous") +
@@ -1069,9 +1105,10 @@ Result<Bytes> Server::handle(const Bytes& request_der) {
     const Bytes transaction_id = id == nullptr ? Bytes{} : Bytes(id->data, id->data + id->length);
     const int body = OSSL_CMP_MSG_get_bodytype(request.get());
 
-    // 2. certConf continues the transaction of its ir/cr/p10cr/kur; anything else starts one.
+    // 2. certConf and pollReq continue the transaction of their ir/cr/p10cr/kur; anything else
+    //    starts one.
     std::unique_ptr<Transaction> transaction;
-    if (body == body_cert_conf && !transaction_id.empty()) {
+    if ((body == body_cert_conf || body == body_poll_req) && !transaction_id.empty()) {
         const std::lock_guard lock(mutex_);
         const auto found = waiting_.find(to_hex(transaction_id));
         if (found != waiting_.end()) {
@@ -1110,8 +1147,10 @@ Result<Bytes> Server::handle(const Bytes& request_der) {
     answer.assign(out, out + length);
     OPENSSL_free(out);
 
-    // 5. An issued certificate waits for its certConf in this transaction's context.
-    if (body != body_cert_conf && transaction->serial && !transaction_id.empty()) {
+    // 5. An issued certificate waits for its certConf, a `waiting` request for its pollReq, in
+    //    this transaction's context.
+    if (body != body_cert_conf && (transaction->serial || transaction->pending_request) &&
+        !transaction_id.empty()) {
         keep_waiting(transaction_id, std::move(transaction));
     }
     return answer;

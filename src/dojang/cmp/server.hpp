@@ -33,6 +33,8 @@ struct ServerServices {
     /// EncryptedVID of the Korean clients. Without them such a request is refused.
     const pkix::Certificate* vid_certificate = nullptr;
     const crypto::Signer* vid_key = nullptr;
+    /// checkAfter of `waiting` answers (an application still in review): the client polls.
+    std::chrono::seconds poll_interval{60};
 };
 
 /// The CMP endpoint (RFC 4210/9480; the HTTP transfer of RFC 6712 is the caller's): one

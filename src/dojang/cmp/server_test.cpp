@@ -109,6 +109,21 @@ OSSL_CMP_MSG* transfer_with_encrypted_vid(OSSL_CMP_CTX* context, const OSSL_CMP_
     return answer;
 }
 
+/// The in-process transfer with a look at each request before the server gets it.
+struct WatchedTransfer {
+    Server* server;
+    std::function<void(const OSSL_CMP_MSG*)> before;
+};
+
+OSSL_CMP_MSG* watched_transfer(OSSL_CMP_CTX* context, const OSSL_CMP_MSG* request) {
+    auto* watch = static_cast<WatchedTransfer*>(OSSL_CMP_CTX_get_transfer_cb_arg(context));
+    watch->before(request);
+    OSSL_CMP_CTX_set_transfer_cb_arg(context, watch->server);
+    OSSL_CMP_MSG* answer = transfer(context, request);
+    OSSL_CMP_CTX_set_transfer_cb_arg(context, watch);
+    return answer;
+}
+
 std::string digits(const std::string& code) {
     std::string out;
     for (const char c : code) {
@@ -160,7 +175,8 @@ protected:
                                        *database_,
                                        clock_,
                                        &*vid_certificate_,
-                                       &*vid_key_});
+                                       &*vid_key_,
+                                       std::chrono::seconds{1}});
         auto old = issuer_->issue(ca::fixtures::request(ca::fixtures::openssl_csr()));
         ASSERT_TRUE(old.has_value());
         old_serial_ = old->serial;
@@ -613,6 +629,63 @@ TEST_F(CmpServerTest, RandomNumWithoutAReadableNumberInTheRegisterIsRefusedAsOve
     X509* issued = OSSL_CMP_exec_P10CR_ses(again.get());
     ASSERT_NE(issued, nullptr) << status_string(again.get());
     EXPECT_FALSE(identify_data(issued).has_value());
+}
+
+TEST_F(CmpServerTest, AnIrForAnApplicationInReviewWaitsAndIsAnsweredWhenAnOfficerApproves) {
+    ra::WalkInRequest request = walk_in();
+    request.back_office_review = true;
+    auto held = reissue_->register_walk_in(request);
+    ASSERT_TRUE(held.has_value()) << held.error().describe();
+    codes_ = *held;
+    auto context = client(digits(codes_.authorization_code));
+    int polls = 0;
+    WatchedTransfer watch{
+        &*server_, [&](const OSSL_CMP_MSG* message) {
+            if (OSSL_CMP_MSG_get_bodytype(message) != 25) {  // pollReq
+                return;
+            }
+            // The second poll finds the application approved (the review
+            // console calls the same approve()).
+            if (++polls == 2) {
+                std::optional<store::ApplicationRecord> application;
+                ASSERT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+                    application = *tx.applications().find(codes_.application_id);
+                    return ok();
+                }));
+                ASSERT_TRUE(reissue_->approve(*application, customer(), {}, "officer:kim", false));
+            }
+        }};
+    OSSL_CMP_CTX_set_transfer_cb(context.get(), watched_transfer);
+    OSSL_CMP_CTX_set_transfer_cb_arg(context.get(), &watch);
+    X509* issued = OSSL_CMP_exec_IR_ses(context.get());
+    ASSERT_NE(issued, nullptr) << status_string(context.get());
+    EXPECT_EQ(EVP_PKEY_eq(X509_get0_pubkey(issued), key_.get()), 1);
+    EXPECT_EQ(polls, 2);
+    std::vector<std::string> outcomes;
+    for (const auto& entry : audit_entries()) {
+        if (entry.action == "cmp.ir" || entry.action == "cmp.pollReq") {
+            outcomes.push_back(
+                entry.action + ":" +
+                (entry.details.find("\"waiting\"") != std::string::npos ? "waiting" : "done"));
+        }
+    }
+    EXPECT_EQ(
+        outcomes,
+        (std::vector<std::string>{"cmp.ir:waiting", "cmp.pollReq:waiting", "cmp.pollReq:done"}));
+}
+
+TEST_F(CmpServerTest, AClientThatStopsPollingLeavesTheCodesUnused) {
+    ra::WalkInRequest request = walk_in();
+    request.back_office_review = true;
+    auto held = reissue_->register_walk_in(request);
+    ASSERT_TRUE(held.has_value());
+    codes_ = *held;
+    auto context = client(digits(codes_.authorization_code));
+    OSSL_CMP_CTX_set_option(context.get(), OSSL_CMP_OPT_TOTAL_TIMEOUT, 2);
+    EXPECT_EQ(OSSL_CMP_exec_IR_ses(context.get()), nullptr);
+    EXPECT_EQ(OSSL_CMP_CTX_get_status(context.get()), OSSL_CMP_PKISTATUS_waiting);
+    EXPECT_TRUE(*reissue_->in_review(codes_.reference_number));
+    EXPECT_TRUE(reissue_->authorization_secret(codes_.reference_number).has_value());
 }
 
 /// An EncryptedVID for `idn` and a fresh R, encrypted to `recipient`.

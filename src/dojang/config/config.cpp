@@ -249,6 +249,7 @@ void read_config(const toml::table& root, Config& config, std::vector<Violation>
         reader.duration("renewal_window_days", config.cmp.renewal_window, 1, 90);
         reader.text("server_subject", config.cmp.server_subject);
         reader.text("vid_subject", config.cmp.vid_subject);
+        reader.duration("poll_interval_seconds", config.cmp.poll_interval, 1, 3600);
     }
     if (const auto* table = top.table("notify")) {
         TableReader reader(*table, "notify.", violations);
@@ -453,6 +454,9 @@ server_subject = "C=KR,O=dojang,CN=dojang CMP Server"
 # Subject of the RSA certificate the Korean CMP clients encrypt the VID and R to (EncryptedVID
 # in regInfo; cmp/vid.pem, published at /ca/vid.pem).
 vid_subject = "C=KR,O=dojang,CN=dojang VID Encryption"
+# A request whose application the back office still reviews is answered `waiting`; the client
+# polls (pollReq) after this many seconds (1-3600).
+poll_interval_seconds = 60
 
 [notify]
 # Development default: every e-mail and SMS is written to spool/ in this folder.

@@ -82,6 +82,8 @@ struct Cmp {
     std::string server_subject = "C=KR,O=dojang,CN=dojang CMP Server";  ///< its certificate
     /// The certificate the Korean clients encrypt the VID to (EncryptedVID, cmp/vid.pem).
     std::string vid_subject = "C=KR,O=dojang,CN=dojang VID Encryption";
+    /// checkAfter of a `waiting` answer: how long a CMP client waits before it polls again.
+    std::chrono::seconds poll_interval{60};
 };
 
 /// [notify]: how e-mail and SMS leave the server. "spool" writes files into DATA/spool.

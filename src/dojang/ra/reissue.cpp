@@ -241,6 +241,17 @@ Result<Codes> ReissueService::register_walk_in(const WalkInRequest& request) {
         .created_at = now,
         .updated_at = now,
     };
+    if (request.back_office_review) {
+        return approve(std::move(application),
+                       *customer,
+                       {{"submitted", "walk-in registration (창구 접수)"},
+                        {"in_review",
+                         "documents taken at the counter; the codes work after the back office "
+                         "approves (본사 승인 후 사용 가능)"}},
+                       request.officer,
+                       true,
+                       true);
+    }
     return approve(std::move(application),
                    *customer,
                    {{"submitted", "walk-in registration (창구 등록)"},
@@ -249,13 +260,61 @@ Result<Codes> ReissueService::register_walk_in(const WalkInRequest& request) {
                    true);
 }
 
+Result<bool> ReissueService::in_review(std::string_view reference_number) {
+    const std::string reference = digits_of(reference_number);
+    bool waiting = false;
+    auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto found = tx.applications().find_by_reference(reference);
+        if (!found) {
+            return tl::unexpected(found.error());
+        }
+        waiting = *found && (*found)->status == store::ApplicationStatus::in_review;
+        return ok();
+    });
+    if (!read) {
+        return tl::unexpected(read.error());
+    }
+    return waiting;
+}
+
+Result<Codes> ReissueService::release_codes(
+    store::ApplicationRecord application,
+    const std::vector<std::pair<std::string, std::string>>& events,
+    const std::string& actor,
+    Seconds now) {
+    application.status = store::ApplicationStatus::approved;
+    application.updated_at = now;
+    auto stored = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto written = tx.applications().update(application);
+        if (!written) {
+            return written;
+        }
+        for (const auto& [kind, detail] : events) {
+            auto added = event(tx, application.id, kind, detail);
+            if (!added) {
+                return added;
+            }
+        }
+        return store::record_audit(
+            tx, now, actor, "application.approve", application.id, "{\"codes\":\"released\"}");
+    });
+    if (!stored) {
+        return tl::unexpected(stored.error());
+    }
+    return reveal_codes(application);
+}
+
 Result<Codes> ReissueService::approve(
     store::ApplicationRecord application,
     const store::CustomerRecord& customer,
     const std::vector<std::pair<std::string, std::string>>& events,
     const std::string& actor,
-    bool insert) {
+    bool insert,
+    bool hold_for_review) {
     const Seconds now = clock_->now();
+    if (!insert && !application.reference_number.empty()) {
+        return release_codes(std::move(application), events, actor, now);
+    }
     std::optional<SerialNumber> old_serial;
     if (!application.old_serial.empty()) {
         auto serial = SerialNumber::from_hex(application.old_serial);
@@ -273,7 +332,8 @@ Result<Codes> ReissueService::approve(
         }
     }
     // 2. Fresh codes; the application and the register entry in the same unit.
-    application.status = store::ApplicationStatus::approved;
+    application.status =
+        hold_for_review ? store::ApplicationStatus::in_review : store::ApplicationStatus::approved;
     application.codes_expire_at = now + settings_.codes_valid;
     application.updated_at = now;
     std::string code;
@@ -447,6 +507,12 @@ Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest
                     "AUTHORIZATION_EXPIRED",
                     "the authorization code has expired; apply again (인가코드가 만료되었습니다. "
                     "다시 신청하십시오)");
+    }
+    if (application->status == store::ApplicationStatus::in_review) {
+        return fail(ErrorKind::forbidden,
+                    "APPLICATION_IN_REVIEW",
+                    "the codes are right, but an officer still reviews the application; try "
+                    "again after the approval (서류 심사 중입니다. 승인 후 다시 시도하십시오)");
     }
     if (application->status != store::ApplicationStatus::approved) {
         return fail(ErrorKind::forbidden,

@@ -36,6 +36,10 @@ struct WalkInRequest {
     store::ReissueReason reason = store::ReissueReason::forgot_password;
     std::string old_serial;  ///< hex, optional: the certificate being replaced
     std::string officer = "operator";
+    /// The counter took the documents and hands the codes over now, but the back office
+    /// reviews them (창구 접수, 본사 승인): the application waits in the review console and
+    /// the codes work once an officer approves it (a CMP client meanwhile gets `waiting`).
+    bool back_office_review = false;
 };
 
 /// What the applicant takes home: shown once, never stored in the clear.
@@ -101,15 +105,24 @@ public:
     /// a verified online application both do: lost_device/key_compromise revoke the old
     /// certificate at once (keyCompromise); the customer entry, the application (inserted when
     /// `insert`, else updated), `events`, and an audit entry by `actor` are stored together.
+    /// With `hold_for_review` the codes are made but the application stays in_review. An
+    /// application that already has its codes (a walk-in held for review) keeps them: the
+    /// approval only makes them usable.
     Result<Codes> approve(store::ApplicationRecord application,
                           const store::CustomerRecord& customer,
                           const std::vector<std::pair<std::string, std::string>>& events,
                           const std::string& actor,
-                          bool insert);
+                          bool insert,
+                          bool hold_for_review = false);
+
+    /// Whether the application with this reference waits for an officer's review (its codes
+    /// are right but do not work yet). Errors: unavailable.
+    Result<bool> in_review(std::string_view reference_number);
 
     /// Issues the certificate for valid, unused, unexpired codes. Wrong codes are one
     /// unauthenticated AUTHORIZATION_INVALID whatever was wrong; used codes conflict
-    /// AUTHORIZATION_USED; expired ones forbidden AUTHORIZATION_EXPIRED. A rejected request
+    /// AUTHORIZATION_USED; expired ones forbidden AUTHORIZATION_EXPIRED; codes of an
+    /// application still in review forbidden APPLICATION_IN_REVIEW. A rejected request
     /// (policy, proof of possession) leaves the codes usable.
     Result<IssuedCertificate> issue(const CertificateRequest& request);
 
@@ -151,6 +164,11 @@ private:
                        std::string kind,
                        std::string detail);
     [[nodiscard]] std::string subject_for(const store::CustomerRecord& customer) const;
+    /// The approval of an application that has its codes already (a walk-in held for review).
+    Result<Codes> release_codes(store::ApplicationRecord application,
+                                const std::vector<std::pair<std::string, std::string>>& events,
+                                const std::string& actor,
+                                Seconds now);
 
     store::Database* database_;
     const ca::Issuer* issuer_;

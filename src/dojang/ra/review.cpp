@@ -329,20 +329,25 @@ Result<std::vector<ReviewItem>> ReviewService::queue(std::optional<store::Applic
             return tl::unexpected(applications.error());
         }
         for (auto& application : *applications) {
-            if (application.origin != "online") {
-                continue;  // walk-ins were reviewed at the counter
-            }
             auto online = tx.otp().find_application(application.id);
             auto customer = tx.customers().find(application.customer_id);
             auto documents = tx.review().documents(application.id);
-            if (!online || !customer || !documents) {
-                return tl::unexpected(!online     ? online.error()
-                                      : !customer ? customer.error()
-                                                  : documents.error());
+            auto decisions = tx.review().decisions(application.id);
+            if (!online || !customer || !documents || !decisions) {
+                return tl::unexpected(!online      ? online.error()
+                                      : !customer  ? customer.error()
+                                      : !documents ? documents.error()
+                                                   : decisions.error());
             }
-            // Only what an officer reviews: companies and proxies past their code.
-            if (!*online || !*customer || !needs_review(application, **online) ||
-                application.status == store::ApplicationStatus::submitted) {
+            // Only what an officer reviews: companies and proxies past their code, and
+            // walk-ins whose documents the counter passed to the back office.
+            const bool reviewed_walk_in =
+                application.origin == "walk_in" &&
+                (application.status == store::ApplicationStatus::in_review || !decisions->empty());
+            const bool reviewed_online = application.origin == "online" && *online &&
+                                         needs_review(application, **online) &&
+                                         application.status != store::ApplicationStatus::submitted;
+            if (!*customer || (!reviewed_walk_in && !reviewed_online)) {
                 continue;
             }
             items.push_back({std::move(application), (*customer)->name, std::move(*documents)});
@@ -442,7 +447,8 @@ Result<std::string> ReviewService::approve(const std::string& officer,
         if (!found || !online) {
             return tl::unexpected(!found ? found.error() : online.error());
         }
-        if (!*found || !*online) {
+        // A walk-in has no online record: the counter checked its documents.
+        if (!*found || (!*online && (*found)->origin != "walk_in")) {
             refusal = not_found();
             return ok();
         }
@@ -456,7 +462,8 @@ Result<std::string> ReviewService::approve(const std::string& officer,
             return tl::unexpected(!documents ? documents.error() : decisions.error());
         }
         std::vector<std::string> missing;
-        for (const auto& kind : required_documents(**found, **online)) {
+        for (const auto& kind :
+             *online ? required_documents(**found, **online) : std::vector<std::string>{}) {
             if (std::none_of(documents->begin(), documents->end(), [&](const auto& document) {
                     return document.kind == kind;
                 })) {
