@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dojang/cmpclient/cmp_client.hpp"
 
+#include "dojang/cmpclient/rest.hpp"
 #include "dojang/crypto/openssl.hpp"
 #include "dojang/npki/random_num.hpp"
 
@@ -15,7 +16,64 @@
 namespace dojang::cmpclient {
 namespace {
 
-using CmpContextPtr = crypto::Owned<OSSL_CMP_CTX, OSSL_CMP_CTX_free>;
+/// Where the CMP messages go and what went wrong on the way: the transfer callback's argument,
+/// owned by its context.
+struct CmpTarget {
+    std::string url;
+    Transport transport;
+    std::optional<Error> error;  ///< the last failed transfer (no answer, HTTP error)
+};
+
+void free_context(OSSL_CMP_CTX* context) {
+    if (context != nullptr) {
+        delete static_cast<CmpTarget*>(OSSL_CMP_CTX_get_transfer_cb_arg(context));
+        OSSL_CMP_CTX_free(context);
+    }
+}
+
+using CmpContextPtr = crypto::Owned<OSSL_CMP_CTX, free_context>;
+
+/// RFC 6712 over libcurl (http and https alike, TLS verified by libcurl): one POST of the DER
+/// request, the DER answer back. OpenSSL 3.0's own HTTP transfer has no TLS without a callback.
+OSSL_CMP_MSG* post_message(OSSL_CMP_CTX* context, const OSSL_CMP_MSG* request) {
+    auto* target = static_cast<CmpTarget*>(OSSL_CMP_CTX_get_transfer_cb_arg(context));
+    target->error.reset();
+    auto der = crypto::to_der(request, i2d_OSSL_CMP_MSG);
+    if (!der) {
+        target->error = der.error();
+        return nullptr;
+    }
+    HttpRequest http;
+    http.method = "POST";
+    http.url = target->url;
+    http.headers = {{"Content-Type", "application/pkixcmp"}, {"Accept", "application/pkixcmp"}};
+    http.body.assign(der->begin(), der->end());
+    auto answer = target->transport(http);
+    if (!answer) {
+        target->error = answer.error();
+        return nullptr;
+    }
+    if (answer->status != 200 || answer->content_type.rfind("application/pkixcmp", 0) != 0) {
+        target->error = error_of(*answer);
+        if (answer->status == 200) {
+            target->error =
+                Error{ErrorKind::unavailable,
+                      "CMP_ANSWER_INVALID",
+                      "the server's answer is not a CMP message (" + answer->content_type + ")",
+                      {},
+                      {}};
+        }
+        return nullptr;
+    }
+    const auto* cursor = reinterpret_cast<const unsigned char*>(answer->body.data());
+    OSSL_CMP_MSG* message =
+        d2i_OSSL_CMP_MSG(nullptr, &cursor, static_cast<long>(answer->body.size()));
+    if (message == nullptr) {
+        target->error = crypto::openssl_error(
+            ErrorKind::unavailable, "CMP_ANSWER_INVALID", "the server's CMP answer is not DER");
+    }
+    return message;
+}
 
 struct StackDeleter {
     void operator()(STACK_OF(X509) * stack) const noexcept { sk_X509_pop_free(stack, X509_free); }
@@ -71,29 +129,22 @@ int quiet_log(const char* /*component*/,
 
 Result<CmpContextPtr> make_context(const Session& session) {
     const Endpoint& endpoint = session.trust->endpoint;
-    if (endpoint.tls) {
-        // OpenSSL's CMP HTTP transfer needs a TLS callback for https; not wired yet.
-        return fail(ErrorKind::invalid_request,
-                    "CMP_TLS_UNSUPPORTED",
-                    "CMP over https is not supported yet; use the server's http URL (https 는 "
-                    "아직 지원하지 않습니다)");
-    }
     CmpContextPtr context(OSSL_CMP_CTX_new(nullptr, nullptr));
-    if (!context) {
+    auto target = std::make_unique<CmpTarget>(
+        CmpTarget{endpoint.url() + "/cmp", curl_transport(session.timeout), std::nullopt});
+    if (!context || OSSL_CMP_CTX_set_transfer_cb(context.get(), post_message) != 1 ||
+        OSSL_CMP_CTX_set_transfer_cb_arg(context.get(), target.get()) != 1) {
         return crypto::openssl_failure(
             ErrorKind::internal, "CMP_CONTEXT_FAILED", "cannot create the CMP context");
     }
+    static_cast<void>(target.release());  // the context owns it now (free_context)
     auto store = trust_store(*session.trust);
     if (!store) {
         return tl::unexpected(store.error());
     }
     X509StackPtr chain(chain_stack(*session.trust));
     const int seconds = static_cast<int>(session.timeout.count());
-    const std::string path = endpoint.path("/cmp");
     if (OSSL_CMP_CTX_set_log_cb(context.get(), quiet_log) != 1 ||
-        OSSL_CMP_CTX_set1_server(context.get(), endpoint.host.c_str()) != 1 ||
-        OSSL_CMP_CTX_set_serverPort(context.get(), endpoint.port) != 1 ||
-        OSSL_CMP_CTX_set1_serverPath(context.get(), path.c_str()) != 1 ||
         OSSL_CMP_CTX_set_option(context.get(), OSSL_CMP_OPT_MSG_TIMEOUT, seconds) != 1 ||
         OSSL_CMP_CTX_set_option(context.get(), OSSL_CMP_OPT_TOTAL_TIMEOUT, 2 * seconds) != 1 ||
         // A refusal of a wrong code comes unprotected: the CA does not know the secret then
@@ -126,6 +177,11 @@ std::string status_text(const OSSL_CMP_CTX* context) {
 }
 
 Error failure_of(const OSSL_CMP_CTX* context, const std::string& what) {
+    const auto* target = static_cast<const CmpTarget*>(OSSL_CMP_CTX_get_transfer_cb_arg(context));
+    if (target != nullptr && target->error) {
+        ERR_clear_error();
+        return *target->error;  // no CMP answer: what the HTTP layer said
+    }
     return detail::session_error(OSSL_CMP_CTX_get_status(context),
                                  OSSL_CMP_CTX_get_failInfoCode(context),
                                  status_text(context),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dojang/cmpclient/endpoint.hpp"
 
+#include "dojang/cmpclient/rest.hpp"
 #include "dojang/crypto/openssl.hpp"
 
 #include <openssl/crypto.h>
@@ -31,8 +32,6 @@ struct UrlParts {
         }
     }
 };
-
-constexpr std::size_t max_response_bytes = 1024 * 1024;
 
 }  // namespace
 
@@ -110,39 +109,22 @@ Result<Endpoint> parse_endpoint(std::string_view url) {
 }
 
 Result<Bytes> http_get(const std::string& url, std::chrono::seconds timeout) {
-    crypto::BioPtr answer(OSSL_HTTP_get(url.c_str(),
-                                        nullptr,
-                                        nullptr,
-                                        nullptr,
-                                        nullptr,
-                                        nullptr,
-                                        nullptr,
-                                        0,
-                                        nullptr,
-                                        nullptr,
-                                        0,
-                                        max_response_bytes,
-                                        static_cast<int>(timeout.count())));
+    HttpRequest request;
+    request.url = url;
+    auto answer = curl_transport(timeout)(request);
     if (!answer) {
-        return crypto::openssl_failure(ErrorKind::unavailable,
-                                       "SERVER_UNREACHABLE",
-                                       "no answer from " + url + " (서버에 연결할 수 없습니다)");
+        return tl::unexpected(answer.error());
     }
-    // The answer is a memory BIO or, for a streamed body, the connection: read it to the end.
-    Bytes content;
-    std::array<std::uint8_t, 4096> buffer{};
-    for (;;) {
-        const int read = BIO_read(answer.get(), buffer.data(), static_cast<int>(buffer.size()));
-        if (read <= 0) {
-            break;
-        }
-        content.insert(content.end(), buffer.begin(), buffer.begin() + read);
-        if (content.size() > max_response_bytes) {
-            return fail(ErrorKind::unavailable, "RESPONSE_TOO_LARGE", url + " answered too much");
-        }
+    if (answer->status == 404) {
+        return fail(ErrorKind::not_found, "HTTP_NOT_FOUND", url + " answered 404");
     }
-    ERR_clear_error();
-    return content;
+    if (answer->status != 200) {
+        return fail(ErrorKind::unavailable,
+                    "SERVER_UNREACHABLE",
+                    url + " answered HTTP " + std::to_string(answer->status) +
+                        " (서버가 요청에 응답하지 않습니다)");
+    }
+    return Bytes(answer->body.begin(), answer->body.end());
 }
 
 }  // namespace dojang::cmpclient

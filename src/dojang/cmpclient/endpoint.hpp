@@ -29,7 +29,7 @@ struct Endpoint {
 /// query, fragment, user info, port 0).
 Result<Endpoint> parse_endpoint(std::string_view url);
 
-/// GET `url` with OpenSSL's HTTP client; not_found HTTP_NOT_FOUND on 404, unavailable
+/// GET `url` (http or https, libcurl); not_found HTTP_NOT_FOUND on 404, unavailable
 /// SERVER_UNREACHABLE when nothing answers.
 Result<Bytes> http_get(const std::string& url, std::chrono::seconds timeout);
 

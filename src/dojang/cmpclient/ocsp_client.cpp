@@ -2,18 +2,16 @@
 #include "dojang/cmpclient/ocsp_client.hpp"
 
 #include "dojang/cmpclient/endpoint.hpp"
+#include "dojang/cmpclient/rest.hpp"
 #include "dojang/crypto/openssl.hpp"
 
 #include <openssl/err.h>
-#include <openssl/http.h>
 #include <openssl/ocsp.h>
 
 #include <memory>
 
 namespace dojang::cmpclient {
 namespace {
-
-constexpr std::size_t max_response_bytes = 64 * 1024;
 
 struct StringStackDeleter {
     void operator()(STACK_OF(OPENSSL_STRING) * stack) const noexcept {
@@ -54,37 +52,23 @@ Result<StatusAnswer> check_status(const std::string& url,
     if (!request_der) {
         return tl::unexpected(request_der.error());
     }
-    // 2. POST it (RFC 6960 A.1).
-    crypto::BioPtr body = crypto::memory_bio(*request_der);
-    const std::string port = std::to_string(endpoint->port);
-    const std::string path = endpoint->path("").empty() ? "/" : endpoint->path("");
-    crypto::BioPtr answer(OSSL_HTTP_transfer(nullptr,
-                                             endpoint->host.c_str(),
-                                             port.c_str(),
-                                             path.c_str(),
-                                             endpoint->tls ? 1 : 0,
-                                             nullptr,
-                                             nullptr,
-                                             nullptr,
-                                             nullptr,
-                                             nullptr,
-                                             nullptr,
-                                             0,
-                                             nullptr,
-                                             "application/ocsp-request",
-                                             body.get(),
-                                             "application/ocsp-response",
-                                             1,
-                                             max_response_bytes,
-                                             static_cast<int>(timeout.count()),
-                                             0));
-    if (!answer) {
-        return crypto::openssl_failure(
-            ErrorKind::unavailable,
-            "OCSP_UNREACHABLE",
-            "no OCSP answer from " + url + " (인증서 상태 확인 서버에 연결할 수 없습니다)");
+    // 2. POST it (RFC 6960 A.1), over http or https.
+    HttpRequest post;
+    post.method = "POST";
+    post.url = url;
+    post.headers = {{"Content-Type", "application/ocsp-request"},
+                    {"Accept", "application/ocsp-response"}};
+    post.body.assign(request_der->begin(), request_der->end());
+    auto answer = curl_transport(timeout)(post);
+    if (!answer || answer->status != 200) {
+        return fail(ErrorKind::unavailable,
+                    "OCSP_UNREACHABLE",
+                    "no OCSP answer from " + url + " (인증서 상태 확인 서버에 연결할 수 없습니다)",
+                    answer ? "HTTP " + std::to_string(answer->status) : answer.error().detail);
     }
-    crypto::OcspResponsePtr response(d2i_OCSP_RESPONSE_bio(answer.get(), nullptr));
+    const Bytes answer_der(answer->body.begin(), answer->body.end());
+    crypto::BioPtr answer_bio = crypto::memory_bio(answer_der);
+    crypto::OcspResponsePtr response(d2i_OCSP_RESPONSE_bio(answer_bio.get(), nullptr));
     if (!response) {
         return crypto::openssl_failure(ErrorKind::unavailable,
                                        "OCSP_RESPONSE_MALFORMED",

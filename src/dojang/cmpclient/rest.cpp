@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <ctime>
 #include <memory>
 
@@ -113,6 +114,11 @@ Result<HttpResponse> curl_send(const HttpRequest& request, std::chrono::seconds 
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &collected);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
+    // https: libcurl verifies the server against the system's CAs, or against the PEM file
+    // named by DOJANG_TLS_CA_FILE (a private CA in front of dojangd).
+    if (const char* ca_file = std::getenv("DOJANG_TLS_CA_FILE"); ca_file != nullptr && *ca_file) {
+        curl_easy_setopt(curl, CURLOPT_CAINFO, ca_file);
+    }
     if (request.method == "GET") {
         curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
     } else {
@@ -127,6 +133,14 @@ Result<HttpResponse> curl_send(const HttpRequest& request, std::chrono::seconds 
             return fail(ErrorKind::unavailable,
                         "RESPONSE_TOO_LARGE",
                         request.url + " answered more than 4 MiB");
+        }
+        if (result == CURLE_PEER_FAILED_VERIFICATION) {
+            return fail(ErrorKind::forbidden,
+                        "TLS_UNTRUSTED",
+                        "the TLS certificate of " + request.url +
+                            " is not trusted (서버의 TLS 인증서를 신뢰할 수 없습니다); if the CA "
+                            "runs its own TLS CA, name its PEM file in DOJANG_TLS_CA_FILE",
+                        curl_easy_strerror(result));
         }
         return fail(ErrorKind::unavailable,
                     "SERVER_UNREACHABLE",
