@@ -306,34 +306,36 @@ Result<void> passwd(const GlobalOptions& globals, const PasswdOptions& options) 
     if (!encrypted) {
         return tl::unexpected(encrypted.error());
     }
-    // One rename replaces the file: a crash leaves the old key or the new one, never neither.
-    auto replaced = store.replace_key(*entry, *encrypted);
-    if (!replaced) {
-        return replaced;
-    }
-    std::cout << say("인증서 암호를 바꿨습니다: ", "password changed: ")
-              << entry->key_path().string() << "\n";
-    // The key-management key usually shares the password; change it too when it opens.
+    // The key-management key usually shares the password; it changes with the signing key,
+    // as one replacement: a crash leaves both old keys or both new ones, never a mix.
+    std::vector<std::pair<std::string, Bytes>> replaced_files{
+        {keystore::sign_key_file, std::move(*encrypted)}};
     const fs::path km_path = entry->folder / keystore::km_key_file;
-    auto km_file = read_file(km_path.string());
-    if (km_file) {
+    bool km_kept = false;
+    if (auto km_file = read_file(km_path.string())) {
         auto km_key = open_key(say, *km_file, *old_password);
         if (!km_key) {
-            std::cout << say("kmPri.key 는 다른 암호라 그대로 두었습니다\n",
-                             "kmPri.key has another password and was left as it is\n");
+            km_kept = true;
         } else {
             auto km_encrypted =
                 reencrypt(say, km_key->info.get(), *new_password, options.legacy_seed);
             if (!km_encrypted) {
                 return tl::unexpected(km_encrypted.error());
             }
-            auto km_replaced = store.replace_key(*entry, *km_encrypted, keystore::km_key_file);
-            if (!km_replaced) {
-                return km_replaced;
-            }
-            std::cout << say("인증서 암호를 바꿨습니다: ", "password changed: ") << km_path.string()
-                      << "\n";
+            replaced_files.emplace_back(keystore::km_key_file, std::move(*km_encrypted));
         }
+    }
+    auto replaced = store.replace_keys(*entry, replaced_files);
+    if (!replaced) {
+        return replaced;
+    }
+    for (const auto& [name, content] : replaced_files) {
+        std::cout << say("인증서 암호를 바꿨습니다: ", "password changed: ")
+                  << (entry->folder / name).string() << "\n";
+    }
+    if (km_kept) {
+        std::cout << say("kmPri.key 는 다른 암호라 그대로 두었습니다\n",
+                         "kmPri.key has another password and was left as it is\n");
     }
     std::cout << "R           " << random_num_text(key->info.get()) << "\n";
     return ok();
@@ -535,7 +537,11 @@ struct Finding {
     std::string remedy;
 };
 
-Result<void> doctor(const GlobalOptions& globals, const std::string& password_file) {
+/// Exit status of `dojang doctor` when it found something to do (errors keep 1-7).
+constexpr int doctor_found_problems = 8;
+
+/// Prints each stored certificate with what is wrong and what to do; the number of findings.
+Result<std::size_t> doctor(const GlobalOptions& globals, const std::string& password_file) {
     const Say say = say_for(globals);
     NpkiStore store(keystore::npki_home(globals.home));
     auto entries = store.list();
@@ -629,7 +635,7 @@ Result<void> doctor(const GlobalOptions& globals, const std::string& password_fi
     std::cout << (problems == 0 ? std::string(say("문제 없음\n", "no problems\n"))
                                 : std::to_string(problems) +
                                       std::string(say("건의 문제\n", " problem(s)\n")));
-    return ok();
+    return problems;
 }
 
 }  // namespace
@@ -713,8 +719,15 @@ void add_store_commands(CLI::App& app, const GlobalOptions& globals, int& status
     doctor_command->add_option("--password-file",
                                *doctor_password,
                                "key password file: also check that each key opens and matches");
-    doctor_command->callback(
-        [&, doctor_password] { status = report(doctor(globals, *doctor_password)); });
+    doctor_command->footer(
+        "exit status: 0 nothing to do, 8 problems found (each with what to do), 1-7 an error "
+        "(종료 코드: 0 이상 없음, 8 조치할 문제 있음)");
+    doctor_command->callback([&, doctor_password] {
+        auto problems = doctor(globals, *doctor_password);
+        status = !problems       ? report(tl::unexpected(problems.error()))
+                 : *problems > 0 ? doctor_found_problems
+                                 : 0;
+    });
 }
 
 }  // namespace dojang::holder

@@ -425,22 +425,83 @@ TEST(KeystoreNpkiStore, UnknownSelectorIsNotFound) {
     EXPECT_EQ(found.error().kind, ErrorKind::not_found);
 }
 
-TEST(KeystoreNpkiStore, ReplaceKeySwapsTheFileAtomically) {
-    testing::TempDir home;
-    NpkiStore store(home.path());
-    ASSERT_TRUE(store.add(yessign_certificate(), vector_file("signPri.key"), false));
-    auto entry = store.find("");
-    ASSERT_TRUE(entry);
-    const Bytes replacement = to_bytes("new key bytes");
-
-    ASSERT_TRUE(store.replace_key(*entry, replacement));
-
-    EXPECT_EQ(read_file(entry->key_path().string()), replacement);
-    std::size_t files = 0;
-    for ([[maybe_unused]] const auto& file : fs::directory_iterator(entry->folder)) {
-        ++files;
+/// The file names in a certificate folder, sorted.
+std::vector<std::string> names_in(const fs::path& folder) {
+    std::vector<std::string> names;
+    for (const auto& file : fs::directory_iterator(folder)) {
+        names.push_back(file.path().filename().string());
     }
-    EXPECT_EQ(files, 2U);  // no temporary file left behind
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+class KeystoreReplaceKeys : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ASSERT_TRUE(store_.add(
+            yessign_certificate(), old_sign_, false, {{std::string(km_key_file), old_km_}}));
+        auto entry = store_.find("");
+        ASSERT_TRUE(entry);
+        entry_.emplace(std::move(*entry));
+    }
+
+    Bytes file(const char* name) const { return *read_file((entry_->folder / name).string()); }
+
+    testing::TempDir home_;
+    NpkiStore store_{home_.path()};
+    std::optional<StoredCertificate> entry_;
+    const Bytes old_sign_ = to_bytes("old sign key");
+    const Bytes old_km_ = to_bytes("old km key");
+    const Bytes new_sign_ = to_bytes("new sign key");
+    const Bytes new_km_ = to_bytes("new km key");
+};
+
+TEST_F(KeystoreReplaceKeys, ReplacesBothKeysAndLeavesNothingBehind) {
+    ASSERT_TRUE(store_.replace_keys(*entry_, {{sign_key_file, new_sign_}, {km_key_file, new_km_}}));
+    EXPECT_EQ(file(sign_key_file), new_sign_);
+    EXPECT_EQ(file(km_key_file), new_km_);
+    EXPECT_EQ(names_in(entry_->folder),
+              (std::vector<std::string>{"kmPri.key", "signCert.der", "signPri.key"}));
+    EXPECT_EQ(store_.replace_keys(*entry_, {{"signCert.der", new_sign_}}).error().code,
+              "STORE_FILE_UNKNOWN");
+}
+
+TEST_F(KeystoreReplaceKeys, ACrashBeforeTheMarkerKeepsBothOldKeys) {
+    // Both new files written, no marker yet, and a temporary file of a write cut short.
+    ASSERT_TRUE(write_file_atomic((entry_->folder / "signPri.key.new").string(), new_sign_, 0600));
+    ASSERT_TRUE(write_file_atomic((entry_->folder / "kmPri.key.new").string(), new_km_, 0600));
+    ASSERT_TRUE(
+        write_file_atomic((entry_->folder / ".kmPri.key.new.tmp12345").string(), new_km_, 0600));
+    ASSERT_TRUE(store_.list());
+    EXPECT_EQ(file(sign_key_file), old_sign_);
+    EXPECT_EQ(file(km_key_file), old_km_);
+    EXPECT_EQ(names_in(entry_->folder),
+              (std::vector<std::string>{"kmPri.key", "signCert.der", "signPri.key"}));
+}
+
+TEST_F(KeystoreReplaceKeys, ACrashAfterTheMarkerFinishesWithBothNewKeys) {
+    // Committed, and the signing key already renamed into place when the process died.
+    ASSERT_TRUE(write_file_atomic((entry_->folder / "signPri.key").string(), new_sign_, 0600));
+    ASSERT_TRUE(write_file_atomic((entry_->folder / "kmPri.key.new").string(), new_km_, 0600));
+    ASSERT_TRUE(write_file_atomic((entry_->folder / ".replacing").string(),
+                                  to_bytes(std::string("signPri.key\nkmPri.key\n")),
+                                  0600));
+    ASSERT_TRUE(store_.list());
+    EXPECT_EQ(file(sign_key_file), new_sign_);
+    EXPECT_EQ(file(km_key_file), new_km_);
+    EXPECT_EQ(names_in(entry_->folder),
+              (std::vector<std::string>{"kmPri.key", "signCert.der", "signPri.key"}));
+}
+
+TEST_F(KeystoreReplaceKeys, AMarkerNamingOtherFilesTouchesNothingElse) {
+    ASSERT_TRUE(write_file_atomic((entry_->folder / "signCert.der.new").string(), new_sign_, 0600));
+    ASSERT_TRUE(write_file_atomic((entry_->folder / ".replacing").string(),
+                                  to_bytes(std::string("signCert.der\n../../x\n")),
+                                  0600));
+    ASSERT_TRUE(store_.list());
+    EXPECT_EQ(file(sign_key_file), old_sign_);
+    EXPECT_TRUE(fs::exists(entry_->folder / "signCert.der.new"));  // not a key file: left alone
+    EXPECT_FALSE(fs::exists(entry_->folder / ".replacing"));
 }
 
 // --- backups ---------------------------------------------------------------------------------

@@ -3,9 +3,11 @@
 
 #include "dojang/crypto/openssl.hpp"
 
+#include <fcntl.h>
 #include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/objects.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -68,6 +70,75 @@ Result<void> make_private_folder(const fs::path& folder) {
 
 bool contains_text(std::string_view haystack, std::string_view needle) {
     return lower(haystack).find(lower(needle)) != std::string::npos;
+}
+
+constexpr const char* replacing_marker = ".replacing";
+constexpr std::string_view new_suffix = ".new";
+
+bool is_key_file(std::string_view name) {
+    return name == sign_key_file || name == km_key_file;
+}
+
+/// Makes renames and removals in `folder` durable.
+Result<void> sync_folder(const fs::path& folder) {
+    const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        return fail(ErrorKind::internal, "STORE_WRITE_FAILED", "cannot open " + folder.string());
+    }
+    const int synced = ::fsync(fd);
+    ::close(fd);
+    if (synced != 0) {
+        return fail(ErrorKind::internal, "STORE_WRITE_FAILED", "cannot flush " + folder.string());
+    }
+    return ok();
+}
+
+/// Renames `from` onto `to` and makes the rename durable.
+Result<void> durable_rename(const fs::path& from, const fs::path& to) {
+    std::error_code error;
+    fs::rename(from, to, error);
+    if (error) {
+        return fail(ErrorKind::internal,
+                    "STORE_WRITE_FAILED",
+                    "cannot rename " + from.string() + " onto " + to.string(),
+                    error.message());
+    }
+    return sync_folder(to.parent_path());
+}
+
+/// Finishes or undoes what a crash interrupted in one certificate folder (replace_keys() and
+/// write_file_atomic()), so that every key file is whole and of one generation.
+void recover_folder(const fs::path& folder) {
+    std::error_code error;
+    const fs::path marker = folder / replacing_marker;
+    if (auto names = read_file(marker.string())) {
+        // Committed: roll forward every new file still waiting.
+        const std::string text(names->begin(), names->end());
+        std::size_t start = 0;
+        while (start < text.size()) {
+            const std::size_t end = std::min(text.find('\n', start), text.size());
+            const std::string name = text.substr(start, end - start);
+            start = end + 1;
+            const fs::path waiting = folder / (name + std::string(new_suffix));
+            if (is_key_file(name) && fs::exists(waiting, error)) {
+                (void)durable_rename(waiting, folder / name);
+            }
+        }
+        fs::remove(marker, error);
+        (void)sync_folder(folder);
+    }
+    // Not committed, or leftovers: new key files without a marker, and the temporary files of
+    // interrupted atomic writes (".<name>.tmp<digits>").
+    for (const auto& file : fs::directory_iterator(folder, error)) {
+        const std::string name = file.path().filename().string();
+        const bool uncommitted =
+            name.size() > new_suffix.size() && name.ends_with(new_suffix) &&
+            is_key_file(std::string_view(name).substr(0, name.size() - new_suffix.size()));
+        const bool temporary = name.starts_with(".") && name.find(".tmp") != std::string::npos;
+        if (uncommitted || temporary) {
+            fs::remove(file.path(), error);
+        }
+    }
 }
 
 }  // namespace
@@ -144,6 +215,9 @@ Result<std::vector<StoredCertificate>> NpkiStore::list() const {
             continue;
         }
         for (const auto& folder : fs::directory_iterator(user, error)) {
+            if (folder.is_directory(error)) {
+                recover_folder(folder.path());
+            }
             const fs::path certificate_path = folder.path() / sign_certificate_file;
             if (!fs::is_regular_file(certificate_path, error)) {
                 continue;
@@ -264,13 +338,39 @@ Result<fs::path> NpkiStore::add(
     return folder;
 }
 
-Result<void> NpkiStore::replace_key(const StoredCertificate& entry,
-                                    const Bytes& key_file,
-                                    const char* file) const {
-    if (std::string_view(file) != sign_key_file && std::string_view(file) != km_key_file) {
-        return fail(ErrorKind::internal, "STORE_FILE_UNKNOWN", "not a key file name");
+Result<void> NpkiStore::replace_keys(
+    const StoredCertificate& entry,
+    const std::vector<std::pair<std::string, Bytes>>& key_files) const {
+    std::string names;
+    for (const auto& [name, content] : key_files) {
+        if (!is_key_file(name)) {
+            return fail(ErrorKind::internal, "STORE_FILE_UNKNOWN", "not a key file name");
+        }
+        names += name + "\n";
     }
-    return write_file_atomic((entry.folder / file).string(), key_file, 0600);
+    // 1. Every new key beside its old one; 2. the marker (commit); 3. the renames; 4. done.
+    for (const auto& [name, content] : key_files) {
+        auto written = write_file_atomic(
+            (entry.folder / (name + std::string(new_suffix))).string(), content, 0600);
+        if (!written) {
+            return written;
+        }
+    }
+    auto committed =
+        write_file_atomic((entry.folder / replacing_marker).string(), to_bytes(names), 0600);
+    if (!committed) {
+        return committed;
+    }
+    for (const auto& [name, content] : key_files) {
+        auto renamed =
+            durable_rename(entry.folder / (name + std::string(new_suffix)), entry.folder / name);
+        if (!renamed) {
+            return renamed;  // the marker stays: the next list() rolls forward
+        }
+    }
+    std::error_code error;
+    fs::remove(entry.folder / replacing_marker, error);
+    return sync_folder(entry.folder);
 }
 
 }  // namespace dojang::keystore

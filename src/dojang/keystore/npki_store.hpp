@@ -78,11 +78,16 @@ public:
         bool replace,
         const std::vector<std::pair<std::string, Bytes>>& other_files = {}) const;
 
-    /// Atomically replaces one key file of a stored certificate (`file` is signPri.key or
-    /// kmPri.key): after a crash the folder holds the old file or the new one, never a mix.
-    [[nodiscard]] Result<void> replace_key(const StoredCertificate& entry,
-                                           const Bytes& key_file,
-                                           const char* file = sign_key_file) const;
+    /// Replaces key files of a stored certificate as one change (signPri.key and
+    /// kmPri.key under a new password): each new file is written beside the old one as
+    /// `<name>.new`, then the marker `.replacing` names them (the commit point), then each is
+    /// renamed into place and the marker removed. list() finishes a replacement interrupted
+    /// after its marker and drops the new files of one interrupted before it, and removes the
+    /// temporary files of interrupted writes: after a crash at any step the folder holds all
+    /// the old keys or all the new ones. internal STORE_FILE_UNKNOWN for another file name.
+    [[nodiscard]] Result<void> replace_keys(
+        const StoredCertificate& entry,
+        const std::vector<std::pair<std::string, Bytes>>& key_files) const;
 
 private:
     std::filesystem::path home_;
