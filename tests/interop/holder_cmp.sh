@@ -184,5 +184,42 @@ printf '850505-1234567\n' >stranger
 [ "${stranger_status:-0}" -ne 0 ] || { cat stranger.log; fail "a stranger got a certificate"; }
 [ -z "$(find "$work/NPKI3" -name signCert.der 2>/dev/null)" ] || fail "a stranger's journey stored a certificate"
 
+# 7. The company branch of the guided journey: the one-time code, the documents uploaded by
+# dojang, the wait for the review (an officer approves with an API token while dojang polls),
+# then the key generated here and the certificate fetched over CMP.
+cat >companies.csv <<CSV
+customer_id,holder_type,name,birth_date,resident_number,business_number,corporate_number,representative,phone,email,certificate_serials
+c-4,corporate,도장상사,,,1248100998,,김대표,010-4444-5555,ceo@dojang.example,
+CSV
+"$dojangd" admin customers import --data ca companies.csv >/dev/null || fail "import the company"
+printf 'correct horse battery staple\n' >officer.pass
+"$dojangd" admin officers add --data ca --username reviewer --password-file officer.pass --token \
+    >officer.txt || fail "officers add"
+officer_token=$(sed -n 's/^api_token: //p' officer.txt)
+printf '%%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%%%EOF\n' >registration.pdf
+printf '\x89PNG\r\n\x1a\n' >id.png && head -c 200 root.pem >>id.png
+"$dojang" reissue --home "$work/NPKI4" --server "$url" --holder-type corporate --reason forgot_password \
+    --name 도장상사 --business-number 124-81-00998 --representative 김대표 --phone 010-4444-5555 \
+    --email ceo@dojang.example --channel sms --otp-command "sh code_for.sh 01044445555" \
+    --document business_registration=registration.pdf --document representative_id=id.png \
+    --poll-seconds 1 --wait-minutes 2 --password-file pw --lang en >company.log 2>&1 &
+company_client=$!
+queued() {  # the company's application waits in the review queue with both documents
+    curl -fsS -H "Authorization: Bearer $officer_token" "$url/api/v1/reviews?holder_type=corporate" >queue.json &&
+        [ "$(jq '[.items[] | select(.documents | length == 2)] | length' queue.json)" = 1 ]
+}
+wait_for 60 queued || { cat company.log queue.json; fail "the company's application did not reach the review queue"; }
+company_id=$(jq -r '.items[0].id' queue.json)
+kill -0 $company_client 2>/dev/null || { cat company.log; fail "dojang stopped before the review"; }
+[ "$(curl -sS -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $officer_token" \
+    -H 'Content-Type: application/json' --data '{}' "$url/api/v1/reviews/$company_id/approve")" = 200 ] ||
+    fail "approve the company"
+wait $company_client || { cat company.log; fail "dojang reissue for a company"; }
+contains "post-reissue checklist" <company.log || { cat company.log; fail "company: no checklist"; }
+company_cert=$(find NPKI4 -name signCert.der)
+[ -n "$company_cert" ] || fail "the company's reissue stored nothing"
+openssl x509 -inform DER -in "$company_cert" -noout -subject -nameopt utf8,sep_comma_plus_space |
+    contains "CN=도장상사" || fail "company subject not from the register"
+
 "$dojangd" audit verify --data ca >/dev/null || fail "audit chain"
 echo "holder cmp: ok"
