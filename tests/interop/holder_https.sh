@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# The holder's client against dojangd behind TLS (a TLS-terminating proxy, as a load balancer
-# would be): `dojang issue --server https://…` pins the root fetched over https and gets the
-# certificate over CMP over https (RFC 6712); `dojang status` asks OCSP. The server's TLS
-# certificate comes from a private test CA named by DOJANG_TLS_CA_FILE; without it the TLS
-# check fails and nothing is stored.
+# The holder's client against dojangd serving https ([server] tls_certificate/tls_key):
+# `dojang issue --server https://…` pins the root fetched over https and gets the certificate
+# over CMP over https (RFC 6712); `dojang status` asks OCSP. The server's TLS certificate comes
+# from a private test CA named by DOJANG_TLS_CA_FILE; without it the TLS check fails and
+# nothing is stored.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -14,12 +14,7 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 cd "$work"
 export DOJANG_HOME=$work/NPKI
-command -v python3 >/dev/null || { echo "SKIPPED: no python3 for the TLS proxy"; exit 77; }
-
 "$dojangd" init --data ca --listen 127.0.0.1:0 >/dev/null
-start_server "$dojangd" ca serve.log
-backend_port=${url##*:}
-
 # A private TLS CA and a certificate for 127.0.0.1.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=test TLS CA" \
     -keyout tls-ca.key -out tls-ca.pem 2>/dev/null
@@ -28,9 +23,12 @@ openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=1
 printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >tls.ext
 openssl x509 -req -in tls.csr -CA tls-ca.pem -CAkey tls-ca.key -CAcreateserial -days 2 \
     -extfile tls.ext -out tls.pem 2>/dev/null
-python3 "$here/tls_proxy.py" tls.pem tls.key "$backend_port" tls.port &
-wait_for 10 test -s tls.port || fail "the TLS proxy did not start"
-https_url="https://127.0.0.1:$(cat tls.port)"
+mkdir -p ca/tls && cp tls.pem tls.key ca/tls/
+sed -i 's|^# tls_certificate = .*|tls_certificate = "tls/tls.pem"|; s|^# tls_key = .*|tls_key = "tls/tls.key"|' ca/dojang.toml
+grep -q '^tls_key = "tls/tls.key"' ca/dojang.toml || fail "no tls_key line in the default configuration"
+start_server "$dojangd" ca serve.log
+https_url=$url
+case $https_url in https://*) ;; *) fail "dojangd does not serve https: $https_url" ;; esac
 
 printf '9001011234567\n' >idn
 "$dojangd" admin applications register --data ca --name 홍길동 --phone 010-1234-5678 \
