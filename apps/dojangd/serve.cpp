@@ -687,10 +687,27 @@ Result<void> serve(const std::string& data,
                 log::info("{} unconfirmed certificate(s) revoked; their codes work again",
                           *revoked);
             }
-            if (auto delivered = dispatcher.deliver_due(); !delivered) {
+            lock.lock();
+        }
+    });
+    // Notifications leave on a thread of their own, as soon as they are due: a one-time code
+    // must not wait behind the CRL, nor a slow SMTP server hold up revocations. While a whole
+    // batch goes out the next is taken at once; otherwise the outbox is looked at twice a
+    // second.
+    std::thread delivery([&] {
+        const std::size_t batch = notify::DispatcherSettings{}.batch;
+        std::unique_lock lock(mutex);
+        while (!stopping) {
+            lock.unlock();
+            auto delivered = dispatcher.deliver_due();
+            if (!delivered) {
                 log::warn("notification delivery failed: {}", delivered.error().describe());
             }
+            const bool more = delivered && *delivered >= batch;
             lock.lock();
+            if (!more) {
+                wake.wait_for(lock, std::chrono::milliseconds{500}, [&] { return stopping; });
+            }
         }
     });
     server.run_until_signal();
@@ -700,6 +717,7 @@ Result<void> serve(const std::string& data,
     }
     wake.notify_all();
     background.join();
+    delivery.join();
     log::info("dojangd stopped");
     return ok();
 }
