@@ -7,7 +7,6 @@
 #include "dojang/ra/register.hpp"
 #include "dojang/sqlite/sqlite.hpp"
 
-#include <openssl/bn.h>
 #include <openssl/err.h>
 #include <sys/stat.h>
 
@@ -35,17 +34,21 @@ Result<void> write_text(const std::string& path, const std::string& text, unsign
     return write_file_atomic(path, to_bytes(text), mode);
 }
 
-/// 2.25.<128-bit random integer>: an OID arc that needs no registration (ITU-T X.667).
+/// 2.25.<random integer>: an OID arc that needs no registration (ITU-T X.667), for a
+/// development CA (a production CA passes its registered arc with --policy-arc). The integer
+/// has 31 random bits, not a UUID's 122: Go's encoding/asn1 (and so cfssl and other Go relying
+/// parties) refuses a certificate with any OID arc above 2^31 - 1.
 Result<std::string> fresh_policy_arc() {
-    auto bytes = crypto::random_bytes(16);
+    auto bytes = crypto::random_bytes(4);
     if (!bytes) {
         return tl::unexpected(bytes.error());
     }
-    crypto::BignumPtr number(BN_bin2bn(bytes->data(), static_cast<int>(bytes->size()), nullptr));
-    char* decimal = BN_bn2dec(number.get());
-    std::string arc = std::string("2.25.") + decimal;
-    OPENSSL_free(decimal);
-    return arc;
+    std::uint32_t value = 0;
+    for (const std::uint8_t byte : *bytes) {
+        value = (value << 8) | byte;
+    }
+    value &= 0x7fffffffU;
+    return "2.25." + std::to_string(value == 0 ? 1 : value);
 }
 
 Result<SecretBytes> read_passphrase(const DataDir& dir, const config::Ca& ca) {
