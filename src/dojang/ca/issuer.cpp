@@ -136,12 +136,13 @@ Result<Issued> Issuer::issue(const IssueRequest& request) const {
     const ProfileExtensions& prepared = found->second;
     // A CRMF request brings a bare public key (POP checked by the caller); otherwise a CSR.
     std::optional<pkix::Csr> csr;
-    crypto::PkeyPtr template_key;
+    crypto::Owned<X509_PUBKEY, X509_PUBKEY_free> template_key;
     if (request.public_key) {
         const unsigned char* cursor = request.public_key->data();
         template_key.reset(
-            d2i_PUBKEY(nullptr, &cursor, static_cast<long>(request.public_key->size())));
-        if (!template_key || (!request.subject && !request.renews)) {
+            d2i_X509_PUBKEY(nullptr, &cursor, static_cast<long>(request.public_key->size())));
+        if (!template_key || X509_PUBKEY_get0(template_key.get()) == nullptr ||
+            (!request.subject && !request.renews)) {
             return crypto::openssl_failure(ErrorKind::invalid_request,
                                            "PUBLIC_KEY_MALFORMED",
                                            "the request's public key cannot be read");
@@ -153,7 +154,9 @@ Result<Issued> Issuer::issue(const IssueRequest& request) const {
         }
         csr.emplace(std::move(*parsed));
     }
-    EVP_PKEY* public_key = csr ? csr->public_key() : template_key.get();
+    // The key as it came (SubjectPublicKeyInfo), and decoded for the policy checks.
+    const X509_PUBKEY* spki = csr ? X509_REQ_get_X509_PUBKEY(csr->get()) : template_key.get();
+    EVP_PKEY* public_key = csr ? csr->public_key() : X509_PUBKEY_get0(template_key.get());
     crypto::X509NamePtr subject;
     // A renewal keeps the subject and subjectAltName of the certificate it renews (korea.md).
     crypto::X509Ptr renewed;
@@ -209,14 +212,14 @@ Result<Issued> Issuer::issue(const IssueRequest& request) const {
     }
     // A key whose certificate was revoked for keyCompromise never gets another certificate
     // (quality-bar.md: refused before a serial is spent).
-    if (public_key != nullptr) {
-        auto spki = crypto::public_key_der(public_key);
-        if (!spki) {
-            return tl::unexpected(spki.error());
+    if (public_key != nullptr && spki != nullptr) {
+        auto spki_der = crypto::to_der(spki, i2d_X509_PUBKEY);
+        if (!spki_der) {
+            return tl::unexpected(spki_der.error());
         }
         bool blocked = false;
         auto checked = database_->transact([&](store::Transaction& tx) -> Result<void> {
-            auto listed = tx.certificates().is_key_blocked(crypto::sha256(*spki));
+            auto listed = tx.certificates().is_key_blocked(crypto::sha256(*spki_der));
             if (!listed) {
                 return tl::unexpected(listed.error());
             }
@@ -250,7 +253,7 @@ Result<Issued> Issuer::issue(const IssueRequest& request) const {
         auto built = new_certificate(*candidate,
                                      subject.get(),
                                      X509_get_subject_name(authority_->certificate.get()),
-                                     public_key,
+                                     spki,
                                      now,
                                      not_after);
         if (!built) {
@@ -347,8 +350,13 @@ Result<Issued> Issuer::issue(const IssueRequest& request) const {
     if (!stored) {
         return tl::unexpected(stored.error());
     }
-    // 7. Answer.
-    return Issued{*serial, std::move(issued)};
+    // 7. Answer with the recorded bytes, parsed: the in-memory certificate carries its key
+    //    only as the copied SubjectPublicKeyInfo (x509_build.hpp).
+    auto answered = pkix::Certificate::parse(*der);
+    if (!answered) {
+        return tl::unexpected(answered.error());
+    }
+    return Issued{*serial, std::move(*answered)};
 }
 
 namespace {

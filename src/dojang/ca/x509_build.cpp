@@ -10,12 +10,14 @@
 
 namespace dojang::ca {
 
-Result<crypto::X509Ptr> new_certificate(const SerialNumber& serial,
-                                        const X509_NAME* subject,
-                                        const X509_NAME* issuer,
-                                        EVP_PKEY* public_key,
-                                        Seconds not_before,
-                                        Seconds not_after) {
+namespace {
+
+/// Serial, names and validity; the key is the caller's.
+Result<crypto::X509Ptr> certificate_without_key(const SerialNumber& serial,
+                                                const X509_NAME* subject,
+                                                const X509_NAME* issuer,
+                                                Seconds not_before,
+                                                Seconds not_after) {
     crypto::X509Ptr cert(X509_new());
     auto serial_integer = pkix::to_asn1_integer(serial);
     if (!serial_integer) {
@@ -26,12 +28,85 @@ Result<crypto::X509Ptr> new_certificate(const SerialNumber& serial,
     if (!cert || X509_set_version(cert.get(), X509_VERSION_3) != 1 ||
         X509_set_serialNumber(cert.get(), serial_integer->get()) != 1 ||
         X509_set_subject_name(cert.get(), subject) != 1 ||
-        X509_set_issuer_name(cert.get(), issuer) != 1 ||
-        X509_set_pubkey(cert.get(), public_key) != 1 || !before || !after ||
+        X509_set_issuer_name(cert.get(), issuer) != 1 || !before || !after ||
         X509_set1_notBefore(cert.get(), before.get()) != 1 ||
         X509_set1_notAfter(cert.get(), after.get()) != 1) {
         return crypto::openssl_failure(
             ErrorKind::internal, "CERTIFICATE_BUILD_FAILED", "cannot build the certificate");
+    }
+    return cert;
+}
+
+/// Copies algorithm, parameters and key bits of `from` into the certificate's key.
+bool copy_public_key(X509* cert, const X509_PUBKEY* from) {
+    ASN1_OBJECT* unused_algorithm = nullptr;
+    const unsigned char* key = nullptr;
+    int length = 0;
+    X509_ALGOR* algorithm = nullptr;
+    if (X509_PUBKEY_get0_param(&unused_algorithm, &key, &length, &algorithm, from) != 1 ||
+        key == nullptr || length <= 0) {
+        return false;
+    }
+    const ASN1_OBJECT* object = nullptr;
+    int parameter_type = V_ASN1_UNDEF;
+    const void* parameter = nullptr;
+    X509_ALGOR_get0(&object, &parameter_type, &parameter, algorithm);
+    void* parameter_copy = nullptr;
+    if (parameter_type == V_ASN1_OBJECT) {
+        parameter_copy = OBJ_dup(static_cast<const ASN1_OBJECT*>(parameter));
+    } else if (parameter_type == V_ASN1_SEQUENCE || parameter_type == V_ASN1_OCTET_STRING) {
+        parameter_copy = ASN1_STRING_dup(static_cast<const ASN1_STRING*>(parameter));
+    } else if (parameter_type != V_ASN1_NULL && parameter_type != V_ASN1_UNDEF) {
+        return false;
+    }
+    ASN1_OBJECT* object_copy = OBJ_dup(object);
+    auto* key_copy = static_cast<unsigned char*>(OPENSSL_memdup(key, static_cast<size_t>(length)));
+    const bool needs_parameter = parameter_type != V_ASN1_NULL && parameter_type != V_ASN1_UNDEF;
+    if (object_copy == nullptr || key_copy == nullptr || (needs_parameter && !parameter_copy) ||
+        X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(cert),
+                               object_copy,
+                               parameter_type,
+                               parameter_copy,
+                               key_copy,
+                               length) != 1) {
+        ASN1_OBJECT_free(object_copy);
+        OPENSSL_free(key_copy);
+        if (parameter_type == V_ASN1_OBJECT) {
+            ASN1_OBJECT_free(static_cast<ASN1_OBJECT*>(parameter_copy));
+        } else {
+            ASN1_STRING_free(static_cast<ASN1_STRING*>(parameter_copy));
+        }
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+Result<crypto::X509Ptr> new_certificate(const SerialNumber& serial,
+                                        const X509_NAME* subject,
+                                        const X509_NAME* issuer,
+                                        EVP_PKEY* public_key,
+                                        Seconds not_before,
+                                        Seconds not_after) {
+    auto cert = certificate_without_key(serial, subject, issuer, not_before, not_after);
+    if (cert && X509_set_pubkey(cert->get(), public_key) != 1) {
+        return crypto::openssl_failure(
+            ErrorKind::internal, "CERTIFICATE_BUILD_FAILED", "cannot set the certificate's key");
+    }
+    return cert;
+}
+
+Result<crypto::X509Ptr> new_certificate(const SerialNumber& serial,
+                                        const X509_NAME* subject,
+                                        const X509_NAME* issuer,
+                                        const X509_PUBKEY* public_key,
+                                        Seconds not_before,
+                                        Seconds not_after) {
+    auto cert = certificate_without_key(serial, subject, issuer, not_before, not_after);
+    if (cert && !copy_public_key(cert->get(), public_key)) {
+        return crypto::openssl_failure(
+            ErrorKind::internal, "CERTIFICATE_BUILD_FAILED", "cannot set the certificate's key");
     }
     return cert;
 }

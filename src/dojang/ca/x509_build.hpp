@@ -19,6 +19,16 @@ Result<crypto::X509Ptr> new_certificate(const SerialNumber& serial,
                                         Seconds not_before,
                                         Seconds not_after);
 
+/// The same for a key given as the SubjectPublicKeyInfo it came in (a CSR's, a CRMF
+/// template's): copied as it is. X509_set_pubkey() would encode the key with OpenSSL 3.0's
+/// encoders and decode it again, which costs more than the RSA signature.
+Result<crypto::X509Ptr> new_certificate(const SerialNumber& serial,
+                                        const X509_NAME* subject,
+                                        const X509_NAME* issuer,
+                                        const X509_PUBKEY* public_key,
+                                        Seconds not_before,
+                                        Seconds not_after);
+
 /// Adds extensions written in OpenSSL's configuration syntax ("critical,CA:TRUE"), with
 /// `issuer` as the issuer certificate for keyid lookups.
 Result<void> add_extensions(X509* cert,
