@@ -7,7 +7,9 @@
 #include <sqlite3.h>
 
 #include <climits>
+#include <string>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 
 namespace dojang::sqlite {
@@ -55,13 +57,64 @@ tl::unexpected<Error> sqlite_failure(int code, sqlite3* db, std::string_view wha
     return tl::unexpected(sqlite_error(code, db, what));
 }
 
-/// One prepared statement; finalized on destruction.
+/// Prepared statements of one connection kept for reuse, by SQL text: parsing and planning a
+/// statement costs about as much as running it. A statement in use is out of the cache, so
+/// nested uses of the same text get their own.
+class StatementCache {
+public:
+    StatementCache() = default;
+    StatementCache(const StatementCache&) = delete;
+    StatementCache& operator=(const StatementCache&) = delete;
+    ~StatementCache() { clear(); }
+
+    void clear() {
+        for (auto& [text, statement] : statements_) {
+            sqlite3_finalize(statement);
+        }
+        statements_.clear();
+    }
+
+    /// A statement for `text` ready to bind, or nullptr when none is kept.
+    sqlite3_stmt* take(const std::string& text) {
+        const auto found = statements_.find(text);
+        if (found == statements_.end()) {
+            return nullptr;
+        }
+        sqlite3_stmt* statement = found->second;
+        statements_.erase(found);
+        return statement;
+    }
+
+    /// Keeps `statement` (reset, bindings cleared) unless the cache is full.
+    void give_back(std::string text, sqlite3_stmt* statement) {
+        sqlite3_reset(statement);
+        sqlite3_clear_bindings(statement);
+        if (statements_.size() >= max_statements || statements_.count(text) != 0) {
+            sqlite3_finalize(statement);
+            return;
+        }
+        statements_.emplace(std::move(text), statement);
+    }
+
+private:
+    static constexpr std::size_t max_statements = 256;
+    std::unordered_map<std::string, sqlite3_stmt*> statements_;
+};
+
+/// One prepared statement; back to its connection's cache (or finalized) on destruction.
 class SqliteStatement final : public sql::Statement {
 public:
-    SqliteStatement(sqlite3* db, sqlite3_stmt* statement) : db_(db), statement_(statement) {}
+    SqliteStatement(sqlite3* db, sqlite3_stmt* statement, StatementCache* cache, std::string text)
+        : db_(db), statement_(statement), cache_(cache), text_(std::move(text)) {}
     SqliteStatement(const SqliteStatement&) = delete;
     SqliteStatement& operator=(const SqliteStatement&) = delete;
-    ~SqliteStatement() override { sqlite3_finalize(statement_); }
+    ~SqliteStatement() override {
+        if (cache_ != nullptr) {
+            cache_->give_back(std::move(text_), statement_);
+        } else {
+            sqlite3_finalize(statement_);
+        }
+    }
 
     Result<void> bind_text(int index, std::string_view value) override {
         if (value.size() > INT_MAX) {
@@ -166,6 +219,8 @@ private:
 
     sqlite3* db_;
     sqlite3_stmt* statement_;
+    StatementCache* cache_;
+    std::string text_;
     bool done_ = false;
 };
 
@@ -175,7 +230,10 @@ public:
     explicit SqliteConnection(sqlite3* db) : db_(db) {}
     SqliteConnection(const SqliteConnection&) = delete;
     SqliteConnection& operator=(const SqliteConnection&) = delete;
-    ~SqliteConnection() override { sqlite3_close_v2(db_); }
+    ~SqliteConnection() override {
+        cache_.clear();  // statements first, or close_v2 would keep a zombie handle
+        sqlite3_close_v2(db_);
+    }
 
     [[nodiscard]] const sql::Dialect& dialect() const override { return sql::sqlite_dialect(); }
 
@@ -183,14 +241,22 @@ public:
         if (text.size() > INT_MAX) {
             return fail(ErrorKind::internal, "STORE_FAILED", "statement too long");
         }
+        std::string key(text);
+        if (sqlite3_stmt* cached = cache_.take(key); cached != nullptr) {
+            return std::make_unique<SqliteStatement>(db_, cached, &cache_, std::move(key));
+        }
         sqlite3_stmt* statement = nullptr;
-        const int rc = sqlite3_prepare_v2(
-            db_, text.data(), static_cast<int>(text.size()), &statement, nullptr);
+        const int rc = sqlite3_prepare_v3(db_,
+                                          text.data(),
+                                          static_cast<int>(text.size()),
+                                          SQLITE_PREPARE_PERSISTENT,
+                                          &statement,
+                                          nullptr);
         if (rc != SQLITE_OK) {
             sqlite3_finalize(statement);
             return sqlite_failure(rc, db_, "prepare");
         }
-        return std::make_unique<SqliteStatement>(db_, statement);
+        return std::make_unique<SqliteStatement>(db_, statement, &cache_, std::move(key));
     }
 
     Result<void> execute_script(std::string_view text) override {
@@ -234,6 +300,7 @@ public:
 
 private:
     sqlite3* db_;
+    StatementCache cache_;
 };
 
 Result<void> configure(SqliteConnection& connection, const SqliteOptions& options) {
