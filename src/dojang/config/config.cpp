@@ -402,7 +402,7 @@ client_burst_status = 1000
 max_tracked_clients = 10000  # the least recently seen address is forgotten beyond this
 # Under overload, answer 503 + Retry-After at once rather than queue a request longer than this
 # (measured service time × queued requests); 0 bounds the queue by its length only.
-max_queue_delay_ms = 10
+max_queue_delay_ms = 5
 # tls_certificate = "tls/server.pem"   # enables HTTPS together with tls_key
 # tls_key = "tls/server.key"
 

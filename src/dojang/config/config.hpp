@@ -31,7 +31,7 @@ struct Server {
     std::size_t client_burst_status = 1000;
     std::size_t max_tracked_clients = 10000;  ///< bound of the client table
     /// 503 once a class's queue would take longer than this to drain; 0: count bounds only
-    std::chrono::milliseconds max_queue_delay{10};
+    std::chrono::milliseconds max_queue_delay{5};
     std::optional<std::string> tls_certificate;  ///< PEM chain; enables TLS with tls_key
     std::optional<std::string> tls_key;
 };
