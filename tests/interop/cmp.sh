@@ -184,6 +184,12 @@ polled() {  # a pollReq was answered `waiting`
 }
 wait_for 30 polled || { cat held.log; fail "openssl cmp did not poll"; }
 kill -0 $cmp_client 2>/dev/null || { cat held.log; fail "openssl cmp stopped while waiting"; }
+# The officer sees the walk-in in the review console with the register's contact details.
+curl -fsS -H "Authorization: Bearer $officer_token" "$url/api/v1/reviews/$held_id" >held-detail.json ||
+    fail "review detail of the walk-in"
+[ "$(jq -r .application.applicant.channel held-detail.json)" = walk_in ] &&
+    [ "$(jq -r .application.applicant.email held-detail.json)" = ceo@dojang.example ] ||
+    { cat held-detail.json; fail "the walk-in's contact details are not shown"; }
 [ "$(curl -sS -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $officer_token" \
     -H 'Content-Type: application/json' --data '{}' "$url/api/v1/reviews/$held_id/approve")" = 200 ] ||
     fail "the officer could not approve the walk-in"

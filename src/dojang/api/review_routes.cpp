@@ -223,10 +223,11 @@ http::Response show_review(ra::ReviewService& review, const http::Request& reque
     }
     const auto& application = detail->application;
     const auto& customer = detail->customer;
+    // What the applicant gave online; a walk-in's contact details are the register's.
     JsonObject applicant;
-    applicant.text("channel", detail->online ? detail->online->channel : "")
-        .text("phone", detail->online ? detail->online->phone : "")
-        .text("email", detail->online ? detail->online->email : "");
+    applicant.text("channel", detail->online ? detail->online->channel : "walk_in")
+        .text("phone", detail->online ? detail->online->phone : customer.phone)
+        .text("email", detail->online ? detail->online->email : customer.email);
     if (detail->online && !detail->online->proxy_name.empty()) {
         applicant.raw("proxy",
                       JsonObject()
