@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <thread>
 
 #include "cli_errors.hpp"
 
@@ -21,6 +23,19 @@ Lang locale_lang() {
         }
     }
     return Lang::ko;
+}
+
+cmpclient::Waiter busy_countdown(const Say& say) {
+    return [&say](std::chrono::seconds wait, int attempt, int max_attempts) {
+        using namespace std::chrono_literals;
+        for (auto left = wait; left > 0s; left -= 1s) {
+            std::cerr << "\r" << say("서버가 혼잡합니다. ", "the server is busy; ") << left.count()
+                      << say("초 후 다시 시도합니다 (", " s until attempt ") << attempt << "/"
+                      << max_attempts << say(")   ", "   ") << std::flush;
+            std::this_thread::sleep_for(1s);
+        }
+        std::cerr << "\r" << std::string(60, ' ') << "\r" << std::flush;
+    };
 }
 
 int report(const Result<void>& result) {

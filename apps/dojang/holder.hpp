@@ -2,6 +2,7 @@
 // Helpers shared by the dojang commands: passwords, language, certificates.
 #pragma once
 
+#include "dojang/cmpclient/rest.hpp"
 #include "dojang/core/error.hpp"
 #include "dojang/core/secret.hpp"
 #include "dojang/npki/identify_data.hpp"
@@ -31,6 +32,10 @@ public:
 private:
     Lang lang_;
 };
+
+/// Waits out a busy server (503) with a countdown on stderr: "the server is busy; N s until
+/// attempt k/n". `say` must outlive the waiter.
+cmpclient::Waiter busy_countdown(const Say& say);
 
 /// Prints the error (both languages) and returns the exit code of architecture.md.
 int report(const Result<void>& result);

@@ -320,7 +320,9 @@ Result<void> issue_certificate(const GlobalOptions& globals, const IssueInput& i
         }
         return ok();
     };
-    cmpclient::Session session{&*trust};
+    cmpclient::Session session;
+    session.trust = &*trust;
+    session.busy_wait = busy_countdown(say);
     auto enrolled =
         cmpclient::enroll(session, input.reference, input.code, key->get(), *random_num, install);
     if (!enrolled) {
@@ -489,7 +491,9 @@ Result<void> renew(const GlobalOptions& globals, const RenewOptions& options) {
         }
         return ok();
     };
-    cmpclient::Session session{&*trust};
+    cmpclient::Session session;
+    session.trust = &*trust;
+    session.busy_wait = busy_countdown(say);
     auto renewed = cmpclient::update_key(
         session, old_certificate, current->private_key.get(), key->get(), install);
     if (!renewed) {
@@ -561,7 +565,9 @@ Result<void> revoke(const GlobalOptions& globals, const RevokeOptions& options) 
     if (!trust) {
         return tl::unexpected(trust.error());
     }
-    cmpclient::Session session{&*trust};
+    cmpclient::Session session;
+    session.trust = &*trust;
+    session.busy_wait = busy_countdown(say);
     auto revoked =
         cmpclient::revoke(session, current->entry.certificate, current->private_key.get(), *reason);
     if (!revoked) {

@@ -77,16 +77,7 @@ public:
             path == "/api/v1/applications") {
             request.headers.emplace_back("Idempotency-Key", idempotency_key_);
         }
-        const auto waiter = [this](std::chrono::seconds wait, int attempt, int max_attempts) {
-            for (auto left = wait; left > 0s; left -= 1s) {
-                std::cerr << "\r" << say_("서버가 혼잡합니다. ", "the server is busy; ")
-                          << left.count() << say_("초 후 다시 시도합니다 (", " s until attempt ")
-                          << attempt << "/" << max_attempts << say_(")   ", "   ") << std::flush;
-                std::this_thread::sleep_for(1s);
-            }
-            std::cerr << "\r" << std::string(60, ' ') << "\r" << std::flush;
-        };
-        return cmpclient::send_with_retry(transport_, request, policy_, waiter, now);
+        return cmpclient::send_with_retry(transport_, request, policy_, busy_countdown(say_), now);
     }
 
     void set_idempotency_key(std::string key) { idempotency_key_ = std::move(key); }

@@ -21,6 +21,8 @@ namespace {
 struct CmpTarget {
     std::string url;
     Transport transport;
+    Waiter busy_wait;  ///< empty: a 503 is not waited out
+    RetryPolicy retry;
     std::optional<Error> error;  ///< the last failed transfer (no answer, HTTP error)
 };
 
@@ -48,7 +50,12 @@ OSSL_CMP_MSG* post_message(OSSL_CMP_CTX* context, const OSSL_CMP_MSG* request) {
     http.url = target->url;
     http.headers = {{"Content-Type", "application/pkixcmp"}, {"Accept", "application/pkixcmp"}};
     http.body.assign(der->begin(), der->end());
-    auto answer = target->transport(http);
+    auto answer = target->busy_wait ? send_with_retry(target->transport,
+                                                      http,
+                                                      target->retry,
+                                                      target->busy_wait,
+                                                      [] { return SystemClock().now(); })
+                                    : target->transport(http);
     if (!answer) {
         target->error = answer.error();
         return nullptr;
@@ -131,7 +138,11 @@ Result<CmpContextPtr> make_context(const Session& session) {
     const Endpoint& endpoint = session.trust->endpoint;
     CmpContextPtr context(OSSL_CMP_CTX_new(nullptr, nullptr));
     auto target = std::make_unique<CmpTarget>(
-        CmpTarget{endpoint.url() + "/cmp", curl_transport(session.timeout), std::nullopt});
+        CmpTarget{endpoint.url() + "/cmp",
+                  session.transport ? session.transport : curl_transport(session.timeout),
+                  session.busy_wait,
+                  session.retry,
+                  std::nullopt});
     if (!context || OSSL_CMP_CTX_set_transfer_cb(context.get(), post_message) != 1 ||
         OSSL_CMP_CTX_set_transfer_cb_arg(context.get(), target.get()) != 1) {
         return crypto::openssl_failure(

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "dojang/cmpclient/rest.hpp"
 #include "dojang/cmpclient/trust.hpp"
 #include "dojang/core/error.hpp"
 #include "dojang/core/secret.hpp"
@@ -31,10 +32,17 @@ struct Enrolled {
 /// reject the certificate (the CA then revokes it), and is what the session returns.
 using Install = std::function<Result<void>(const pkix::Certificate& certificate)>;
 
-/// Where and how to talk CMP (RFC 6712 HTTP transfer, OpenSSL's own client).
+/// Where and how to talk CMP (OpenSSL's client; RFC 6712 HTTP transfer over libcurl).
 struct Session {
     const ServerTrust* trust = nullptr;  ///< server endpoint, pinned root and CA chain
     std::chrono::seconds timeout{60};
+    /// Shows the wait when the server answers 503 (server busy) and sleeps; the message is then
+    /// sent again after Retry-After, at most `retry.max_attempts` times in all. Without it a
+    /// 503 ends the session at once.
+    Waiter busy_wait;
+    RetryPolicy retry;
+    /// The HTTP transfer; libcurl with `timeout` when empty (tests put their own here).
+    Transport transport;
 };
 
 /// RFC 5280 CRLReason values a holder may give (the CA refuses the CA's own reasons).

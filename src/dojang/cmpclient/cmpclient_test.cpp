@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 #include <openssl/cmp.h>
+#include <openssl/pem.h>
 
 #include <filesystem>
 #include <fstream>
@@ -249,6 +250,78 @@ protected:
 
     testing::TempDir dir_;
 };
+
+/// A CMP session whose server is busy `busy` times (503, Retry-After: 1) and then answers
+/// bytes that are no CMP message; what the session sent and waited is recorded.
+struct BusyServer {
+    explicit BusyServer(int busy_answers) : busy(busy_answers) {}
+
+    int busy;
+    int requests = 0;
+    std::vector<std::string> waits;
+    std::string content_type;
+
+    Session session(const ServerTrust& trust, bool wait_out) {
+        Session made;
+        made.trust = &trust;
+        made.transport = [this](const HttpRequest& request) -> Result<HttpResponse> {
+            ++requests;
+            content_type.clear();
+            for (const auto& [name, value] : request.headers) {
+                if (name == "Content-Type") {
+                    content_type = value;
+                }
+            }
+            if (requests <= busy) {
+                return HttpResponse{503,
+                                    R"({"code":"SERVER_BUSY","title":"busy","detail":"busy"})",
+                                    "application/problem+json",
+                                    "1"};
+            }
+            return HttpResponse{200, "not a PKIMessage", "application/pkixcmp", ""};
+        };
+        if (wait_out) {
+            made.busy_wait = [this](std::chrono::seconds wait, int attempt, int max_attempts) {
+                waits.push_back(std::to_string(wait.count()) + "s " + std::to_string(attempt) +
+                                "/" + std::to_string(max_attempts));
+            };
+        }
+        return made;
+    }
+};
+
+crypto::PkeyPtr private_key(const std::string& path) {
+    auto pem = read_file(path);
+    EXPECT_TRUE(pem);
+    crypto::BioPtr bio = crypto::memory_bio(*pem);
+    return crypto::PkeyPtr(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+}
+
+TEST_F(Pki, ACmpMessageAnswered503IsSentAgainAfterRetryAfter) {
+    const ServerTrust trust{endpoint(), load("root.pem"), chain(), home()};
+    BusyServer server(2);
+    auto key = private_key(dir_.path() + "/ee.key");
+    ASSERT_TRUE(key);
+    auto revoked = revoke(
+        server.session(trust, true), load("ee.pem"), key.get(), RevocationReason::unspecified);
+    ASSERT_FALSE(revoked);
+    EXPECT_EQ(server.requests, 3);
+    EXPECT_EQ(server.waits, (std::vector<std::string>{"1s 2/4", "1s 3/4"}));
+    EXPECT_EQ(server.content_type, "application/pkixcmp");
+    EXPECT_EQ(revoked.error().code, "CMP_ANSWER_INVALID");  // the third answer was read
+}
+
+TEST_F(Pki, WithoutAWaiterABusyServerEndsTheCmpSessionWithItsProblem) {
+    const ServerTrust trust{endpoint(), load("root.pem"), chain(), home()};
+    BusyServer server(10);
+    auto key = private_key(dir_.path() + "/ee.key");
+    auto revoked = revoke(
+        server.session(trust, false), load("ee.pem"), key.get(), RevocationReason::unspecified);
+    ASSERT_FALSE(revoked);
+    EXPECT_EQ(server.requests, 1);
+    EXPECT_EQ(revoked.error().kind, ErrorKind::unavailable);
+    EXPECT_EQ(revoked.error().code, "SERVER_BUSY");
+}
 
 TEST_F(Pki, PinsTheRootOnFirstUseAndMatchesItLater) {
     const fs::path folder = trust_folder(home(), endpoint());
