@@ -214,7 +214,15 @@ ALTER TABLE online_applications ADD COLUMN proxy_phone TEXT NOT NULL DEFAULT '';
 ALTER TABLE online_applications ADD COLUMN codes_shown_at BIGINT;
 )sql";
 
-constexpr std::array<Migration, 7> all{{
+// The CRL reads every unexpired revoked certificate of a CA in serial order: a partial index
+// that holds exactly what it reads lets that be one index scan, without table lookups or a
+// sort (1,000,000 entries: the query took ~1.8 s).
+constexpr std::string_view v8_crl_index = R"sql(
+CREATE INDEX certificates_revoked ON certificates (ca, serial, not_after, revoked_at, reason, status)
+    WHERE status = 'revoked';
+)sql";
+
+constexpr std::array<Migration, 8> all{{
     {1, "initial", v1_initial},
     {2, "outbox", v2_outbox},
     {3, "customers", v3_customers},
@@ -222,6 +230,7 @@ constexpr std::array<Migration, 7> all{{
     {5, "otp", v5_otp},
     {6, "blocked_keys", v6_blocked_keys},
     {7, "review", v7_review},
+    {8, "crl_index", v8_crl_index},
 }};
 
 }  // namespace
