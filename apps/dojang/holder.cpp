@@ -38,6 +38,32 @@ cmpclient::Waiter busy_countdown(const Say& say) {
     };
 }
 
+Result<SecretBytes> new_password(const Say& say, const std::string& file) {
+    auto password = read_password(file, std::string(say("새 인증서 암호: ", "new password: ")));
+    if (!password) {
+        return tl::unexpected(password.error());
+    }
+    auto strong = check_password_policy(*password);
+    if (!strong) {
+        return tl::unexpected(strong.error());
+    }
+    if (file.empty()) {
+        auto again = read_password(file, std::string(say("한 번 더: ", "once more: ")));
+        if (!again) {
+            return tl::unexpected(again.error());
+        }
+        if (!std::equal(password->bytes().begin(),
+                        password->bytes().end(),
+                        again->bytes().begin(),
+                        again->bytes().end())) {
+            return fail(ErrorKind::invalid_request,
+                        "PASSWORD_MISMATCH",
+                        "the two passwords differ (두 암호가 다릅니다)");
+        }
+    }
+    return password;
+}
+
 int report(const Result<void>& result) {
     if (result) {
         return 0;

@@ -47,6 +47,10 @@ Result<SecretBytes> read_password(const std::string& file, const std::string& pr
 /// Korean CAs ask for at least 10 characters mixing letters, digits and symbols.
 Result<void> check_password_policy(const SecretBytes& password);
 
+/// A new key password from `file`, or from the terminal asked twice (PASSWORD_MISMATCH when
+/// the two differ); checked against the policy (PASSWORD_TOO_WEAK).
+Result<SecretBytes> new_password(const Say& say, const std::string& file);
+
 /// A certificate file, PEM or DER.
 Result<pkix::Certificate> read_certificate(const std::string& path);
 

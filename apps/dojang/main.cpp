@@ -50,13 +50,9 @@ Result<void> keygen(const KeygenOptions& options) {
     if (std::filesystem::exists(key_path, error)) {
         return fail(ErrorKind::conflict, "KEY_EXISTS", key_path + " exists; choose another folder");
     }
-    auto password = read_password(options.password_file, "new key password (새 인증서 암호): ");
+    auto password = holder::new_password(holder::Say(holder::locale_lang()), options.password_file);
     if (!password) {
         return tl::unexpected(password.error());
-    }
-    auto strong = check_password_policy(*password);
-    if (!strong) {
-        return strong;
     }
     // 1. The key pair and R (randomNum), made here: neither ever leaves this device.
     auto key = crypto::generate_key(*algorithm);

@@ -70,32 +70,6 @@ void drop_backup(const fs::path& folder) {
     }
 }
 
-Result<SecretBytes> new_password(const Say& say, const std::string& file) {
-    auto password = read_password(file, std::string(say("새 인증서 암호: ", "new password: ")));
-    if (!password) {
-        return tl::unexpected(password.error());
-    }
-    auto strong = check_password_policy(*password);
-    if (!strong) {
-        return tl::unexpected(strong.error());
-    }
-    if (file.empty()) {
-        auto again = read_password(file, std::string(say("한 번 더: ", "once more: ")));
-        if (!again) {
-            return tl::unexpected(again.error());
-        }
-        if (!std::equal(password->bytes().begin(),
-                        password->bytes().end(),
-                        again->bytes().begin(),
-                        again->bytes().end())) {
-            return fail(ErrorKind::invalid_request,
-                        "PASSWORD_MISMATCH",
-                        "the two passwords differ (두 암호가 다릅니다)");
-        }
-    }
-    return password;
-}
-
 /// Establishes (or checks) the pinned trust of a server and tells the holder about it.
 Result<cmpclient::ServerTrust> trust_server(const Say& say,
                                             const fs::path& home,

@@ -293,14 +293,9 @@ Result<void> passwd(const GlobalOptions& globals, const PasswdOptions& options) 
     if (!key) {
         return tl::unexpected(key.error());
     }
-    auto new_password = read_password(options.new_password_file,
-                                      std::string(say("새 인증서 암호: ", "new password: ")));
+    auto new_password = holder::new_password(say, options.new_password_file);
     if (!new_password) {
         return tl::unexpected(new_password.error());
-    }
-    auto strong = check_password_policy(*new_password);
-    if (!strong) {
-        return strong;
     }
     auto encrypted = reencrypt(say, key->info.get(), *new_password, options.legacy_seed);
     if (!encrypted) {

@@ -145,4 +145,17 @@ set -e
     { cat tampered.log; fail "tampered backup restored"; }
 [ ! -e "$work/tampered-home" ] || [ -z "$(find "$work/tampered-home" -type f)" ] ||
     fail "a tampered backup wrote files"
+# 7. At a terminal (`script` gives dojang a pseudo-terminal): passwd asks for the current
+# password and the new one twice; two different answers change nothing.
+current_password=$(head -1 current)
+printf '%s\n%s\n%s\n' "$current_password" 'Typed-at-tty-2024!' 'Typed-at-tty-2025!' |
+    script -qec "'$dojang' passwd $serial --lang en" /dev/null >tty-mismatch.log 2>&1 || true
+contains PASSWORD_MISMATCH <tty-mismatch.log || { cat tty-mismatch.log; fail "tty: a mismatched confirmation"; }
+"$dojang" show "$serial" --password-file current >/dev/null || fail "tty: a mismatched confirmation changed the key"
+printf '%s\n%s\n%s\n' "$current_password" 'Typed-at-tty-2024!' 'Typed-at-tty-2024!' |
+    script -qec "'$dojang' passwd $serial --lang en" /dev/null >tty.log 2>&1 || { cat tty.log; fail "tty: passwd"; }
+contains "new password" <tty.log || { cat tty.log; fail "tty: no prompt"; }
+printf 'Typed-at-tty-2024!\n' >typed
+"$dojang" show "$serial" --password-file typed | r_of | grep -qx "$random" ||
+    fail "tty: the password typed at the terminal does not open the key (or R was lost)"
 echo "holder_store: ok"
