@@ -288,6 +288,19 @@ Result<InitReport> build(const DataDir& dir, const InitOptions& options, const C
         }
         policy_arc = *arc;
     }
+    for (std::size_t start = 0; start <= policy_arc.size();) {
+        const std::size_t end = std::min(policy_arc.find('.', start), policy_arc.size());
+        const std::string_view arc(policy_arc.data() + start, end - start);
+        if (arc.size() > 10 || (arc.size() == 10 && arc > "2147483647")) {
+            report.warnings.push_back(
+                "the policy arc " + policy_arc +
+                " has a component above 2^31-1: Go's encoding/asn1 (cfssl and other Go relying "
+                "parties) will refuse every certificate (정책 OID 의 한 자리가 2^31-1 을 "
+                "넘습니다)");
+            break;
+        }
+        start = end + 1;
+    }
     const std::string base_url =
         options.base_url.empty() ? "http://" + options.listen : options.base_url;
     std::string toml =

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace dojang::app {
 
@@ -57,6 +58,8 @@ struct InitReport {
     bool generated_passphrase = false;
     std::string root_subject;
     std::string issuing_subject;
+    /// Things the operator should know (e.g. an OID arc Go relying parties cannot parse).
+    std::vector<std::string> warnings;
 };
 
 /// Creates a data directory: config, database, CA hierarchy, OCSP responder, CMP server

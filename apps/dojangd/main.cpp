@@ -77,6 +77,9 @@ int main(int argc, char** argv) {
                     << "  !!! --passphrase-env 또는 --passphrase-file 로 암호를 따로 "
                        "보관하십시오.\n";
             }
+            for (const auto& warning : made->warnings) {
+                std::cout << "\n  warning: " << warning << "\n";
+            }
             std::cout << "\nnext: dojangd serve --data " << data << "\n";
         }
         status = report(made ? Result<void>{} : Result<void>(tl::unexpected(made.error())));

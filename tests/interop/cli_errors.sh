@@ -19,11 +19,16 @@ expect() {
     grep -q -- "$pattern" out.log || { cat out.log; fail "'$*' did not say '$pattern'"; }
 }
 
-"$dojangd" init --data ca --listen 127.0.0.1:0 >/dev/null || fail "init"
+"$dojangd" init --data ca --listen 127.0.0.1:0 >init.log || fail "init"
 expect 5 "ALREADY_INITIALISED" "$dojangd" init --data ca
 expect 4 "NOT_INITIALISED" "$dojangd" serve --data nowhere
 expect 2 "KEY_ALGORITHM_UNKNOWN" "$dojangd" init --data other --key-algorithm rsa1024
 [ ! -e other ] && [ ! -e .other.init-partial ] || fail "a failed init left files behind"
+# A policy arc Go relying parties cannot parse is accepted, with a warning.
+"$dojangd" init --data bigarc --listen 127.0.0.1:0 --policy-arc 2.25.7986505172694083472197499878601202634 \
+    >bigarc.log || fail "init with a 128-bit policy arc"
+contains "warning: the policy arc" <bigarc.log || { cat bigarc.log; fail "no warning for a 128-bit policy arc"; }
+contains "warning" <init.log && fail "the default policy arc got a warning"
 
 openssl req -new -newkey rsa:1024 -nodes -keyout weak.key -subj "/CN=weak" -out weak.csr 2>/dev/null
 expect 6 "RSA_KEY_TOO_SMALL" "$dojangd" admin issue --data ca --csr weak.csr --out weak.pem
