@@ -119,4 +119,10 @@ Result<Bytes> DocumentFiles::read(const store::DocumentRecord& record) const {
     return content;
 }
 
+bool DocumentFiles::remove(const store::DocumentRecord& record) const {
+    std::error_code ec;
+    return std::filesystem::remove(std::filesystem::path(directory_) / record.stored_name, ec) &&
+           !ec;
+}
+
 }  // namespace dojang::ra

@@ -43,6 +43,11 @@ public:
     /// DOCUMENT_UNREADABLE (missing or altered file).
     Result<Bytes> read(const store::DocumentRecord& record) const;
 
+    /// Deletes the file of a document that is no longer recorded (replaced by a new upload, or
+    /// written for a record that could not be stored). Best effort: false when the file could
+    /// not be removed (nothing refers to it any more).
+    bool remove(const store::DocumentRecord& record) const;
+
 private:
     std::string directory_;
 };

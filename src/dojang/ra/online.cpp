@@ -611,7 +611,20 @@ Result<store::DocumentRecord> OnlineApplications::upload_document(
     if (!record) {
         return tl::unexpected(record.error());
     }
+    // The upload replaces an earlier one of the same kind: its file goes once the new record
+    // is stored (personal data is not kept longer than it is needed).
+    std::optional<store::DocumentRecord> replaced;
     auto stored = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        replaced.reset();
+        auto earlier = tx.review().documents(application_id);
+        if (!earlier) {
+            return tl::unexpected(earlier.error());
+        }
+        for (const auto& document : *earlier) {
+            if (document.kind == kind) {
+                replaced = document;
+            }
+        }
         auto put = tx.review().put_document(*record);
         if (!put) {
             return put;
@@ -620,7 +633,11 @@ Result<store::DocumentRecord> OnlineApplications::upload_document(
             {0, application_id, now, "document_uploaded", kind + " (" + record->media_type + ")"});
     });
     if (!stored) {
+        (void)files_->remove(*record);
         return tl::unexpected(stored.error());
+    }
+    if (replaced && replaced->stored_name != record->stored_name) {
+        (void)files_->remove(*replaced);
     }
     return std::move(*record);
 }

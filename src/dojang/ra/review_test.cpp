@@ -194,6 +194,29 @@ TEST_F(ReviewTest, ACompanyIsApprovedByAnOfficerAndSeesItsCodesOnce) {
               "APPLICATION_NOT_IN_REVIEW");
 }
 
+TEST_F(ReviewTest, AReplacedDocumentLeavesNoFileBehind) {
+    const auto created = in_review();
+    const auto files_in = [&] {
+        std::size_t count = 0;
+        for ([[maybe_unused]] const auto& file :
+             std::filesystem::directory_iterator(dir_.path() + "/documents")) {
+            ++count;
+        }
+        return count;
+    };
+    ASSERT_EQ(files_in(), 2U);
+    auto again = online_->upload_document(
+        created.application_id, created.status_token, "representative_id", "application/pdf", pdf);
+    ASSERT_TRUE(again.has_value()) << again.error().describe();
+    EXPECT_EQ(files_in(), 2U);  // the PNG's file is gone, the new PDF is there
+    auto detail = review_->detail(created.application_id);
+    ASSERT_TRUE(detail.has_value());
+    for (const auto& document : detail->documents) {
+        EXPECT_TRUE(std::filesystem::exists(dir_.path() + "/documents/" + document.stored_name))
+            << document.kind;
+    }
+}
+
 TEST_F(ReviewTest, ApprovalNeedsTheRequiredDocuments) {
     const auto created = in_review(false);
     auto refused = review_->approve("kim", created.application_id);
