@@ -688,6 +688,12 @@ TEST_F(CmpServerTest, AClientThatStopsPollingLeavesTheCodesUnused) {
     EXPECT_TRUE(reissue_->authorization_secret(codes_.reference_number).has_value());
 }
 
+/// Makes the client add `how.encrypted_vid` to its ir (transfer_with_encrypted_vid).
+void sends_encrypted_vid(OSSL_CMP_CTX* context, EncryptedVidTransfer& how) {
+    OSSL_CMP_CTX_set_transfer_cb(context, transfer_with_encrypted_vid);
+    OSSL_CMP_CTX_set_transfer_cb_arg(context, &how);
+}
+
 /// An EncryptedVID for `idn` and a fresh R, encrypted to `recipient`.
 std::pair<Bytes, Bytes> encrypted_vid_for(std::string_view idn, const X509* recipient) {
     npki::ClaimedVid claim;
@@ -702,8 +708,7 @@ TEST_F(CmpServerTest, IrWithAnEncryptedVidGetsTheVidOfTheRegisteredNumber) {
     auto [sealed, random_num] = encrypted_vid_for(registered_idn, vid_certificate_->get());
     auto context = client(digits(codes_.authorization_code));
     EncryptedVidTransfer how{&*server_, sealed};
-    OSSL_CMP_CTX_set_transfer_cb(context.get(), transfer_with_encrypted_vid);
-    OSSL_CMP_CTX_set_transfer_cb_arg(context.get(), &how);
+    sends_encrypted_vid(context.get(), how);
     X509* issued = OSSL_CMP_exec_IR_ses(context.get());
     ASSERT_NE(issued, nullptr) << status_string(context.get());
     auto data = identify_data(issued);
@@ -716,8 +721,7 @@ TEST_F(CmpServerTest, AnEncryptedVidOfAnotherNumberIsRefusedAndLeavesTheCodesUsa
     auto [sealed, random_num] = encrypted_vid_for("8001011234567", vid_certificate_->get());
     auto context = client(digits(codes_.authorization_code));
     EncryptedVidTransfer how{&*server_, sealed};
-    OSSL_CMP_CTX_set_transfer_cb(context.get(), transfer_with_encrypted_vid);
-    OSSL_CMP_CTX_set_transfer_cb_arg(context.get(), &how);
+    sends_encrypted_vid(context.get(), how);
     EXPECT_EQ(OSSL_CMP_exec_IR_ses(context.get()), nullptr);
     EXPECT_TRUE(failed_with(context.get(), OSSL_CMP_PKIFAILUREINFO_badCertTemplate));
     const std::string text = status_string(context.get());
@@ -736,8 +740,7 @@ TEST_F(CmpServerTest, AnEncryptedVidForAnotherCertificateIsBadRequest) {
     auto [sealed, random_num] = encrypted_vid_for(registered_idn, other->get());
     auto context = client(digits(codes_.authorization_code));
     EncryptedVidTransfer how{&*server_, sealed};
-    OSSL_CMP_CTX_set_transfer_cb(context.get(), transfer_with_encrypted_vid);
-    OSSL_CMP_CTX_set_transfer_cb_arg(context.get(), &how);
+    sends_encrypted_vid(context.get(), how);
     EXPECT_EQ(OSSL_CMP_exec_IR_ses(context.get()), nullptr);
     EXPECT_TRUE(failed_with(context.get(), OSSL_CMP_PKIFAILUREINFO_badRequest));
     EXPECT_NE(status_string(context.get()).find("/ca/vid.pem"), std::string::npos);

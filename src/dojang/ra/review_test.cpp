@@ -121,6 +121,31 @@ protected:
         return *created;
     }
 
+    /// A company registered at the counter whose documents the back office reviews.
+    Codes walk_in_held_for_review() {
+        WalkInRequest request;
+        request.holder_type = store::HolderType::corporate;
+        request.name = "주식회사 도장";
+        request.business_number = "120-81-47521";
+        request.phone = "010-5555-6666";
+        request.email = "ceo@dojang.example";
+        request.reason = store::ReissueReason::forgot_password;
+        request.back_office_review = true;
+        auto codes = reissue_->register_walk_in(request);
+        EXPECT_TRUE(codes.has_value()) << codes.error().describe();
+        return codes ? *codes : Codes{};
+    }
+
+    /// A certificate requested with `codes` and a fresh CSR.
+    Result<IssuedCertificate> issue_with(const Codes& codes) {
+        return reissue_->issue(CertificateRequest{codes.reference_number,
+                                                  codes.authorization_code,
+                                                  ca::fixtures::openssl_csr(),
+                                                  std::nullopt,
+                                                  std::nullopt,
+                                                  npki::HashAlgorithm::sha256});
+    }
+
     testing::TempDir dir_;
     ManualClock clock_{ca::fixtures::test_now()};
     ca::Hierarchy ca_ = ca::fixtures::hierarchy();
@@ -255,62 +280,30 @@ TEST_F(ReviewTest, ASecondApprovalMustComeFromAnotherOfficer) {
 }
 
 TEST_F(ReviewTest, AWalkInHeldForReviewGetsItsCodesAtTheCounterAndTheyWorkAfterApproval) {
-    WalkInRequest request;
-    request.holder_type = store::HolderType::corporate;
-    request.name = "주식회사 도장";
-    request.business_number = "120-81-47521";
-    request.phone = "010-5555-6666";
-    request.email = "ceo@dojang.example";
-    request.reason = store::ReissueReason::forgot_password;
-    request.back_office_review = true;
-    auto codes = reissue_->register_walk_in(request);
-    ASSERT_TRUE(codes.has_value()) << codes.error().describe();
-    EXPECT_TRUE(*reissue_->in_review(codes->reference_number));
+    const Codes codes = walk_in_held_for_review();
+    EXPECT_TRUE(*reissue_->in_review(codes.reference_number));
     // The codes are right but do not work yet, and trying does not use them up.
-    auto early = reissue_->issue(CertificateRequest{codes->reference_number,
-                                                    codes->authorization_code,
-                                                    ca::fixtures::openssl_csr(),
-                                                    std::nullopt,
-                                                    std::nullopt,
-                                                    npki::HashAlgorithm::sha256});
+    auto early = issue_with(codes);
     ASSERT_FALSE(early.has_value());
     EXPECT_EQ(early.error().code, "APPLICATION_IN_REVIEW");
     // In the console's queue (no online record, no uploaded documents: the counter has them).
     auto queue = review_->queue(std::nullopt, std::nullopt);
     ASSERT_TRUE(queue.has_value());
     ASSERT_EQ(queue->size(), 1U);
-    EXPECT_EQ(queue->front().application.id, codes->application_id);
-    ASSERT_TRUE(review_->detail(codes->application_id).has_value());
-    EXPECT_EQ(*review_->approve("kim", codes->application_id), "approved");
-    EXPECT_FALSE(*reissue_->in_review(codes->reference_number));
+    EXPECT_EQ(queue->front().application.id, codes.application_id);
+    ASSERT_TRUE(review_->detail(codes.application_id).has_value());
+    EXPECT_EQ(*review_->approve("kim", codes.application_id), "approved");
+    EXPECT_FALSE(*reissue_->in_review(codes.reference_number));
     // The same codes now work.
-    auto issued = reissue_->issue(CertificateRequest{codes->reference_number,
-                                                     codes->authorization_code,
-                                                     ca::fixtures::openssl_csr(),
-                                                     std::nullopt,
-                                                     std::nullopt,
-                                                     npki::HashAlgorithm::sha256});
+    auto issued = issue_with(codes);
     ASSERT_TRUE(issued.has_value()) << issued.error().describe();
 }
 
 TEST_F(ReviewTest, AWalkInHeldForReviewCanBeRejected) {
-    WalkInRequest request;
-    request.holder_type = store::HolderType::corporate;
-    request.name = "주식회사 도장";
-    request.business_number = "120-81-47521";
-    request.phone = "010-5555-6666";
-    request.email = "ceo@dojang.example";
-    request.back_office_review = true;
-    auto codes = reissue_->register_walk_in(request);
-    ASSERT_TRUE(codes.has_value());
-    ASSERT_TRUE(review_->reject("kim", codes->application_id, "info_mismatch", ""));
-    EXPECT_FALSE(*reissue_->in_review(codes->reference_number));
-    auto refused = reissue_->issue(CertificateRequest{codes->reference_number,
-                                                      codes->authorization_code,
-                                                      ca::fixtures::openssl_csr(),
-                                                      std::nullopt,
-                                                      std::nullopt,
-                                                      npki::HashAlgorithm::sha256});
+    const Codes codes = walk_in_held_for_review();
+    ASSERT_TRUE(review_->reject("kim", codes.application_id, "info_mismatch", ""));
+    EXPECT_FALSE(*reissue_->in_review(codes.reference_number));
+    auto refused = issue_with(codes);
     ASSERT_FALSE(refused.has_value());
     EXPECT_EQ(refused.error().code, "APPLICATION_NOT_APPROVED");
 }
