@@ -188,10 +188,19 @@ Result<void> write_file_atomic(const std::string& path,
         ::unlink(temp.c_str());
         return tl::unexpected(error);
     }
+    (void)sync_folder(folder.string());  // the file itself is complete either way
+    return ok();
+}
+
+Result<void> sync_folder(const std::string& folder) {
     const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir >= 0) {
-        ::fsync(dir);
-        ::close(dir);
+    if (dir < 0) {
+        return tl::unexpected(io_error("cannot open", folder));
+    }
+    const int synced = ::fsync(dir);
+    ::close(dir);
+    if (synced != 0) {
+        return tl::unexpected(io_error("cannot flush", folder));
     }
     return ok();
 }

@@ -39,4 +39,8 @@ Result<void> write_file_atomic(const std::string& path,
                                std::span<const std::uint8_t> content,
                                unsigned mode = 0644);
 
+/// Makes renames and removals in `folder` durable (fsync of the folder). internal with the
+/// path in the detail when the folder cannot be opened or flushed.
+Result<void> sync_folder(const std::string& folder);
+
 }  // namespace dojang

@@ -79,20 +79,6 @@ bool is_key_file(std::string_view name) {
     return name == sign_key_file || name == km_key_file;
 }
 
-/// Makes renames and removals in `folder` durable.
-Result<void> sync_folder(const fs::path& folder) {
-    const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) {
-        return fail(ErrorKind::internal, "STORE_WRITE_FAILED", "cannot open " + folder.string());
-    }
-    const int synced = ::fsync(fd);
-    ::close(fd);
-    if (synced != 0) {
-        return fail(ErrorKind::internal, "STORE_WRITE_FAILED", "cannot flush " + folder.string());
-    }
-    return ok();
-}
-
 /// Renames `from` onto `to` and makes the rename durable.
 Result<void> durable_rename(const fs::path& from, const fs::path& to) {
     std::error_code error;
@@ -103,7 +89,7 @@ Result<void> durable_rename(const fs::path& from, const fs::path& to) {
                     "cannot rename " + from.string() + " onto " + to.string(),
                     error.message());
     }
-    return sync_folder(to.parent_path());
+    return sync_folder(to.parent_path().string());
 }
 
 /// Finishes or undoes what a crash interrupted in one certificate folder (replace_keys() and
@@ -125,7 +111,7 @@ void recover_folder(const fs::path& folder) {
             }
         }
         fs::remove(marker, error);
-        (void)sync_folder(folder);
+        (void)sync_folder(folder.string());
     }
     // Not committed, or leftovers: new key files without a marker, and the temporary files of
     // interrupted atomic writes (".<name>.tmp<digits>").
@@ -370,7 +356,7 @@ Result<void> NpkiStore::replace_keys(
     }
     std::error_code error;
     fs::remove(entry.folder / replacing_marker, error);
-    return sync_folder(entry.folder);
+    return sync_folder(entry.folder.string());
 }
 
 }  // namespace dojang::keystore
