@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dojang/http/scheduler.hpp"
 
+#include <algorithm>
+
 namespace dojang::http {
 
 Scheduler::Scheduler(std::size_t threads,
@@ -38,16 +40,20 @@ const Scheduler::Lane& Scheduler::lane(RouteClass cls) const {
 bool Scheduler::try_admit(RouteClass cls) {
     const std::lock_guard lock(mutex_);
     Lane& target = lane(cls);
-    if (target.admitted >= max_in_flight_ + max_queue_) {
-        return false;
-    }
-    // Waiting requests drain at about `workers` per service time; beyond the delay bound a
-    // quick 503 serves the client better than a slow answer. Two waiting per worker are always
-    // allowed, so a jitter in the service time cannot turn a modest burst away.
     const std::size_t waiting = target.admitted - target.running;
+    const std::size_t floor = standing_floor_per_worker * threads_.size();
+    // Waiting requests drain at about `workers` per service time; beyond the delay bound a
+    // quick 503 serves the client better than a slow answer. `floor` waiting are always
+    // allowed, so a jitter in the service time cannot turn a modest burst away; a standing
+    // queue gets no more than that.
     const auto workers = static_cast<double>(threads_.size());
-    if (max_queue_delay_ns_ > 0 && target.service_ns > 0 && waiting >= 2 * threads_.size() &&
-        static_cast<double>(waiting + 1) * target.service_ns / workers > max_queue_delay_ns_) {
+    const bool full = target.admitted >= max_in_flight_ + max_queue_;
+    const bool standing_full = target.standing && waiting >= floor;
+    const bool too_slow =
+        max_queue_delay_ns_ > 0 && target.service_ns > 0 && waiting >= floor &&
+        static_cast<double>(waiting + 1) * target.service_ns / workers > max_queue_delay_ns_;
+    if (full || standing_full || too_slow) {
+        target.window_refused = true;
         return false;
     }
     ++target.admitted;
@@ -57,7 +63,7 @@ bool Scheduler::try_admit(RouteClass cls) {
 void Scheduler::push(RouteClass cls, std::unique_ptr<Task> task) {
     {
         const std::lock_guard lock(mutex_);
-        lane(cls).waiting.push_back(std::move(task));
+        lane(cls).waiting.push_back(Queued{std::move(task), Clock::now()});
     }
     wake_.notify_one();
 }
@@ -83,6 +89,31 @@ void Scheduler::finish_inline(RouteClass cls) {
 std::size_t Scheduler::admitted(RouteClass cls) const {
     const std::lock_guard lock(mutex_);
     return lane(cls).admitted;
+}
+
+bool Scheduler::standing(RouteClass cls) const {
+    const std::lock_guard lock(mutex_);
+    return lane(cls).standing;
+}
+
+void Scheduler::note_wait(Lane& lane, Clock::time_point now, Clock::duration waited) {
+    if (now >= lane.window_end) {
+        // A queue starts standing after a window in which every request waited the target and
+        // the queue never drained, and stays so while windows still refuse requests. A window
+        // closes at the first start after its end, so after a quiet spell (the drained queue's
+        // zero, nothing refused) the flag clears with the next request.
+        const bool seen = lane.window_end != Clock::time_point{};
+        lane.standing =
+            seen && (lane.window_min >= standing_target || (lane.standing && lane.window_refused));
+        lane.window_end = now + standing_interval;
+        lane.window_min = waited;
+        lane.window_refused = false;
+    } else {
+        lane.window_min = std::min(lane.window_min, waited);
+    }
+    if (lane.waiting.empty()) {
+        lane.window_min = Clock::duration{0};  // drained: whatever waited, it did not stand
+    }
 }
 
 std::size_t Scheduler::next_runnable() {
@@ -117,11 +148,13 @@ void Scheduler::work() {
             return;
         }
         Lane& chosen = lanes_.at(index);
-        std::unique_ptr<Task> task = std::move(chosen.waiting.front());
+        std::unique_ptr<Task> task = std::move(chosen.waiting.front().task);
+        const auto queued_at = chosen.waiting.front().since;
         chosen.waiting.pop_front();
         ++chosen.running;
+        const auto started = Clock::now();
+        note_wait(chosen, started, started - queued_at);
         lock.unlock();
-        const auto started = std::chrono::steady_clock::now();
         task->run();
         task.reset();
         const auto took = static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(

@@ -26,6 +26,14 @@ namespace dojang::http {
 /// at the class's measured service time (an exponential average), but always keeps two waiting
 /// requests per worker: a count bound alone lets a queue of cheap-but-not-free requests hold
 /// each admitted request far longer than it takes to refuse and retry it.
+///
+/// The delay bound absorbs bursts. A queue that stays, though, is overload, not a burst (the
+/// CoDel idea): after a window of `standing_interval` in which every request of a class waited
+/// at least `standing_target` and its queue never ran empty, the class admits only the floor of
+/// two waiting requests per worker, and keeps to it while windows still refuse requests. Under
+/// a sustained flood admitted requests then wait about as long as at full load without one,
+/// and the workers still find the next request ready; the first window without refusals (or
+/// the first request after a quiet spell) lifts it.
 class Scheduler {
 public:
     Scheduler(std::size_t threads,
@@ -52,6 +60,12 @@ public:
 
     /// Requests of `cls` admitted right now (running or waiting).
     [[nodiscard]] std::size_t admitted(RouteClass cls) const;
+    /// Whether `cls` has a standing queue and admits only the floor (see the class comment).
+    [[nodiscard]] bool standing(RouteClass cls) const;
+
+    static constexpr std::chrono::milliseconds standing_interval{100};
+    static constexpr std::chrono::microseconds standing_target{1000};
+    static constexpr std::size_t standing_floor_per_worker = 2;
 
 private:
     struct Task {
@@ -64,11 +78,20 @@ private:
         void run() override { function(); }
         Function function;
     };
+    using Clock = std::chrono::steady_clock;
+    struct Queued {
+        std::unique_ptr<Task> task;
+        Clock::time_point since;
+    };
     struct Lane {
         std::size_t admitted = 0;
         std::size_t running = 0;
         double service_ns = 0;  ///< Average handler time of the class; 0 until one has run.
-        std::deque<std::unique_ptr<Task>> waiting;
+        std::deque<Queued> waiting;
+        bool standing = false;          ///< The last window saw a standing queue.
+        Clock::time_point window_end;   ///< When the current window closes.
+        Clock::duration window_min{0};  ///< Shortest wait in the current window.
+        bool window_refused = false;    ///< The current window refused a request.
     };
     static constexpr std::size_t lane_count = 3;
 
@@ -78,6 +101,8 @@ private:
     const Lane& lane(RouteClass cls) const;
     /// The index of a lane with a runnable task, round-robin; lane_count if none. Needs mutex_.
     std::size_t next_runnable();
+    /// Records that a task of `lane` started after waiting `waited`. Needs mutex_.
+    static void note_wait(Lane& lane, Clock::time_point now, Clock::duration waited);
 
     const std::size_t max_in_flight_;
     const std::size_t max_queue_;
