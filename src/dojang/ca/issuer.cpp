@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dojang/ca/issuer.hpp"
 
+#include "dojang/ca/crl_asn1.h"
 #include "dojang/ca/x509_build.hpp"
 #include "dojang/core/text.hpp"
 #include "dojang/crypto/openssl.hpp"
@@ -8,6 +9,10 @@
 #include "dojang/npki/vid.hpp"
 
 #include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <array>
+#include <climits>
 
 namespace dojang::ca {
 namespace {
@@ -431,11 +436,138 @@ Result<void> release_hold(store::Database& database,
     });
 }
 
+namespace {
+
+using RevokedPtr = crypto::Owned<X509_REVOKED, X509_REVOKED_free>;
+using AsnTypePtr = crypto::Owned<ASN1_TYPE, ASN1_TYPE_free>;
+using BitStringPtr = crypto::Owned<ASN1_BIT_STRING, ASN1_BIT_STRING_free>;
+
+tl::unexpected<Error> crl_failure(std::string what) {
+    return crypto::openssl_failure(ErrorKind::internal, "CRL_BUILD_FAILED", std::move(what));
+}
+
+/// An ANY holding `der`, an encoded SEQUENCE, which it takes over (OPENSSL_malloc'd).
+Result<AsnTypePtr> any_sequence(unsigned char* der, int length) {
+    AsnTypePtr any(ASN1_TYPE_new());
+    ASN1_STRING* value = ASN1_STRING_type_new(V_ASN1_SEQUENCE);
+    if (!any || value == nullptr) {
+        ASN1_STRING_free(value);
+        OPENSSL_free(der);
+        return crl_failure("out of memory");
+    }
+    ASN1_STRING_set0(value, der, length);
+    ASN1_TYPE_set(any.get(), V_ASN1_SEQUENCE, value);
+    return any;
+}
+
+/// Encodes the CRL entries with OpenSSL, one reused X509_REVOKED per reason code, in the order
+/// X509_CRL_sort() gives (serial length, then its octets), as one revokedCertificates value.
+class EntryEncoder {
+public:
+    Result<AsnTypePtr> encode(const std::vector<store::RevokedEntry>& entries) {
+        std::vector<std::pair<Bytes, const store::RevokedEntry*>> sorted;
+        sorted.reserve(entries.size());
+        for (const auto& entry : entries) {
+            sorted.emplace_back(entry.serial.bytes(), &entry);
+        }
+        std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+            return a.first.size() != b.first.size() ? a.first.size() < b.first.size()
+                                                    : a.first < b.first;
+        });
+        Bytes body;
+        body.reserve(entries.size() * 48);
+        for (const auto& [serial, entry] : sorted) {
+            auto appended = append(serial, *entry, body);
+            if (!appended) {
+                return tl::unexpected(appended.error());
+            }
+        }
+        if (body.size() > static_cast<std::size_t>(INT_MAX / 2)) {
+            return crl_failure("too many CRL entries");
+        }
+        const int content = static_cast<int>(body.size());
+        const int total = ASN1_object_size(1, content, V_ASN1_SEQUENCE);
+        auto* der = static_cast<unsigned char*>(OPENSSL_malloc(static_cast<std::size_t>(total)));
+        if (der == nullptr) {
+            return crl_failure("out of memory");
+        }
+        unsigned char* cursor = der;
+        ASN1_put_object(&cursor, 1, content, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL);
+        std::copy(body.begin(), body.end(), cursor);
+        return any_sequence(der, total);
+    }
+
+private:
+    Result<void> append(const Bytes& serial, const store::RevokedEntry& entry, Bytes& out) {
+        X509_REVOKED* revoked = for_reason(entry.reason);
+        const auto when = pkix::to_asn1_time(entry.revoked_at);
+        if (revoked == nullptr || !serial_ || serial.size() > INT_MAX ||
+            ASN1_STRING_set(serial_.get(), serial.data(), static_cast<int>(serial.size())) != 1 ||
+            X509_REVOKED_set_serialNumber(revoked, serial_.get()) != 1 || !when ||
+            X509_REVOKED_set_revocationDate(revoked, when.get()) != 1) {
+            return crl_failure("bad entry");
+        }
+        const int length = i2d_X509_REVOKED(revoked, nullptr);
+        if (length <= 0) {
+            return crl_failure("bad entry");
+        }
+        const std::size_t start = out.size();
+        out.resize(start + static_cast<std::size_t>(length));
+        unsigned char* cursor = out.data() + start;
+        if (i2d_X509_REVOKED(revoked, &cursor) != length) {
+            return crl_failure("bad entry");
+        }
+        return ok();
+    }
+
+    /// The entry of this reason, with its reasonCode extension (none for unspecified).
+    X509_REVOKED* for_reason(store::RevocationReason reason) {
+        const auto code = static_cast<std::size_t>(reason);
+        if (code >= by_reason_.size()) {
+            return nullptr;
+        }
+        RevokedPtr& slot = by_reason_.at(code);
+        if (!slot) {
+            RevokedPtr made(X509_REVOKED_new());
+            if (!made) {
+                return nullptr;
+            }
+            if (reason != store::RevocationReason::unspecified) {
+                crypto::Owned<ASN1_ENUMERATED, ASN1_ENUMERATED_free> value(ASN1_ENUMERATED_new());
+                if (!value || ASN1_ENUMERATED_set(value.get(), static_cast<long>(code)) != 1 ||
+                    X509_REVOKED_add1_ext_i2d(made.get(), NID_crl_reason, value.get(), 0, 0) != 1) {
+                    return nullptr;
+                }
+            }
+            slot = std::move(made);
+        }
+        return slot.get();
+    }
+
+    std::array<RevokedPtr, 11> by_reason_;  ///< Indexed by CRLReason code.
+    crypto::Asn1IntegerPtr serial_{ASN1_INTEGER_new()};
+};
+
+/// DER of `value` encoded with template `item`, in a buffer of OpenSSL's.
+Result<std::pair<unsigned char*, int>> encode_item(const void* value, const ASN1_ITEM* item) {
+    unsigned char* der = nullptr;
+    const int length =
+        ASN1_item_i2d(static_cast<ASN1_VALUE*>(const_cast<void*>(value)), &der, item);
+    if (length <= 0 || der == nullptr) {
+        return crypto::openssl_failure(ErrorKind::internal, "ENCODING_FAILED", "CRL encoding");
+    }
+    return std::pair{der, length};
+}
+
+}  // namespace
+
 Result<Bytes> sign_crl(const Authority& authority,
                        std::int64_t number,
                        Seconds this_update,
                        Seconds next_update,
                        const std::vector<store::RevokedEntry>& entries) {
+    // 1. The CRL without its entries, built and signed through X509_CRL: OpenSSL sets the
+    //    version, issuer, times and extensions, and picks the AlgorithmIdentifier for the key.
     crypto::X509CrlPtr crl(X509_CRL_new());
     const auto last = pkix::to_asn1_time(this_update);
     const auto next = pkix::to_asn1_time(next_update);
@@ -444,24 +576,7 @@ Result<Bytes> sign_crl(const Authority& authority,
             1 ||
         X509_CRL_set1_lastUpdate(crl.get(), last.get()) != 1 ||
         X509_CRL_set1_nextUpdate(crl.get(), next.get()) != 1) {
-        return crypto::openssl_failure(ErrorKind::internal, "CRL_BUILD_FAILED", "cannot build CRL");
-    }
-    for (const auto& entry : entries) {
-        X509_REVOKED* revoked = X509_REVOKED_new();
-        auto serial = pkix::to_asn1_integer(entry.serial);
-        const auto when = pkix::to_asn1_time(entry.revoked_at);
-        if (revoked == nullptr || !serial ||
-            X509_REVOKED_set_serialNumber(revoked, serial->get()) != 1 ||
-            X509_REVOKED_set_revocationDate(revoked, when.get()) != 1) {
-            X509_REVOKED_free(revoked);
-            return crypto::openssl_failure(ErrorKind::internal, "CRL_BUILD_FAILED", "bad entry");
-        }
-        if (entry.reason != store::RevocationReason::unspecified) {
-            crypto::Owned<ASN1_ENUMERATED, ASN1_ENUMERATED_free> code(ASN1_ENUMERATED_new());
-            ASN1_ENUMERATED_set(code.get(), static_cast<long>(entry.reason));
-            X509_REVOKED_add1_ext_i2d(revoked, NID_crl_reason, code.get(), 0, 0);
-        }
-        X509_CRL_add0_revoked(crl.get(), revoked);
+        return crl_failure("cannot build CRL");
     }
     crypto::Asn1IntegerPtr crl_number(ASN1_INTEGER_new());
     ASN1_INTEGER_set_int64(crl_number.get(), number);
@@ -471,14 +586,97 @@ Result<Bytes> sign_crl(const Authority& authority,
         X509V3_EXT_conf_nid(nullptr, &context, NID_authority_key_identifier, "keyid:always"));
     if (X509_CRL_add1_ext_i2d(crl.get(), NID_crl_number, crl_number.get(), 0, 0) != 1 || !aki ||
         X509_CRL_add_ext(crl.get(), aki.get(), -1) != 1) {
-        return crypto::openssl_failure(ErrorKind::internal, "CRL_BUILD_FAILED", "CRL extensions");
+        return crl_failure("CRL extensions");
     }
-    X509_CRL_sort(crl.get());
     if (X509_CRL_sign(crl.get(), authority.signer.key(), authority.signer.digest()) <= 0) {
         return crypto::openssl_failure(
             ErrorKind::internal, "SIGNING_FAILED", "cannot sign the CRL");
     }
-    return crypto::to_der(crl.get(), i2d_X509_CRL);
+    const ASN1_BIT_STRING* unused_signature = nullptr;
+    const X509_ALGOR* algorithm = nullptr;
+    X509_CRL_get0_signature(crl.get(), &unused_signature, &algorithm);
+
+    // 2. The same TBSCertList with the entries, encoded once (see crl_asn1.h).
+    AsnTypePtr revoked;
+    if (!entries.empty()) {
+        auto encoded = EntryEncoder().encode(entries);
+        if (!encoded) {
+            return tl::unexpected(encoded.error());
+        }
+        revoked = std::move(*encoded);
+    }
+    crypto::Asn1IntegerPtr version(ASN1_INTEGER_new());
+    if (!version || ASN1_INTEGER_set(version.get(), X509_CRL_VERSION_2) != 1) {
+        return crl_failure("out of memory");
+    }
+    DOJANG_TBS_CERT_LIST tbs{
+        version.get(),
+        const_cast<X509_ALGOR*>(algorithm),
+        X509_CRL_get_issuer(crl.get()),
+        const_cast<ASN1_TIME*>(X509_CRL_get0_lastUpdate(crl.get())),
+        const_cast<ASN1_TIME*>(X509_CRL_get0_nextUpdate(crl.get())),
+        revoked.get(),
+        const_cast<STACK_OF(X509_EXTENSION)*>(X509_CRL_get0_extensions(crl.get())),
+    };
+    auto tbs_der = encode_item(&tbs, ASN1_ITEM_rptr(DOJANG_TBS_CERT_LIST));
+    revoked.reset();
+    if (!tbs_der) {
+        return tl::unexpected(tbs_der.error());
+    }
+    auto tbs_any = any_sequence(tbs_der->first, tbs_der->second);
+    if (!tbs_any) {
+        return tl::unexpected(tbs_any.error());
+    }
+    const ASN1_STRING* tbs_bytes = (*tbs_any)->value.sequence;
+
+    // 3. The signature over those octets, as X509_CRL_sign() makes it.
+    crypto::MdCtxPtr md(EVP_MD_CTX_new());
+    std::size_t signature_length = 0;
+    if (!md ||
+        EVP_DigestSignInit(
+            md.get(), nullptr, authority.signer.digest(), nullptr, authority.signer.key()) != 1 ||
+        EVP_DigestSign(md.get(),
+                       nullptr,
+                       &signature_length,
+                       ASN1_STRING_get0_data(tbs_bytes),
+                       static_cast<std::size_t>(ASN1_STRING_length(tbs_bytes))) != 1) {
+        return crypto::openssl_failure(
+            ErrorKind::internal, "SIGNING_FAILED", "cannot sign the CRL");
+    }
+    Bytes signature(signature_length);
+    if (EVP_DigestSign(md.get(),
+                       signature.data(),
+                       &signature_length,
+                       ASN1_STRING_get0_data(tbs_bytes),
+                       static_cast<std::size_t>(ASN1_STRING_length(tbs_bytes))) != 1 ||
+        signature_length > INT_MAX) {
+        return crypto::openssl_failure(
+            ErrorKind::internal, "SIGNING_FAILED", "cannot sign the CRL");
+    }
+    BitStringPtr value(ASN1_BIT_STRING_new());
+    if (!value || ASN1_BIT_STRING_set(
+                      value.get(), signature.data(), static_cast<int>(signature_length)) != 1) {
+        return crl_failure("out of memory");
+    }
+    // All bits used: without the flag the encoder would drop trailing zero octets.
+    value->flags &= ~(ASN1_STRING_FLAG_BITS_LEFT | 0x07L);
+    value->flags |= ASN1_STRING_FLAG_BITS_LEFT;
+
+    // 4. CertificateList.
+    DOJANG_CERTIFICATE_LIST list{tbs_any->get(), const_cast<X509_ALGOR*>(algorithm), value.get()};
+    const int length = ASN1_item_i2d(
+        reinterpret_cast<ASN1_VALUE*>(&list), nullptr, ASN1_ITEM_rptr(DOJANG_CERTIFICATE_LIST));
+    if (length <= 0) {
+        return crypto::openssl_failure(ErrorKind::internal, "ENCODING_FAILED", "CRL encoding");
+    }
+    Bytes der(static_cast<std::size_t>(length));
+    unsigned char* cursor = der.data();
+    if (ASN1_item_i2d(reinterpret_cast<ASN1_VALUE*>(&list),
+                      &cursor,
+                      ASN1_ITEM_rptr(DOJANG_CERTIFICATE_LIST)) != length) {
+        return crypto::openssl_failure(ErrorKind::internal, "ENCODING_FAILED", "CRL encoding");
+    }
+    return der;
 }
 
 }  // namespace dojang::ca

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <set>
 
 namespace dojang::ca {
@@ -328,6 +329,106 @@ TEST_F(IssuerTest, SignsACrlThatOpensslAccepts) {
     EXPECT_NE(output.find("X509v3 CRL Number: \n                7"), std::string::npos) << output;
     EXPECT_NE(output.find("Key Compromise"), std::string::npos);
     EXPECT_EQ(output.find("Unspecified"), std::string::npos);  // written by omission
+}
+
+/// The CRL as OpenSSL's X509_CRL API builds it: every entry an X509_REVOKED, sorted, signed.
+Bytes crl_through_x509_crl(const Authority& authority,
+                           std::int64_t number,
+                           Seconds this_update,
+                           Seconds next_update,
+                           const std::vector<store::RevokedEntry>& entries) {
+    crypto::X509CrlPtr crl(X509_CRL_new());
+    X509_CRL_set_version(crl.get(), X509_CRL_VERSION_2);
+    X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(authority.certificate.get()));
+    X509_CRL_set1_lastUpdate(crl.get(), pkix::to_asn1_time(this_update).get());
+    X509_CRL_set1_nextUpdate(crl.get(), pkix::to_asn1_time(next_update).get());
+    for (const auto& entry : entries) {
+        X509_REVOKED* revoked = X509_REVOKED_new();
+        X509_REVOKED_set_serialNumber(revoked, pkix::to_asn1_integer(entry.serial)->get());
+        X509_REVOKED_set_revocationDate(revoked, pkix::to_asn1_time(entry.revoked_at).get());
+        if (entry.reason != store::RevocationReason::unspecified) {
+            crypto::Owned<ASN1_ENUMERATED, ASN1_ENUMERATED_free> code(ASN1_ENUMERATED_new());
+            ASN1_ENUMERATED_set(code.get(), static_cast<long>(entry.reason));
+            X509_REVOKED_add1_ext_i2d(revoked, NID_crl_reason, code.get(), 0, 0);
+        }
+        X509_CRL_add0_revoked(crl.get(), revoked);
+    }
+    crypto::Asn1IntegerPtr crl_number(ASN1_INTEGER_new());
+    ASN1_INTEGER_set_int64(crl_number.get(), number);
+    X509V3_CTX context;
+    X509V3_set_ctx(&context, authority.certificate.get(), nullptr, nullptr, crl.get(), 0);
+    crypto::X509ExtPtr aki(
+        X509V3_EXT_conf_nid(nullptr, &context, NID_authority_key_identifier, "keyid:always"));
+    X509_CRL_add1_ext_i2d(crl.get(), NID_crl_number, crl_number.get(), 0, 0);
+    X509_CRL_add_ext(crl.get(), aki.get(), -1);
+    X509_CRL_sort(crl.get());
+    EXPECT_GT(X509_CRL_sign(crl.get(), authority.signer.key(), authority.signer.digest()), 0);
+    return *crypto::to_der(crl.get(), i2d_X509_CRL);
+}
+
+/// The encoded tbsCertList of an encoded CRL, as it stands in it.
+Bytes tbs_of(const Bytes& crl) {
+    const unsigned char* cursor = crl.data();
+    long length = 0;
+    int tag = 0;
+    int cls = 0;
+    EXPECT_EQ(ASN1_get_object(&cursor, &length, &tag, &cls, static_cast<long>(crl.size())),
+              V_ASN1_CONSTRUCTED);
+    const unsigned char* tbs = cursor;
+    EXPECT_EQ(ASN1_get_object(&cursor, &length, &tag, &cls, length), V_ASN1_CONSTRUCTED);
+    return {tbs, cursor + length};
+}
+
+TEST_F(IssuerTest, TheCrlIsByteForByteTheOneOpensslsX509CrlApiBuilds) {
+    const std::vector<store::RevocationReason> reasons{
+        store::RevocationReason::unspecified,
+        store::RevocationReason::key_compromise,
+        store::RevocationReason::ca_compromise,
+        store::RevocationReason::affiliation_changed,
+        store::RevocationReason::superseded,
+        store::RevocationReason::cessation_of_operation,
+        store::RevocationReason::certificate_hold,
+        store::RevocationReason::privilege_withdrawn};
+    std::vector<store::RevokedEntry> entries;
+    for (int i = 0; i < 500; ++i) {
+        // Serials of 1 to 20 octets in no particular order.
+        Bytes magnitude(static_cast<std::size_t>(1 + (i * 7) % 20));
+        for (std::size_t k = 0; k < magnitude.size(); ++k) {
+            magnitude[k] = static_cast<std::uint8_t>((i * 131 + static_cast<int>(k) * 29) % 256);
+        }
+        magnitude[0] = static_cast<std::uint8_t>((magnitude[0] & 0x7F) | 0x01);
+        auto serial = SerialNumber::from_bytes(magnitude);
+        ASSERT_TRUE(serial.has_value());
+        entries.push_back({*serial,
+                           clock_.now() - std::chrono::hours{i},
+                           reasons[static_cast<std::size_t>(i) % reasons.size()],
+                           clock_.now() + std::chrono::days{30}});
+    }
+    // One revocation date past 2049, which needs GeneralizedTime.
+    entries[3].revoked_at = Seconds{std::chrono::seconds{2600000000LL}};
+    const Seconds now = clock_.now();
+    std::vector<store::RevokedEntry> none;
+    for (const std::vector<store::RevokedEntry>* list : {&entries, &none}) {
+        auto crl = sign_crl(ca_.issuing, 42, now, now + std::chrono::days{7}, *list);
+        ASSERT_TRUE(crl.has_value()) << crl.error().describe();
+        const Bytes reference =
+            crl_through_x509_crl(ca_.issuing, 42, now, now + std::chrono::days{7}, *list);
+        // The signature differs (ECDSA is randomised); everything it covers must not.
+        EXPECT_EQ(tbs_of(*crl), tbs_of(reference)) << list->size() << " entries";
+        const unsigned char* cursor = crl->data();
+        crypto::X509CrlPtr parsed(d2i_X509_CRL(nullptr, &cursor, static_cast<long>(crl->size())));
+        ASSERT_TRUE(parsed);
+        EXPECT_EQ(cursor, crl->data() + crl->size());
+        EXPECT_EQ(X509_CRL_verify(parsed.get(), X509_get0_pubkey(ca_.issuing.certificate.get())),
+                  1);
+        cursor = reference.data();
+        crypto::X509CrlPtr expected(
+            d2i_X509_CRL(nullptr, &cursor, static_cast<long>(reference.size())));
+        EXPECT_EQ(X509_CRL_get_signature_nid(parsed.get()),
+                  X509_CRL_get_signature_nid(expected.get()));
+        EXPECT_EQ(std::max(0, sk_X509_REVOKED_num(X509_CRL_get_REVOKED(parsed.get()))),
+                  static_cast<int>(list->size()));  // -1: no list at all when it is empty
+    }
 }
 
 }  // namespace
