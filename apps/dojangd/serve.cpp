@@ -504,6 +504,7 @@ Result<void> serve(const std::string& data,
     limits.header_bytes = settings.header_bytes;
     limits.read_timeout = settings.read_timeout;
     limits.worker_threads = settings.worker_threads;
+    limits.io_threads = settings.io_threads;
     limits.max_connections = settings.max_connections;
     limits.client_general = {settings.client_rate_general, settings.client_burst_general};
     limits.client_issuance = {settings.client_rate_issuance, settings.client_burst_issuance};

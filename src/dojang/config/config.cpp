@@ -180,6 +180,7 @@ void read_config(const toml::table& root, Config& config, std::vector<Violation>
         reader.integer("header_bytes", config.server.header_bytes, 1024, 1 << 20);
         reader.duration("read_timeout_seconds", config.server.read_timeout, 1, 3600);
         reader.integer("worker_threads", config.server.worker_threads, 1, 256);
+        reader.integer("io_threads", config.server.io_threads, 1, 64);
         reader.integer("max_connections", config.server.max_connections, 1, 1 << 20);
         reader.integer("client_rate_general", config.server.client_rate_general, 0, 1000000);
         reader.integer("client_burst_general", config.server.client_burst_general, 1, 1000000);
@@ -387,7 +388,8 @@ base_url = ")toml" +
            base_url + R"toml("
 max_body_bytes = 1048576
 read_timeout_seconds = 30
-worker_threads = 2
+worker_threads = 2           # run the handlers of applications, issuance and CMP
+io_threads = 2               # run the sockets and answer OCSP, CRL and CA files (one per core at most)
 # Per-client limits (one address; IPv6 by /64), per route class: requests per second on average
 # and the burst a quiet client may send at once; beyond them 429 + Retry-After. rate 0 = off.
 # Keep them generous: many people may share one address (NAT, an office, a reverse proxy; behind

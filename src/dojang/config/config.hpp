@@ -20,6 +20,8 @@ struct Server {
     std::size_t header_bytes = 8192;
     std::chrono::seconds read_timeout{30};
     std::size_t worker_threads = 2;
+    /// Threads running the sockets; status requests (OCSP, CRL, CA files) are answered there.
+    std::size_t io_threads = 2;
     std::size_t max_connections = 1024;
     /// Per-client (address; IPv6 by /64) token buckets per route class: requests per second
     /// and burst; rate 0 turns one off. Beyond them → 429 + Retry-After.

@@ -125,6 +125,21 @@ TEST(Config, TheDefaultFileStatesTheBuiltInClientLimits) {
     EXPECT_EQ(config->server.client_burst_status, built_in.client_burst_status);
     EXPECT_EQ(config->server.max_tracked_clients, built_in.max_tracked_clients);
     EXPECT_EQ(config->server.max_queue_delay, built_in.max_queue_delay);
+    EXPECT_EQ(config->server.worker_threads, built_in.worker_threads);
+    EXPECT_EQ(config->server.io_threads, built_in.io_threads);
+}
+
+TEST(Config, ReadsTheSocketThreads) {
+    std::string toml = defaults();
+    const std::string from = "io_threads = 2 ";
+    toml.replace(toml.find(from), from.size(), "io_threads = 3 ");
+    auto config = parse(toml, "t.toml");
+    ASSERT_TRUE(config.has_value()) << config.error().describe();
+    EXPECT_EQ(config->server.io_threads, 3U);
+    toml.replace(toml.find("io_threads = 3 "), from.size(), "io_threads = 0 ");
+    auto bad = parse(toml, "t.toml");
+    ASSERT_FALSE(bad.has_value());
+    EXPECT_NE(bad.error().describe().find("server.io_threads"), std::string::npos);
 }
 
 TEST(Config, AClientLimitNeedsABurstOfAtLeastOne) {

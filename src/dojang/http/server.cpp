@@ -251,7 +251,7 @@ public:
           limits_(limits),
           largest_body_(router.largest_body_limit(limits.body_bytes)),
           tls_config_(std::move(tls)),
-          io_(std::in_place, static_cast<int>(std::max<std::size_t>(limits.io_threads, 1))),
+          io_(std::in_place, 1),
           acceptor_strand_(std::in_place, asio::make_strand(*io_)),
           acceptor_(std::in_place, *acceptor_strand_),
           scheduler_(std::make_unique<Scheduler>(std::max<std::size_t>(limits.worker_threads, 1),
@@ -261,17 +261,29 @@ public:
           limiter_(client_limits(limits), limits.max_tracked_clients),
           client_limited_(&metrics_.counter("dojang_http_client_limited_total",
                                             "Requests refused with 429: a client over its own "
-                                            "limit for the class.")) {}
+                                            "limit for the class.")) {
+        // One io_context per socket thread, each run by its own thread: a connection stays on
+        // the thread that accepted it, with no hand-offs or shared reactor lock between them.
+        for (std::size_t i = 1; i < limits.io_threads; ++i) {
+            extra_io_.push_back(std::make_unique<asio::io_context>(1));
+            extra_work_.emplace_back(asio::make_work_guard(*extra_io_.back()));
+        }
+    }
 
     ~Impl() {
         // Order matters: workers first (their tasks refer to requests in coroutine frames),
         // then everything bound to the io_context, then the io_context, whose destruction
         // destroys the remaining coroutine frames while the registry and metrics still exist.
         io_->stop();
+        for (auto& context : extra_io_) {
+            context->stop();
+        }
         scheduler_.reset();
         signals_.reset();
         acceptor_.reset();
         acceptor_strand_.reset();
+        extra_work_.clear();
+        extra_io_.clear();
         io_.reset();
         tls_context_.reset();
     }
@@ -336,8 +348,8 @@ public:
 
     void run() {
         std::vector<std::thread> extra;
-        for (std::size_t i = 1; i < limits_.io_threads; ++i) {
-            extra.emplace_back([this] { io_->run(); });
+        for (auto& context : extra_io_) {
+            extra.emplace_back([&context] { context->run(); });
         }
         io_->run();
         for (auto& thread : extra) {
@@ -451,6 +463,10 @@ private:
         if (signals_) {
             signals_->cancel(ec);
         }
+        // The other socket threads end once their connections have (run() joins them).
+        for (auto& work : extra_work_) {
+            work.reset();
+        }
         // Idle connections (waiting for a request) close now; busy ones close after answering.
         const std::lock_guard lock(connections_mutex_);
         for (const auto& [id, entry] : connections_) {
@@ -464,10 +480,16 @@ private:
         }
     }
 
+    /// The io_context of the next accepted connection, round robin. On the acceptor strand.
+    asio::io_context& next_context() {
+        const std::size_t index = next_context_++ % (extra_io_.size() + 1);
+        return index == 0 ? *io_ : *extra_io_.at(index - 1);
+    }
+
     asio::awaitable<void> accept_loop() {
         for (;;) {
             auto [ec, socket] =
-                co_await acceptor_->async_accept(asio::make_strand(*io_), use_tuple);
+                co_await acceptor_->async_accept(asio::make_strand(next_context()), use_tuple);
             if (stopping_ || ec == asio::error::operation_aborted) {
                 co_return;
             }
@@ -806,6 +828,9 @@ private:
     std::uint64_t next_connection_id_ = 0;
     std::map<std::uint64_t, Registered> connections_;
     std::optional<asio::io_context> io_;
+    std::vector<std::unique_ptr<asio::io_context>> extra_io_;
+    std::vector<asio::executor_work_guard<asio::io_context::executor_type>> extra_work_;
+    std::size_t next_context_ = 0;  ///< On the acceptor strand.
     std::optional<Strand> acceptor_strand_;
     std::optional<tcp::acceptor> acceptor_;
     std::optional<asio::signal_set> signals_;
