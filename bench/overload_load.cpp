@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-// Load generator for bench/overload: POST /api/v1/applications (or POST /ocsp), closed or open
-// loop, on one thread. Every application carries a unique Idempotency-Key and a unique phone
-// number (the one-time-code send limit is per destination); every `match_every`-th one is a
-// register customer, each used once. One line per request goes to --log: phase, key, status
-// (0 = client-side timeout, -1 = connection error), latency in ms from the request's *scheduled*
-// time (a client falling behind cannot hide queueing), and the application id of a 201. The
-// last stdout line is "RESULT key=value ...".
+// Load generator for bench/overload: POST /api/v1/applications (or POST /ocsp, or with --codes
+// POST /api/v1/certificates for bench/overload-issuance), closed or open loop, on one thread. Every
+// application carries a unique Idempotency-Key and a unique phone number (the one-time-code send
+// limit is per destination); every `match_every`-th one is a register customer, each used once. One
+// line per request goes to --log: phase, key, status (0 = client-side timeout, -1 = connection
+// error), latency in ms from the request's *scheduled* time (a client falling behind cannot hide
+// queueing), and the application id of a 201. With
+// --codes each request takes the next unused "reference code" line (from line --first on) and a
+// CSR of --csrs round robin; the key is the reference number and the id the serial of a 201.
+// The last stdout line is "RESULT key=value ...".
 #include <CLI/CLI.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -24,11 +27,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -56,6 +61,8 @@ struct Options {
     std::size_t match_every = 10;
     std::size_t first = 0;  ///< Number of the first application (phone numbers count from it)
     std::string ocsp_request;
+    std::string codes;  ///< "reference code" lines: POST /api/v1/certificates
+    std::string csrs;   ///< PEM CSRs for those requests
     std::string log;
 };
 
@@ -81,6 +88,35 @@ public:
         }
         next_customer_ = options_.register_start;
         count_ = options_.first;
+        if (!options_.codes.empty()) {
+            std::ifstream codes(options_.codes);
+            std::string reference;
+            std::string code;
+            while (codes >> reference >> code) {
+                codes_.emplace_back(reference, code);
+            }
+            std::ifstream file(options_.csrs);
+            const std::string pem(std::istreambuf_iterator<char>(file), {});
+            const std::string end = "-----END CERTIFICATE REQUEST-----";
+            for (std::size_t at = 0;;) {
+                const auto start = pem.find("-----BEGIN CERTIFICATE REQUEST-----", at);
+                const auto stop = pem.find(end, start);
+                if (start == std::string::npos || stop == std::string::npos) {
+                    break;
+                }
+                std::string one;
+                for (const char c : pem.substr(start, stop + end.size() - start)) {
+                    one += c == '\n' ? std::string("\\n") : std::string(1, c);
+                }
+                csrs_.push_back(std::move(one));
+                at = stop + end.size();
+            }
+        }
+    }
+
+    /// Requests this generator can still make (certificates: one per unused code line).
+    [[nodiscard]] std::size_t available() const {
+        return options_.codes.empty() ? SIZE_MAX : codes_.size() - std::min(codes_.size(), count_);
     }
 
     Job make(Clock::time_point due) {
@@ -93,6 +129,16 @@ public:
             job.request.target("/ocsp");
             job.request.set(bhttp::field::content_type, "application/ocsp-request");
             job.request.body() = ocsp_der_;
+        } else if (!options_.codes.empty()) {
+            const auto& [reference, code] = codes_.at(count_);
+            const std::string& csr = csrs_.at(count_ % csrs_.size());
+            ++count_;
+            job.key = reference;
+            job.request.target("/api/v1/certificates");
+            job.request.set(bhttp::field::content_type, "application/json");
+            job.request.body() = R"({"reference_number":")" + reference +
+                                 R"(","authorization_code":")" + code + R"(","csr":")" + csr +
+                                 R"("})";
         } else {
             job.key = options_.key_prefix + "-" + std::to_string(++sequence_);
             job.request.target("/api/v1/applications");
@@ -138,6 +184,8 @@ private:
 
     const Options& options_;
     std::string ocsp_der_;
+    std::vector<std::pair<std::string, std::string>> codes_;
+    std::vector<std::string> csrs_;
     std::size_t sequence_ = 0;
     std::size_t count_ = 0;
     std::size_t next_customer_ = 0;
@@ -187,7 +235,8 @@ public:
             outcome.status = static_cast<int>(response.result_int());
             if (outcome.status == 201) {
                 const std::string& body = response.body();
-                const std::string marker = R"("application_id":")";
+                const std::string marker =
+                    options_.codes.empty() ? R"("application_id":")" : R"("serial":")";
                 const auto at = body.find(marker);
                 if (at != std::string::npos) {
                     const auto start = at + marker.size();
@@ -250,6 +299,8 @@ int main(int argc, char** argv) {
     app.add_option("--match-every", options.match_every);
     app.add_option("--first", options.first, "number of the first application");
     app.add_option("--ocsp-request", options.ocsp_request);
+    app.add_option("--codes", options.codes, "reference/code lines: POST /api/v1/certificates");
+    app.add_option("--csrs", options.csrs, "PEM CSRs for --codes");
     app.add_option("--log", options.log);
     CLI11_PARSE(app, argc, argv);
     if (options.mode != "closed" && options.rate <= 0) {
@@ -259,6 +310,13 @@ int main(int argc, char** argv) {
 
     asio::io_context io(1);
     Generator generator(options);
+    if (!options.codes.empty() && generator.available() == 0) {
+        std::fprintf(stderr,
+                     "no unused code lines in %s from line %zu\n",
+                     options.codes.c_str(),
+                     options.first);
+        return 2;
+    }
     std::vector<Outcome> outcomes;
     std::vector<std::unique_ptr<Worker>> workers;
     for (std::size_t i = 0; i < options.connections; ++i) {
@@ -274,7 +332,7 @@ int main(int argc, char** argv) {
             asio::co_spawn(
                 io,
                 [&, w = worker.get()]() -> asio::awaitable<void> {
-                    while (Clock::now() < deadline) {
+                    while (Clock::now() < deadline && generator.available() > 0) {
                         co_await w->run(generator.make(Clock::now()));
                     }
                     w->close();
@@ -284,7 +342,8 @@ int main(int argc, char** argv) {
     } else {
         // Open loop: request i is due at started + i / rate, whatever the server does; workers
         // take due requests in order, and latency counts from the due time.
-        const auto total = static_cast<std::size_t>(options.rate * options.seconds);
+        const auto total = std::min(static_cast<std::size_t>(options.rate * options.seconds),
+                                    generator.available());
         auto channel = std::make_shared<Channel>(io, total + 1);
         asio::co_spawn(
             io,

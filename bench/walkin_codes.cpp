@@ -32,11 +32,15 @@ int main(int argc, char** argv) {
     cli.add_option("--out", out_path, "file for the 'reference code' lines")->required();
     cli.add_option("--count", count, "applications to register")->check(CLI::Range(1, 900000));
     cli.add_option("--first", first, "number of the first holder (keeps numbers unique)")
-        ->check(CLI::Range(0, 99999));
+        ->check(CLI::Range(0, 999999));
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
         return cli.exit(error);
+    }
+    if (first + count > 1000000) {
+        std::cerr << "walkin_codes: holder numbers have six digits: --first + --count <= 1000000\n";
+        return 2;
     }
 
     auto installation = app::open(data, true, "bench walk-in applications");
