@@ -487,6 +487,9 @@ public:
         }
         const int content = static_cast<int>(body.size());
         const int total = ASN1_object_size(1, content, V_ASN1_SEQUENCE);
+        if (total <= content) {
+            return crl_failure("too many CRL entries");
+        }
         auto* der = static_cast<unsigned char*>(OPENSSL_malloc(static_cast<std::size_t>(total)));
         if (der == nullptr) {
             return crl_failure("out of memory");
