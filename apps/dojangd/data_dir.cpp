@@ -303,6 +303,13 @@ Result<InitReport> build(const DataDir& dir, const InitOptions& options, const C
     }
     const std::string base_url =
         options.base_url.empty() ? "http://" + options.listen : options.base_url;
+    if (options.base_url.empty() && options.listen.ends_with(":0")) {
+        report.warnings.push_back(
+            "--listen " + options.listen + " has port 0, so certificates will point at " +
+            base_url + " (their CRL and OCSP addresses); pass --base-url with the address " +
+            "relying parties reach (포트 0 으로는 인증서의 CRL/OCSP 주소를 쓸 수 없습니다. "
+            "--base-url 을 지정하십시오)");
+    }
     std::string toml =
         config::render_default(options.listen, base_url, options.key_algorithm, policy_arc);
     if (passphrase_file != "secrets/ca-passphrase" || !passphrase_env.empty()) {

@@ -28,7 +28,12 @@ expect 2 "KEY_ALGORITHM_UNKNOWN" "$dojangd" init --data other --key-algorithm rs
 "$dojangd" init --data bigarc --listen 127.0.0.1:0 --policy-arc 2.25.7986505172694083472197499878601202634 \
     >bigarc.log || fail "init with a 128-bit policy arc"
 contains "warning: the policy arc" <bigarc.log || { cat bigarc.log; fail "no warning for a 128-bit policy arc"; }
-contains "warning" <init.log && fail "the default policy arc got a warning"
+contains "warning: the policy arc" <init.log && fail "the default policy arc got a warning"
+# Port 0 in --listen without --base-url would put port 0 into every certificate's URLs.
+contains "warning: --listen 127.0.0.1:0 has port 0" <init.log || { cat init.log; fail "no warning for port 0"; }
+"$dojangd" init --data based --listen 127.0.0.1:0 --base-url http://ca.example:8080 >based.log ||
+    fail "init with --base-url"
+contains "warning" <based.log && { cat based.log; fail "init with --base-url got a warning"; }
 
 openssl req -new -newkey rsa:1024 -nodes -keyout weak.key -subj "/CN=weak" -out weak.csr 2>/dev/null
 expect 6 "RSA_KEY_TOO_SMALL" "$dojangd" admin issue --data ca --csr weak.csr --out weak.pem
