@@ -106,7 +106,8 @@ public:
                      *installation.database,
                      clock,
                      ocsp::Settings{installation.config.ocsp.validity,
-                                    installation.config.ocsp.refresh_before}) {
+                                    installation.config.ocsp.refresh_before,
+                                    installation.config.ocsp.cache_entries}) {
         const crl::Settings settings{installation.config.crl.validity,
                                      installation.config.crl.republish_every,
                                      installation.config.crl.max_delay_after_revocation};

@@ -229,6 +229,7 @@ void read_config(const toml::table& root, Config& config, std::vector<Violation>
         // quality-bar.md: responses valid between 8 hours and 10 days.
         reader.duration("validity_hours", config.ocsp.validity, 8, 240);
         reader.duration("refresh_before_hours", config.ocsp.refresh_before, 1, 239);
+        reader.integer("cache_entries", config.ocsp.cache_entries, 1, 100000000);
         if (config.ocsp.refresh_before >= config.ocsp.validity) {
             violations.push_back(
                 {"CONFIG_INVALID", "ocsp.refresh_before_hours: must be less than validity_hours"});
@@ -431,6 +432,8 @@ max_delay_after_revocation_seconds = 300
 [ocsp]
 validity_hours = 72
 refresh_before_hours = 36
+# Pre-signed responses kept in memory (~1 KB each); other serials are signed when asked for.
+cache_entries = 10000
 
 [ra]
 # The reference number and authorization code (참조번호/인가코드) are valid this long.

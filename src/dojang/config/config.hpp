@@ -65,6 +65,7 @@ struct Crl {
 struct Ocsp {
     std::chrono::hours validity{72};
     std::chrono::hours refresh_before{36};
+    std::size_t cache_entries = 10000;  ///< pre-signed responses kept in memory at most
 };
 
 /// [ra]: the reissue journey.

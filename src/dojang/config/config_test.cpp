@@ -127,6 +127,7 @@ TEST(Config, TheDefaultFileStatesTheBuiltInClientLimits) {
     EXPECT_EQ(config->server.max_queue_delay, built_in.max_queue_delay);
     EXPECT_EQ(config->server.worker_threads, built_in.worker_threads);
     EXPECT_EQ(config->server.io_threads, built_in.io_threads);
+    EXPECT_EQ(config->ocsp.cache_entries, Ocsp{}.cache_entries);
 }
 
 TEST(Config, ReadsTheSocketThreads) {

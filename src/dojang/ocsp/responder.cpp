@@ -3,7 +3,9 @@
 
 #include <openssl/err.h>
 
+#include <algorithm>
 #include <climits>
+#include <iterator>
 #include <mutex>
 #include <set>
 
@@ -170,13 +172,11 @@ Answer Responder::answer(const Bytes& request) {
                 return found->second.answer;
             }
         }
-        auto refreshed = refresh(*ids.front().second);
+        auto refreshed = refresh_answer(*ids.front().second);
         if (!refreshed) {
             return Answer{try_later_, {}, {}};
         }
-        std::shared_lock lock(mutex_);
-        const auto found = cache_.find(hex);
-        return found == cache_.end() ? Answer{unauthorized_, {}, {}} : found->second.answer;
+        return *refreshed ? **refreshed : Answer{unauthorized_, {}, {}};
     }
     // Several certificates or another hash: sign on demand, for serials we issued only.
     std::vector<store::CertificateRecord> records;
@@ -204,7 +204,7 @@ Answer Responder::answer(const Bytes& request) {
 Result<void> Responder::warm() {
     std::vector<store::CertificateRecord> records;
     auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
-        auto all = tx.certificates().all_signed(issuer_->name);
+        auto all = tx.certificates().all_signed(issuer_->name, settings_.cache_entries);
         if (!all) {
             return tl::unexpected(all.error());
         }
@@ -244,18 +244,39 @@ Result<std::optional<store::CertificateRecord>> Responder::load(const SerialNumb
     return record;
 }
 
-Result<void> Responder::store_entry(const store::CertificateRecord& record) {
+Result<Answer> Responder::store_entry(const store::CertificateRecord& record) {
     auto signed_answer = sign_record(record);
     if (!signed_answer) {
         return tl::unexpected(signed_answer.error());
     }
+    const std::string hex = record.serial.hex();
     std::unique_lock lock(mutex_);
-    cache_[record.serial.hex()] =
-        Entry{*signed_answer, record.status == store::CertificateStatus::revoked};
-    return ok();
+    cache_[hex] = Entry{*signed_answer, record.status == store::CertificateStatus::revoked};
+    trim(hex);
+    return *signed_answer;
 }
 
-Result<void> Responder::refresh(const SerialNumber& serial) {
+void Responder::trim(const std::string& keep) {
+    const std::size_t bound = std::max<std::size_t>(settings_.cache_entries, 1);
+    while (cache_.size() > bound) {
+        // Serials are random, so the entry after a random key is a random entry.
+        std::uniform_int_distribution<unsigned> digit(0, 15);
+        std::string probe;
+        for (int i = 0; i < 8; ++i) {
+            probe += "0123456789abcdef"[digit(random_)];
+        }
+        auto victim = cache_.lower_bound(probe);
+        if (victim == cache_.end()) {
+            victim = cache_.begin();
+        }
+        if (victim->first == keep) {
+            victim = std::next(victim) == cache_.end() ? cache_.begin() : std::next(victim);
+        }
+        cache_.erase(victim);
+    }
+}
+
+Result<std::optional<Answer>> Responder::refresh_answer(const SerialNumber& serial) {
     auto record = load(serial);
     if (!record) {
         return tl::unexpected(record.error());
@@ -264,9 +285,21 @@ Result<void> Responder::refresh(const SerialNumber& serial) {
         (*record)->ca != issuer_->name) {
         std::unique_lock lock(mutex_);
         cache_.erase(serial.hex());
-        return ok();
+        return std::optional<Answer>{};
     }
-    return store_entry(**record);
+    auto stored = store_entry(**record);
+    if (!stored) {
+        return tl::unexpected(stored.error());
+    }
+    return std::optional<Answer>{std::move(*stored)};
+}
+
+Result<void> Responder::refresh(const SerialNumber& serial) {
+    auto refreshed = refresh_answer(serial);
+    if (!refreshed) {
+        return tl::unexpected(refreshed.error());
+    }
+    return ok();
 }
 
 Result<std::size_t> Responder::sync_revocations() {
@@ -294,7 +327,12 @@ Result<std::size_t> Responder::sync_revocations() {
                 changed.push_back(*SerialNumber::from_hex(hex));
             }
         }
+        // Revoked serials not in memory are signed ahead while there is room; beyond the
+        // bound they are read and signed when asked for, with their status from the database.
         for (const auto& entry : revoked) {
+            if (cache_.size() + changed.size() >= settings_.cache_entries) {
+                break;
+            }
             const auto found = cache_.find(entry.serial.hex());
             if (found == cache_.end()) {
                 changed.push_back(entry.serial);

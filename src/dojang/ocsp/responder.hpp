@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <random>
 #include <shared_mutex>
 
 namespace dojang::ocsp {
@@ -16,6 +17,9 @@ namespace dojang::ocsp {
 struct Settings {
     std::chrono::hours validity{72};  ///< nextUpdate − thisUpdate (RFC 5019 / BR: 8 h..10 d)
     std::chrono::hours refresh_before{36};  ///< re-sign when less than this remains
+    /// Pre-signed responses kept in memory at most (~1 KB each). Beyond it, one is dropped at
+    /// random for each new one; a dropped serial is read and signed again when asked for.
+    std::size_t cache_entries = 10000;
 };
 
 /// An encoded OCSPResponse and the times an HTTP cache needs.
@@ -27,8 +31,9 @@ struct Answer {
 
 /// RFC 6960 responder for one CA, signed by a delegated responder (4.2.2.2). Responses for
 /// single-certificate requests with SHA-1 CertIDs are pre-signed and kept in memory (RFC 5019
-/// 2.1.1: nonces are not echoed); a serial missing from memory is looked up in the database
-/// (another process may have issued it) and signed once. Other requests are signed on demand,
+/// 2.1.1: nonces are not echoed), up to Settings::cache_entries of them; a serial missing from
+/// memory is looked up in the database (another process may have issued it, or it was dropped
+/// to keep the bound) and signed once. Other requests are signed on demand,
 /// for issued serials only. Serials this CA never issued get `unauthorized` (RFC 5019 2.2.3),
 /// never `good`. Thread-safe: lookups take a shared lock; updates an exclusive one.
 class Responder {
@@ -63,7 +68,13 @@ private:
         bool revoked = false;
     };
     Result<std::optional<store::CertificateRecord>> load(const SerialNumber& serial) const;
-    Result<void> store_entry(const store::CertificateRecord& record);
+    /// Signs `record`'s response and keeps it (dropping another one beyond the bound).
+    Result<Answer> store_entry(const store::CertificateRecord& record);
+    /// refresh(), answering with the response now kept; nullopt when the serial is not ours.
+    Result<std::optional<Answer>> refresh_answer(const SerialNumber& serial);
+    /// Drops one entry other than `keep`, picked at random, while the cache is over the bound.
+    /// Needs mutex_ held exclusively.
+    void trim(const std::string& keep);
     Result<Answer> sign(
         const std::vector<std::pair<OCSP_CERTID*, const store::CertificateRecord*>>& items) const;
     Result<Answer> sign_record(const store::CertificateRecord& record) const;
@@ -82,7 +93,8 @@ private:
     std::shared_ptr<const Bytes> internal_error_;
     std::shared_ptr<const Bytes> try_later_;
     mutable std::shared_mutex mutex_;
-    std::map<std::string, Entry> cache_;  ///< by serial hex
+    std::map<std::string, Entry> cache_;              ///< by serial hex
+    std::mt19937_64 random_{std::random_device{}()};  ///< picks what trim() drops; under mutex_
 };
 
 }  // namespace dojang::ocsp

@@ -26,9 +26,11 @@ protected:
                            std::move(ca_.responder),
                            *database_,
                            clock_,
-                           Settings{});
+                           settings());
         ASSERT_TRUE(responder_->warm());
     }
+
+    [[nodiscard]] virtual Settings settings() const { return Settings{}; }
 
     /// An OCSPRequest for `serial` of our issuing CA, with `digest` CertIDs.
     Bytes request_for(const SerialNumber& serial, const EVP_MD* digest = EVP_sha1()) {
@@ -113,6 +115,45 @@ TEST_F(ResponderTest, AnswersForACertificateIssuedAfterWarmUp) {
     const auto status = status_of(responder_->answer(request_for(issued->serial)), issued->serial);
     EXPECT_EQ(status.cert_status, V_OCSP_CERTSTATUS_GOOD);
     EXPECT_EQ(responder_->size(), 2U);
+}
+
+/// A responder that keeps two pre-signed responses at most.
+class BoundedResponderTest : public ResponderTest {
+protected:
+    [[nodiscard]] Settings settings() const override {
+        Settings bounded;
+        bounded.cache_entries = 2;
+        return bounded;
+    }
+};
+
+TEST_F(BoundedResponderTest, KeepsAtMostTheBoundAndStillAnswersEverySerialRight) {
+    std::vector<SerialNumber> serials{serial_};
+    for (int i = 0; i < 4; ++i) {
+        auto issued = issuer_->issue(ca::fixtures::request(ca::fixtures::openssl_csr()));
+        ASSERT_TRUE(issued.has_value());
+        serials.push_back(issued->serial);
+    }
+    ASSERT_TRUE(responder_->warm());
+    EXPECT_EQ(responder_->size(), 2U);
+    // In memory or not, a revoked serial is answered revoked once the revocation is synced.
+    ASSERT_TRUE(
+        ca::revoke(*database_, clock_, serials[3], store::RevocationReason::key_compromise, "op"));
+    ASSERT_TRUE(responder_->sync_revocations().has_value());
+    for (int round = 0; round < 2; ++round) {
+        for (const auto& serial : serials) {
+            const auto status = status_of(responder_->answer(request_for(serial)), serial);
+            EXPECT_TRUE(status.verified) << serial.hex();
+            EXPECT_EQ(status.cert_status,
+                      serial == serials[3] ? V_OCSP_CERTSTATUS_REVOKED : V_OCSP_CERTSTATUS_GOOD)
+                << serial.hex();
+            EXPECT_LE(responder_->size(), 2U);
+        }
+    }
+    EXPECT_EQ(status_of(responder_->answer(request_for(*SerialNumber::from_hex("7777"))),
+                        *SerialNumber::from_hex("7777"))
+                  .cert_status,
+              -1);  // unauthorized, as without the bound
 }
 
 TEST_F(ResponderTest, SyncPicksUpRevocationsAndReleasedHolds) {

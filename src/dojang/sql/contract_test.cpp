@@ -346,7 +346,7 @@ TEST_P(StoreContract, AllSignedListsIssuedAndRevokedOfOneCa) {
 
     std::vector<std::string> serials;
     auto result = in_tx(database(), [&](Transaction& tx) -> Result<void> {
-        auto rows = tx.certificates().all_signed("issuing");
+        auto rows = tx.certificates().all_signed("issuing", 100);
         if (!rows) {
             return tl::unexpected(rows.error());
         }
@@ -357,6 +357,15 @@ TEST_P(StoreContract, AllSignedListsIssuedAndRevokedOfOneCa) {
     });
     ASSERT_TRUE(result.has_value()) << result.error().describe();
     EXPECT_EQ(serials, (std::vector<std::string>{"11", "12"}));
+    auto limited = in_tx(database(), [&](Transaction& tx) -> Result<void> {
+        auto rows = tx.certificates().all_signed("issuing", 1);
+        if (!rows) {
+            return tl::unexpected(rows.error());
+        }
+        EXPECT_EQ(rows->size(), 1U);
+        return ok();
+    });
+    ASSERT_TRUE(limited.has_value()) << limited.error().describe();
 }
 
 TEST_P(StoreContract, ListsNewestFirstWithStatusFilterAndPaging) {

@@ -4,6 +4,8 @@
 #include "dojang/sql/dialect.hpp"
 #include "dojang/sql/query.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <limits>
 #include <utility>
 
@@ -364,12 +366,14 @@ Result<std::vector<RevokedEntry>> SqlCertificateRepository::revoked_unexpired(co
     }
 }
 
-Result<std::vector<CertificateRecord>> SqlCertificateRepository::all_signed(const std::string& ca) {
+Result<std::vector<CertificateRecord>> SqlCertificateRepository::all_signed(const std::string& ca,
+                                                                            std::size_t limit) {
     Query query(connection_,
                 "SELECT " + std::string(certificate_columns) +
                     " FROM certificates WHERE ca = ? AND status IN ('issued', 'revoked') "
-                    "ORDER BY serial");
-    query.text(ca);
+                    "ORDER BY serial LIMIT ?");
+    query.text(ca).integer(static_cast<std::int64_t>(
+        std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max())));
     return read_certificates(query);
 }
 

@@ -36,7 +36,8 @@ public:
         std::size_t offset) override;
     Result<std::vector<store::RevokedEntry>> revoked_unexpired(const std::string& ca,
                                                                Seconds now) override;
-    Result<std::vector<store::CertificateRecord>> all_signed(const std::string& ca) override;
+    Result<std::vector<store::CertificateRecord>> all_signed(const std::string& ca,
+                                                             std::size_t limit) override;
 
 private:
     /// not_found for an unknown serial, else conflict with `code`/`detail`.

@@ -118,7 +118,9 @@ public:
                                                             Seconds to,
                                                             std::size_t limit) = 0;
     /// Every row of `ca` that is issued or revoked, for warming the OCSP cache.
-    virtual Result<std::vector<CertificateRecord>> all_signed(const std::string& ca) = 0;
+    /// At most `limit` issued and revoked certificates of `ca`, in serial order.
+    virtual Result<std::vector<CertificateRecord>> all_signed(const std::string& ca,
+                                                              std::size_t limit) = 0;
 };
 
 /// The hash-chained audit log; appending inside the transaction of the change it records.
