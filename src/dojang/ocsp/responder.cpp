@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdint>
 #include <iterator>
 #include <mutex>
 #include <set>
@@ -260,12 +261,12 @@ void Responder::trim(const std::string& keep) {
     const std::size_t bound = std::max<std::size_t>(settings_.cache_entries, 1);
     while (cache_.size() > bound) {
         // Serials are random, so the entry after a random key is a random entry.
-        std::uniform_int_distribution<unsigned> digit(0, 15);
-        std::string probe;
-        for (int i = 0; i < 8; ++i) {
-            probe += "0123456789abcdef"[digit(random_)];
+        const std::uint64_t pick = random_();
+        Bytes probe(sizeof pick);
+        for (std::size_t i = 0; i < probe.size(); ++i) {
+            probe[i] = static_cast<std::uint8_t>(pick >> (8 * i));
         }
-        auto victim = cache_.lower_bound(probe);
+        auto victim = cache_.lower_bound(to_hex(probe));
         if (victim == cache_.end()) {
             victim = cache_.begin();
         }
