@@ -8,7 +8,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 dojang=$1
-vectors=${DOJANG_SOURCE_DIR:-$here/../..}/../shared/vectors/npki-yessign-test
+vectors=${DOJANG_SOURCE_DIR:-$here/../..}/tests/vectors/npki-yessign-test
+[ -f "$vectors/signCert.der" ] || fail "test vectors not found in $vectors"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"

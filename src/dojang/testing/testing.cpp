@@ -35,7 +35,13 @@ std::string binary_dir() {
 }
 
 std::string vectors_dir() {
-    return source_dir() + "/../shared/vectors";
+    const std::string dir = source_dir() + "/tests/vectors";
+    if (!std::filesystem::is_directory(dir)) {
+        // GoogleTest reports the exception as the test's failure, with this text.
+        throw std::runtime_error("test vectors not found at " + dir +
+                                 " (set DOJANG_SOURCE_DIR to the source tree)");
+    }
+    return dir;
 }
 
 int run(const std::string& command, std::string* output) {

@@ -22,7 +22,7 @@ private:
 std::string source_dir();
 /// Root of the build tree (from DOJANG_BINARY_DIR set by CTest).
 std::string binary_dir();
-/// `shared/vectors` beside the project root.
+/// `tests/vectors` in the source tree; throws, naming the path, when it is missing.
 std::string vectors_dir();
 
 /// Runs a shell command; returns its exit status and stores stdout+stderr in `output`.
