@@ -71,11 +71,14 @@ std::string join(const std::vector<std::string>& parts) {
     return out;
 }
 
-/// Korean certificates end at 23:59:59 KST (14:59:59Z) on their last day (korea.md).
+/// Korean certificates end at 23:59:59 KST (14:59:59Z) on their last day (korea.md). The day
+/// is the Korean calendar day of `at` (UTC+9, no daylight saving), not its UTC day: from 00:00
+/// to 08:59 KST the two differ.
 Seconds korean_end_of_day(Seconds at) {
-    const auto day = std::chrono::floor<std::chrono::days>(at);
-    return Seconds{day + std::chrono::hours{14} + std::chrono::minutes{59} +
-                   std::chrono::seconds{59}};
+    constexpr std::chrono::hours kst_offset{9};
+    const auto korean_day = std::chrono::floor<std::chrono::days>(at + kst_offset);
+    return Seconds{korean_day + std::chrono::hours{23} + std::chrono::minutes{59} +
+                   std::chrono::seconds{59} - kst_offset};
 }
 
 }  // namespace

@@ -145,8 +145,9 @@ TEST_F(IssuerTest, RecordsTheSignedTbsAndAnAuditEvent) {
 TEST_F(IssuerTest, EndsAtKoreanMidnightAndKeepsOldNotAfterOnReissue) {
     auto fresh = issuer_->issue(fixtures::request(fixtures::openssl_csr(), "individual"));
     ASSERT_TRUE(fresh.has_value());
-    const auto not_after = fresh->certificate.not_after().time_since_epoch().count();
-    EXPECT_EQ(not_after % 86400, 14 * 3600 + 59 * 60 + 59);  // 14:59:59Z = 23:59:59 KST
+    // Issued 2026-11-01 12:00 KST, valid 365 days: to 2027-11-01 23:59:59 KST.
+    EXPECT_EQ(fresh->certificate.not_after().time_since_epoch().count(),
+              1825081199);  // 2027-11-01T14:59:59Z
     clock_.advance(std::chrono::days{100});
     IssueRequest reissue = fixtures::request(fixtures::openssl_csr());
     reissue.keep_not_after = fresh->certificate.not_after();
@@ -154,6 +155,16 @@ TEST_F(IssuerTest, EndsAtKoreanMidnightAndKeepsOldNotAfterOnReissue) {
     ASSERT_TRUE(again.has_value());
     EXPECT_EQ(again->certificate.not_after(), fresh->certificate.not_after());
     EXPECT_NE(again->serial, fresh->serial);
+}
+
+TEST_F(IssuerTest, EndsOnTheKoreanCalendarDayWhenIssuedBeforeNineInTheMorning) {
+    // 2026-11-01T16:30:00Z is 01:30 KST on 2 November: the Korean day is one ahead of the UTC
+    // day, so 365 days on the certificate ends at 2027-11-02 23:59:59 KST, not on 1 November.
+    clock_.set(Seconds{std::chrono::seconds{1793550600}});
+    auto issued = issuer_->issue(fixtures::request(fixtures::openssl_csr(), "individual"));
+    ASSERT_TRUE(issued.has_value()) << issued.error().describe();
+    EXPECT_EQ(issued->certificate.not_after().time_since_epoch().count(),
+              1825167599);  // 2027-11-02T14:59:59Z
 }
 
 TEST_F(IssuerTest, RejectsWeakKeysWithEveryViolationBeforeSpendingASerial) {
