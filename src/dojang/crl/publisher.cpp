@@ -49,10 +49,6 @@ Result<Published> Publisher::publish(const std::string& actor) {
         if (!der) {
             return tl::unexpected(der.error());
         }
-        auto written = write_file_atomic(path_, *der);
-        if (!written) {
-            return written;
-        }
         published.number = *number;
         published.der = std::make_shared<const Bytes>(std::move(*der));
         store::AuditEntry entry;
@@ -72,9 +68,18 @@ Result<Published> Publisher::publish(const std::string& actor) {
     if (!done) {
         return tl::unexpected(done.error());
     }
-    std::lock_guard lock(mutex_);
-    current_ = published;
-    published_counter_ = covered;
+    {
+        std::lock_guard lock(mutex_);
+        current_ = published;
+        published_counter_ = covered;
+    }
+    // The file follows the commit: a CRL whose number was not committed is never published,
+    // so a number never names two different CRLs. A failed write loses nothing: the committed
+    // CRL is served from memory and the next one rewrites the file.
+    auto written = write_file_atomic(path_, *published.der);
+    if (!written) {
+        return tl::unexpected(written.error());
+    }
     return published;
 }
 

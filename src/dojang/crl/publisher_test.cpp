@@ -6,6 +6,7 @@
 #include "dojang/sqlite/sqlite.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 namespace dojang::crl {
 namespace {
@@ -116,6 +117,40 @@ TEST_F(PublisherTest, AdoptsANewerCrlWrittenByAnotherProcess) {
     ASSERT_TRUE(operator_command.publish());
     EXPECT_TRUE(server.adopt_newer_file());
     EXPECT_EQ(server.current().number, 2);
+}
+
+/// Runs `sql` on the test database through a second connection (a fault the store cannot see
+/// coming: a trigger that refuses writes).
+void execute(const std::string& database_path, const char* sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(database_path.c_str(), &db), SQLITE_OK);
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &message);
+    EXPECT_EQ(rc, SQLITE_OK) << (message != nullptr ? message : "");
+    sqlite3_free(message);
+    sqlite3_close(db);
+}
+
+TEST_F(PublisherTest, AFailedCommitPublishesNoFileAndTheNumberIsNeverReused) {
+    Publisher publisher(ca_.issuing, *database_, clock_, path(), Settings{});
+    auto first = publisher.publish();
+    ASSERT_TRUE(first.has_value()) << first.error().describe();
+    const Bytes first_file = *read_file(path());
+    // The transaction fails at its last write (the audit entry), after the CRL was signed.
+    execute(dir_.path() + "/test.db",
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log "
+            "BEGIN SELECT RAISE(ABORT, 'audit log refused'); END;");
+    clock_.advance(std::chrono::seconds{60});
+    EXPECT_FALSE(publisher.publish().has_value());
+    EXPECT_EQ(*read_file(path()), first_file)
+        << "a CRL whose number was not committed was published";
+    EXPECT_EQ(publisher.current().number, 1);
+    execute(dir_.path() + "/test.db", "DROP TRIGGER refuse_audit;");
+    clock_.advance(std::chrono::seconds{60});
+    auto second = publisher.publish();
+    ASSERT_TRUE(second.has_value()) << second.error().describe();
+    EXPECT_EQ(second->number, 2);
+    EXPECT_EQ(*read_file(path()), *second->der);
 }
 
 }  // namespace
