@@ -459,8 +459,8 @@ Result<InitReport> init(const std::string& directory,
     const fs::path staging =
         target.parent_path() / ("." + target.filename().string() + ".init-partial");
     fs::remove_all(staging, error);
-    auto made = make_folder(staging.string(),
-                            fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec);
+    // The owner's alone: the database and the spool under it hold personal data.
+    auto made = make_folder(staging.string(), fs::perms::owner_all);
     if (!made) {
         return tl::unexpected(made.error());
     }

@@ -52,8 +52,14 @@ Result<void> SpoolChannel::send(const store::OutboxMessage& message) {
     }
     // 2. The file: private (it may hold a one-time code), written whole or not at all.
     const std::string path = path_for(message);
+    const std::filesystem::path folder = std::filesystem::path(path).parent_path();
     std::error_code error;
-    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), error);
+    std::filesystem::create_directories(folder, error);
+    for (const auto& owned : {folder.parent_path(), folder}) {
+        if (!error) {  // the spool and its channel folders are the owner's alone
+            std::filesystem::permissions(owned, std::filesystem::perms::owner_all, error);
+        }
+    }
     if (error) {
         return fail(ErrorKind::unavailable,
                     "SPOOL_FAILED",

@@ -75,6 +75,10 @@ TEST(SpoolChannel, WritesAnEmailAsAFileAPersonCanRead) {
     struct stat info {};
     ASSERT_EQ(::stat(path.c_str(), &info), 0);
     EXPECT_EQ(info.st_mode & 0777U, 0600U) << "the file holds a one-time code";
+    for (const std::string& folder : {dir.path() + "/spool", dir.path() + "/spool/email"}) {
+        ASSERT_EQ(::stat(folder.c_str(), &info), 0);
+        EXPECT_EQ(info.st_mode & 0777U, 0700U) << folder << " lists who was sent what";
+    }
 }
 
 TEST(SpoolChannel, WritesAnSmsAsText) {

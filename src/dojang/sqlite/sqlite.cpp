@@ -4,7 +4,10 @@
 #include "dojang/sql/database.hpp"
 #include "dojang/sql/dialect.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <climits>
 #include <string>
@@ -332,10 +335,38 @@ Result<void> configure(SqliteConnection& connection, const SqliteOptions& option
     return connection.execute_script("PRAGMA foreign_keys = ON");
 }
 
+/// The database holds personal data: the file is the owner's alone, created so and tightened
+/// when an older one was not. SQLite gives its -wal and -shm files the database file's mode.
+Result<void> make_private(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        return fail(ErrorKind::unavailable,
+                    std::string(sql::unreachable_code),
+                    "the database is unavailable",
+                    "cannot open " + path);
+    }
+    const bool tightened = ::fchmod(fd, 0600) == 0;
+    ::close(fd);
+    for (const char* suffix : {"-wal", "-shm"}) {
+        (void)::chmod((path + suffix).c_str(), 0600);  // absent until SQLite makes them
+    }
+    if (!tightened) {
+        return fail(ErrorKind::unavailable,
+                    std::string(sql::unreachable_code),
+                    "the database is unavailable",
+                    "cannot make " + path + " private (mode 0600)");
+    }
+    return ok();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<sql::Connection>> connect_sqlite(const std::string& path,
                                                         const SqliteOptions& options) {
+    auto private_file = make_private(path);
+    if (!private_file) {
+        return tl::unexpected(private_file.error());
+    }
     sqlite3* db = nullptr;
     // NOMUTEX: a connection is only ever used by the one thread that leased it from the pool.
     const int rc = sqlite3_open_v2(path.c_str(),

@@ -6,6 +6,7 @@
 #include "dojang/testing/testing.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,6 +47,34 @@ TEST(Sqlite, OpensInWalWithDurableSyncByDefault) {
     EXPECT_EQ(pragma(**connection, "PRAGMA synchronous"), "2");  // FULL
     EXPECT_EQ(pragma(**connection, "PRAGMA foreign_keys"), "1");
     EXPECT_EQ(pragma(**connection, "PRAGMA busy_timeout"), "5000");
+}
+
+unsigned mode_of(const std::string& path) {
+    struct stat info {};
+    EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
+    return info.st_mode & 0777U;
+}
+
+TEST(Sqlite, TheDatabaseAndItsWalAreTheOwnersAlone) {
+    SqliteBackend backend;
+    {
+        auto opened = open_sqlite(backend.path(), {});
+        ASSERT_TRUE(opened.has_value()) << opened.error().describe();
+        ASSERT_TRUE((*opened)->transact([](store::Transaction& tx) -> Result<void> {
+            auto next = tx.counters().next("test");
+            if (!next) {
+                return tl::unexpected(next.error());
+            }
+            return ok();
+        }));
+        EXPECT_EQ(mode_of(backend.path()), 0600U);
+        EXPECT_EQ(mode_of(backend.path() + "-wal"), 0600U);
+    }
+    // A file an older version left readable to others is tightened when opened.
+    ASSERT_EQ(::chmod(backend.path().c_str(), 0644), 0);
+    auto reopened = open_sqlite(backend.path(), {});
+    ASSERT_TRUE(reopened.has_value()) << reopened.error().describe();
+    EXPECT_EQ(mode_of(backend.path()), 0600U);
 }
 
 TEST(Sqlite, HonoursNormalSynchronousOption) {
