@@ -40,7 +40,6 @@ struct ReissueOptions {
     std::string holder_type;
     std::string reason;
     std::string name;
-    std::string birth_date;
     std::string resident_number_file;
     std::string business_number;
     std::string representative;
@@ -481,8 +480,6 @@ Result<void> reissue(const GlobalOptions& globals, ReissueOptions options) {
         if (!options.representative.empty()) {
             body["representative_name"] = options.representative;
         }
-    } else if (!options.birth_date.empty()) {
-        body["birth_date"] = options.birth_date;
     } else {
         auto number =
             read_secret(options.resident_number_file,
@@ -571,7 +568,6 @@ void add_reissue_command(CLI::App& app, const GlobalOptions& globals, int& statu
                         "expired | forgot_password | lost_device | key_compromise | "
                         "info_changed | algorithm_upgrade | new_device");
     command->add_option("--name", options->name, "name (company name for corporate)");
-    command->add_option("--birth-date", options->birth_date, "YYYY-MM-DD instead of the number");
     command->add_option("--resident-number-file",
                         options->resident_number_file,
                         "file with the resident registration number");

@@ -100,6 +100,14 @@ superseded() {
 }
 wait_for 60 superseded || { cat ocsp.log; fail "old certificate not superseded within 60 s"; }
 
+# Nothing went to the numbers the stranger and the typo gave: codes go only to the register's
+# phone. Messages leave in the order they were queued, so once the holder's e-mail (queued
+# after those two applications) is in the spool, theirs would be too.
+wait_for 30 sh -c "grep -qs '^To: hong@example.com' ca/spool/email/*" || fail "no e-mail to the holder"
+for number in 01055556666 01012345679; do
+    ! grep -qs "^To: $number" ca/spool/sms/*.txt || fail "an SMS went to $number, which is not on file"
+done
+
 # The status page, with the applicant's token only.
 curl -fsS -H "Authorization: Bearer $token" "$url/api/v1/applications/$id" >status.json || fail "status"
 jq -e '.status == "confirmed" or .status == "issued" or .status == "approved"' status.json >/dev/null ||
@@ -132,6 +140,19 @@ wait "$racer"
     fail "one Idempotency-Key made two applications"
 status=$(apply "$(body 박민수 930303-1456789 010-3333-9999 park@example.com "")" same-key-1)
 [ "$status" = 422 ] || { cat apply.json; fail "same key with another body answered $status"; }
+
+# The data directory, the database and the spool hold personal data: the owner's alone.
+for private in ca:700 ca/spool:700 ca/spool/sms:700 ca/spool/email:700; do
+    [ "$(stat -c %a "${private%:*}")" = "${private#*:}" ] || fail "${private%:*} is not mode ${private#*:}"
+done
+if [ -z "${DOJANG_TEST_POSTGRES:-}" ]; then
+    for file in ca/dojang.db ca/dojang.db-wal; do
+        [ "$(stat -c %a "$file")" = 600 ] || fail "$file is not mode 600"
+    done
+fi
+for file in ca/spool/sms/*.txt; do
+    [ "$(stat -c %a "$file")" = 600 ] || fail "$file is not mode 600"
+done
 
 "$dojangd" audit verify --data ca >/dev/null || fail "audit chain"
 if [ -n "${DOJANG_TEST_POSTGRES:-}" ]; then

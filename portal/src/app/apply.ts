@@ -163,7 +163,7 @@ const violationField: Record<string, string> = {
   EMAIL_INVALID: 'email',
   RESIDENT_NUMBER_INVALID: 'resident_number',
   BIRTH_DATE_INVALID: 'resident_number',
-  BIRTH_DATE_MISSING: 'resident_number',
+  RESIDENT_NUMBER_MISSING: 'resident_number',
   NAME_MISSING: 'name',
   BUSINESS_NUMBER_INVALID: 'business_number',
 };

@@ -141,9 +141,17 @@ const std::vector<dto::ErrorEntry>& error_catalog() {
          "A code was sent too recently",
          "인증번호를 너무 자주 요청했습니다",
          "Wait the number of seconds in Retry-After (codes: once a minute, 5 an hour, 10 a day "
-         "per phone number or address), or switch channel.",
+         "for the same details and channel), or switch channel.",
          "Retry-After 에 표시된 초만큼 기다리십시오 (1분에 1회, 1시간에 5회, 하루 10회). 다른 "
          "수단(SMS/e-mail)으로 바꿀 수도 있습니다."},
+        {"APPLICATIONS_TOO_MANY",
+         429,
+         "Too many applications from this address",
+         "이 주소에서 신청이 너무 많습니다",
+         "Wait the number of seconds in Retry-After: one address may make 10 applications an "
+         "hour and 30 a day. At a branch, ask the staff for a walk-in registration.",
+         "Retry-After 에 표시된 초만큼 기다리십시오 (한 주소에서 1시간에 10회, 하루 30회까지 "
+         "신청할 수 있습니다). 영업점에서는 창구 등록을 요청하십시오."},
         {"IDEMPOTENCY_KEY_REUSED",
          422,
          "The Idempotency-Key was used for another request",

@@ -223,11 +223,12 @@ http::Response show_review(ra::ReviewService& review, const http::Request& reque
     }
     const auto& application = detail->application;
     const auto& customer = detail->customer;
-    // What the applicant gave online; a walk-in's contact details are the register's.
+    // The register's contact details: an application reaches review only after the details
+    // typed online matched them, and dojang keeps no typed phone or e-mail of its own.
     JsonObject applicant;
     applicant.text("channel", detail->online ? detail->online->channel : "walk_in")
-        .text("phone", detail->online ? detail->online->phone : customer.phone)
-        .text("email", detail->online ? detail->online->email : customer.email);
+        .text("phone", customer.phone)
+        .text("email", customer.email);
     if (detail->online && !detail->online->proxy_name.empty()) {
         applicant.raw("proxy",
                       JsonObject()

@@ -120,9 +120,11 @@ http::Response create_application(ra::OnlineApplications& online, const http::Re
     call.proxy_phone = body->proxy_phone;
     call.idempotency_key = request.header("idempotency-key");
     call.body = request.body;
+    call.client = request.client.empty() ? request.remote_address : request.client;
     auto created = online.apply(call);
     if (!created) {
-        if (created.error().code == "RESEND_TOO_SOON") {
+        if (created.error().code == "RESEND_TOO_SOON" ||
+            created.error().code == "APPLICATIONS_TOO_MANY") {
             return too_many(created.error());
         }
         return problem(created.error());

@@ -22,6 +22,7 @@ struct Request {
     Headers headers;             ///< Lower-case names, values as sent.
     std::string body;            ///< Whole body, at most Limits::body_bytes.
     std::string remote_address;  ///< Peer IP address.
+    std::string client;          ///< What limits count per client: IPv4 address or IPv6 /64.
     std::string request_id;      ///< Server-assigned id, also sent back as X-Request-Id.
 
     /// The first value of a header (name in any case); empty when absent.

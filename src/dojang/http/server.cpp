@@ -148,7 +148,7 @@ unsigned status_for_read_error(const beast::error_code& ec) {
     return 0;
 }
 
-Request to_request(BeastRequest&& message, std::string remote, std::string id) {
+Request to_request(BeastRequest&& message, std::string remote, std::string client, std::string id) {
     Request request;
     request.method = std::string(message.method_string());
     request.target = std::string(message.target());
@@ -166,6 +166,7 @@ Request to_request(BeastRequest&& message, std::string remote, std::string id) {
     }
     request.body = std::move(message.body());
     request.remote_address = std::move(remote);
+    request.client = std::move(client);
     request.request_id = std::move(id);
     return request;
 }
@@ -601,7 +602,7 @@ private:
             const unsigned version = parser.get().version();
             const bool is_head = parser.get().method() == bhttp::verb::head;
             bool keep_alive = parser.get().keep_alive();
-            Request request = to_request(parser.release(), remote, next_request_id());
+            Request request = to_request(parser.release(), remote, client, next_request_id());
             auto [response, route] = co_await handle(request, client);
             keep_alive = keep_alive && !stopping_;
             metrics_.observe_request(

@@ -14,8 +14,13 @@ namespace {
 
 constexpr std::string_view otp_context = "dojang-otp-v1";
 constexpr std::string_view status_token_context = "dojang-status-token-v1";
+constexpr std::string_view request_context = "dojang-request-v1";
+constexpr std::string_view identity_context = "dojang-otp-identity-v1";
+constexpr std::string_view client_context = "dojang-client-v1";
 
-/// quality-bar.md: no more than once a minute, 5 an hour, 10 a day per destination.
+/// quality-bar.md: no more than once a minute, 5 an hour, 10 a day per destination. Counted
+/// per typed identity and channel: codes go only to the register's phone or e-mail, so for a
+/// match that is one destination, and a stranger typing other details has limits of their own.
 struct SendLimit {
     std::chrono::seconds window;
     std::size_t most;
@@ -58,17 +63,6 @@ Error not_found() {
     return Error{ErrorKind::not_found, "APPLICATION_NOT_FOUND", "no such application", {}, {}};
 }
 
-std::string masked(const std::string& channel, const std::string& destination) {
-    if (channel == "sms") {
-        return destination.size() > 4 ? std::string(destination.size() - 4, '*') +
-                                            destination.substr(destination.size() - 4)
-                                      : destination;
-    }
-    const auto at = destination.find('@');
-    return at == std::string::npos ? destination
-                                   : destination.substr(0, 1) + "***" + destination.substr(at);
-}
-
 }  // namespace
 
 OnlineApplications::OnlineApplications(store::Database& database,
@@ -103,13 +97,25 @@ Result<Bytes> OnlineApplications::code_hash(const store::OtpChallenge& challenge
                                         ":" + challenge.channel + ":" + std::string(code)));
 }
 
-Result<store::OtpChallenge> OnlineApplications::send_code(store::Transaction& tx,
-                                                          const store::OnlineApplication& online,
-                                                          const std::string& channel) {
+Result<std::string> OnlineApplications::keyed_hex(std::string_view context,
+                                                  std::string_view text) const {
+    auto mac = crypto::hmac_sha256(keys_.hash_key(),
+                                   to_bytes(std::string(context) + ":" + std::string(text)));
+    if (!mac) {
+        return tl::unexpected(mac.error());
+    }
+    return to_hex(*mac);
+}
+
+Result<store::OtpChallenge> OnlineApplications::send_code(
+    store::Transaction& tx,
+    const store::OnlineApplication& online,
+    const std::string& channel,
+    const std::optional<store::CustomerRecord>& holder) {
     const Seconds now = clock_->now();
-    const std::string destination = channel == "sms" ? online.phone : online.email;
-    // 1. The send limits, per destination.
-    auto sent = tx.otp().sent_since(destination, now - send_limits.back().window);
+    const std::string limit_key = online.identity_key + "/" + channel;
+    // 1. The send limits, per typed identity and channel.
+    auto sent = tx.otp().sent_since(limit_key, now - send_limits.back().window);
     if (!sent) {
         return tl::unexpected(sent.error());
     }
@@ -129,8 +135,8 @@ Result<store::OtpChallenge> OnlineApplications::send_code(store::Transaction& tx
         const std::string seconds = std::to_string(retry_after.count());
         return tl::unexpected(Error{ErrorKind::forbidden,
                                     "RESEND_TOO_SOON",
-                                    "a code was sent to this destination too recently; try again "
-                                    "in " +
+                                    "a code was requested for these details too recently; try "
+                                    "again in " +
                                         seconds + " seconds (" + seconds +
                                         "초 후에 다시 요청하십시오)",
                                     {},
@@ -145,7 +151,7 @@ Result<store::OtpChallenge> OnlineApplications::send_code(store::Transaction& tx
     store::OtpChallenge challenge;
     challenge.application_id = online.application_id;
     challenge.channel = channel;
-    challenge.destination = destination;
+    challenge.limit_key = limit_key;
     challenge.created_at = now;
     challenge.expires_at = now + settings_.valid_for;
     auto hash = code_hash(challenge, online.matched ? *code : *decoy);
@@ -158,25 +164,33 @@ Result<store::OtpChallenge> OnlineApplications::send_code(store::Transaction& tx
         return tl::unexpected(id.error());
     }
     challenge.id = *id;
-    // 3. The message, in the same transaction (transactional outbox).
-    notify::Notification notification;
-    notification.kind = notify::TemplateKind::otp;
-    notification.language = notify::Language::ko;
-    notification.channel = channel;
-    notification.destination = destination;
-    notification.dedupe_key = "otp:" + online.application_id + ":" + std::to_string(*id);
-    notification.application_id = online.application_id;
-    notification.vars = {{"code", *code}, {"minutes", std::to_string(settings_.valid_for.count())}};
-    auto enqueued = notify::enqueue_notification(tx, notification, now);
-    if (!enqueued) {
-        return tl::unexpected(enqueued.error());
+    // 3. The message, in the same transaction (transactional outbox), only to the phone or
+    //    e-mail on file for a register entry the typed details matched: a mismatch sends
+    //    nothing, so nobody can make dojang message a number of their choosing.
+    if (online.matched && holder) {
+        notify::Notification notification;
+        notification.kind = notify::TemplateKind::otp;
+        notification.language = notify::Language::ko;
+        notification.channel = channel;
+        notification.destination = channel == "sms" ? holder->phone : holder->email;
+        notification.dedupe_key = "otp:" + online.application_id + ":" + std::to_string(*id);
+        notification.application_id = online.application_id;
+        notification.vars = {{"code", *code},
+                             {"minutes", std::to_string(settings_.valid_for.count())}};
+        auto enqueued = notify::enqueue_notification(tx, notification, now);
+        if (!enqueued) {
+            return tl::unexpected(enqueued.error());
+        }
     }
+    // The same timeline entry either way: the applicant learns nothing of the register.
     auto added = tx.applications().add_event(
         {0,
          online.application_id,
          now,
          "code_sent",
-         "one-time code sent by " + channel + " to " + masked(channel, destination)});
+         "one-time code requested by " + channel + "; it goes to the " +
+             (channel == "sms" ? "phone number" : "e-mail address") +
+             " on file when the details match the register (등록된 연락처로 발송)"});
     if (!added) {
         return tl::unexpected(added.error());
     }
@@ -204,7 +218,13 @@ Result<OnlineCreated> OnlineApplications::replay(const store::OnlineApplication&
 
 Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
     const Seconds now = clock_->now();
-    const Bytes request_hash = crypto::sha256(to_bytes(request.body));
+    // Keyed: the body holds a resident number, and an unkeyed hash of it could be searched.
+    auto keyed_request = crypto::hmac_sha256(
+        keys_.hash_key(), to_bytes(std::string(request_context) + ":" + request.body));
+    if (!keyed_request) {
+        return tl::unexpected(keyed_request.error());
+    }
+    const Bytes request_hash = std::move(*keyed_request);
     // 1. Check the form of every field at once; nothing here depends on the register.
     std::vector<Violation> violations;
     auto keep = [&](auto result, std::string& out) {
@@ -237,16 +257,18 @@ Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
             keep(normalize_business_number(request.business_number), idn);
         }
     } else {
-        if (!request.resident_number.empty()) {
+        // The register is matched by the resident number's keyed hash: a birth date alone
+        // identifies nobody, so it is refused here rather than failing at the code.
+        if (request.resident_number.empty()) {
+            violations.push_back({"RESIDENT_NUMBER_MISSING",
+                                  "the resident registration number is required; a birth date "
+                                  "alone cannot be matched with the register (주민등록번호를 "
+                                  "입력하십시오. 생년월일만으로는 본인 확인을 할 수 없습니다)"});
+        } else {
             keep(normalize_resident_number(request.resident_number, now), idn);
         }
         if (!request.birth_date.empty()) {
             keep(normalize_birth_date(request.birth_date, now), birth_date);
-        }
-        if (request.resident_number.empty() && request.birth_date.empty()) {
-            violations.push_back({"BIRTH_DATE_MISSING",
-                                  "give your resident registration number or your birth date "
-                                  "(주민등록번호 또는 생년월일을 입력하십시오)"});
         }
     }
     if (!request.proxy_name.empty() || !request.proxy_phone.empty()) {
@@ -306,8 +328,48 @@ Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
     if (!token) {
         return tl::unexpected(token.error());
     }
+    // What the send limits count: the identity as typed (for a match, the register entry).
+    auto identity_key = keyed_hex(identity_context,
+                                  std::string(store::to_string(request.holder_type)) + "\n" + idn +
+                                      "\n" + request.name + "\n" + request.representative_name +
+                                      "\n" + birth_date + "\n" + phone + "\n" + email);
+    auto client_key = keyed_hex(client_context, request.client);
+    if (!identity_key || !client_key) {
+        return tl::unexpected(!identity_key ? identity_key.error() : client_key.error());
+    }
     std::optional<store::OtpChallenge> sent;
     auto stored = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        // Applications per client address: an hour's and a day's worth, whatever was typed.
+        auto from_client = tx.otp().applications_since(*client_key, now - std::chrono::hours{24});
+        if (!from_client) {
+            return tl::unexpected(from_client.error());
+        }
+        const auto in_hour =
+            std::count_if(from_client->begin(), from_client->end(), [&](Seconds at) {
+                return at > now - std::chrono::hours{1};
+            });
+        std::optional<Seconds> free_at;
+        if (from_client->size() >= settings_.applications_per_client_day &&
+            settings_.applications_per_client_day > 0) {
+            free_at = (*from_client)[from_client->size() - settings_.applications_per_client_day] +
+                      std::chrono::hours{24};
+        } else if (static_cast<std::size_t>(in_hour) >= settings_.applications_per_client_hour &&
+                   settings_.applications_per_client_hour > 0) {
+            free_at = (*from_client)[from_client->size() - settings_.applications_per_client_hour] +
+                      std::chrono::hours{1};
+        }
+        if (free_at) {
+            const std::string seconds = std::to_string(std::max<std::int64_t>(
+                1, std::chrono::duration_cast<std::chrono::seconds>(*free_at - now).count()));
+            return tl::unexpected(Error{ErrorKind::forbidden,
+                                        "APPLICATIONS_TOO_MANY",
+                                        "too many applications from this address; try again in " +
+                                            seconds +
+                                            " seconds (이 주소에서 신청이 너무 많습니다. " +
+                                            seconds + "초 후에 다시 시도하십시오)",
+                                        {},
+                                        {{"RETRY_AFTER", seconds}}});
+        }
         auto found = tx.customers().find_by_idn_hash(*hash);
         if (!found) {
             return tl::unexpected(found.error());
@@ -350,8 +412,8 @@ Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
         online.request_hash = request_hash;
         online.status_token_hash = crypto::sha256(to_bytes(*token));
         online.channel = request.channel;
-        online.phone = phone;
-        online.email = email;
+        online.identity_key = *identity_key;
+        online.client_key = *client_key;
         online.matched = matched;
         online.created_at = now;
         online.proxy_name = request.proxy_name;
@@ -365,7 +427,8 @@ Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
         if (!added) {
             return added;
         }
-        auto challenge = send_code(tx, online, request.channel);
+        auto challenge = send_code(
+            tx, online, request.channel, matched ? std::optional(customer) : std::nullopt);
         if (!challenge) {
             return tl::unexpected(challenge.error());
         }
@@ -691,7 +754,15 @@ Result<CodeSent> OnlineApplications::resend(const std::string& application_id,
                 return saved;
             }
         }
-        auto challenge = send_code(tx, **online, to);
+        std::optional<store::CustomerRecord> holder;
+        if ((*online)->matched) {
+            auto on_file = tx.customers().find((*found)->customer_id);
+            if (!on_file) {
+                return tl::unexpected(on_file.error());
+            }
+            holder = std::move(*on_file);
+        }
+        auto challenge = send_code(tx, **online, to, holder);
         if (!challenge) {
             return tl::unexpected(challenge.error());
         }
@@ -761,6 +832,11 @@ Result<OnlineStatus> OnlineApplications::status(const std::string& application_i
     }
     if (!allowed) {
         return tl::unexpected(token_invalid());
+    }
+    if (status.application.status == store::ApplicationStatus::submitted) {
+        // Before the code is verified nobody has shown they are the holder, and whether a
+        // message was queued would tell whether the details matched the register.
+        status.messages.clear();
     }
     for (auto& message : status.messages) {
         message.body.clear();

@@ -18,6 +18,9 @@ struct OtpSettings {
     std::chrono::minutes valid_for{5};
     int wrong_entries_kill = 5;     ///< wrong entries that kill one code
     std::size_t kills_to_lock = 3;  ///< killed codes that lock the application
+    /// Applications one client address may make in an hour and in a day (0: no limit).
+    std::size_t applications_per_client_hour = 10;
+    std::size_t applications_per_client_day = 30;
 };
 
 /// An online application, as the holder (or their proxy, 대리인) typed it.
@@ -27,7 +30,7 @@ struct OnlineRequest {
     std::string name;             ///< The person's name, or the company's
     std::string business_number;  ///< companies: 사업자등록번호, matched by its keyed hash
     std::string representative_name;  ///< companies: optional, compared with the register
-    std::string birth_date;           ///< YYYY-MM-DD; optional when resident_number is given
+    std::string birth_date;  ///< YYYY-MM-DD; optional, compared when given with a resident number
     std::string resident_number;  ///< 주민등록번호: the register is matched by its keyed hash
     std::string phone;
     std::string email;
@@ -37,6 +40,7 @@ struct OnlineRequest {
     std::string proxy_phone;      ///< the proxy's mobile number, required with proxy_name
     std::string idempotency_key;  ///< optional
     std::string body;             ///< the request body as sent, to recognise a repeat
+    std::string client;           ///< the client's address (its limiter key), for its limits
 };
 
 /// The answer to an application: the same for a match, a mismatch and a stranger.
@@ -121,11 +125,16 @@ private:
     Result<Bytes> code_hash(const store::OtpChallenge& challenge, std::string_view code) const;
     Result<OnlineCreated> replay(const store::OnlineApplication& existing,
                                  const Bytes& request_hash);
-    /// A new challenge for the application in `tx`: checks the send limits, stores the keyed
-    /// hash and enqueues the message. `matched` false sends a code that never verifies.
+    /// A new challenge for the application in `tx`: checks the send limits and stores the
+    /// keyed hash; for a matched application, enqueues the message to `holder`'s phone or
+    /// e-mail on file. An application that did not match gets a challenge that never verifies
+    /// and no message.
     Result<store::OtpChallenge> send_code(store::Transaction& tx,
                                           const store::OnlineApplication& online,
-                                          const std::string& channel);
+                                          const std::string& channel,
+                                          const std::optional<store::CustomerRecord>& holder);
+    /// Hex HMAC-SHA256 of `context:text` under the register's hash key.
+    Result<std::string> keyed_hex(std::string_view context, std::string_view text) const;
 
     store::Database* database_;
     ReissueService* reissue_;

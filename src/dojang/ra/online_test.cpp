@@ -66,6 +66,16 @@ protected:
         return match.str();
     }
 
+    /// Every outbox message of the application, oldest first.
+    std::vector<store::OutboxMessage> messages_of(const std::string& application_id) {
+        std::vector<store::OutboxMessage> messages;
+        EXPECT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+            messages = *tx.outbox().for_application(application_id);
+            return ok();
+        }));
+        return messages;
+    }
+
     testing::TempDir dir_;
     ManualClock clock_{ca::fixtures::test_now()};
     ca::Hierarchy ca_ = ca::fixtures::hierarchy();
@@ -147,7 +157,7 @@ TEST_F(OnlineTest, FiveWrongEntriesKillACodeAndThreeKilledCodesLockTheApplicatio
     EXPECT_EQ(online_->resend(id, std::nullopt).error().code, "APPLICATION_LOCKED");
 }
 
-TEST_F(OnlineTest, AStrangerAndAMismatchLookLikeAMatch) {
+TEST_F(OnlineTest, AStrangerAndAMismatchLookLikeAMatchAndNoMessageLeaves) {
     auto stranger = hong();
     stranger.resident_number = "850505-2345678";
     stranger.phone = "010-2222-3333";
@@ -157,6 +167,9 @@ TEST_F(OnlineTest, AStrangerAndAMismatchLookLikeAMatch) {
     auto matched = online_->apply(hong());
     ASSERT_TRUE(matched.has_value());
     const std::string right = sent_code(matched->application_id);
+    ASSERT_EQ(right.size(), 6U);
+    auto matched_status = online_->status(matched->application_id, matched->status_token);
+    ASSERT_TRUE(matched_status.has_value());
     const auto matched_refusal =
         online_->verify(matched->application_id, right == "000000" ? "111111" : "000000");
     clock_.advance(std::chrono::minutes{2});
@@ -166,20 +179,131 @@ TEST_F(OnlineTest, AStrangerAndAMismatchLookLikeAMatch) {
         EXPECT_EQ(created->channel, "sms");
         EXPECT_EQ(created->code_expires_at, clock_.now() + std::chrono::minutes{5});
         EXPECT_EQ(created->status_token.size(), 64U);
-        // A code goes out like any other, and never verifies.
-        const std::string code = sent_code(created->application_id);
-        ASSERT_EQ(code.size(), 6U);
-        auto refused = online_->verify(created->application_id, code);
+        // Nothing goes to the number typed: codes go only to the register's phone or e-mail.
+        EXPECT_EQ(messages_of(created->application_id).size(), 0U);
+        auto status = online_->status(created->application_id, created->status_token);
+        ASSERT_TRUE(status.has_value());
+        EXPECT_EQ(status->application.status, store::ApplicationStatus::submitted);
+        // The timeline and the delivery list read exactly as the match's did.
+        EXPECT_EQ(status->messages.size(), matched_status->messages.size());
+        ASSERT_EQ(status->events.size(), matched_status->events.size());
+        for (std::size_t i = 0; i < status->events.size(); ++i) {
+            EXPECT_EQ(status->events[i].kind, matched_status->events[i].kind);
+            EXPECT_EQ(status->events[i].detail, matched_status->events[i].detail);
+        }
+        auto refused = online_->verify(created->application_id, "123456");
         EXPECT_EQ(refused.error().code, "OTP_INVALID");
         EXPECT_EQ(refused.error().kind, matched_refusal.error().kind);
         EXPECT_EQ(refused.error().detail, matched_refusal.error().detail);
         EXPECT_EQ(refused.error().violations, matched_refusal.error().violations);
-        auto status = online_->status(created->application_id, created->status_token);
-        ASSERT_TRUE(status.has_value());
-        EXPECT_EQ(status->application.status, store::ApplicationStatus::submitted);
-        EXPECT_EQ(status->messages.size(), 1U);
         clock_.advance(std::chrono::minutes{2});
     }
+}
+
+TEST_F(OnlineTest, TheCodeGoesToTheRegistersPhoneAndEmail) {
+    auto request = hong();
+    request.phone = "+82 10-1234-5678";  // typed another way, the same number
+    auto created = online_->apply(request);
+    ASSERT_TRUE(created.has_value()) << created.error().describe();
+    auto sent = messages_of(created->application_id);
+    ASSERT_EQ(sent.size(), 1U);
+    EXPECT_EQ(sent[0].destination, "01012345678");
+    clock_.advance(std::chrono::minutes{2});
+    ASSERT_TRUE(online_->resend(created->application_id, "email").has_value());
+    sent = messages_of(created->application_id);
+    ASSERT_EQ(sent.size(), 2U);
+    EXPECT_EQ(sent[1].destination, "hong@example.com");
+}
+
+TEST_F(OnlineTest, AStrangerCannotSpendTheHoldersSendQuota) {
+    // Someone who knows the holder's phone number but not who they are applies again and
+    // again, from many addresses; the holder can still get a code at once.
+    auto stranger = hong();
+    stranger.resident_number = "850505-2345678";
+    for (int attempt = 0; attempt < 12; ++attempt) {
+        stranger.client = "203.0.113." + std::to_string(attempt);
+        auto created = online_->apply(stranger);
+        if (attempt == 0) {
+            ASSERT_TRUE(created.has_value()) << created.error().describe();
+        }
+    }
+    auto holder = online_->apply(hong());
+    ASSERT_TRUE(holder.has_value()) << holder.error().describe();
+    EXPECT_EQ(sent_code(holder->application_id).size(), 6U);
+}
+
+TEST_F(OnlineTest, ApplicationsAreLimitedPerClientAddress) {
+    // Ten different people from one address in an hour, then the eleventh is refused; another
+    // address is not.
+    for (int person = 0; person < 10; ++person) {
+        auto request = hong();
+        request.resident_number = "8505052" + std::to_string(100000 + person);
+        request.client = "198.51.100.7";
+        auto created = online_->apply(request);
+        ASSERT_TRUE(created.has_value()) << person << ": " << created.error().describe();
+        clock_.advance(std::chrono::minutes{1});
+    }
+    auto eleventh = hong();
+    eleventh.client = "198.51.100.7";
+    auto refused = online_->apply(eleventh);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().code, "APPLICATIONS_TOO_MANY");
+    ASSERT_EQ(refused.error().violations.size(), 1U);
+    EXPECT_EQ(refused.error().violations[0].code, "RETRY_AFTER");
+    EXPECT_EQ(refused.error().violations[0].detail, "3000");  // the first was 50 minutes ago
+    eleventh.client = "198.51.100.8";
+    EXPECT_TRUE(online_->apply(eleventh).has_value());
+    clock_.advance(std::chrono::minutes{51});
+    eleventh.client = "198.51.100.7";
+    eleventh.resident_number = "8505052200000";
+    EXPECT_TRUE(online_->apply(eleventh).has_value());
+}
+
+TEST_F(OnlineTest, ABirthDateAloneIsRefusedAtOnce) {
+    auto request = hong();
+    request.resident_number.clear();
+    request.birth_date = "1990-01-01";
+    auto refused = online_->apply(request);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().code, "APPLICATION_INVALID");
+    ASSERT_EQ(refused.error().violations.size(), 1U);
+    EXPECT_EQ(refused.error().violations[0].code, "RESIDENT_NUMBER_MISSING");
+    // With the number, the birth date is compared with the register's.
+    request.resident_number = "900101-1234567";
+    auto created = online_->apply(request);
+    ASSERT_TRUE(created.has_value()) << created.error().describe();
+    EXPECT_EQ(sent_code(created->application_id).size(), 6U);
+}
+
+TEST_F(OnlineTest, NoPhoneEmailOrUnkeyedFingerprintIsStoredWithTheApplication) {
+    auto request = hong();
+    request.idempotency_key = "k1";
+    request.body = R"({"name":"홍길동","resident_number":"900101-1234567"})";
+    request.client = "198.51.100.7";
+    auto created = online_->apply(request);
+    ASSERT_TRUE(created.has_value()) << created.error().describe();
+    std::optional<store::OnlineApplication> online;
+    std::optional<store::OtpChallenge> challenge;
+    ASSERT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+        online = *tx.otp().find_application(created->application_id);
+        challenge = *tx.otp().latest_challenge(created->application_id);
+        return ok();
+    }));
+    ASSERT_TRUE(online.has_value());
+    ASSERT_TRUE(challenge.has_value());
+    // An unkeyed SHA-256 of the body could be searched for every resident number.
+    EXPECT_NE(online->request_hash, crypto::sha256(to_bytes(request.body)));
+    EXPECT_EQ(online->request_hash.size(), 32U);
+    for (const std::string& stored :
+         {online->identity_key, online->client_key, challenge->limit_key}) {
+        for (const char* personal :
+             {"01012345678", "hong@example.com", "9001011234567", "198.51.100.7", "홍길동"}) {
+            EXPECT_EQ(stored.find(personal), std::string::npos) << stored;
+        }
+    }
+    // Keyed: 64 hex digits that are no plain SHA-256 of the client address either.
+    EXPECT_EQ(online->client_key.size(), 64U);
+    EXPECT_NE(online->client_key, to_hex(crypto::sha256(to_bytes("198.51.100.7"))));
 }
 
 TEST_F(OnlineTest, TheSameIdempotencyKeyGivesTheSameAnswer) {

@@ -50,24 +50,62 @@ const std::string& decoy_hash() {
     return hash;
 }
 
-/// Enqueues `kind` to the applicant of an online application over the channel they chose.
+/// The online part of an application and the register entry it matched; std::nullopt for a
+/// walk-in or an application that never matched (nothing is ever sent to a typed number).
+struct Applicant {
+    store::OnlineApplication online;
+    store::CustomerRecord holder;
+
+    [[nodiscard]] const std::string& contact(const std::string& channel) const {
+        return channel == "sms" ? holder.phone : holder.email;
+    }
+};
+
+Result<std::optional<Applicant>> find_applicant(store::Transaction& tx,
+                                                const std::string& application_id) {
+    auto online = tx.otp().find_application(application_id);
+    if (!online) {
+        return tl::unexpected(online.error());
+    }
+    if (!*online || !(*online)->matched) {
+        return std::optional<Applicant>();
+    }
+    auto application = tx.applications().find(application_id);
+    if (!application) {
+        return tl::unexpected(application.error());
+    }
+    if (!*application) {
+        return std::optional<Applicant>();
+    }
+    auto holder = tx.customers().find((*application)->customer_id);
+    if (!holder) {
+        return tl::unexpected(holder.error());
+    }
+    if (!*holder) {
+        return std::optional<Applicant>();
+    }
+    return std::optional<Applicant>(Applicant{std::move(**online), std::move(**holder)});
+}
+
+/// Enqueues `kind` to the applicant of an online application over the channel they chose, at
+/// the register's phone or e-mail.
 Result<void> notify_applicant(store::Transaction& tx,
                               const std::string& application_id,
                               notify::TemplateKind kind,
                               std::map<std::string, std::string> vars,
                               Seconds now) {
-    auto online = tx.otp().find_application(application_id);
-    if (!online) {
-        return tl::unexpected(online.error());
+    auto applicant = find_applicant(tx, application_id);
+    if (!applicant) {
+        return tl::unexpected(applicant.error());
     }
-    if (!*online) {
+    if (!*applicant) {
         return ok();  // walk-in: the officer at the branch tells the holder
     }
     notify::Notification notification;
     notification.kind = kind;
     notification.language = notify::Language::ko;
-    notification.channel = (*online)->channel;
-    notification.destination = (*online)->channel == "sms" ? (*online)->phone : (*online)->email;
+    notification.channel = (*applicant)->online.channel;
+    notification.destination = (*applicant)->contact(notification.channel);
     notification.dedupe_key = std::string(notify::to_string(kind)) + ":" + application_id;
     notification.application_id = application_id;
     notification.vars = std::move(vars);
@@ -89,19 +127,18 @@ Result<void> send_code_other_channel(store::Database& database,
         return ok();
     }
     return database.transact([&](store::Transaction& tx) -> Result<void> {
-        auto online = tx.otp().find_application(application_id);
-        if (!online) {
-            return tl::unexpected(online.error());
+        auto applicant = find_applicant(tx, application_id);
+        if (!applicant) {
+            return tl::unexpected(applicant.error());
         }
-        if (!*online) {
+        if (!*applicant) {
             return ok();
         }
         notify::Notification notification;
         notification.kind = notify::TemplateKind::authorization_code;
         notification.language = notify::Language::ko;
-        notification.channel = (*online)->channel == "sms" ? "email" : "sms";
-        notification.destination =
-            notification.channel == "sms" ? (*online)->phone : (*online)->email;
+        notification.channel = (*applicant)->online.channel == "sms" ? "email" : "sms";
+        notification.destination = (*applicant)->contact(notification.channel);
         if (notification.destination.empty()) {
             return ok();
         }

@@ -222,7 +222,22 @@ CREATE INDEX certificates_revoked ON certificates (ca, serial, not_after, revoke
     WHERE status = 'revoked';
 )sql";
 
-constexpr std::array<Migration, 8> all{{
+// Online applications keep no phone number or e-mail address (codes go to the register's),
+// only keyed hashes: of the applicant's typed identity (the send limits count per identity and
+// channel) and of the client address (applications per address). The plain values the earlier
+// columns held are cleared.
+constexpr std::string_view v9_keyed_limits = R"sql(
+ALTER TABLE online_applications RENAME COLUMN phone TO identity_key;
+ALTER TABLE online_applications RENAME COLUMN email TO client_key;
+UPDATE online_applications SET identity_key = '', client_key = '';
+CREATE INDEX online_applications_client ON online_applications (client_key, created_at);
+DROP INDEX otp_challenges_destination;
+ALTER TABLE otp_challenges RENAME COLUMN destination TO limit_key;
+UPDATE otp_challenges SET limit_key = '';
+CREATE INDEX otp_challenges_limit_key ON otp_challenges (limit_key, created_at);
+)sql";
+
+constexpr std::array<Migration, 9> all{{
     {1, "initial", v1_initial},
     {2, "outbox", v2_outbox},
     {3, "customers", v3_customers},
@@ -231,6 +246,7 @@ constexpr std::array<Migration, 8> all{{
     {6, "blocked_keys", v6_blocked_keys},
     {7, "review", v7_review},
     {8, "crl_index", v8_crl_index},
+    {9, "keyed_limits", v9_keyed_limits},
 }};
 
 }  // namespace

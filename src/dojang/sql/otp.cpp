@@ -10,7 +10,8 @@ using store::OnlineApplication;
 using store::OtpChallenge;
 
 constexpr std::string_view application_columns =
-    "application_id, idempotency_key, request_hash, status_token_hash, channel, phone, email, "
+    "application_id, idempotency_key, request_hash, status_token_hash, channel, identity_key, "
+    "client_key, "
     "matched, locked_at, created_at, proxy_name, proxy_phone, codes_shown_at";
 
 std::int64_t epoch(Seconds at) {
@@ -42,8 +43,8 @@ Result<OnlineApplication> read_application(const Statement& row) {
     record.request_hash = std::move(*request_hash);
     record.status_token_hash = std::move(*token_hash);
     record.channel = row.column_text(4);
-    record.phone = row.column_text(5);
-    record.email = row.column_text(6);
+    record.identity_key = row.column_text(5);
+    record.client_key = row.column_text(6);
     record.matched = *matched != 0;
     if (!row.is_null(8)) {
         auto locked = row.column_int64(8);
@@ -77,8 +78,8 @@ Result<void> SqlOtp::insert_application(const OnlineApplication& application) {
         .blob(application.request_hash)
         .blob(application.status_token_hash)
         .text(application.channel)
-        .text(application.phone)
-        .text(application.email)
+        .text(application.identity_key)
+        .text(application.client_key)
         .integer(application.matched ? 1 : 0)
         .optional_integer(application.locked_at
                               ? std::optional<std::int64_t>(epoch(*application.locked_at))
@@ -101,12 +102,13 @@ Result<void> SqlOtp::insert_application(const OnlineApplication& application) {
 
 Result<void> SqlOtp::update_application(const OnlineApplication& application) {
     Query query(connection_,
-                "UPDATE online_applications SET channel = ?, phone = ?, email = ?, matched = ?, "
+                "UPDATE online_applications SET channel = ?, identity_key = ?, client_key = ?, "
+                "matched = ?, "
                 "locked_at = ?, proxy_name = ?, proxy_phone = ?, codes_shown_at = ? WHERE "
                 "application_id = ?");
     query.text(application.channel)
-        .text(application.phone)
-        .text(application.email)
+        .text(application.identity_key)
+        .text(application.client_key)
         .integer(application.matched ? 1 : 0)
         .optional_integer(application.locked_at
                               ? std::optional<std::int64_t>(epoch(*application.locked_at))
@@ -159,12 +161,12 @@ Result<std::optional<OnlineApplication>> SqlOtp::find_by_idempotency_key(const s
 
 Result<std::int64_t> SqlOtp::insert_challenge(const OtpChallenge& challenge) {
     Query query(connection_,
-                "INSERT INTO otp_challenges (application_id, channel, destination, code_hash, "
+                "INSERT INTO otp_challenges (application_id, channel, limit_key, code_hash, "
                 "state, failed_attempts, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                 "RETURNING id");
     query.text(challenge.application_id)
         .text(challenge.channel)
-        .text(challenge.destination)
+        .text(challenge.limit_key)
         .blob(challenge.code_hash)
         .text(store::to_string(challenge.state))
         .integer(challenge.failed_attempts)
@@ -206,7 +208,7 @@ Result<void> SqlOtp::update_challenge(const OtpChallenge& challenge) {
 
 Result<std::optional<OtpChallenge>> SqlOtp::latest_challenge(const std::string& application_id) {
     Query query(connection_,
-                "SELECT id, application_id, channel, destination, code_hash, state, "
+                "SELECT id, application_id, channel, limit_key, code_hash, state, "
                 "failed_attempts, created_at, expires_at FROM otp_challenges WHERE "
                 "application_id = ? ORDER BY id DESC LIMIT 1");
     query.text(application_id);
@@ -231,7 +233,7 @@ Result<std::optional<OtpChallenge>> SqlOtp::latest_challenge(const std::string& 
     challenge.id = *id;
     challenge.application_id = row.column_text(1);
     challenge.channel = row.column_text(2);
-    challenge.destination = row.column_text(3);
+    challenge.limit_key = row.column_text(3);
     challenge.code_hash = std::move(*hash);
     challenge.state = *state;
     challenge.failed_attempts = static_cast<int>(*failed);
@@ -259,11 +261,15 @@ Result<std::size_t> SqlOtp::killed_challenges(const std::string& application_id)
     return static_cast<std::size_t>(*count);
 }
 
-Result<std::vector<Seconds>> SqlOtp::sent_since(const std::string& destination, Seconds since) {
-    Query query(connection_,
-                "SELECT created_at FROM otp_challenges WHERE destination = ? AND created_at >= ? "
-                "ORDER BY created_at, id");
-    query.text(destination).integer(epoch(since));
+namespace {
+
+/// The created_at column of `sql`'s rows, with `key` and `since` bound, oldest first.
+Result<std::vector<Seconds>> times_of(Connection& connection,
+                                      std::string_view sql,
+                                      const std::string& key,
+                                      Seconds since) {
+    Query query(connection, std::string(sql));
+    query.text(key).integer(epoch(since));
     std::vector<Seconds> times;
     for (;;) {
         auto more = query.next_row();
@@ -279,6 +285,25 @@ Result<std::vector<Seconds>> SqlOtp::sent_since(const std::string& destination, 
         }
         times.push_back(from_epoch(*at));
     }
+}
+
+}  // namespace
+
+Result<std::vector<Seconds>> SqlOtp::sent_since(const std::string& limit_key, Seconds since) {
+    return times_of(connection_,
+                    "SELECT created_at FROM otp_challenges WHERE limit_key = ? AND created_at >= ? "
+                    "ORDER BY created_at, id",
+                    limit_key,
+                    since);
+}
+
+Result<std::vector<Seconds>> SqlOtp::applications_since(const std::string& client_key,
+                                                        Seconds since) {
+    return times_of(connection_,
+                    "SELECT created_at FROM online_applications WHERE client_key = ? AND "
+                    "created_at >= ? ORDER BY created_at",
+                    client_key,
+                    since);
 }
 
 }  // namespace dojang::sql

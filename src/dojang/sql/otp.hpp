@@ -23,7 +23,9 @@ public:
     Result<std::optional<store::OtpChallenge>> latest_challenge(
         const std::string& application_id) override;
     Result<std::size_t> killed_challenges(const std::string& application_id) override;
-    Result<std::vector<Seconds>> sent_since(const std::string& destination, Seconds since) override;
+    Result<std::vector<Seconds>> sent_since(const std::string& limit_key, Seconds since) override;
+    Result<std::vector<Seconds>> applications_since(const std::string& client_key,
+                                                    Seconds since) override;
 
 private:
     Result<std::optional<store::OnlineApplication>> find_one(std::string_view column,

@@ -29,18 +29,18 @@ OnlineApplication online(std::string id, std::string key) {
     record.request_hash = Bytes{1, 2};
     record.status_token_hash = Bytes{3, 4};
     record.channel = "sms";
-    record.phone = "01012345678";
-    record.email = "hong@example.com";
+    record.identity_key = "identity-1";
+    record.client_key = "client-1";
     record.matched = true;
     record.created_at = t0;
     return record;
 }
 
-OtpChallenge challenge(std::string id, Seconds at, std::string destination = "01012345678") {
+OtpChallenge challenge(std::string id, Seconds at, std::string limit_key = "identity-1/sms") {
     OtpChallenge record;
     record.application_id = std::move(id);
     record.channel = "sms";
-    record.destination = std::move(destination);
+    record.limit_key = std::move(limit_key);
     record.code_hash = Bytes(32, 7);
     record.created_at = at;
     record.expires_at = at + std::chrono::minutes{5};
@@ -157,14 +157,14 @@ TEST_P(StoreContract, KeepsChallengesNewestFirstAndCountsKilledOnes) {
     EXPECT_EQ(missing.error().kind, ErrorKind::not_found);
 }
 
-TEST_P(StoreContract, ListsWhenCodesWentToADestination) {
+TEST_P(StoreContract, ListsWhenCodesWereAskedForUnderALimitKey) {
     ASSERT_TRUE(database().transact([](Transaction& tx) { return apply(tx, "a1", ""); }));
     ASSERT_TRUE(database().transact([](Transaction& tx) -> Result<void> {
-        for (const auto& [minute, destination] : {std::pair{0, "01012345678"},
-                                                  std::pair{10, "01012345678"},
-                                                  std::pair{20, "01099998888"}}) {
+        for (const auto& [minute, limit_key] : {std::pair{0, "identity-1/sms"},
+                                                std::pair{10, "identity-1/sms"},
+                                                std::pair{20, "identity-2/sms"}}) {
             auto id = tx.otp().insert_challenge(
-                challenge("a1", t0 + std::chrono::minutes{minute}, destination));
+                challenge("a1", t0 + std::chrono::minutes{minute}, limit_key));
             if (!id) {
                 return tl::unexpected(id.error());
             }
@@ -174,12 +174,26 @@ TEST_P(StoreContract, ListsWhenCodesWentToADestination) {
     std::vector<Seconds> all;
     std::vector<Seconds> recent;
     ASSERT_TRUE(database().transact([&](Transaction& tx) -> Result<void> {
-        all = *tx.otp().sent_since("01012345678", t0);
-        recent = *tx.otp().sent_since("01012345678", t0 + std::chrono::minutes{5});
+        all = *tx.otp().sent_since("identity-1/sms", t0);
+        recent = *tx.otp().sent_since("identity-1/sms", t0 + std::chrono::minutes{5});
         return ok();
     }));
     EXPECT_EQ(all, (std::vector<Seconds>{t0, t0 + std::chrono::minutes{10}}));
     EXPECT_EQ(recent, (std::vector<Seconds>{t0 + std::chrono::minutes{10}}));
+}
+
+TEST_P(StoreContract, ListsApplicationsFromAClient) {
+    ASSERT_TRUE(database().transact([](Transaction& tx) { return apply(tx, "a1", ""); }));
+    ASSERT_TRUE(database().transact([](Transaction& tx) { return apply(tx, "a2", ""); }));
+    std::vector<Seconds> from_client;
+    std::vector<Seconds> from_other;
+    ASSERT_TRUE(database().transact([&](Transaction& tx) -> Result<void> {
+        from_client = *tx.otp().applications_since("client-1", t0);
+        from_other = *tx.otp().applications_since("client-2", t0);
+        return ok();
+    }));
+    EXPECT_EQ(from_client, (std::vector<Seconds>{t0, t0}));
+    EXPECT_TRUE(from_other.empty());
 }
 
 }  // namespace

@@ -19,12 +19,15 @@ namespace dojang::store {
 struct OnlineApplication {
     std::string application_id;
     std::string idempotency_key;  ///< Unique when set; empty when the client sent none.
-    Bytes request_hash;           ///< SHA-256 of the request body, to spot a reused key.
+    Bytes request_hash;           ///< Keyed hash of the request body, to spot a reused key.
     Bytes status_token_hash;      ///< SHA-256 of the applicant's status token.
     std::string channel;          ///< Preferred channel: "sms" or "email".
-    std::string phone;            ///< As given (digits), where codes go by SMS.
-    std::string email;            ///< As given, where codes go by e-mail.
-    bool matched = false;         ///< The register matched; false for a shadow that never verifies.
+    /// Keyed hash (hex) of the identity the applicant typed: the send limits count per
+    /// identity, so a stranger cannot spend a holder's quota. No phone or e-mail is kept: codes
+    /// go to the register's.
+    std::string identity_key;
+    std::string client_key;  ///< Keyed hash (hex) of the client address, for its limits.
+    bool matched = false;    ///< The register matched; false for a shadow that never verifies.
     std::optional<Seconds> locked_at;  ///< Set after too many killed codes.
     Seconds created_at;
     std::string proxy_name;   ///< 대리인: the person applying for the holder, or empty.
@@ -41,9 +44,10 @@ enum class OtpState { active, used, killed, superseded };
 struct OtpChallenge {
     std::int64_t id = 0;  ///< Assigned by the store.
     std::string application_id;
-    std::string channel;      ///< "sms" or "email".
-    std::string destination;  ///< Phone number or e-mail address the code went to.
-    Bytes code_hash;          ///< HMAC-SHA256 of the code under a key outside the database.
+    std::string channel;    ///< "sms" or "email".
+    std::string limit_key;  ///< The application's identity_key and channel: what the
+                            ///< send limits count (never a phone number or an address).
+    Bytes code_hash;        ///< HMAC-SHA256 of the code under a key outside the database.
     OtpState state = OtpState::active;
     int failed_attempts = 0;
     Seconds created_at;
@@ -73,9 +77,13 @@ public:
         const std::string& application_id) = 0;
     /// How many challenges of the application were killed by wrong entries.
     virtual Result<std::size_t> killed_challenges(const std::string& application_id) = 0;
-    /// When codes went to `destination` at or after `since`, oldest first (for send limits).
-    virtual Result<std::vector<Seconds>> sent_since(const std::string& destination,
+    /// When challenges with `limit_key` were made at or after `since`, oldest first (for send
+    /// limits).
+    virtual Result<std::vector<Seconds>> sent_since(const std::string& limit_key,
                                                     Seconds since) = 0;
+    /// When applications from `client_key` were made at or after `since`, oldest first.
+    virtual Result<std::vector<Seconds>> applications_since(const std::string& client_key,
+                                                            Seconds since) = 0;
 };
 
 /// The stored name of a state ("active", "used", "killed", "superseded").
