@@ -244,6 +244,10 @@ void read_config(const toml::table& root, Config& config, std::vector<Violation>
         reader.integer("approvals_required", config.ra.approvals_required, 1, 2);
         reader.boolean("code_by_other_channel", config.ra.code_by_other_channel);
         reader.duration("otp_valid_minutes", config.ra.otp_valid, 1, 10);
+        reader.integer(
+            "applications_per_client_hour", config.ra.applications_per_client_hour, 0, 100000);
+        reader.integer(
+            "applications_per_client_day", config.ra.applications_per_client_day, 0, 1000000);
     }
     if (const auto* table = top.table("cmp")) {
         TableReader reader(*table, "cmp.", violations);
@@ -448,6 +452,10 @@ approvals_required = 1
 code_by_other_channel = false
 # A one-time code (인증번호) works this many minutes (1-10).
 otp_valid_minutes = 5
+# Online applications one client address (IPv4, or an IPv6 /64) may make in an hour and in a
+# day, whatever it typed (0: no limit). Raise them for a branch network behind one address.
+applications_per_client_hour = 10
+applications_per_client_day = 30
 
 [cmp]
 # Renewal (갱신, CMP kur signed with the current key) is accepted from this many days before the

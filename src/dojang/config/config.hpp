@@ -77,6 +77,9 @@ struct Ra {
     std::size_t approvals_required = 1;  ///< officers who must approve a company or a proxy
     bool code_by_other_channel = false;  ///< also send the 인가코드 over the other channel
     std::chrono::minutes otp_valid{5};   ///< how long a one-time code works
+    /// Online applications one client address (IPv4, IPv6 /64) may make; 0: no limit.
+    std::size_t applications_per_client_hour = 10;
+    std::size_t applications_per_client_day = 30;
 };
 
 /// [cmp]: the CMP endpoint (renewal and revocation signed with the holder's key).

@@ -38,6 +38,19 @@ TEST(Config, TheDefaultFileParses) {
     EXPECT_EQ(named(*config, "corporate").display_name, "법인 (corporate)");
 }
 
+TEST(Config, ReadsTheApplicationLimitsPerClient) {
+    auto config = parse(defaults(), "dojang.toml");
+    ASSERT_TRUE(config.has_value()) << config.error().describe();
+    EXPECT_EQ(config->ra.applications_per_client_hour, 10U);
+    EXPECT_EQ(config->ra.applications_per_client_day, 30U);
+    std::string text = defaults();
+    const std::string hour = "applications_per_client_hour = 10";
+    text.replace(text.find(hour), hour.size(), "applications_per_client_hour = 250");
+    auto raised = parse(text, "dojang.toml");
+    ASSERT_TRUE(raised.has_value()) << raised.error().describe();
+    EXPECT_EQ(raised->ra.applications_per_client_hour, 250U);
+}
+
 TEST(Config, ReportsEveryUnknownKeyAndBadValueAtOnce) {
     auto config = parse(defaults() + "\n[extra]\nx = 1\n", "t.toml");
     ASSERT_FALSE(config.has_value());
