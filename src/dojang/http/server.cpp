@@ -250,7 +250,6 @@ public:
     Impl(const Router& router, Limits limits, std::optional<TlsConfig> tls)
         : router_(router),
           limits_(limits),
-          largest_body_(router.largest_body_limit(limits.body_bytes)),
           tls_config_(std::move(tls)),
           io_(std::in_place, 1),
           acceptor_strand_(std::in_place, asio::make_strand(*io_)),
@@ -554,7 +553,9 @@ private:
             parser.header_limit(static_cast<std::uint32_t>(limits_.header_bytes));
             // The header is read under the largest limit of any route; the route's own limit
             // is applied before a byte of the body is read.
-            parser.body_limit(static_cast<std::uint64_t>(largest_body_));
+            // (Asked each time: routes may be added after the server was made.)
+            parser.body_limit(
+                static_cast<std::uint64_t>(router_.largest_body_limit(limits_.body_bytes)));
             connection.reading = true;
             socket.expires_after(limits_.read_timeout);
             auto [ec, unused_header] =
@@ -818,7 +819,6 @@ private:
 
     const Router& router_;
     const Limits limits_;
-    const std::size_t largest_body_;  ///< The largest body any route accepts.
     const std::optional<TlsConfig> tls_config_;
     Metrics metrics_;
     std::atomic<bool> stopping_{false};

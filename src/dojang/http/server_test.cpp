@@ -364,6 +364,31 @@ TEST(Server, ARouteMayAcceptLargerBodiesThanTheRest) {
     EXPECT_EQ(calls.load(), 1);
 }
 
+TEST(Server, ARouteAddedAfterTheServerWasMadeKeepsItsLargerLimit) {
+    // dojangd makes the server first and registers its routes after: the 10 MiB upload route
+    // answered 413 to anything over the 1 MiB general limit.
+    Router router;
+    Limits limits;
+    limits.body_bytes = 1024;
+    Server server(router, limits);
+    router.add(
+        "PUT",
+        "/upload",
+        [](const Request& request) {
+            return Response::text(200, std::to_string(request.body.size()));
+        },
+        RouteClass::general,
+        8192);
+    ASSERT_TRUE(server.listen("127.0.0.1", 0));
+    Running running(server);
+    Client upload(server.port());
+    upload.send_raw("PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 4096\r\n\r\n" +
+                    std::string(4096, 'x'));
+    const ClientResponse stored = upload.receive();
+    EXPECT_EQ(stored.result_int(), 200U);
+    EXPECT_EQ(stored.body(), "4096");
+}
+
 TEST(Server, RejectsOversizedHeaderWith431) {
     Router router;
     router.add("GET", "/health", answer("ok"));
