@@ -582,18 +582,17 @@ Result<void> serve(const std::string& data,
     if (!online_keys) {
         return tl::unexpected(online_keys.error());
     }
-    ra::OnlineApplications online(*installation->database,
-                                  reissue,
-                                  *online_keys,
-                                  clock,
-                                  ra::OtpSettings{
-                                      .valid_for = ra_config.otp_valid,
-                                      .applications_per_client_hour =
-                                          ra_config.applications_per_client_hour,
-                                      .applications_per_client_day =
-                                          ra_config.applications_per_client_day,
-                                  },
-                                  ra::DocumentFiles(installation->dir.documents()));
+    ra::OnlineApplications online(
+        *installation->database,
+        reissue,
+        *online_keys,
+        clock,
+        ra::OtpSettings{
+            .valid_for = ra_config.otp_valid,
+            .applications_per_client_hour = ra_config.applications_per_client_hour,
+            .applications_per_client_day = ra_config.applications_per_client_day,
+        },
+        ra::DocumentFiles(installation->dir.documents()));
     api::add_application_routes(router, online);
     // Companies and proxies: documents reviewed by officers (argon2id passwords, API tokens).
     ra::ReviewService review(*installation->database,

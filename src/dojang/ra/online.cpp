@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <tuple>
 
 namespace dojang::ra {
 namespace {
@@ -277,6 +278,30 @@ Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
                                   "the proxy's name is required (대리인 성명을 입력하십시오)"});
         }
         keep(normalize_mobile_phone(request.proxy_phone), proxy_phone);
+    }
+    // Lengths, checked before anything is stored (a 1 MB proxy name was).
+    for (const auto& [field, value, most] :
+         {std::tuple{"name", &request.name, std::size_t{100}},
+          std::tuple{"representative_name", &request.representative_name, std::size_t{100}},
+          std::tuple{"proxy.name", &request.proxy_name, std::size_t{100}},
+          std::tuple{"email", &request.email, std::size_t{254}},
+          std::tuple{"phone", &request.phone, std::size_t{32}},
+          std::tuple{"proxy.phone", &request.proxy_phone, std::size_t{32}},
+          std::tuple{"resident_number", &request.resident_number, std::size_t{32}},
+          std::tuple{"business_number", &request.business_number, std::size_t{32}},
+          std::tuple{"birth_date", &request.birth_date, std::size_t{32}},
+          std::tuple{"old_serial", &request.old_serial, std::size_t{64}},
+          std::tuple{"Idempotency-Key", &request.idempotency_key, std::size_t{128}}}) {
+        const auto characters =
+            static_cast<std::size_t>(std::count_if(value->begin(), value->end(), [](char c) {
+                return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;  // UTF-8 lead bytes
+            }));
+        if (characters > most) {
+            violations.push_back({"FIELD_TOO_LONG",
+                                  std::string(field) + ": at most " + std::to_string(most) +
+                                      " characters (" + field + ": 최대 " + std::to_string(most) +
+                                      "자)"});
+        }
     }
     if (request.channel != "sms" && request.channel != "email") {
         violations.push_back({"CHANNEL_INVALID", "channel must be sms or email"});
@@ -642,6 +667,7 @@ Result<store::DocumentRecord> OnlineApplications::upload_document(
     }
     // Authenticate first: a stranger learns nothing, not even whether the file was valid.
     std::optional<store::ApplicationStatus> status_now;
+    std::vector<std::string> required;
     auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto online = tx.otp().find_application(application_id);
         auto found = tx.applications().find(application_id);
@@ -652,6 +678,7 @@ Result<store::DocumentRecord> OnlineApplications::upload_document(
             crypto::constant_time_equal(crypto::sha256(to_bytes(status_token)),
                                         (*online)->status_token_hash)) {
             status_now = (*found)->status;
+            required = required_documents(**found, **online);
         }
         return ok();
     });
@@ -661,13 +688,25 @@ Result<store::DocumentRecord> OnlineApplications::upload_document(
     if (!status_now) {
         return tl::unexpected(token_invalid());
     }
-    if (*status_now != store::ApplicationStatus::submitted &&
-        *status_now != store::ApplicationStatus::verified &&
-        *status_now != store::ApplicationStatus::in_review) {
+    // Only an application whose code was verified stores files, only the kinds it needs: an
+    // anonymous client could otherwise fill the disk through applications that never verify.
+    if (*status_now == store::ApplicationStatus::submitted) {
+        return fail(ErrorKind::forbidden,
+                    "DOCUMENTS_BEFORE_VERIFICATION",
+                    "enter the one-time code first; documents are accepted after it (인증번호 "
+                    "확인 후에 서류를 제출할 수 있습니다)");
+    }
+    if (*status_now != store::ApplicationStatus::in_review) {
         return fail(ErrorKind::conflict,
                     "APPLICATION_CLOSED",
-                    "this application was already decided; documents can no longer change "
-                    "(이미 처리된 신청입니다)");
+                    "this application takes no documents now (이 신청에는 지금 서류를 제출할 "
+                    "수 없습니다)");
+    }
+    if (std::find(required.begin(), required.end(), kind) == required.end()) {
+        return fail(ErrorKind::policy_rejected,
+                    "DOCUMENT_NOT_REQUIRED",
+                    "this application does not need a document of kind '" + kind +
+                        "' (이 신청에 필요한 서류가 아닙니다)");
     }
     const Seconds now = clock_->now();
     auto record = files_->write(application_id, kind, declared_type, content, now);

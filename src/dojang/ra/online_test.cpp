@@ -275,6 +275,38 @@ TEST_F(OnlineTest, ABirthDateAloneIsRefusedAtOnce) {
     EXPECT_EQ(sent_code(created->application_id).size(), 6U);
 }
 
+TEST_F(OnlineTest, OverlongFieldsAreRefusedBeforeAnythingIsStored) {
+    auto request = hong();
+    request.proxy_name = std::string(1 << 20, 'x');  // 1 MB
+    request.proxy_phone = "010-9999-8888";
+    auto refused = online_->apply(request);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().code, "APPLICATION_INVALID");
+    ASSERT_EQ(refused.error().violations.size(), 1U);
+    EXPECT_EQ(refused.error().violations[0].code, "FIELD_TOO_LONG");
+    EXPECT_EQ(refused.error().violations[0].detail.rfind("proxy.name: at most 100", 0), 0U);
+    // 100 Hangul syllables are 100 characters (300 bytes), and allowed.
+    std::string hangul;
+    for (int i = 0; i < 100; ++i) {
+        hangul += "가";
+    }
+    request.proxy_name = hangul;
+    request.name = hangul + "가";
+    auto name_refused = online_->apply(request);
+    ASSERT_FALSE(name_refused.has_value());
+    ASSERT_EQ(name_refused.error().violations.size(), 1U);
+    EXPECT_EQ(name_refused.error().violations[0].detail.rfind("name: at most 100", 0), 0U);
+    std::size_t stored = 0;
+    ASSERT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+        stored = tx.applications()
+                     .list(std::nullopt, std::nullopt, 100)
+                     .value_or(std::vector<store::ApplicationRecord>{})
+                     .size();
+        return ok();
+    }));
+    EXPECT_EQ(stored, 0U);
+}
+
 TEST_F(OnlineTest, NoPhoneEmailOrUnkeyedFingerprintIsStoredWithTheApplication) {
     auto request = hong();
     request.idempotency_key = "k1";

@@ -219,6 +219,27 @@ TEST_F(ReviewTest, ACompanyIsApprovedByAnOfficerAndSeesItsCodesOnce) {
               "APPLICATION_NOT_IN_REVIEW");
 }
 
+TEST_F(ReviewTest, DocumentsOnlyAfterTheCodeAndOnlyTheKindsRequired) {
+    auto created = online_->apply(company());
+    ASSERT_TRUE(created.has_value()) << created.error().describe();
+    const auto upload = [&](const char* kind) {
+        return online_->upload_document(
+            created->application_id, created->status_token, kind, "application/pdf", pdf);
+    };
+    // Before the one-time code: nothing is stored, however valid the file.
+    auto early = upload("business_registration");
+    ASSERT_FALSE(early.has_value());
+    EXPECT_EQ(early.error().code, "DOCUMENTS_BEFORE_VERIFICATION");
+    EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/documents") &&
+                 !std::filesystem::is_empty(dir_.path() + "/documents"));
+    ASSERT_TRUE(online_->verify(created->application_id, sent_code(created->application_id)));
+    // A kind the company's application does not list (a proxy's) is refused.
+    auto unlisted = upload("power_of_attorney");
+    ASSERT_FALSE(unlisted.has_value());
+    EXPECT_EQ(unlisted.error().code, "DOCUMENT_NOT_REQUIRED");
+    EXPECT_TRUE(upload("business_registration").has_value());
+}
+
 TEST_F(ReviewTest, AReplacedDocumentLeavesNoFileBehind) {
     const auto created = in_review();
     const auto files_in = [&] {
