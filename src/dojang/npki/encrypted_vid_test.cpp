@@ -4,6 +4,7 @@
 #include "dojang/crypto/keys.hpp"
 #include "dojang/crypto/openssl.hpp"
 #include "dojang/npki/vid.hpp"
+#include "dojang/testing/testing.hpp"
 
 #include <gtest/gtest.h>
 #include <openssl/crmf.h>
@@ -106,6 +107,34 @@ TEST_F(EncryptedVidTest, AnEcKeyCannotBeARecipient) {
     auto sealed = seal_vid(claim, ec_certificate.get());
     ASSERT_FALSE(sealed);
     EXPECT_EQ(sealed.error().code, "ENCRYPTED_VID_INVALID");
+}
+
+TEST_F(EncryptedVidTest, TheKoreanClientsIrCarriesOneThatParsesUpToItsRecipient) {
+    // tests/vectors/kr-cmp: a real ir of the Initech client. OpenSSL's asn1parse (not dojang)
+    // cuts the regInfo value out of it: the SEQUENCE after the EncryptedVID OID at offset 1155.
+    testing::TempDir dir;
+    const std::string ir = testing::vectors_dir() + "/kr-cmp/initech_sample_ir.der";
+    std::string listing;
+    ASSERT_EQ(
+        testing::run("openssl asn1parse -inform DER -in " + ir + " | sed -n 67,68p", &listing), 0);
+    ASSERT_NE(
+        listing.find("1155:d=6  hl=2 l=  10 prim: OBJECT            :1.2.410.200004.10.1.1.2"),
+        std::string::npos)
+        << listing;
+    ASSERT_NE(listing.find("1167:d=6  hl=4 l= 401 cons: SEQUENCE"), std::string::npos) << listing;
+    ASSERT_EQ(testing::run("openssl asn1parse -inform DER -in " + ir +
+                           " -strparse 1167 -noout -out " + dir.path() + "/encrypted_vid.der"),
+              0);
+    auto der = read_file(dir.path() + "/encrypted_vid.der");
+    ASSERT_TRUE(der.has_value());
+    ASSERT_EQ(der->size(), 405U);
+    // Version 0, sha256, rsaEncryption and certID all read; the certID names yessignCA-Test
+    // Class 2's certificate 0x3FEF15, not ours, and the answer says so.
+    auto opened = open_vid(*der, certificate.get(), key.get());
+    ASSERT_FALSE(opened);
+    EXPECT_EQ(opened.error().code, "ENCRYPTED_VID_INVALID");
+    EXPECT_NE(opened.error().detail.find("another certificate"), std::string::npos)
+        << opened.error().detail;
 }
 
 TEST_F(EncryptedVidTest, TravelsInTheRegInfoOfACrmfRequest) {

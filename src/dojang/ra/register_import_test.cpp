@@ -222,7 +222,9 @@ TEST(CustomerFromRow, ProtectsTheResidentNumberAndNormalisesTheRest) {
     EXPECT_EQ(record->birth_date, "1990-01-01");  // from the resident number
     EXPECT_EQ(record->phone, "01012345678");
     EXPECT_EQ(record->certificate_serials, (std::vector<std::string>{"0a1b", "7f"}));
-    EXPECT_EQ(record->idn_hash, idn_hash(keys, "9001011234567").value());
+    // HMAC-SHA256 of the 13 digits under bytes 32..63 of test_keys(), computed by Python's hmac.
+    EXPECT_EQ(to_hex(record->idn_hash),
+              "0ed9006afb97334379c3aaec1bdb1c7435c43cb69628d0e98ed3efb74193c438");
     EXPECT_EQ(text_of(decrypt_idn(keys, record->idn_ciphertext).value()), "9001011234567");
     EXPECT_EQ(record->updated_at, today);
 }
@@ -242,7 +244,9 @@ TEST(CustomerFromRow, IdentifiesACompanyByItsBusinessNumber) {
     EXPECT_EQ(record->business_number, "2208162517");
     EXPECT_EQ(record->corporate_number, "1101111234567");
     EXPECT_EQ(record->birth_date, "");
-    EXPECT_EQ(record->idn_hash, idn_hash(keys, "2208162517").value());
+    // HMAC-SHA256 of the 10 digits under bytes 32..63 of test_keys(), computed by Python's hmac.
+    EXPECT_EQ(to_hex(record->idn_hash),
+              "b1c70b5ba3e4d849bdb7c1285c256e0b648f2356557b43cc2d2adb4a5c1021f4");
 }
 
 TEST(CustomerFromRow, ReportsEveryProblemOfTheRowAtOnce) {
