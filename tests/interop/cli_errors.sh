@@ -18,11 +18,25 @@ expect() {
     [ "$status" -eq "$code" ] || { cat out.log; fail "'$*' exited $status, expected $code"; }
     grep -q -- "$pattern" out.log || { cat out.log; fail "'$*' did not say '$pattern'"; }
 }
+# The exit status of each error kind (README, "Operator commands").
+bad_input=2 authentication=3 not_found=4 conflict=5 policy=6
+# expect_error STATUS CODE COMMAND...: exit status STATUS, "error [CODE]: detail" and a Korean
+# summary ("오류: ..."); the output stays in out.log for checks of the violations.
+expect_error() {
+    local code=$1 error=$2
+    shift 2
+    expect "$code" "^error \[$error\]: " "$@"
+    grep -q "^오류: " out.log || { cat out.log; fail "'$*' printed no Korean summary"; }
+}
+# violation CODE [DETAIL]: out.log lists the violation CODE (with DETAIL, a pattern).
+violation() {
+    grep -q -- "^  - $1: ${2:-}" out.log || { cat out.log; fail "no violation $1 ${2:-}"; }
+}
 
 "$dojangd" init --data ca --listen 127.0.0.1:0 >init.log || fail "init"
-expect 5 "ALREADY_INITIALISED" "$dojangd" init --data ca
-expect 4 "NOT_INITIALISED" "$dojangd" serve --data nowhere
-expect 2 "KEY_ALGORITHM_UNKNOWN" "$dojangd" init --data other --key-algorithm rsa1024
+expect_error $conflict ALREADY_INITIALISED "$dojangd" init --data ca
+expect_error $not_found NOT_INITIALISED "$dojangd" serve --data nowhere
+expect_error $bad_input KEY_ALGORITHM_UNKNOWN "$dojangd" init --data other --key-algorithm rsa1024
 [ ! -e other ] && [ ! -e .other.init-partial ] || fail "a failed init left files behind"
 # A policy arc Go relying parties cannot parse is accepted, with a warning.
 "$dojangd" init --data bigarc --listen 127.0.0.1:0 --policy-arc 2.25.7986505172694083472197499878601202634 \
@@ -36,10 +50,11 @@ contains "warning: --listen 127.0.0.1:0 has port 0" <init.log || { cat init.log;
 contains "warning" <based.log && { cat based.log; fail "init with --base-url got a warning"; }
 
 openssl req -new -newkey rsa:1024 -nodes -keyout weak.key -subj "/CN=weak" -out weak.csr 2>/dev/null
-expect 6 "RSA_KEY_TOO_SMALL" "$dojangd" admin issue --data ca --csr weak.csr --out weak.pem
+expect_error $policy POLICY_REJECTED "$dojangd" admin issue --data ca --csr weak.csr --out weak.pem
+violation RSA_KEY_TOO_SMALL
 [ ! -e weak.pem ] || fail "a refused request wrote a certificate"
 echo "not a request" >garbage.csr
-expect 2 "CSR_MALFORMED" "$dojangd" admin issue --data ca --csr garbage.csr --out g.pem
+expect_error $bad_input CSR_MALFORMED "$dojangd" admin issue --data ca --csr garbage.csr --out g.pem
 openssl req -new -newkey rsa:2048 -nodes -keyout ok.key -subj "/CN=ok" -outform DER -out ok.der 2>/dev/null
 cp ok.der broken.der
 # Flip every bit of one signature byte (writing a fixed value would change nothing when the
@@ -48,23 +63,25 @@ offset=$(($(stat -c %s ok.der) - 10))
 byte=$(od -An -tu1 -j "$offset" -N1 ok.der | tr -d ' ')
 printf "\\$(printf '%03o' $((byte ^ 255)))" | dd of=broken.der bs=1 seek="$offset" conv=notrunc 2>/dev/null
 cmp -s ok.der broken.der && fail "the signature byte did not change"
-expect 6 "BAD_PROOF_OF_POSSESSION" "$dojangd" admin issue --data ca --csr broken.der --out b.pem
-expect 2 "PROFILE_UNKNOWN" "$dojangd" admin issue --data ca --csr ok.der --profile nope --out p.pem
-expect 4 "not_found\|SERIAL\|CERTIFICATE_NOT_FOUND\|unknown" "$dojangd" admin revoke --data ca --serial 0badc0de --reason superseded
-expect 2 "REASON_UNKNOWN" "$dojangd" admin revoke --data ca --serial 01 --reason removeFromCRL
+expect_error $policy BAD_PROOF_OF_POSSESSION "$dojangd" admin issue --data ca --csr broken.der --out b.pem
+violation CSR_SIGNATURE_INVALID
+expect_error $bad_input PROFILE_UNKNOWN "$dojangd" admin issue --data ca --csr ok.der --profile nope --out p.pem
+expect_error $not_found CERTIFICATE_NOT_FOUND "$dojangd" admin revoke --data ca --serial 0badc0de --reason superseded
+expect_error $bad_input REASON_UNKNOWN "$dojangd" admin revoke --data ca --serial 01 --reason removeFromCRL
 expect 0 "certificate(s)" "$dojangd" admin certs list --data ca
 [ "$("$dojangd" admin certs list --data ca | tail -1)" = "0 certificate(s)" ] || fail "refused requests spent serials"
 
 # A wrong CA passphrase is a clear error.
 cp ca/secrets/ca-passphrase passphrase.bak
 echo "wrong-wrong-wrong-wrong" >ca/secrets/ca-passphrase
-expect 3 "WRONG_PASSPHRASE" "$dojangd" admin issue --data ca --csr ok.der --out w.pem
+expect_error $authentication WRONG_PASSPHRASE "$dojangd" admin issue --data ca --csr ok.der --out w.pem
 cp passphrase.bak ca/secrets/ca-passphrase
 
 # Unknown config keys are errors naming the key and line.
 cp ca/dojang.toml dojang.toml.bak
 printf '\n[server2]\nlisten = "x"\n' >>ca/dojang.toml
-expect 2 "server2 (line" "$dojangd" serve --data ca
+expect_error $bad_input CONFIG_INVALID "$dojangd" serve --data ca
+violation CONFIG_INVALID "server2 (line [0-9]*): unknown key$"
 cp dojang.toml.bak ca/dojang.toml
 
 expect 0 "issued" "$dojangd" admin issue --data ca --csr ok.der --out ok.pem

@@ -23,6 +23,8 @@ serial=$(openssl x509 -inform DER -in "$vectors/signCert.der" -noout -serial | s
     tr 'A-F' 'a-f')
 subject_cn=$(openssl x509 -inform DER -in "$vectors/signCert.der" -noout -subject -nameopt RFC2253 |
     sed -n 's/.*CN=\([^,]*\).*/\1/p')
+expired_at=$(date -u -d "$(openssl x509 -inform DER -in "$vectors/signCert.der" -noout -enddate |
+    sed 's/^notAfter=//')" +%Y-%m-%dT%H:%M:%SZ)
 # R: the randomNum attribute is the last value of the plain PKCS#8 (asn1parse shows its BIT
 # STRING at the end, 0 unused bits), so its 20 bytes end the file.
 openssl asn1parse -inform DER -in "$vectors/plainSignPri-with-r.der" | tail -3 |
@@ -45,9 +47,10 @@ cmp "$key" "$vectors/signPri.key" || fail "folder import changed the key file"
 doctor_status=0
 "$dojang" doctor >doctor.log || doctor_status=$?
 [ "$doctor_status" -eq 8 ] || { cat doctor.log; fail "doctor with findings exited $doctor_status, expected 8"; }
-grep -q "약한 옛 암호화" doctor.log || { cat doctor.log; fail "doctor: weak legacy encryption"; }
-grep -q "백업 기록이 없습니다" doctor.log || fail "doctor: no backup"
-grep -q "만료된 인증서" doctor.log || fail "doctor: expired"
+grep -q "^  ! 약한 옛 암호화입니다: seedCBCWithSHA1" doctor.log || { cat doctor.log; fail "doctor: weak legacy encryption"; }
+grep -q "^  ! 백업 기록이 없습니다" doctor.log || { cat doctor.log; fail "doctor: no backup"; }
+grep -qF "  ! 만료된 인증서입니다 ($expired_at)" doctor.log || { cat doctor.log; fail "doctor: expired $expired_at"; }
+grep -qx "3건의 문제" doctor.log || { cat doctor.log; fail "doctor: not 3 problems"; }
 
 # 2. passwd: weak new passwords refused, then old fails and new works; R kept; OpenSSL opens it.
 printf 'short1!\n' >weak
@@ -130,8 +133,14 @@ openssl pkey -inform DER -in "$key3" -passin file:old -noout 2>/dev/null ||
 "$dojang" backup media >backup.log || { cat backup.log; fail "backup"; }
 [ -f media/MANIFEST.sha256 ] || fail "no manifest"
 (cd media && sha256sum -c --quiet MANIFEST.sha256) || fail "manifest checksums do not verify"
-"$dojang" doctor >doctor2.log || true
-contains "백업 기록이 없습니다" <doctor2.log && fail "doctor: backup not recorded"
+# The backup is recorded and the key re-encrypted: only the expiry is left.
+doctor_status=0
+"$dojang" doctor >doctor2.log || doctor_status=$?
+[ "$doctor_status" -eq 8 ] || { cat doctor2.log; fail "doctor after backup exited $doctor_status, expected 8"; }
+grep -qF "  ! 만료된 인증서입니다 ($expired_at)" doctor2.log || { cat doctor2.log; fail "doctor after backup: expired"; }
+grep -qx "1건의 문제" doctor2.log || { cat doctor2.log; fail "doctor after backup: not exactly 1 problem"; }
+contains "백업 기록이 없습니다" <doctor2.log && { cat doctor2.log; fail "doctor: backup not recorded"; }
+contains "약한 옛 암호화" <doctor2.log && { cat doctor2.log; fail "doctor: the re-encrypted key is still weak"; }
 DOJANG_HOME=$work/restored "$dojang" restore media >restore.log || { cat restore.log; fail "restore"; }
 DOJANG_HOME=$work/restored "$dojang" show "$serial" --password-file current | r_of |
     grep -qx "$random" || fail "restore: R"
@@ -146,12 +155,41 @@ set -e
     { cat tampered.log; fail "tampered backup restored"; }
 [ ! -e "$work/tampered-home" ] || [ -z "$(find "$work/tampered-home" -type f)" ] ||
     fail "a tampered backup wrote files"
+# A healthy store: a certificate valid for a year, made and packed by OpenSSL. Never backed up,
+# doctor finds that alone (8); backed up, nothing (0), also with the key opened; with a wrong
+# password it says the key does not open (8).
+openssl req -x509 -newkey rsa:2048 -nodes -keyout healthy.key -subj "/C=KR/O=dojang/CN=healthy" \
+    -days 365 -out healthy.pem 2>/dev/null
+openssl pkcs12 -export -inkey healthy.key -in healthy.pem -out healthy.pfx -passout file:new
+healthy_subject=$(openssl x509 -in healthy.pem -noout -subject -nameopt RFC2253 | sed 's/^subject=//')
+healthy=(--home "$work/healthy")
+"$dojang" "${healthy[@]}" import healthy.pfx --password-file new >healthy-import.log 2>&1 ||
+    { cat healthy-import.log; fail "import of a healthy .pfx"; }
+doctor_status=0
+"$dojang" "${healthy[@]}" doctor >doctor3.log || doctor_status=$?
+[ "$doctor_status" -eq 8 ] && grep -qF "$healthy_subject  [" doctor3.log && grep -qx "  이상 없음" doctor3.log &&
+    grep -q "^  ! 백업 기록이 없습니다" doctor3.log && grep -qx "1건의 문제" doctor3.log ||
+    { cat doctor3.log; fail "doctor on a store never backed up (exit $doctor_status)"; }
+"$dojang" "${healthy[@]}" backup healthy-media >/dev/null || fail "backup of the healthy store"
+doctor_status=0
+"$dojang" "${healthy[@]}" doctor --password-file new >doctor4.log 2>&1 || doctor_status=$?
+[ "$doctor_status" -eq 0 ] && grep -qF "$healthy_subject  [" doctor4.log && grep -qx "  이상 없음" doctor4.log &&
+    grep -qx "문제 없음" doctor4.log || { cat doctor4.log; fail "doctor on a healthy store (exit $doctor_status)"; }
+contains "  ! " <doctor4.log && { cat doctor4.log; fail "doctor on a healthy store reported a finding"; }
+doctor_status=0
+"$dojang" "${healthy[@]}" doctor --password-file wrong >doctor5.log 2>&1 || doctor_status=$?
+[ "$doctor_status" -eq 8 ] && grep -q "^  ! 주어진 암호로 개인키를 열 수 없습니다" doctor5.log &&
+    grep -qx "1건의 문제" doctor5.log || { cat doctor5.log; fail "doctor with a wrong password (exit $doctor_status)"; }
 # 7. At a terminal (`script` gives dojang a pseudo-terminal): passwd asks for the current
 # password and the new one twice; two different answers change nothing.
 current_password=$(head -1 current)
+set +e
 printf '%s\n%s\n%s\n' "$current_password" 'Typed-at-tty-2024!' 'Typed-at-tty-2025!' |
-    script -qec "'$dojang' passwd $serial --lang en" /dev/null >tty-mismatch.log 2>&1 || true
-contains PASSWORD_MISMATCH <tty-mismatch.log || { cat tty-mismatch.log; fail "tty: a mismatched confirmation"; }
+    script -qec "'$dojang' passwd $serial --lang en" /dev/null >tty-mismatch.log 2>&1
+mismatch_status=$?
+set -e
+[ $mismatch_status -eq 2 ] && contains PASSWORD_MISMATCH <tty-mismatch.log ||
+    { cat tty-mismatch.log; fail "tty: a mismatched confirmation (exit $mismatch_status, expected 2)"; }
 "$dojang" show "$serial" --password-file current >/dev/null || fail "tty: a mismatched confirmation changed the key"
 printf '%s\n%s\n%s\n' "$current_password" 'Typed-at-tty-2024!' 'Typed-at-tty-2024!' |
     script -qec "'$dojang' passwd $serial --lang en" /dev/null >tty.log 2>&1 || { cat tty.log; fail "tty: passwd"; }
