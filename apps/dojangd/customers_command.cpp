@@ -4,6 +4,7 @@
 #include "dojang/core/text.hpp"
 #include "dojang/ra/register.hpp"
 #include "dojang/ra/register_import.hpp"
+#include "dojang/ra/sealed_register.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -152,9 +153,13 @@ Result<void> show_customer(const std::string& data,
     if (!installation) {
         return tl::unexpected(installation.error());
     }
+    auto keys = ra::load_register_keys(installation->dir.register_key());
+    if (!keys) {
+        return tl::unexpected(keys.error());
+    }
     std::optional<store::CustomerRecord> found;
     auto read = installation->database->transact([&](store::Transaction& tx) -> Result<void> {
-        auto row = tx.customers().find(customer_id);
+        auto row = ra::SealedRegister(tx, *keys).find(customer_id);
         if (!row) {
             return tl::unexpected(row.error());
         }
@@ -173,10 +178,6 @@ Result<void> show_customer(const std::string& data,
     std::string resident_number;
     if (customer.holder_type == store::HolderType::individual) {
         // Decrypting proves the key and the row belong together; only the mask is shown.
-        auto keys = ra::load_register_keys(installation->dir.register_key());
-        if (!keys) {
-            return tl::unexpected(keys.error());
-        }
         auto number = ra::decrypt_idn(*keys, customer.idn_ciphertext);
         if (!number) {
             return tl::unexpected(number.error());

@@ -16,6 +16,7 @@
 #include "dojang/ra/reissue.hpp"
 #include "dojang/ra/reminders.hpp"
 #include "dojang/ra/renewal.hpp"
+#include "dojang/ra/sealed_register.hpp"
 
 #include <array>
 #include <condition_variable>
@@ -582,6 +583,14 @@ Result<void> serve(const std::string& data,
     if (!online_keys) {
         return tl::unexpected(online_keys.error());
     }
+    // Register rows written before the register was sealed are sealed now, once.
+    auto resealed = ra::seal_legacy_customers(*installation->database, *online_keys);
+    if (!resealed) {
+        return tl::unexpected(resealed.error());
+    }
+    if (*resealed > 0) {
+        log::info("sealed the personal fields of {} register entries", *resealed);
+    }
     ra::OnlineApplications online(
         *installation->database,
         reissue,
@@ -679,8 +688,8 @@ Result<void> serve(const std::string& data,
             status.tick();
             if (std::chrono::steady_clock::now() >= next_reminders) {
                 next_reminders = std::chrono::steady_clock::now() + std::chrono::hours{1};
-                if (auto due =
-                        ra::queue_expiry_reminders(*installation->database, clock, reminders);
+                if (auto due = ra::queue_expiry_reminders(
+                        *installation->database, *online_keys, clock, reminders);
                     !due) {
                     log::warn("queueing expiry reminders failed: {}", due.error().describe());
                 } else if (*due > 0) {

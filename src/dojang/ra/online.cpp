@@ -5,6 +5,7 @@
 #include "dojang/crypto/openssl.hpp"
 #include "dojang/notify/notification.hpp"
 #include "dojang/ra/review.hpp"
+#include "dojang/ra/sealed_register.hpp"
 
 #include <algorithm>
 #include <array>
@@ -395,7 +396,7 @@ Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
                                         {},
                                         {{"RETRY_AFTER", seconds}}});
         }
-        auto found = tx.customers().find_by_idn_hash(*hash);
+        auto found = SealedRegister(tx, keys_).find_by_idn_hash(*hash);
         if (!found) {
             return tl::unexpected(found.error());
         }
@@ -617,7 +618,7 @@ Result<Verified> OnlineApplications::verify(const std::string& application_id,
                  "in_review",
                  "waiting for an officer to review the documents (서류 심사 대기)"});
         }
-        auto holder = tx.customers().find((*found)->customer_id);
+        auto holder = SealedRegister(tx, keys_).find((*found)->customer_id);
         if (!holder) {
             return tl::unexpected(holder.error());
         }
@@ -646,8 +647,8 @@ Result<Verified> OnlineApplications::verify(const std::string& application_id,
     if (!codes) {
         return tl::unexpected(codes.error());
     }
-    auto sent =
-        send_code_other_channel(*database_, reissue_->settings(), application_id, *codes, now);
+    auto sent = send_code_other_channel(
+        *database_, keys_, reissue_->settings(), application_id, *codes, now);
     if (!sent) {
         return tl::unexpected(sent.error());
     }
@@ -795,7 +796,7 @@ Result<CodeSent> OnlineApplications::resend(const std::string& application_id,
         }
         std::optional<store::CustomerRecord> holder;
         if ((*online)->matched) {
-            auto on_file = tx.customers().find((*found)->customer_id);
+            auto on_file = SealedRegister(tx, keys_).find((*found)->customer_id);
             if (!on_file) {
                 return tl::unexpected(on_file.error());
             }

@@ -4,6 +4,7 @@
 #include "dojang/core/ids.hpp"
 #include "dojang/core/text.hpp"
 #include "dojang/crypto/openssl.hpp"
+#include "dojang/ra/sealed_register.hpp"
 
 #include <boost/json.hpp>
 
@@ -270,6 +271,7 @@ struct BatchResult {
 /// Stores one batch in one transaction, with an audit entry. Safe to re-run from the start
 /// (the store retries a busy transaction): everything it reports is rebuilt each attempt.
 Result<BatchResult> store_batch(store::Database& database,
+                                const RegisterKeys& keys,
                                 const std::vector<Pending>& batch,
                                 const std::string& file_sha256,
                                 Seconds now) {
@@ -277,7 +279,7 @@ Result<BatchResult> store_batch(store::Database& database,
     auto stored = database.transact([&](store::Transaction& tx) -> Result<void> {
         result = BatchResult{};
         for (const Pending& pending : batch) {
-            auto upserted = tx.customers().upsert(pending.record);
+            auto upserted = SealedRegister(tx, keys).upsert(pending.record);
             if (upserted) {
                 ++(*upserted ? result.inserted : result.updated);
                 continue;
@@ -652,7 +654,7 @@ Result<ImportReport> import_customers(store::Database& database,
         if (batch.empty()) {
             return ok();
         }
-        auto stored = store_batch(database, batch, file_sha256, now);
+        auto stored = store_batch(database, keys, batch, file_sha256, now);
         if (!stored) {
             Error failure = stored.error();
             failure.detail += "; " + std::to_string(report.inserted + report.updated) +

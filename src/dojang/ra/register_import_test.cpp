@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dojang/ra/register_import.hpp"
 
+#include "dojang/ra/sealed_register.hpp"
 #include "dojang/sqlite/sqlite.hpp"
 #include "dojang/testing/testing.hpp"
 
@@ -55,10 +56,11 @@ protected:
         return import_customers(*database_, keys_, path, format, clock_, progress);
     }
 
-    std::optional<store::CustomerRecord> find(const std::string& id) {
+    /// The register entry as the RA reads it (opened), or as stored when `raw`.
+    std::optional<store::CustomerRecord> find(const std::string& id, bool raw = false) {
         std::optional<store::CustomerRecord> found;
         auto result = database_->transact([&](store::Transaction& tx) -> Result<void> {
-            auto row = tx.customers().find(id);
+            auto row = raw ? tx.customers().find(id) : SealedRegister(tx, keys_).find(id);
             if (!row) {
                 return tl::unexpected(row.error());
             }
@@ -389,6 +391,15 @@ TEST_F(Import, UpdatesOnReimportInsteadOfDuplicating) {
     EXPECT_EQ(updated->phone, "01099998888");
     EXPECT_EQ(updated->certificate_serials, (std::vector<std::string>{"0c"}));
     EXPECT_EQ(updated->updated_at, today + std::chrono::hours{24});
+    // As stored: no personal field in clear.
+    auto stored = find("C-1", true);
+    ASSERT_TRUE(stored.has_value());
+    for (const std::string* field :
+         {&stored->name, &stored->birth_date, &stored->phone, &stored->email}) {
+        EXPECT_TRUE(field->empty() || field->starts_with("s1:")) << *field;
+    }
+    EXPECT_EQ(stored->phone.find("01099998888"), std::string::npos);
+    EXPECT_EQ(stored->name.find("홍길동"), std::string::npos);
 }
 
 TEST_F(Import, RejectsANumberThatBelongsToAnotherCustomer) {

@@ -5,6 +5,7 @@
 #include "dojang/crypto/aead.hpp"
 #include "dojang/crypto/openssl.hpp"
 #include "dojang/notify/notification.hpp"
+#include "dojang/ra/sealed_register.hpp"
 
 #include <algorithm>
 
@@ -105,7 +106,7 @@ Result<store::CustomerRecord> ReissueService::match_or_add_customer(
     }
     std::optional<store::CustomerRecord> found;
     auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
-        auto existing = tx.customers().find_by_idn_hash(*hash);
+        auto existing = SealedRegister(tx, keys_).find_by_idn_hash(*hash);
         if (!existing) {
             return tl::unexpected(existing.error());
         }
@@ -352,7 +353,7 @@ Result<Codes> ReissueService::approve(
         application.authorization_code_sealed = std::move(*sealed);
         code = *code_digits;
         auto stored = database_->transact([&](store::Transaction& tx) -> Result<void> {
-            auto saved = tx.customers().upsert(customer);
+            auto saved = SealedRegister(tx, keys_).upsert(customer);
             if (!saved) {
                 return tl::unexpected(saved.error());
             }
@@ -466,7 +467,7 @@ Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest
         }
         application = std::move(*found);
         if (application) {
-            auto holder = tx.customers().find(application->customer_id);
+            auto holder = SealedRegister(tx, keys_).find(application->customer_id);
             if (!holder) {
                 return tl::unexpected(holder.error());
             }
@@ -602,7 +603,7 @@ Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest
         if (!updated) {
             return updated;
         }
-        auto saved = tx.customers().upsert(*customer);
+        auto saved = SealedRegister(tx, keys_).upsert(*customer);
         if (!saved) {
             return tl::unexpected(saved.error());
         }

@@ -3,6 +3,7 @@
 
 #include "dojang/core/text.hpp"
 #include "dojang/notify/notification.hpp"
+#include "dojang/ra/sealed_register.hpp"
 
 #include <algorithm>
 
@@ -12,15 +13,16 @@ namespace {
 /// The holder of a certificate: the applicant it was issued to, else the register entry that
 /// lists it.
 Result<std::optional<store::CustomerRecord>> holder_of(store::Transaction& tx,
+                                                       const RegisterKeys& keys,
                                                        const std::string& serial) {
     auto application = tx.applications().find_by_new_serial(serial);
     if (!application) {
         return tl::unexpected(application.error());
     }
     if (*application && !(*application)->customer_id.empty()) {
-        return tx.customers().find((*application)->customer_id);
+        return SealedRegister(tx, keys).find((*application)->customer_id);
     }
-    return tx.customers().find_by_certificate(serial);
+    return SealedRegister(tx, keys).find_by_certificate(serial);
 }
 
 /// Whether an application replacing `serial` has a certificate of its own.
@@ -39,6 +41,7 @@ Result<bool> has_successor(store::Transaction& tx, const std::string& serial) {
 }  // namespace
 
 Result<std::size_t> queue_expiry_reminders(store::Database& database,
+                                           const RegisterKeys& keys,
                                            const Clock& clock,
                                            const ReminderSettings& settings) {
     if (settings.days_before.empty()) {
@@ -69,7 +72,7 @@ Result<std::size_t> queue_expiry_reminders(store::Database& database,
             if (!successor) {
                 return tl::unexpected(successor.error());
             }
-            auto holder = holder_of(tx, serial);
+            auto holder = holder_of(tx, keys, serial);
             if (!holder) {
                 return tl::unexpected(holder.error());
             }

@@ -3,6 +3,7 @@
 
 #include "dojang/core/clock.hpp"
 #include "dojang/core/error.hpp"
+#include "dojang/ra/register.hpp"
 #include "dojang/store/store.hpp"
 
 #include <string>
@@ -21,6 +22,7 @@ struct ReminderSettings {
 /// already has a successor (an application replacing it issued a new one) is skipped, as is one
 /// whose holder the register does not know. Returns how many reminders are due.
 Result<std::size_t> queue_expiry_reminders(store::Database& database,
+                                           const RegisterKeys& keys,
                                            const Clock& clock,
                                            const ReminderSettings& settings = {});
 

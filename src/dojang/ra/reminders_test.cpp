@@ -2,6 +2,7 @@
 #include "dojang/ra/reminders.hpp"
 
 #include "dojang/ca/test_fixtures.hpp"
+#include "dojang/ra/sealed_register.hpp"
 #include "dojang/sqlite/sqlite.hpp"
 
 #include <gtest/gtest.h>
@@ -36,7 +37,7 @@ protected:
         customer.certificate_serials = {serial};
         customer.updated_at = clock_.now();
         EXPECT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
-            auto saved = tx.customers().upsert(customer);
+            auto saved = SealedRegister(tx, keys_).upsert(customer);
             if (!saved) {
                 return tl::unexpected(saved.error());
             }
@@ -62,6 +63,8 @@ protected:
         return due;
     }
 
+    RegisterKeys keys_ =
+        RegisterKeys::from_bytes(SecretBytes(std::vector<std::uint8_t>(64, 7))).value();
     testing::TempDir dir_;
     ManualClock clock_{ca::fixtures::test_now()};
     ca::Hierarchy ca_ = ca::fixtures::hierarchy();
@@ -72,26 +75,26 @@ protected:
 TEST_F(RemindersTest, RemindsAt30And7And1DaysOnceEach) {
     const std::string serial =
         issue_for("c1", "hong@example.com", clock_.now() + std::chrono::days{45});
-    EXPECT_EQ(*queue_expiry_reminders(*database_, clock_), 0U);  // 45 days left: not yet
+    EXPECT_EQ(*queue_expiry_reminders(*database_, keys_, clock_), 0U);  // 45 days left: not yet
 
     clock_.advance(std::chrono::days{16});  // 29 days left
-    EXPECT_EQ(*queue_expiry_reminders(*database_, clock_), 1U);
-    EXPECT_EQ(*queue_expiry_reminders(*database_, clock_), 1U);  // due again, queued once
+    EXPECT_EQ(*queue_expiry_reminders(*database_, keys_, clock_), 1U);
+    EXPECT_EQ(*queue_expiry_reminders(*database_, keys_, clock_), 1U);  // due again, queued once
     ASSERT_EQ(reminders().size(), 1U);
     EXPECT_EQ(reminders()[0].dedupe_key, "expiry:" + serial + ":30");
     EXPECT_EQ(reminders()[0].destination, "hong@example.com");
 
     clock_.advance(std::chrono::days{23});  // 6 days left
-    ASSERT_TRUE(queue_expiry_reminders(*database_, clock_));
+    ASSERT_TRUE(queue_expiry_reminders(*database_, keys_, clock_));
     clock_.advance(std::chrono::days{5} + std::chrono::hours{12});  // half a day left
-    ASSERT_TRUE(queue_expiry_reminders(*database_, clock_));
+    ASSERT_TRUE(queue_expiry_reminders(*database_, keys_, clock_));
     const auto all = reminders();
     ASSERT_EQ(all.size(), 3U);
     EXPECT_EQ(all[1].dedupe_key, "expiry:" + serial + ":7");
     EXPECT_EQ(all[2].dedupe_key, "expiry:" + serial + ":1");
 
     clock_.advance(std::chrono::days{1});  // expired: nothing more
-    EXPECT_EQ(*queue_expiry_reminders(*database_, clock_), 0U);
+    EXPECT_EQ(*queue_expiry_reminders(*database_, keys_, clock_), 0U);
 }
 
 TEST_F(RemindersTest, SkipsCertificatesWithASuccessorAndUsesSmsWithoutEMail) {
@@ -108,7 +111,7 @@ TEST_F(RemindersTest, SkipsCertificatesWithASuccessorAndUsesSmsWithoutEMail) {
     application.updated_at = clock_.now();
     ASSERT_TRUE(database_->transact(
         [&](store::Transaction& tx) { return tx.applications().insert(application); }));
-    EXPECT_EQ(*queue_expiry_reminders(*database_, clock_), 1U);
+    EXPECT_EQ(*queue_expiry_reminders(*database_, keys_, clock_), 1U);
     const auto all = reminders();
     ASSERT_EQ(all.size(), 1U);
     EXPECT_EQ(all[0].dedupe_key, "expiry:" + kept + ":30");

@@ -5,6 +5,7 @@
 #include "dojang/crypto/openssl.hpp"
 #include "dojang/crypto/password.hpp"
 #include "dojang/notify/notification.hpp"
+#include "dojang/ra/sealed_register.hpp"
 
 #include <algorithm>
 #include <set>
@@ -62,6 +63,7 @@ struct Applicant {
 };
 
 Result<std::optional<Applicant>> find_applicant(store::Transaction& tx,
+                                                const RegisterKeys& keys,
                                                 const std::string& application_id) {
     auto online = tx.otp().find_application(application_id);
     if (!online) {
@@ -77,7 +79,7 @@ Result<std::optional<Applicant>> find_applicant(store::Transaction& tx,
     if (!*application) {
         return std::optional<Applicant>();
     }
-    auto holder = tx.customers().find((*application)->customer_id);
+    auto holder = SealedRegister(tx, keys).find((*application)->customer_id);
     if (!holder) {
         return tl::unexpected(holder.error());
     }
@@ -90,11 +92,12 @@ Result<std::optional<Applicant>> find_applicant(store::Transaction& tx,
 /// Enqueues `kind` to the applicant of an online application over the channel they chose, at
 /// the register's phone or e-mail.
 Result<void> notify_applicant(store::Transaction& tx,
+                              const RegisterKeys& keys,
                               const std::string& application_id,
                               notify::TemplateKind kind,
                               std::map<std::string, std::string> vars,
                               Seconds now) {
-    auto applicant = find_applicant(tx, application_id);
+    auto applicant = find_applicant(tx, keys, application_id);
     if (!applicant) {
         return tl::unexpected(applicant.error());
     }
@@ -119,6 +122,7 @@ Result<void> notify_applicant(store::Transaction& tx,
 }  // namespace
 
 Result<void> send_code_other_channel(store::Database& database,
+                                     const RegisterKeys& keys,
                                      const ReissueSettings& settings,
                                      const std::string& application_id,
                                      const Codes& codes,
@@ -127,7 +131,7 @@ Result<void> send_code_other_channel(store::Database& database,
         return ok();
     }
     return database.transact([&](store::Transaction& tx) -> Result<void> {
-        auto applicant = find_applicant(tx, application_id);
+        auto applicant = find_applicant(tx, keys, application_id);
         if (!applicant) {
             return tl::unexpected(applicant.error());
         }
@@ -367,7 +371,7 @@ Result<std::vector<ReviewItem>> ReviewService::queue(std::optional<store::Applic
         }
         for (auto& application : *applications) {
             auto online = tx.otp().find_application(application.id);
-            auto customer = tx.customers().find(application.customer_id);
+            auto customer = SealedRegister(tx, keys_).find(application.customer_id);
             auto documents = tx.review().documents(application.id);
             auto decisions = tx.review().decisions(application.id);
             if (!online || !customer || !documents || !decisions) {
@@ -408,7 +412,7 @@ Result<ReviewDetail> ReviewService::detail(const std::string& application_id) {
         if (!*application || (*application)->status == store::ApplicationStatus::submitted) {
             return ok();
         }
-        auto customer = tx.customers().find((*application)->customer_id);
+        auto customer = SealedRegister(tx, keys_).find((*application)->customer_id);
         auto online = tx.otp().find_application(application_id);
         auto documents = tx.review().documents(application_id);
         auto events = tx.applications().events(application_id);
@@ -555,7 +559,7 @@ Result<std::string> ReviewService::approve(const std::string& officer,
                  "first_approval",
                  "approved by one officer; a second approval is required"});
         }
-        auto holder = tx.customers().find((*found)->customer_id);
+        auto holder = SealedRegister(tx, keys_).find((*found)->customer_id);
         if (!holder) {
             return tl::unexpected(holder.error());
         }
@@ -588,6 +592,7 @@ Result<std::string> ReviewService::approve(const std::string& officer,
     auto notified = database_->transact([&](store::Transaction& tx) {
         return notify_applicant(
             tx,
+            keys_,
             application_id,
             notify::TemplateKind::approved,
             {{"reference_hint", codes->reference_number.substr(codes->reference_number.size() - 4)},
@@ -597,8 +602,8 @@ Result<std::string> ReviewService::approve(const std::string& officer,
     if (!notified) {
         return tl::unexpected(notified.error());
     }
-    auto sent =
-        send_code_other_channel(*database_, reissue_->settings(), application_id, *codes, now);
+    auto sent = send_code_other_channel(
+        *database_, keys_, reissue_->settings(), application_id, *codes, now);
     if (!sent) {
         return tl::unexpected(sent.error());
     }
@@ -658,6 +663,7 @@ Result<void> ReviewService::reject(const std::string& officer,
             return audited;
         }
         return notify_applicant(tx,
+                                keys_,
                                 application_id,
                                 notify::TemplateKind::rejected,
                                 {{"reason", reason + (text.empty() ? "" : " (" + text + ")")},

@@ -45,6 +45,7 @@ Result<std::optional<std::string>> add_officer(store::Database& database,
 /// When the settings ask for it, queues the authorization code of an online application to
 /// the channel its one-time code did not use (dedupe: once per application and reference).
 Result<void> send_code_other_channel(store::Database& database,
+                                     const RegisterKeys& keys,
                                      const ReissueSettings& settings,
                                      const std::string& application_id,
                                      const Codes& codes,

@@ -221,6 +221,25 @@ Result<std::optional<CustomerRecord>> SqlCustomers::find_by_certificate(const st
     return find(query.row().column_text(0));
 }
 
+Result<std::vector<std::string>> SqlCustomers::ids_after(const std::string& after,
+                                                         std::size_t limit) {
+    Query query(connection_,
+                "SELECT customer_id FROM customers WHERE customer_id > ? ORDER BY customer_id "
+                "LIMIT ?");
+    query.text(after).integer(static_cast<std::int64_t>(limit));
+    std::vector<std::string> ids;
+    for (;;) {
+        auto more = query.next_row();
+        if (!more) {
+            return tl::unexpected(more.error());
+        }
+        if (!*more) {
+            return ids;
+        }
+        ids.push_back(query.row().column_text(0));
+    }
+}
+
 Result<std::size_t> SqlCustomers::count() {
     Query query(connection_, "SELECT COUNT(*) FROM customers");
     auto found = query.next_row();

@@ -15,6 +15,8 @@ public:
     Result<std::optional<store::CustomerRecord>> find(const std::string& customer_id) override;
     Result<std::optional<store::CustomerRecord>> find_by_idn_hash(const Bytes& idn_hash) override;
     Result<std::size_t> count() override;
+    Result<std::vector<std::string>> ids_after(const std::string& after,
+                                               std::size_t limit) override;
     Result<std::optional<store::CustomerRecord>> find_by_certificate(
         const std::string& serial) override;
 

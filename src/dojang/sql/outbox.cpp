@@ -202,7 +202,7 @@ Result<void> SqlOutbox::explain_unchanged(std::int64_t id, std::string_view want
 Result<void> SqlOutbox::mark_sent(std::int64_t id, Seconds at) {
     Query query(connection_,
                 "UPDATE outbox_messages SET status = 'sent', sent_at = ?, attempts = attempts + 1, "
-                "last_error = '', body = '' WHERE id = ? AND status = 'pending'");
+                "last_error = '', body = '', destination = '' WHERE id = ? AND status = 'pending'");
     query.integer(epoch(at)).integer(id);
     auto changed = query.execute();
     if (!changed) {
@@ -242,7 +242,7 @@ Result<void> SqlOutbox::mark_attempt_failed(std::int64_t id,
 Result<void> SqlOutbox::mark_failed(std::int64_t id, const std::string& error) {
     Query query(connection_,
                 "UPDATE outbox_messages SET status = 'failed', attempts = attempts + 1, "
-                "last_error = ?, body = '' WHERE id = ? AND status = 'pending'");
+                "last_error = ?, body = '', destination = '' WHERE id = ? AND status = 'pending'");
     query.text(shorten(error)).integer(id);
     auto changed = query.execute();
     if (!changed) {

@@ -180,6 +180,7 @@ TEST_P(StoreContract, OutboxRetriesAFailedAttemptThenRecordsTheDelivery) {
     EXPECT_EQ(delivered->sent_at, at(61));
     EXPECT_TRUE(delivered->last_error.empty());
     EXPECT_TRUE(delivered->body.empty()) << "a delivered one-time code must not stay stored";
+    EXPECT_TRUE(delivered->destination.empty()) << "nor where it went";
     EXPECT_TRUE(due_keys(database(), at(1000), 10).empty());
 
     auto sent_again =
@@ -207,6 +208,8 @@ TEST_P(StoreContract, OutboxGivesUpOnAMessageForGood) {
     EXPECT_EQ(stored->status, OutboxStatus::failed);
     EXPECT_EQ(stored->attempts, 1);
     EXPECT_EQ(stored->last_error, "550 mailbox unavailable");
+    EXPECT_TRUE(stored->body.empty());
+    EXPECT_TRUE(stored->destination.empty());
     EXPECT_TRUE(due_keys(database(), at(1'000'000), 10).empty());
     auto sent =
         in_tx(database(), [&](Transaction& tx) { return tx.outbox().mark_sent(*id, at(1)); });

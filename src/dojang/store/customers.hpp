@@ -42,7 +42,9 @@ inline Result<HolderType> holder_type_from_string(std::string_view text) {
 
 /// One entry of the customer register, as the registration authority knows a holder.
 /// The identification number (resident number for a person, business registration number for
-/// a company) is never held in plain text: only its keyed hash and its ciphertext.
+/// a company) is never held in plain text: only its keyed hash and its ciphertext. The other
+/// personal fields reach the store sealed by the RA (ra::SealedRegister), so the store holds
+/// their ciphertext in the same text fields.
 struct CustomerRecord {
     std::string customer_id;  ///< The RA's own identifier of the customer.
     HolderType holder_type = HolderType::individual;
@@ -75,6 +77,9 @@ public:
     virtual Result<std::optional<CustomerRecord>> find_by_idn_hash(const Bytes& idn_hash) = 0;
     /// How many customers the register holds.
     virtual Result<std::size_t> count() = 0;
+    /// Up to `limit` customer ids greater than `after`, in order (to walk the register).
+    virtual Result<std::vector<std::string>> ids_after(const std::string& after,
+                                                       std::size_t limit) = 0;
     /// The customer holding the certificate with this serial (canonical hex), or nullopt.
     virtual Result<std::optional<CustomerRecord>> find_by_certificate(
         const std::string& serial) = 0;

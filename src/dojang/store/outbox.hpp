@@ -48,7 +48,8 @@ struct OutboxMessage {
     std::int64_t id = 0;         ///< Assigned by the store.
     std::string dedupe_key;      ///< Unique; a second enqueue with the same key is a no-op.
     std::string channel;         ///< "email" or "sms".
-    std::string destination;     ///< E-mail address or phone number.
+    std::string destination;     ///< E-mail address or phone number; erased with the body
+                                 ///< once the message is sent or given up.
     std::string subject;         ///< E-mail subject (unused by SMS).
     std::string body;            ///< Rendered text (may hold a one-time code): never logged,
                                  ///< erased once the message is sent or given up.

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "dojang/ra/sealed_register.hpp"
+
+#include "dojang/core/bytes.hpp"
+#include "dojang/crypto/aead.hpp"
+
+#include <array>
+#include <utility>
+
+namespace dojang::ra {
+namespace {
+
+constexpr std::string_view mark = "s1:";
+
+/// The personal fields of a record, by the name their AAD carries.
+std::array<std::pair<std::string_view, std::string*>, 7> fields_of(store::CustomerRecord& record) {
+    return {{{"name", &record.name},
+             {"birth_date", &record.birth_date},
+             {"business_number", &record.business_number},
+             {"corporate_number", &record.corporate_number},
+             {"representative", &record.representative},
+             {"phone", &record.phone},
+             {"email", &record.email}}};
+}
+
+std::string aad_of(const std::string& customer_id, std::string_view field) {
+    return "dojang-register-v1:" + customer_id + ":" + std::string(field);
+}
+
+}  // namespace
+
+Result<store::CustomerRecord> seal_customer(const RegisterKeys& keys,
+                                            const store::CustomerRecord& record) {
+    store::CustomerRecord sealed = record;
+    for (auto& [field, value] : fields_of(sealed)) {
+        if (value->empty()) {
+            continue;
+        }
+        auto ciphertext =
+            crypto::aead_seal(keys.encryption_key(), to_bytes(*value), aad_of(record.customer_id, field));
+        if (!ciphertext) {
+            return tl::unexpected(ciphertext.error());
+        }
+        *value = std::string(mark) + to_base64(*ciphertext);
+    }
+    return sealed;
+}
+
+Result<store::CustomerRecord> open_customer(const RegisterKeys& keys,
+                                            const store::CustomerRecord& record) {
+    store::CustomerRecord opened = record;
+    for (auto& [field, value] : fields_of(opened)) {
+        if (!value->starts_with(mark)) {
+            continue;  // written before the register was sealed
+        }
+        auto ciphertext = from_base64(std::string_view(*value).substr(mark.size()));
+        auto plain = ciphertext ? crypto::aead_open(keys.encryption_key(),
+                                                    *ciphertext,
+                                                    aad_of(record.customer_id, field))
+                                : Result<SecretBytes>(tl::unexpected(ciphertext.error()));
+        if (!plain) {
+            return tl::unexpected(Error{ErrorKind::internal,
+                                        "CUSTOMER_DECRYPT_FAILED",
+                                        "a register entry cannot be decrypted (was it changed, "
+                                        "or sealed under another secrets/register.key?)",
+                                        plain.error().describe(),
+                                        {}});
+        }
+        *value = std::string(plain->chars(), plain->size());
+    }
+    return opened;
+}
+
+bool customer_is_sealed(const store::CustomerRecord& record) {
+    store::CustomerRecord copy = record;
+    for (auto& [field, value] : fields_of(copy)) {
+        if (!value->empty() && !value->starts_with(mark)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+Result<bool> SealedRegister::upsert(const store::CustomerRecord& record) {
+    auto sealed = seal_customer(*keys_, record);
+    if (!sealed) {
+        return tl::unexpected(sealed.error());
+    }
+    return tx_->customers().upsert(*sealed);
+}
+
+Result<std::optional<store::CustomerRecord>> SealedRegister::opened(
+    Result<std::optional<store::CustomerRecord>> found) const {
+    if (!found || !*found) {
+        return found;
+    }
+    auto plain = open_customer(*keys_, **found);
+    if (!plain) {
+        return tl::unexpected(plain.error());
+    }
+    return std::optional<store::CustomerRecord>(std::move(*plain));
+}
+
+Result<std::optional<store::CustomerRecord>> SealedRegister::find(const std::string& customer_id) {
+    return opened(tx_->customers().find(customer_id));
+}
+
+Result<std::optional<store::CustomerRecord>> SealedRegister::find_by_idn_hash(const Bytes& hash) {
+    return opened(tx_->customers().find_by_idn_hash(hash));
+}
+
+Result<std::optional<store::CustomerRecord>> SealedRegister::find_by_certificate(
+    const std::string& serial) {
+    return opened(tx_->customers().find_by_certificate(serial));
+}
+
+Result<std::size_t> seal_legacy_customers(store::Database& database,
+                                          const RegisterKeys& keys,
+                                          std::size_t batch) {
+    std::size_t sealed = 0;
+    std::string after;
+    for (;;) {
+        std::size_t seen = 0;
+        auto done = database.transact([&](store::Transaction& tx) -> Result<void> {
+            seen = 0;
+            auto ids = tx.customers().ids_after(after, batch);
+            if (!ids) {
+                return tl::unexpected(ids.error());
+            }
+            for (const auto& id : *ids) {
+                ++seen;
+                after = id;
+                auto found = tx.customers().find(id);
+                if (!found) {
+                    return tl::unexpected(found.error());
+                }
+                if (!*found || customer_is_sealed(**found)) {
+                    continue;
+                }
+                auto saved = SealedRegister(tx, keys).upsert(**found);
+                if (!saved) {
+                    return tl::unexpected(saved.error());
+                }
+                ++sealed;
+            }
+            return ok();
+        });
+        if (!done) {
+            return tl::unexpected(done.error());
+        }
+        if (seen < batch) {
+            return sealed;
+        }
+    }
+}
+
+}  // namespace dojang::ra
