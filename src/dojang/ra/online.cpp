@@ -442,8 +442,13 @@ Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
         online.client_key = *client_key;
         online.matched = matched;
         online.created_at = now;
-        online.proxy_name = request.proxy_name;
-        online.proxy_phone = proxy_phone;
+        auto sealed_name = seal_field(keys_, application_id, "proxy_name", request.proxy_name);
+        auto sealed_phone = seal_field(keys_, application_id, "proxy_phone", proxy_phone);
+        if (!sealed_name || !sealed_phone) {
+            return tl::unexpected(!sealed_name ? sealed_name.error() : sealed_phone.error());
+        }
+        online.proxy_name = std::move(*sealed_name);
+        online.proxy_phone = std::move(*sealed_phone);
         auto saved = tx.otp().insert_application(online);
         if (!saved) {
             return saved;

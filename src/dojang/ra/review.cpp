@@ -431,6 +431,14 @@ Result<ReviewDetail> ReviewService::detail(const std::string& application_id) {
         detail.online = std::move(*online);
         if (detail.online) {
             detail.required_documents = required_documents(detail.application, *detail.online);
+            for (auto [field, value] : {std::pair{"proxy_name", &detail.online->proxy_name},
+                                        std::pair{"proxy_phone", &detail.online->proxy_phone}}) {
+                auto opened = open_field(keys_, application_id, field, *value);
+                if (!opened) {
+                    return tl::unexpected(opened.error());
+                }
+                *value = std::move(*opened);
+            }
         }
         detail.documents = std::move(*documents);
         detail.events = std::move(*events);

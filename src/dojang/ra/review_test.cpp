@@ -240,6 +240,32 @@ TEST_F(ReviewTest, DocumentsOnlyAfterTheCodeAndOnlyTheKindsRequired) {
     EXPECT_TRUE(upload("business_registration").has_value());
 }
 
+TEST_F(ReviewTest, AProxysNameAndPhoneAreSealedAndShownToTheOfficer) {
+    auto request = company();
+    request.proxy_name = "김대리";
+    request.proxy_phone = "010-7777-8888";
+    auto created = online_->apply(request);
+    ASSERT_TRUE(created.has_value()) << created.error().describe();
+    ASSERT_TRUE(online_->verify(created->application_id, sent_code(created->application_id)));
+    std::optional<store::OnlineApplication> stored;
+    ASSERT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+        stored = *tx.otp().find_application(created->application_id);
+        return ok();
+    }));
+    ASSERT_TRUE(stored.has_value());
+    EXPECT_TRUE(stored->proxy_name.starts_with("s1:")) << stored->proxy_name;
+    EXPECT_EQ(stored->proxy_name.find("김대리"), std::string::npos);
+    EXPECT_EQ(stored->proxy_phone.find("01077778888"), std::string::npos);
+    auto detail = review_->detail(created->application_id);
+    ASSERT_TRUE(detail.has_value()) << detail.error().describe();
+    ASSERT_TRUE(detail->online.has_value());
+    EXPECT_EQ(detail->online->proxy_name, "김대리");
+    EXPECT_EQ(detail->online->proxy_phone, "01077778888");
+    EXPECT_EQ(detail->required_documents,
+              (std::vector<std::string>{
+                  "business_registration", "representative_id", "power_of_attorney", "proxy_id"}));
+}
+
 TEST_F(ReviewTest, AReplacedDocumentLeavesNoFileBehind) {
     const auto created = in_review();
     const auto files_in = [&] {

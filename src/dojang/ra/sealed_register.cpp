@@ -27,21 +27,66 @@ std::string aad_of(const std::string& customer_id, std::string_view field) {
     return "dojang-register-v1:" + customer_id + ":" + std::string(field);
 }
 
+Result<std::string> seal_text(const RegisterKeys& keys,
+                              const std::string& value,
+                              const std::string& aad) {
+    if (value.empty()) {
+        return value;
+    }
+    auto ciphertext = crypto::aead_seal(keys.encryption_key(), to_bytes(value), aad);
+    if (!ciphertext) {
+        return tl::unexpected(ciphertext.error());
+    }
+    return std::string(mark) + to_base64(*ciphertext);
+}
+
+Result<std::string> open_text(const RegisterKeys& keys,
+                              const std::string& value,
+                              const std::string& aad,
+                              const char* code) {
+    if (!value.starts_with(mark)) {
+        return value;  // written before sealing
+    }
+    auto ciphertext = from_base64(std::string_view(value).substr(mark.size()));
+    auto plain = ciphertext ? crypto::aead_open(keys.encryption_key(), *ciphertext, aad)
+                            : Result<SecretBytes>(tl::unexpected(ciphertext.error()));
+    if (!plain) {
+        return tl::unexpected(Error{ErrorKind::internal,
+                                    code,
+                                    "a stored personal field cannot be decrypted (was it "
+                                    "changed, or sealed under another secrets/register.key?)",
+                                    plain.error().describe(),
+                                    {}});
+    }
+    return std::string(plain->chars(), plain->size());
+}
+
 }  // namespace
+
+Result<std::string> seal_field(const RegisterKeys& keys,
+                               const std::string& owner,
+                               std::string_view field,
+                               const std::string& value) {
+    return seal_text(keys, value, "dojang-field-v1:" + owner + ":" + std::string(field));
+}
+
+Result<std::string> open_field(const RegisterKeys& keys,
+                               const std::string& owner,
+                               std::string_view field,
+                               const std::string& value) {
+    return open_text(
+        keys, value, "dojang-field-v1:" + owner + ":" + std::string(field), "FIELD_DECRYPT_FAILED");
+}
 
 Result<store::CustomerRecord> seal_customer(const RegisterKeys& keys,
                                             const store::CustomerRecord& record) {
     store::CustomerRecord sealed = record;
     for (auto& [field, value] : fields_of(sealed)) {
-        if (value->empty()) {
-            continue;
+        auto text = seal_text(keys, *value, aad_of(record.customer_id, field));
+        if (!text) {
+            return tl::unexpected(text.error());
         }
-        auto ciphertext =
-            crypto::aead_seal(keys.encryption_key(), to_bytes(*value), aad_of(record.customer_id, field));
-        if (!ciphertext) {
-            return tl::unexpected(ciphertext.error());
-        }
-        *value = std::string(mark) + to_base64(*ciphertext);
+        *value = std::move(*text);
     }
     return sealed;
 }
@@ -50,23 +95,12 @@ Result<store::CustomerRecord> open_customer(const RegisterKeys& keys,
                                             const store::CustomerRecord& record) {
     store::CustomerRecord opened = record;
     for (auto& [field, value] : fields_of(opened)) {
-        if (!value->starts_with(mark)) {
-            continue;  // written before the register was sealed
+        auto text =
+            open_text(keys, *value, aad_of(record.customer_id, field), "CUSTOMER_DECRYPT_FAILED");
+        if (!text) {
+            return tl::unexpected(text.error());
         }
-        auto ciphertext = from_base64(std::string_view(*value).substr(mark.size()));
-        auto plain = ciphertext ? crypto::aead_open(keys.encryption_key(),
-                                                    *ciphertext,
-                                                    aad_of(record.customer_id, field))
-                                : Result<SecretBytes>(tl::unexpected(ciphertext.error()));
-        if (!plain) {
-            return tl::unexpected(Error{ErrorKind::internal,
-                                        "CUSTOMER_DECRYPT_FAILED",
-                                        "a register entry cannot be decrypted (was it changed, "
-                                        "or sealed under another secrets/register.key?)",
-                                        plain.error().describe(),
-                                        {}});
-        }
-        *value = std::string(plain->chars(), plain->size());
+        *value = std::move(*text);
     }
     return opened;
 }

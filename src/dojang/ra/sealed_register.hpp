@@ -24,6 +24,19 @@ Result<store::CustomerRecord> seal_customer(const RegisterKeys& keys,
 Result<store::CustomerRecord> open_customer(const RegisterKeys& keys,
                                             const store::CustomerRecord& record);
 
+/// One personal text field outside the register, sealed the same way: AAD
+/// "dojang-field-v1:<owner>:<field>" (owner: the application id, say). Empty stays empty.
+Result<std::string> seal_field(const RegisterKeys& keys,
+                               const std::string& owner,
+                               std::string_view field,
+                               const std::string& value);
+/// Opens what seal_field() produced (a value without the "s1:" mark is returned as it is);
+/// internal FIELD_DECRYPT_FAILED when it was changed or moved.
+Result<std::string> open_field(const RegisterKeys& keys,
+                               const std::string& owner,
+                               std::string_view field,
+                               const std::string& value);
+
 /// Whether every personal field of a stored record is sealed (or empty).
 bool customer_is_sealed(const store::CustomerRecord& record);
 
