@@ -2,6 +2,7 @@
 #include "dojang/ra/online.hpp"
 
 #include "dojang/ca/test_fixtures.hpp"
+#include "dojang/ra/sealed_register.hpp"
 #include "dojang/sqlite/sqlite.hpp"
 
 #include <gtest/gtest.h>
@@ -21,6 +22,7 @@ protected:
         ASSERT_TRUE(create_register_keys(dir_.path() + "/register.key"));
         auto keys = load_register_keys(dir_.path() + "/register.key");
         ASSERT_TRUE(keys.has_value());
+        keys_.emplace(*keys);
         reissue_.emplace(*database_, *issuer_, ca_.issuing, *keys, clock_, ReissueSettings{});
         online_.emplace(*database_, *reissue_, *keys, clock_);
         // The register knows 홍길동.
@@ -34,7 +36,7 @@ protected:
         customer.email = "hong@example.com";
         customer.updated_at = clock_.now();
         ASSERT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
-            auto saved = tx.customers().upsert(customer);
+            auto saved = SealedRegister(tx, *keys).upsert(customer);
             if (!saved) {
                 return tl::unexpected(saved.error());
             }
@@ -76,6 +78,32 @@ protected:
         return messages;
     }
 
+    /// Issues a certificate to 홍길동 and lists it in the register entry; returns its serial.
+    SerialNumber hold_certificate() {
+        auto issued = issuer_->issue(ca::fixtures::request(ca::fixtures::openssl_csr()));
+        EXPECT_TRUE(issued.has_value());
+        const SerialNumber serial = issued->serial;
+        EXPECT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+            auto holder = *SealedRegister(tx, *keys_).find("c1");
+            holder->certificate_serials.push_back(serial.hex());
+            auto saved = SealedRegister(tx, *keys_).upsert(*holder);
+            if (!saved) {
+                return tl::unexpected(saved.error());
+            }
+            return ok();
+        }));
+        return serial;
+    }
+
+    store::CertificateRecord certificate(const SerialNumber& serial) {
+        std::optional<store::CertificateRecord> record;
+        EXPECT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+            record = *tx.certificates().find(serial);
+            return ok();
+        }));
+        return *record;
+    }
+
     testing::TempDir dir_;
     ManualClock clock_{ca::fixtures::test_now()};
     ca::Hierarchy ca_ = ca::fixtures::hierarchy();
@@ -83,6 +111,7 @@ protected:
     std::optional<ca::Issuer> issuer_;
     std::optional<ReissueService> reissue_;
     std::optional<OnlineApplications> online_;
+    std::optional<RegisterKeys> keys_;
 };
 
 TEST_F(OnlineTest, TheRightCodeApprovesOnceWithCodes) {
@@ -336,6 +365,51 @@ TEST_F(OnlineTest, NoPhoneEmailOrUnkeyedFingerprintIsStoredWithTheApplication) {
     // Keyed: 64 hex digits that are no plain SHA-256 of the client address either.
     EXPECT_EQ(online->client_key.size(), 64U);
     EXPECT_NE(online->client_key, to_hex(crypto::sha256(to_bytes("198.51.100.7"))));
+}
+
+TEST_F(OnlineTest, ALostDeviceRevokesEveryCertificateOfTheHolderWhenApproved) {
+    // The holder has two certificates of this CA on file; the application names neither.
+    const auto first = hold_certificate();
+    const auto second = hold_certificate();
+    auto request = hong();
+    request.reason = store::ReissueReason::lost_device;
+    auto created = online_->apply(request);
+    ASSERT_TRUE(created.has_value()) << created.error().describe();
+    EXPECT_EQ(certificate(first).status, store::CertificateStatus::issued);
+    auto approved = online_->verify(created->application_id, sent_code(created->application_id));
+    ASSERT_TRUE(approved.has_value()) << approved.error().describe();
+    ASSERT_EQ(approved->status, "approved");
+    for (const auto& serial : {first, second}) {
+        const auto record = certificate(serial);
+        EXPECT_EQ(record.status, store::CertificateStatus::revoked) << serial.hex();
+        EXPECT_EQ(record.reason, store::RevocationReason::key_compromise) << serial.hex();
+    }
+}
+
+TEST_F(OnlineTest, AForgottenPasswordSupersedesEveryOtherCertificateOnConfirmation) {
+    const auto first = hold_certificate();
+    const auto second = hold_certificate();
+    auto created = online_->apply(hong());  // forgot_password
+    ASSERT_TRUE(created.has_value()) << created.error().describe();
+    auto approved = online_->verify(created->application_id, sent_code(created->application_id));
+    ASSERT_TRUE(approved.has_value() && approved->codes.has_value());
+    EXPECT_EQ(certificate(first).status, store::CertificateStatus::issued);  // not yet
+    auto issued = reissue_->issue(CertificateRequest{approved->codes->reference_number,
+                                                     approved->codes->authorization_code,
+                                                     ca::fixtures::openssl_csr(),
+                                                     std::nullopt,
+                                                     std::nullopt,
+                                                     npki::HashAlgorithm::sha256});
+    ASSERT_TRUE(issued.has_value()) << issued.error().describe();
+    EXPECT_EQ(certificate(second).status, store::CertificateStatus::issued);
+    const auto fresh = *issued->certificate.serial();
+    ASSERT_TRUE(reissue_->confirm(fresh, issued->confirmation_token));
+    for (const auto& serial : {first, second}) {
+        const auto record = certificate(serial);
+        EXPECT_EQ(record.status, store::CertificateStatus::revoked) << serial.hex();
+        EXPECT_EQ(record.reason, store::RevocationReason::superseded) << serial.hex();
+    }
+    EXPECT_EQ(certificate(fresh).status, store::CertificateStatus::issued);
 }
 
 TEST_F(OnlineTest, TheSameIdempotencyKeyGivesTheSameAnswer) {

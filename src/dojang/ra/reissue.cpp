@@ -48,6 +48,54 @@ bool supersedes_on_confirm(store::ReissueReason reason) {
     return reason != store::ReissueReason::expired && !revokes_at_once(reason);
 }
 
+/// The holder's certificates an application replaces: the one it names and every one the
+/// register entry lists (imported, and each this CA issued to it), except `except`; sorted,
+/// without repeats.
+std::vector<std::string> replaced_serials(const std::string& old_serial,
+                                          const std::vector<std::string>& on_file,
+                                          const std::string& except) {
+    std::vector<std::string> serials = on_file;
+    if (!old_serial.empty()) {
+        serials.push_back(old_serial);
+    }
+    std::sort(serials.begin(), serials.end());
+    serials.erase(std::unique(serials.begin(), serials.end()), serials.end());
+    serials.erase(std::remove(serials.begin(), serials.end(), except), serials.end());
+    return serials;
+}
+
+/// Revokes each of `serials` this CA issued and has not revoked yet; a serial it never issued
+/// (a certificate of another CA in the register) is skipped. Returns the serials revoked.
+Result<std::vector<std::string>> revoke_each(store::Database& database,
+                                             const Clock& clock,
+                                             const std::vector<std::string>& serials,
+                                             store::RevocationReason reason,
+                                             const std::string& actor) {
+    std::vector<std::string> revoked;
+    for (const auto& hex : serials) {
+        auto serial = SerialNumber::from_hex(hex);
+        if (!serial) {
+            continue;  // the register keeps canonical hex; nothing else can be this CA's
+        }
+        auto done = ca::revoke(database, clock, *serial, reason, actor);
+        if (done) {
+            revoked.push_back(hex);
+        } else if (done.error().kind != ErrorKind::conflict &&
+                   done.error().kind != ErrorKind::not_found) {
+            return tl::unexpected(done.error());
+        }
+    }
+    return revoked;
+}
+
+std::string joined(const std::vector<std::string>& items) {
+    std::string text;
+    for (const auto& item : items) {
+        text += (text.empty() ? "" : ", ") + item;
+    }
+    return text;
+}
+
 Error wrong_codes() {
     // One answer for an unknown reference and a wrong code: nothing to learn from it.
     return Error{ErrorKind::unauthenticated,
@@ -316,21 +364,26 @@ Result<Codes> ReissueService::approve(
     if (!insert && !application.reference_number.empty()) {
         return release_codes(std::move(application), events, actor, now);
     }
-    std::optional<SerialNumber> old_serial;
     if (!application.old_serial.empty()) {
         auto serial = SerialNumber::from_hex(application.old_serial);
         if (!serial) {
             return tl::unexpected(serial.error());
         }
-        old_serial = *serial;
     }
-    // 1. A lost or leaked key is revoked before anything else (korea.md, quality-bar.md).
-    if (old_serial && revokes_at_once(application.reason)) {
-        auto revoked = ca::revoke(
-            *database_, *clock_, *old_serial, store::RevocationReason::key_compromise, actor);
-        if (!revoked && revoked.error().kind != ErrorKind::conflict) {
+    // 1. A lost or leaked key is revoked before anything else (korea.md, quality-bar.md): every
+    //    certificate of the holder, not only one the applicant named; a device holds them all.
+    std::vector<std::string> compromised;
+    if (revokes_at_once(application.reason)) {
+        auto revoked =
+            revoke_each(*database_,
+                        *clock_,
+                        replaced_serials(application.old_serial, customer.certificate_serials, ""),
+                        store::RevocationReason::key_compromise,
+                        actor);
+        if (!revoked) {
             return tl::unexpected(revoked.error());
         }
+        compromised = std::move(*revoked);
     }
     // 2. Fresh codes; the application and the register entry in the same unit.
     application.status =
@@ -368,8 +421,11 @@ Result<Codes> ReissueService::approve(
                     return added;
                 }
             }
-            if (old_serial && revokes_at_once(application.reason)) {
-                auto added = event(tx, application.id, "old_certificate_revoked", "keyCompromise");
+            if (!compromised.empty()) {
+                auto added = event(tx,
+                                   application.id,
+                                   "old_certificate_revoked",
+                                   "keyCompromise: " + joined(compromised));
                 if (!added) {
                     return added;
                 }
@@ -683,16 +739,33 @@ Result<void> ReissueService::confirm(const SerialNumber& serial, std::string_vie
     if (application->status == store::ApplicationStatus::confirmed) {
         return ok();
     }
-    // The old certificate goes first: once confirmed, the holder relies on the new one only.
-    if (!application->old_serial.empty() && supersedes_on_confirm(application->reason)) {
-        auto revoked = ca::revoke(*database_,
-                                  *clock_,
-                                  *SerialNumber::from_hex(application->old_serial),
-                                  store::RevocationReason::superseded,
-                                  "application:" + application->id);
-        if (!revoked && revoked.error().kind != ErrorKind::conflict) {
-            return revoked;
+    // The old certificates go first: once confirmed, the holder relies on the new one only.
+    std::vector<std::string> superseded;
+    if (supersedes_on_confirm(application->reason)) {
+        std::vector<std::string> on_file;
+        if (!application->customer_id.empty()) {
+            auto holder = database_->transact([&](store::Transaction& tx) -> Result<void> {
+                auto found = tx.customers().find(application->customer_id);  // serials only
+                if (!found) {
+                    return tl::unexpected(found.error());
+                }
+                on_file = *found ? (*found)->certificate_serials : std::vector<std::string>{};
+                return ok();
+            });
+            if (!holder) {
+                return holder;
+            }
         }
+        auto revoked =
+            revoke_each(*database_,
+                        *clock_,
+                        replaced_serials(application->old_serial, on_file, application->new_serial),
+                        store::RevocationReason::superseded,
+                        "application:" + application->id);
+        if (!revoked) {
+            return tl::unexpected(revoked.error());
+        }
+        superseded = std::move(*revoked);
     }
     application->status = store::ApplicationStatus::confirmed;
     application->confirmed_at = now;
@@ -706,8 +779,11 @@ Result<void> ReissueService::confirm(const SerialNumber& serial, std::string_vie
         if (!added) {
             return added;
         }
-        if (!application->old_serial.empty() && supersedes_on_confirm(application->reason)) {
-            return event(tx, application->id, "old_certificate_revoked", "superseded");
+        if (!superseded.empty()) {
+            return event(tx,
+                         application->id,
+                         "old_certificate_revoked",
+                         "superseded: " + joined(superseded));
         }
         return ok();
     });
