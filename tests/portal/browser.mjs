@@ -121,6 +121,42 @@ const jung = { name: '정다은', resident: '940404-2567890', phone: '010-6666-7
 const tests = [];
 const test = (name, body) => tests.push({ name, body });
 
+/// Everything the page could have kept: sessionStorage, localStorage, its cookies (HttpOnly
+/// ones too), the IndexedDB database names and the URL, as "where=what" lines.
+async function browserStorage(page) {
+  const kept = await page.evaluate(async () => {
+    const lines = [];
+    for (const [where, store] of [['sessionStorage', sessionStorage], ['localStorage', localStorage]]) {
+      for (let i = 0; i < store.length; i++) lines.push(`${where}:${store.key(i)}=${store.getItem(store.key(i))}`);
+    }
+    lines.push(`document.cookie=${document.cookie}`);
+    lines.push(`url=${location.href}`);
+    for (const db of (await indexedDB.databases?.()) ?? []) lines.push(`indexedDB=${db.name}`);
+    return lines;
+  });
+  for (const cookie of await page.context().cookies()) kept.push(`cookie:${cookie.name}=${cookie.value}`);
+  return kept;
+}
+
+/// Fails when the browser kept the person's resident number (with or without the dash, or its
+/// back seven or six digits) or, with `personal`, their name, phone or e-mail.
+async function checkNothingKept(page, person, when, personal = true) {
+  const digits = person.resident.replace('-', '');
+  const secrets = [person.resident, digits, digits.slice(6), digits.slice(7)];
+  if (personal) secrets.push(person.name, person.phone, person.digits, person.email);
+  const kept = await browserStorage(page);
+  for (const line of kept) {
+    for (const secret of secrets) check(!line.includes(secret), `${when}: the browser keeps "${secret}": ${line}`);
+  }
+  return kept;
+}
+
+/// What the resident number field should show after the first n digits.
+function masked(resident, n) {
+  const digits = resident.replace('-', '').slice(0, n);
+  return n <= 6 ? digits : `${digits.slice(0, 6)}-${digits[6]}${'•'.repeat(n - 7)}`;
+}
+
 test('individual_journey', async ({ page, screenshot, audit }) => {
   const response = await page.goto(`${base}/portal/`);
   const csp = response.headers()['content-security-policy'] ?? '';
@@ -158,15 +194,95 @@ test('individual_journey', async ({ page, screenshot, audit }) => {
   await page.getByText('이메일 주소 형식이 올바르지 않습니다', { exact: false }).waitFor();
   await screenshot('validation');
   await audit('validation');
+
+  // The resident number: a text input with a numeric keypad, masked as it is typed.
+  check(
+    (await resident.getAttribute('type')) === 'text' &&
+      (await resident.getAttribute('inputmode')) === 'numeric' &&
+      (await resident.getAttribute('autocomplete')) === 'off',
+    'the resident number is type=text inputmode=numeric autocomplete=off',
+  );
+  const hintId = (await resident.getAttribute('aria-describedby')).split(' ')[0];
+  const hint = await page.locator(`[id="${hintId}"]`).textContent();
+  check(hint.includes('•') && hint.includes('저장되지 않') && hint.includes('다시 입력'), `the hint says the number is masked, not stored and asked again: ${hint}`);
+  const back = hong.resident.slice(-6);
+  await resident.fill('');
+  for (let n = 1; n <= 13; n++) {
+    await resident.press(hong.resident.replace('-', '')[n - 1]);
+    const shown = await resident.inputValue();
+    check(shown === masked(hong.resident, n), `after ${n} digits the field shows "${shown}", wanted "${masked(hong.resident, n)}"`);
+    check(!/\d/.test(shown.slice(8)) && !shown.includes(back.slice(0, Math.max(1, n - 7))), `the back digits show: "${shown}"`);
+  }
+  check((await resident.getAttribute('aria-invalid')) === null, 'the typed number is valid');
+  await screenshot('masked');
+  // Backspace takes digits off the end, across the dash too; typing brings them back.
+  for (let i = 0; i < 7; i++) await resident.press('Backspace');
+  check((await resident.inputValue()) === '900101', `after seven Backspaces: ${await resident.inputValue()}`);
+  await resident.press('Backspace');
+  check((await resident.inputValue()) === '90010', `across the dash: ${await resident.inputValue()}`);
+  await resident.pressSequentially('11234567');
+  check((await resident.inputValue()) === '900101-1••••••', `typed again: ${await resident.inputValue()}`);
+  // Inside the •: the caret two digits from the end, Backspace removes the real digit there.
+  await resident.press('ArrowLeft');
+  await resident.press('ArrowLeft');
+  await resident.press('Backspace');
+  check((await resident.inputValue()) === '900101-1•••••', `a digit inside the mask removed: ${await resident.inputValue()}`);
+  await resident.press('5');
+  check((await resident.inputValue()) === '900101-1••••••', `and typed again: ${await resident.inputValue()}`);
+  // Pasting the whole number, with or without the dash, over what is there.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(base).origin });
+  for (const text of [hong.resident.replace('-', ''), hong.resident]) {
+    await resident.fill('90');
+    await page.evaluate((value) => navigator.clipboard.writeText(value), text);
+    await resident.press('ControlOrMeta+V');
+    check((await resident.inputValue()) === '900101-1••••••', `pasted ${text}: the field shows ${await resident.inputValue()}`);
+    check((await resident.getAttribute('aria-invalid')) === null, `pasted ${text}: valid`);
+  }
+  // A wrong number pasted is still checked (the real digits, not the •).
+  await page.evaluate((value) => navigator.clipboard.writeText(value), '901301-1234567');
+  await resident.fill('');
+  await resident.press('ControlOrMeta+V');
+  await resident.press('Tab');
+  await page.getByText('주민등록번호 13자리를 확인하십시오', { exact: false }).waitFor();
+
+  // Nothing typed is kept by the browser: after a reload the form is empty and says why.
+  await page.getByLabel('성명', { exact: true }).fill(hong.name);
+  await resident.fill(hong.resident);
+  await phone.fill(hong.phone);
+  await page.getByLabel('이메일 주소', { exact: true }).fill(hong.email);
+  check((await resident.inputValue()) === '900101-1••••••', `filled: ${await resident.inputValue()}`);
+  await checkNothingKept(page, hong, 'identity form filled');
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: '본인 확인 정보 입력' }).waitFor();
+  await page.locator('#apply-reloaded').filter({ hasText: '다시 입력해야 합니다' }).waitFor();
+  for (const label of ['성명', '주민등록번호', '휴대폰 번호', '이메일 주소']) {
+    check((await page.getByLabel(label, { exact: true }).inputValue()) === '', `${label} is empty after a reload`);
+  }
+  await screenshot('reloaded');
+  await audit('reloaded');
+
   await page.getByLabel('성명', { exact: true }).fill(hong.name);
   await resident.fill(hong.resident);
   await phone.fill(hong.phone);
   await page.getByLabel('이메일 주소', { exact: true }).fill(hong.email);
   check((await phone.getAttribute('aria-invalid')) === null, 'the error goes away as soon as the phone is right');
-  await page.getByRole('button', { name: '인증번호 받기' }).click();
+  // The request carries the number as before: "YYMMDD-NNNNNNN".
+  const [request] = await Promise.all([
+    page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/applications'),
+    page.getByRole('button', { name: '인증번호 받기' }).click(),
+  ]);
+  const sent = request.postDataJSON();
+  check(sent.resident_number === hong.resident && sent.name === hong.name, `the request body: resident_number ${sent.resident_number}`);
 
   // The code page: a countdown before a resend, channel switch, help.
   await page.getByRole('heading', { level: 1, name: '인증번호 입력' }).waitFor();
+  // Submitted: the browser keeps the application id and status token, nothing typed.
+  const kept = await checkNothingKept(page, hong, 'after submitting');
+  check(kept.some((line) => line.startsWith('sessionStorage:dojang.journey=') && line.includes('"token"')), `the status token is kept for a reload: ${kept.join(' | ')}`);
+  // A reload comes back to the code step.
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: '인증번호 입력' }).waitFor();
+  await checkNothingKept(page, hong, 'after a reload of the code page');
   await page.locator('#resend-countdown').filter({ hasText: '초 뒤에 다시 요청할 수 있습니다' }).waitFor();
   check(await page.locator('#code-resend').isDisabled(), 'resend disabled during the countdown');
   await page.getByText('인증번호를 받지 못하셨나요?').click();
@@ -199,6 +315,8 @@ test('individual_journey', async ({ page, screenshot, audit }) => {
   check(!(await page.content()).includes(authorization), 'the status page does not show the authorization code');
   await screenshot('status');
   await audit('status');
+  const stored = await checkNothingKept(page, hong, 'on the status page');
+  check(!stored.some((line) => line.includes(reference) || line.includes(authorization)), 'the codes are not kept');
 });
 
 test('five_wrong_codes', async ({ page, screenshot, audit }) => {
@@ -338,6 +456,10 @@ test('phone_keyboard', async ({ page, screenshot, audit }) => {
     await pressTo(page, 'Tab', { name });
     await page.keyboard.type(value);
   }
+  check(
+    (await page.locator('input[name=resident_number]').inputValue()) === masked(jung.resident, 13),
+    `typed with the keyboard, the resident number shows ${await page.locator('input[name=resident_number]').inputValue()}`,
+  );
   await page.keyboard.press('Tab');
   await fitsWidth(page, 'identity form, filled');
   await screenshot('identity');
@@ -543,6 +665,8 @@ if (args.officers === 'true') {
     await page.getByText('제출하신 서류를 읽을 수 없습니다.').waitFor();
     await page.getByText('사업자등록증이 흐려서 읽을 수 없습니다.').waitFor();
     await page.locator('.step[data-step=rejected].step-rejected').waitFor();
+    // Finished: the journey (and its status token) leaves the browser's storage.
+    check((await page.evaluate(() => sessionStorage.getItem('dojang.journey'))) === null, 'a finished journey is not stored');
     await screenshot('rejected');
     await audit('rejected');
   });

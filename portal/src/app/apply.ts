@@ -12,7 +12,8 @@ import {
   checkPhone,
   checkResidentNumber,
 } from '../common/validate';
-import { codes, journey, restart, save, type Channel, type HolderType } from './state';
+import { residentMask } from '../common/mask';
+import { codes, journey, resident, restart, restored, save, typed, type Channel, type HolderType } from './state';
 
 export const reasons = [
   'expired',
@@ -127,6 +128,8 @@ interface FieldDef {
   check?: (value: string) => MessageKey | null;
   required?: boolean;
   maxlength?: number;
+  /// Masked as typed and kept only in memory (the resident number).
+  masked?: boolean;
 }
 
 function identityFields(): FieldDef[] {
@@ -151,7 +154,8 @@ function identityFields(): FieldDef[] {
   }
   return [
     { name: 'name', label: 'field.name', hint: 'field.name.hint', autocomplete: 'name', check: checkName, maxlength: 100 },
-    { name: 'resident_number', label: 'field.resident_number', hint: 'field.resident_number.hint', inputmode: 'numeric', check: checkResidentNumber, maxlength: 14 },
+    // type=text, not password: the front seven digits stay readable; the mask hides the rest.
+    { name: 'resident_number', label: 'field.resident_number', hint: 'field.resident_number.hint', inputmode: 'numeric', autocomplete: 'off', check: checkResidentNumber, masked: true },
     ...contact,
     ...proxy,
   ];
@@ -173,16 +177,22 @@ export function applyPage(main: HTMLElement): void {
     go('');
     return;
   }
+  // After a reload nothing typed is left (it is never stored): say why the form is empty.
+  const askedAgain =
+    restored && !resident.digits && Object.values(typed).every((value) => !value)
+      ? notice('info', h('span', { id: 'apply-reloaded' }, t('apply.reloaded')))
+      : null;
   const fields = new Map<string, Field>();
-  for (const def of identityFields()) {
+  for (const { masked, ...def } of identityFields()) {
     fields.set(
       def.name,
       field({
         ...def,
-        value: journey.form[def.name] ?? '',
+        value: masked ? '' : typed[def.name] ?? '',
+        mask: masked ? residentMask(resident) : undefined,
+        // Memory only: a masked field keeps its digits itself (in `resident`).
         onValue: (value) => {
-          journey.form[def.name] = value;
-          save();
+          if (!masked) typed[def.name] = value;
         },
       }),
     );
@@ -224,7 +234,7 @@ export function applyPage(main: HTMLElement): void {
     }
     submit.disabled = true;
     submit.textContent = t('action.sending');
-    const value = (name: string) => (journey.form[name] ?? '').trim();
+    const value = (name: string) => (fields.get(name)?.value() ?? '').trim();
     const body: Record<string, unknown> = {
       holder_type: journey.holder_type,
       reason: journey.reason,
@@ -258,6 +268,8 @@ export function applyPage(main: HTMLElement): void {
       };
       journey.resend_at = Date.now() + 60_000;
       codes.current = undefined;
+      // The number did its one job: it is not kept for anything else.
+      resident.digits = '';
       save();
       go('code');
     } catch (error) {
@@ -280,6 +292,7 @@ export function applyPage(main: HTMLElement): void {
     main,
     h('h1', {}, t(journey.holder_type === 'corporate' ? 'apply.title.corporate' : 'apply.title')),
     h('p', { class: 'lead' }, t('apply.lead', { reason: t(`reason.${journey.reason}` as MessageKey) })),
+    askedAgain,
     form,
   );
 }

@@ -4,6 +4,7 @@
 import { h, notice, clear, uid } from './dom';
 import { lang, setLang, t, tMaybe, type MessageKey } from './i18n';
 import type { Problem } from './api';
+import type { ResidentMask } from './mask';
 
 /// The header: the service name and a visible switch to the other language.
 export function renderBar(bar: HTMLElement, title: MessageKey, home: string, extra: Node[] = []): void {
@@ -40,11 +41,15 @@ export interface FieldSpec {
   value: string;
   check?: (value: string) => MessageKey | null;
   onValue: (value: string) => void;
+  /// Shows a masked display and keeps the real value elsewhere (then `value` is not used).
+  mask?: ResidentMask;
 }
 
 export interface Field {
   element: HTMLElement;
   input: HTMLInputElement;
+  /// The value: what was typed, not what a masked input shows.
+  value: () => string;
   /// Checks the value; shows the message when `reveal` (after a submit) or once touched.
   validate: (reveal: boolean) => boolean;
   /// Shows a message from the server for this field.
@@ -69,7 +74,10 @@ export function field(spec: FieldSpec): Field {
     required: spec.required !== false,
     'aria-describedby': [spec.hint ? hintId : '', errorId].filter(Boolean).join(' '),
   });
-  input.value = spec.value;
+  // A mask takes the input over first, so its listener runs before the checks below.
+  if (spec.mask) spec.mask.attach(input);
+  else input.value = spec.value;
+  const current = () => (spec.mask ? spec.mask.value() : input.value);
   const error = h('p', { id: errorId, class: 'field-error', 'aria-live': 'polite' });
   const element = h(
     'div',
@@ -92,7 +100,7 @@ export function field(spec: FieldSpec): Field {
     }
   };
   const validate = (reveal: boolean): boolean => {
-    const value = input.value;
+    const value = current();
     let problem: MessageKey | null = null;
     if (!value.trim()) {
       problem = spec.required === false ? null : 'field.required';
@@ -105,14 +113,14 @@ export function field(spec: FieldSpec): Field {
     return !problem;
   };
   input.addEventListener('input', () => {
-    spec.onValue(input.value);
+    spec.onValue(current());
     validate(false);
   });
   input.addEventListener('blur', () => {
-    if (input.value.trim()) touched = true;
+    if (current().trim()) touched = true;
     validate(false);
   });
-  return { element, input, validate, setError: (message) => { touched = true; showError(message); } };
+  return { element, input, value: current, validate, setError: (message) => { touched = true; showError(message); } };
 }
 
 export interface Choice {
