@@ -82,11 +82,11 @@ answers 200 - GET / /
 answers 200 - GET /api/v1 /api/v1
 answers 200 - GET /api/v1/errors /api/v1/errors
 
-# An applicant (not in the register, which is answered as a match is) applies, reads the status
-# page (not without its token), uploads without the token, enters a wrong code and asks for a
-# new one too soon.
+# An applicant not in the register (answered as a match is; not the walk-in holder, whose open
+# application a matching one would cancel) applies, reads the status page (not without its
+# token), uploads without the token, enters a wrong code and asks for a new one too soon.
 answers 201 - POST /api/v1/applications /api/v1/applications "${json[@]}" --data-binary \
-    '{"holder_type":"individual","reason":"forgot_password","name":"홍길동","resident_number":"900101-1234567","phone":"010-1234-5678","email":"hong@example.com","channel":"sms"}'
+    '{"holder_type":"individual","reason":"forgot_password","name":"김철수","resident_number":"850505-1234567","phone":"010-5555-6666","email":"kim@example.com","channel":"sms"}'
 id=$(jq -r .application_id answer.out)
 token=$(jq -r .status_token answer.out)
 answers 200 - GET '/api/v1/applications/{id}' "/api/v1/applications/$id" -H "Authorization: Bearer $token"

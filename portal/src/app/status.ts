@@ -5,7 +5,7 @@ import { copyText, h, notice, show } from '../common/dom';
 import { t, tMaybe, type MessageKey } from '../common/i18n';
 import { button, formatTime, problemBox } from '../common/ui';
 import { go } from './apply';
-import { codes, journey, restart, save } from './state';
+import { codes, finish, journey, restart, save } from './state';
 
 interface StatusAnswer {
   application_id: string;
@@ -30,7 +30,9 @@ export function stopPolling(): void {
 const order = ['submitted', 'verified', 'in_review', 'approved', 'issued', 'confirmed'];
 
 function timeline(answer: StatusAnswer, reviewed: boolean): HTMLElement {
-  const rejected = answer.status === 'rejected';
+  // A cancelled application (a newer one of the same holder replaced it) ends like a rejection.
+  const cancelled = answer.status === 'cancelled';
+  const rejected = answer.status === 'rejected' || cancelled;
   const steps = order.filter((step) => step !== 'in_review' || reviewed);
   // The last step finished: "in_review" means the review itself is still going on.
   const reached = rejected
@@ -47,7 +49,7 @@ function timeline(answer: StatusAnswer, reviewed: boolean): HTMLElement {
       let label = step;
       if (rejected && step === 'approved') {
         state = 'rejected';
-        label = 'rejected';
+        label = cancelled ? 'cancelled' : 'rejected';
       }
       const marker = { done: '✓', current: '●', todo: '○', rejected: '✕' }[state];
       return h(
@@ -149,8 +151,11 @@ export function statusPage(main: HTMLElement): void {
       ),
     );
     body.replaceChildren(...parts);
-    if (answer.status !== 'confirmed' && answer.status !== 'rejected') {
+    if (answer.status !== 'confirmed' && answer.status !== 'rejected' && answer.status !== 'cancelled') {
       pollTimer = window.setTimeout(poll, pollEveryMs);
+    } else {
+      // Finished: nothing of it needs to survive this page (no status token left in storage).
+      finish();
     }
   };
   void poll();

@@ -152,6 +152,14 @@ const std::vector<dto::ErrorEntry>& error_catalog() {
          "hour and 30 a day. At a branch, ask the staff for a walk-in registration.",
          "Retry-After 에 표시된 초만큼 기다리십시오 (한 주소에서 1시간에 10회, 하루 30회까지 "
          "신청할 수 있습니다). 영업점에서는 창구 등록을 요청하십시오."},
+        {"APPLICATION_CANCELLED",
+         403,
+         "A newer application replaced this one",
+         "새 신청이 접수되어 이 신청은 취소되었습니다",
+         "Only the newest application of a holder is open: use its code, reference number and "
+         "authorization code. If you did not make the newer one, call the help desk at once.",
+         "한 분의 신청은 가장 최근 것만 유효합니다. 새 신청의 인증번호와 참조번호, 인가코드를 "
+         "사용하십시오. 새 신청을 하지 않았다면 즉시 고객센터에 연락하십시오."},
         {"DOCUMENTS_BEFORE_VERIFICATION",
          403,
          "Documents come after the one-time code",

@@ -136,20 +136,23 @@ http::Response create_application(ra::OnlineApplications& online, const http::Re
             ",\"status\":\"submitted\",\"status_token\":" + json_quote(created->status_token) +
             ",\"channel\":" + json_quote(created->channel) + ",\"code_expires_at\":" +
             json_quote(to_rfc3339(created->code_expires_at)) + ",\"message\":{\"en\":" +
-            json_quote(std::string("A 6-digit code was sent by ") +
+            json_quote(std::string("If the details you gave match our records, a 6-digit code "
+                                   "was sent by ") +
                        (sms ? "SMS to the mobile number" : "e-mail to the address") +
-                       " you gave if it matches our records. It is valid for " +
+                       " on file, and nowhere else. It is valid for " +
                        std::to_string(created->code_valid_minutes) +
                        (created->code_valid_minutes == 1 ? " minute. " : " minutes. ") +
                        "If it does not arrive or is not accepted, check the phone number "
-                       "first (the most common mistake), then your name and birth date; "
+                       "first (the most common mistake), then your name and resident "
+                       "registration number; "
                        "you may ask for a new code by SMS or e-mail.") +
             ",\"ko\":" +
-            json_quote(std::string("입력하신 ") + (sms ? "휴대폰 번호" : "e-mail 주소") +
-                       "가 등록 정보와 같으면 6자리 인증번호가 발송됩니다 (" +
+            json_quote(std::string("입력하신 정보가 등록 정보와 같으면 등록된 ") +
+                       (sms ? "휴대폰 번호" : "e-mail 주소") +
+                       "로만 6자리 인증번호가 발송됩니다 (" +
                        std::to_string(created->code_valid_minutes) +
                        "분간 유효). 받지 못했거나 맞지 않으면 먼저 휴대폰 번호를, 다음으로 "
-                       "성명과 생년월일을 확인하십시오. SMS 또는 e-mail 로 다시 받을 "
+                       "성명과 주민등록번호를 확인하십시오. SMS 또는 e-mail 로 다시 받을 "
                        "수 있습니다.") +
             "}}");
 }

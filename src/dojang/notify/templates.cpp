@@ -15,7 +15,8 @@ constexpr std::array all_kinds{TemplateKind::otp,
                                TemplateKind::security_notice,
                                TemplateKind::issued,
                                TemplateKind::expiry_reminder,
-                               TemplateKind::authorization_code};
+                               TemplateKind::authorization_code,
+                               TemplateKind::cancelled};
 constexpr std::array all_languages{Language::ko, Language::en};
 
 bool is_name_char(char c) {
@@ -90,6 +91,8 @@ std::string_view to_string(TemplateKind kind) {
             return "expiry_reminder";
         case TemplateKind::authorization_code:
             return "authorization_code";
+        case TemplateKind::cancelled:
+            return "cancelled";
     }
     return "otp";
 }

@@ -21,6 +21,7 @@ enum class TemplateKind {
     expiry_reminder,     ///< Certificate about to expire: {days_left}, {not_after}, {portal_url}.
     authorization_code,  ///< The 인가코드 over the other channel: {authorization_code},
                          ///< {reference_hint}, {expires_at}.
+    cancelled,           ///< An earlier application replaced by a newer one: {contact}.
 };
 
 /// The languages of the texts.

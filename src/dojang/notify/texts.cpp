@@ -132,6 +132,23 @@ constexpr std::array texts{
         "Use it with the reference number ending in {reference_hint} before {expires_at}. "
         "Never share it. If you did not apply, call us at once.",
     },
+    // An earlier application replaced by a newer one of the same holder.
+    TemplateText{
+        TemplateKind::cancelled,
+        Language::ko,
+        "[도장] 이전 재발급 신청이 취소되었습니다",
+        "[도장] 새 인증서 재발급 신청이 접수되어 이전 신청이 취소되었습니다. 이전 신청의 "
+        "참조번호와 인가코드는 더 이상 사용할 수 없습니다. 본인이 신청하지 않았다면 즉시 "
+        "{contact}로 연락하십시오.",
+    },
+    TemplateText{
+        TemplateKind::cancelled,
+        Language::en,
+        "[dojang] Your earlier application was cancelled",
+        "[dojang] A new certificate reissue application was made, so your earlier one was "
+        "cancelled: its reference number and authorization code no longer work. If you did not "
+        "apply, call {contact} at once.",
+    },
 };
 
 }  // namespace

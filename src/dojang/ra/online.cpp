@@ -458,6 +458,13 @@ Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
         if (!added) {
             return added;
         }
+        if (matched) {  // one open application per holder: earlier ones and their codes end
+            auto cancelled = reissue_->cancel_unfinished(
+                tx, customer, application_id, "application:" + application_id);
+            if (!cancelled) {
+                return tl::unexpected(cancelled.error());
+            }
+        }
         auto challenge = send_code(
             tx, online, request.channel, matched ? std::optional(customer) : std::nullopt);
         if (!challenge) {
@@ -510,6 +517,15 @@ Result<Verified> OnlineApplications::verify(const std::string& application_id,
         }
         if ((*online)->locked_at) {
             refusal = locked();
+            return ok();
+        }
+        if ((*found)->status == store::ApplicationStatus::cancelled) {
+            refusal = Error{ErrorKind::forbidden,
+                            "APPLICATION_CANCELLED",
+                            "a newer application of the same holder replaced this one (새 신청이 "
+                            "접수되어 이 신청은 취소되었습니다)",
+                            {},
+                            {}};
             return ok();
         }
         if ((*found)->status != store::ApplicationStatus::submitted) {

@@ -412,6 +412,61 @@ TEST_F(OnlineTest, AForgottenPasswordSupersedesEveryOtherCertificateOnConfirmati
     EXPECT_EQ(certificate(fresh).status, store::CertificateStatus::issued);
 }
 
+TEST_F(OnlineTest, ApplyingAgainCancelsTheEarlierApplicationAndItsCodes) {
+    // The first application got its codes; the second, before they were used, ends them.
+    auto first = online_->apply(hong());
+    ASSERT_TRUE(first.has_value());
+    auto approved = online_->verify(first->application_id, sent_code(first->application_id));
+    ASSERT_TRUE(approved.has_value() && approved->codes.has_value());
+    // A third, still waiting for its code, is cancelled too.
+    clock_.advance(std::chrono::minutes{2});
+    auto pending = online_->apply(hong());
+    ASSERT_TRUE(pending.has_value());
+    const std::string pending_code = sent_code(pending->application_id);
+    clock_.advance(std::chrono::minutes{2});
+    auto second = online_->apply(hong());
+    ASSERT_TRUE(second.has_value()) << second.error().describe();
+
+    auto old_codes = reissue_->issue(CertificateRequest{approved->codes->reference_number,
+                                                        approved->codes->authorization_code,
+                                                        ca::fixtures::openssl_csr(),
+                                                        std::nullopt,
+                                                        std::nullopt,
+                                                        npki::HashAlgorithm::sha256});
+    ASSERT_FALSE(old_codes.has_value());
+    EXPECT_EQ(old_codes.error().code, "APPLICATION_CANCELLED");
+    auto old_code = online_->verify(pending->application_id, pending_code);
+    ASSERT_FALSE(old_code.has_value());
+    EXPECT_EQ(old_code.error().code, "APPLICATION_CANCELLED");
+    // The holder is told, at the register's e-mail.
+    bool told = false;
+    for (const auto& id : {first->application_id, pending->application_id}) {
+        for (const auto& message : messages_of(id)) {
+            if (message.dedupe_key == "cancelled:" + second->application_id) {
+                told = true;
+                EXPECT_EQ(message.destination, "hong@example.com");
+            }
+        }
+    }
+    EXPECT_TRUE(told);
+    // The newest one works.
+    auto newest = online_->verify(second->application_id, sent_code(second->application_id));
+    ASSERT_TRUE(newest.has_value()) << newest.error().describe();
+    EXPECT_EQ(newest->status, "approved");
+}
+
+TEST_F(OnlineTest, AMismatchCancelsNothing) {
+    auto first = online_->apply(hong());
+    ASSERT_TRUE(first.has_value());
+    clock_.advance(std::chrono::minutes{2});
+    auto typo = hong();
+    typo.phone = "010-1234-5679";
+    ASSERT_TRUE(online_->apply(typo).has_value());
+    auto approved = online_->verify(first->application_id, sent_code(first->application_id));
+    ASSERT_TRUE(approved.has_value()) << approved.error().describe();
+    EXPECT_EQ(approved->status, "approved");
+}
+
 TEST_F(OnlineTest, TheSameIdempotencyKeyGivesTheSameAnswer) {
     auto request = hong();
     request.idempotency_key = "k1";

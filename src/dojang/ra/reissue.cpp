@@ -96,6 +96,15 @@ std::string joined(const std::vector<std::string>& items) {
     return text;
 }
 
+Error cancelled_error() {
+    return Error{ErrorKind::forbidden,
+                 "APPLICATION_CANCELLED",
+                 "a newer application of the same holder replaced this one; use the codes of the "
+                 "newest application (새 신청이 접수되어 이 신청은 취소되었습니다)",
+                 {},
+                 {}};
+}
+
 Error wrong_codes() {
     // One answer for an unknown reference and a wrong code: nothing to learn from it.
     return Error{ErrorKind::unauthenticated,
@@ -126,6 +135,71 @@ Result<void> ReissueService::event(store::Transaction& tx,
                                    std::string kind,
                                    std::string detail) {
     return tx.applications().add_event({0, id, clock_->now(), std::move(kind), std::move(detail)});
+}
+
+Result<std::size_t> ReissueService::cancel_unfinished(store::Transaction& tx,
+                                                      const store::CustomerRecord& holder,
+                                                      const std::string& keep,
+                                                      const std::string& actor) {
+    const Seconds now = clock_->now();
+    auto applications = tx.applications().of_customer(holder.customer_id);
+    if (!applications) {
+        return tl::unexpected(applications.error());
+    }
+    std::size_t cancelled = 0;
+    std::string last;
+    for (auto& application : *applications) {
+        const bool unfinished = application.status == store::ApplicationStatus::submitted ||
+                                application.status == store::ApplicationStatus::verified ||
+                                application.status == store::ApplicationStatus::in_review ||
+                                (application.status == store::ApplicationStatus::approved &&
+                                 !application.codes_used_at);
+        if (application.id == keep || !unfinished) {
+            continue;
+        }
+        application.status = store::ApplicationStatus::cancelled;
+        application.updated_at = now;
+        auto updated = tx.applications().update(application);
+        if (!updated) {
+            return tl::unexpected(updated.error());
+        }
+        auto added = event(tx,
+                           application.id,
+                           "cancelled",
+                           "replaced by a newer application (새 신청이 접수되어 취소되었습니다)");
+        if (!added) {
+            return tl::unexpected(added.error());
+        }
+        auto audited = store::record_audit(tx,
+                                           now,
+                                           actor,
+                                           "application.cancel",
+                                           application.id,
+                                           "{\"replaced_by\":" + json_quote(keep) + "}");
+        if (!audited) {
+            return tl::unexpected(audited.error());
+        }
+        ++cancelled;
+        last = application.id;
+    }
+    if (cancelled == 0) {
+        return cancelled;
+    }
+    notify::Notification notification;
+    notification.kind = notify::TemplateKind::cancelled;
+    notification.language = notify::Language::ko;
+    notification.channel = holder.email.empty() ? "sms" : "email";
+    notification.destination = holder.email.empty() ? holder.phone : holder.email;
+    notification.dedupe_key = "cancelled:" + keep;
+    notification.application_id = last;
+    notification.vars = {{"contact", settings_.contact}};
+    if (!notification.destination.empty()) {
+        auto enqueued = notify::enqueue_notification(tx, notification, now);
+        if (!enqueued) {
+            return tl::unexpected(enqueued.error());
+        }
+    }
+    return cancelled;
 }
 
 std::string ReissueService::subject_for(const store::CustomerRecord& customer) const {
@@ -415,6 +489,12 @@ Result<Codes> ReissueService::approve(
             if (!written) {
                 return written;
             }
+            if (insert) {  // a walk-in: the holder's earlier unfinished applications end here
+                auto cancelled = cancel_unfinished(tx, customer, application.id, actor);
+                if (!cancelled) {
+                    return tl::unexpected(cancelled.error());
+                }
+            }
             for (const auto& [kind, detail] : events) {
                 auto added = event(tx, application.id, kind, detail);
                 if (!added) {
@@ -570,6 +650,9 @@ Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest
                     "APPLICATION_IN_REVIEW",
                     "the codes are right, but an officer still reviews the application; try "
                     "again after the approval (서류 심사 중입니다. 승인 후 다시 시도하십시오)");
+    }
+    if (application->status == store::ApplicationStatus::cancelled) {
+        return tl::unexpected(cancelled_error());
     }
     if (application->status != store::ApplicationStatus::approved) {
         return fail(ErrorKind::forbidden,

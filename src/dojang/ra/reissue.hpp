@@ -101,6 +101,15 @@ public:
     /// OLD_CERTIFICATE_UNKNOWN.
     Result<Codes> register_walk_in(const WalkInRequest& request);
 
+    /// Cancels, in `tx`, the applications of `holder` that are not finished (submitted,
+    /// verified, in review, or approved with unused codes) except `keep`: their codes stop
+    /// working, each gets a "cancelled" event and an audit entry by `actor`, and the holder is
+    /// told once, at the register's e-mail (else phone). Returns how many were cancelled.
+    Result<std::size_t> cancel_unfinished(store::Transaction& tx,
+                                          const store::CustomerRecord& holder,
+                                          const std::string& keep,
+                                          const std::string& actor);
+
     /// Approves `application` for `customer` and gives it fresh codes, as the walk-in path and
     /// a verified online application both do: lost_device/key_compromise revoke the old
     /// certificate at once (keyCompromise); the customer entry, the application (inserted when

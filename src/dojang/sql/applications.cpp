@@ -200,6 +200,14 @@ Result<std::vector<ApplicationRecord>> SqlApplications::replacing(const std::str
     return select("old_serial = ?", serial, 0);
 }
 
+Result<std::vector<ApplicationRecord>> SqlApplications::of_customer(
+    const std::string& customer_id) {
+    if (customer_id.empty()) {
+        return std::vector<ApplicationRecord>{};
+    }
+    return select("customer_id = ?", customer_id, 0);
+}
+
 Result<bool> SqlApplications::claim_codes(const std::string& id, Seconds now) {
     // One UPDATE decides: of two concurrent requests with the same code, one changes the row.
     Query query(connection_,

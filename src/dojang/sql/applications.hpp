@@ -19,6 +19,8 @@ public:
     Result<std::optional<store::ApplicationRecord>> find_by_new_serial(
         const std::string& serial) override;
     Result<std::vector<store::ApplicationRecord>> replacing(const std::string& serial) override;
+    Result<std::vector<store::ApplicationRecord>> of_customer(
+        const std::string& customer_id) override;
     Result<bool> claim_codes(const std::string& id, Seconds now) override;
     Result<std::vector<store::ApplicationRecord>> unconfirmed(Seconds before) override;
     Result<std::vector<store::ApplicationRecord>> list(

@@ -235,6 +235,7 @@ DROP INDEX otp_challenges_destination;
 ALTER TABLE otp_challenges RENAME COLUMN destination TO limit_key;
 UPDATE otp_challenges SET limit_key = '';
 CREATE INDEX otp_challenges_limit_key ON otp_challenges (limit_key, created_at);
+CREATE INDEX applications_customer ON applications (customer_id);
 )sql";
 
 constexpr std::array<Migration, 9> all{{

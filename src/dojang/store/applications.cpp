@@ -17,7 +17,7 @@ constexpr std::array<std::pair<ReissueReason, std::string_view>, 7> reason_names
     {ReissueReason::new_device, "new_device"},
 }};
 
-constexpr std::array<std::pair<ApplicationStatus, std::string_view>, 7> status_names{{
+constexpr std::array<std::pair<ApplicationStatus, std::string_view>, 8> status_names{{
     {ApplicationStatus::submitted, "submitted"},
     {ApplicationStatus::verified, "verified"},
     {ApplicationStatus::in_review, "in_review"},
@@ -25,6 +25,7 @@ constexpr std::array<std::pair<ApplicationStatus, std::string_view>, 7> status_n
     {ApplicationStatus::rejected, "rejected"},
     {ApplicationStatus::issued, "issued"},
     {ApplicationStatus::confirmed, "confirmed"},
+    {ApplicationStatus::cancelled, "cancelled"},
 }};
 
 }  // namespace

@@ -34,7 +34,8 @@ enum class ApplicationStatus {
     approved,
     rejected,
     issued,
-    confirmed
+    confirmed,
+    cancelled  ///< replaced by a newer application of the same holder before it was used
 };
 
 std::string_view to_string(ReissueReason reason);
@@ -87,6 +88,8 @@ public:
         const std::string& serial) = 0;
     /// Applications that replace the certificate `serial` (their old_serial), oldest first.
     virtual Result<std::vector<ApplicationRecord>> replacing(const std::string& serial) = 0;
+    /// Every application of the register entry `customer_id`.
+    virtual Result<std::vector<ApplicationRecord>> of_customer(const std::string& customer_id) = 0;
     /// Takes the codes for one issuance: sets codes_used_at when it is unset and the codes are
     /// unexpired at `now`. Returns false when another request took them first.
     virtual Result<bool> claim_codes(const std::string& id, Seconds now) = 0;
