@@ -271,6 +271,15 @@ int main(int argc, char** argv) {
     officers_add->add_flag("--token", officer_options.token, "also make an API token (shown once)");
     officers_add->callback(
         [&] { status = report(app::add_officer(officer_options, clock, std::cout)); });
+    auto* officers_unlock = officers->add_subcommand(
+        "unlock", "lift the lock ten failed sign-ins put on an officer (잠금 해제)");
+    std::string unlock_data;
+    std::string unlock_username;
+    officers_unlock->add_option("--data", unlock_data, "data directory")->required();
+    officers_unlock->add_option("--username", unlock_username, "the officer")->required();
+    officers_unlock->callback([&] {
+        status = report(app::unlock_officer(unlock_data, unlock_username, clock, std::cout));
+    });
 
     auto* audit = app.add_subcommand("audit", "the hash-chained audit log");
     audit->require_subcommand(1);

@@ -39,4 +39,20 @@ Result<void> add_officer(const OfficerAddOptions& options, const Clock& clock, s
     return ok();
 }
 
+Result<void> unlock_officer(const std::string& data,
+                            const std::string& username,
+                            const Clock& clock,
+                            std::ostream& out) {
+    auto installation = open(data, false, "admin officers unlock");
+    if (!installation) {
+        return tl::unexpected(installation.error());
+    }
+    auto unlocked = ra::unlock_officer(*installation->database, clock, "operator", username);
+    if (!unlocked) {
+        return unlocked;
+    }
+    out << "officer " << username << " unlocked; failed sign-ins forgotten (잠금 해제).\n";
+    return ok();
+}
+
 }  // namespace dojang::app

@@ -21,4 +21,10 @@ struct OfficerAddOptions {
 /// Adds or replaces a review officer; prints the API token when asked for one.
 Result<void> add_officer(const OfficerAddOptions& options, const Clock& clock, std::ostream& out);
 
+/// `dojangd admin officers unlock`: lifts the lock ten failed sign-ins put on an officer.
+Result<void> unlock_officer(const std::string& data,
+                            const std::string& username,
+                            const Clock& clock,
+                            std::ostream& out);
+
 }  // namespace dojang::app

@@ -177,6 +177,37 @@ jq -e '.status == "rejected" and .review.reason == "missing_document" and .codes
 wait_for 30 sh -c "grep -ls '^To: 01077778888' ca/spool/sms/*.txt | xargs -r grep -l '반려' | grep -q ." ||
     fail "no rejection message"
 
+# Guessing an officer's password: after five failures of one name the sixth attempt, even with
+# the right password, answers 429 with Retry-After; a name that does not exist is answered
+# alike. (A 503 SIGN_IN_BUSY means this server checked its passwords for this second: a client
+# waits Retry-After and sends again.)
+sign_in_status() {  # sign_in_status NAME PASSWORD → the HTTP status, out.json, signin.headers
+    local status
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        status=$(post /api/v1/officer/sessions "$(jq -cn --arg u "$1" --arg p "$2" '{username:$u,password:$p}')" \
+            -D signin.headers)
+        [ "$status" = 503 ] || { echo "$status"; return; }
+        grep -qi '^retry-after: 1' signin.headers || fail "503 without Retry-After: 1"
+        sleep 1
+    done
+    fail "sign-in stayed busy"
+}
+for name in kim nobody; do
+    for attempt in 1 2 3 4 5; do
+        [ "$(sign_in_status "$name" "guess $attempt horse!")" = 401 ] || { cat out.json; fail "guess $attempt"; }
+    done
+    [ "$(sign_in_status "$name" "correct horse 9!")" = 429 ] || { cat out.json; fail "$name: no 429"; }
+    [ "$(jq -r .code out.json)" = OFFICER_SIGN_IN_THROTTLED ] || { cat out.json; fail "$name: code"; }
+    grep -qi '^retry-after: [0-9]' signin.headers || fail "$name: 429 without Retry-After"
+done
+set +e
+"$dojangd" admin officers unlock --data ca --username nobody >unlock.log 2>&1
+unlock_status=$?
+set -e
+[ "$unlock_status" = 4 ] && contains OFFICER_NOT_FOUND <unlock.log || { cat unlock.log; fail "unlock of nobody"; }
+"$dojangd" admin officers unlock --data ca --username kim >unlock.log || fail "unlock kim"
+[ "$(sign_in_status kim "correct horse 9!")" = 201 ] || { cat out.json; fail "kim after unlock"; }
+
 "$dojangd" audit verify --data ca >/dev/null || fail "audit chain"
 if [ -n "${DOJANG_TEST_POSTGRES:-}" ]; then
     # Everything went to PostgreSQL: the SQLite file init made holds no application.

@@ -81,8 +81,13 @@ http::Response sign_in(ra::ReviewService& review, const http::Request& request) 
     if (!body) {
         return problem(body.error());
     }
-    auto session = review.sign_in(body->username, body->password);
+    auto session = review.sign_in(body->username,
+                                  body->password,
+                                  request.client.empty() ? request.remote_address : request.client);
     if (!session) {
+        if (session.error().code == "OFFICER_SIGN_IN_THROTTLED") {
+            return too_many(session.error());
+        }
         return unauthenticated(session.error());
     }
     auto response = json(201,

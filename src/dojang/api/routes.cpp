@@ -76,8 +76,6 @@ http::Response confirm_certificate(ra::ReissueService& reissue, const http::Requ
     return json(200, R"({"status":"confirmed","serial":)" + json_quote(serial->hex()) + "}");
 }
 
-http::Response too_many(const Error& error);
-
 std::string optional_time(const std::optional<Seconds>& at) {
     return at ? json_quote(to_rfc3339(*at)) : std::string("null");
 }
@@ -258,25 +256,6 @@ http::Response application_status(ra::OnlineApplications& online, const http::Re
     return json(200, body.str());
 }
 
-http::Response too_many(const Error& error) {
-    auto response = problem(error);
-    response.status = 429;
-    std::string seconds = "60";
-    for (const auto& violation : error.violations) {
-        if (violation.code == "RETRY_AFTER") {
-            seconds = violation.detail;
-        }
-    }
-    response.headers.emplace_back("Retry-After", seconds);
-    // The problem document's status member says 429 too.
-    const std::string from = "\"status\":" + std::to_string(http_status(error.kind));
-    const auto at = response.body.find(from);
-    if (at != std::string::npos) {
-        response.body.replace(at, from.size(), "\"status\":429");
-    }
-    return response;
-}
-
 http::Response application_action(ra::OnlineApplications& online, const http::Request& request) {
     if (std::string id = application_id_of(request.path, "/otp/verify"); !id.empty()) {
         auto body = dto::parse_otp_request(request.body, true);
@@ -356,6 +335,25 @@ http::Response problem(const Error& error) {
         response.headers.emplace_back("Retry-After", "5");
     }
     response.headers.emplace_back("Cache-Control", "no-store");
+    return response;
+}
+
+http::Response too_many(const Error& error) {
+    auto response = problem(error);
+    response.status = 429;
+    std::string seconds = "60";
+    for (const auto& violation : error.violations) {
+        if (violation.code == "RETRY_AFTER") {
+            seconds = violation.detail;
+        }
+    }
+    response.headers.emplace_back("Retry-After", seconds);
+    // The problem document's status member says 429 too.
+    const std::string from = "\"status\":" + std::to_string(http_status(error.kind));
+    const auto at = response.body.find(from);
+    if (at != std::string::npos) {
+        response.body.replace(at, from.size(), "\"status\":429");
+    }
     return response;
 }
 

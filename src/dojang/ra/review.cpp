@@ -259,26 +259,119 @@ Result<std::optional<std::string>> add_officer(store::Database& database,
 }
 
 Result<OfficerSignIn> ReviewService::sign_in(const std::string& username,
-                                             std::string_view password) {
+                                             std::string_view password,
+                                             const std::string& client) {
+    const Seconds now = clock_->now();
+    const std::string user_subject = "user:" + username;
+    auto client_mac =
+        crypto::hmac_sha256(keys_.hash_key(), to_bytes("dojang-sign-in-client-v1:" + client));
+    if (!client_mac) {
+        return tl::unexpected(client_mac.error());
+    }
+    const std::string client_subject = "client:" + to_hex(*client_mac);
+    const Seconds window_start = now - settings_.throttle_window;
     std::optional<store::OfficerRecord> officer;
+    std::vector<Seconds> user_failures;
+    std::vector<Seconds> client_failures;
     auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto pruned = tx.review().prune_sign_in_failures(now - std::chrono::hours{24});
+        if (!pruned) {
+            return pruned;
+        }
         auto found = tx.review().find_officer(username);
-        if (!found) {
-            return tl::unexpected(found.error());
+        auto by_user = tx.review().sign_in_failures(user_subject, now - std::chrono::hours{24});
+        auto by_client = tx.review().sign_in_failures(client_subject, window_start);
+        if (!found || !by_user || !by_client) {
+            return tl::unexpected(!found ? found.error()
+                                         : (!by_user ? by_user.error() : by_client.error()));
         }
         officer = std::move(*found);
+        user_failures = std::move(*by_user);
+        client_failures = std::move(*by_client);
         return ok();
     });
     if (!read) {
         return tl::unexpected(read.error());
     }
-    // The same argon2id work whether or not the officer exists.
+    // 1. Locked, throttled or busy: decided before any password is checked, and the same for a
+    //    name that exists and one that does not.
+    if ((officer && officer->locked_at) || user_failures.size() >= settings_.failures_to_lock) {
+        return fail(ErrorKind::forbidden,
+                    "OFFICER_LOCKED",
+                    "this account is locked after too many failed sign-ins; another officer or "
+                    "the operator can unlock it (로그인 실패가 반복되어 계정이 잠겼습니다. 다른 "
+                    "심사자나 운영자에게 잠금 해제를 요청하십시오)");
+    }
+    std::optional<Seconds> free_at;
+    const auto recent = static_cast<std::size_t>(
+        std::count_if(user_failures.begin(), user_failures.end(), [&](Seconds at) {
+            return at >= window_start;
+        }));
+    if (recent >= settings_.failures_per_account) {
+        free_at = user_failures[user_failures.size() - settings_.failures_per_account] +
+                  settings_.throttle_window;
+    }
+    if (client_failures.size() >= settings_.failures_per_client) {
+        const Seconds at = client_failures[client_failures.size() - settings_.failures_per_client] +
+                           settings_.throttle_window;
+        free_at = free_at ? std::max(*free_at, at) : at;
+    }
+    if (free_at) {
+        const std::string seconds = std::to_string(std::max<std::int64_t>(
+            1, std::chrono::duration_cast<std::chrono::seconds>(*free_at - now).count()));
+        return tl::unexpected(Error{ErrorKind::forbidden,
+                                    "OFFICER_SIGN_IN_THROTTLED",
+                                    "too many failed sign-ins; try again in " + seconds +
+                                        " seconds (로그인 실패가 많습니다. " + seconds +
+                                        "초 후에 다시 시도하십시오)",
+                                    {},
+                                    {{"RETRY_AFTER", seconds}}});
+    }
+    {
+        std::lock_guard lock(budget_->mutex);
+        const std::int64_t second = now.time_since_epoch().count();
+        if (budget_->second != second) {
+            budget_->second = second;
+            budget_->used = 0;
+        }
+        if (budget_->used >= settings_.password_checks_per_second) {
+            return tl::unexpected(Error{ErrorKind::unavailable,
+                                        "SIGN_IN_BUSY",
+                                        "too many sign-ins at this moment; try again in a second "
+                                        "(로그인 요청이 많습니다. 잠시 후 다시 시도하십시오)",
+                                        {},
+                                        {{"RETRY_AFTER", "1"}}});
+        }
+        ++budget_->used;
+    }
+    // 2. The same argon2id work whether or not the officer exists.
     const bool right =
         crypto::verify_password(officer ? officer->password_hash : decoy_hash(), password) &&
         officer && !officer->password_hash.empty() && !officer->disabled_at;
-    const Seconds now = clock_->now();
     if (!right) {
-        auto audited = database_->transact([&](store::Transaction& tx) {
+        const bool locks = user_failures.size() + 1 >= settings_.failures_to_lock;
+        auto audited = database_->transact([&](store::Transaction& tx) -> Result<void> {
+            auto counted = tx.review().add_sign_in_failure(user_subject, now);
+            if (!counted) {
+                return counted;
+            }
+            counted = tx.review().add_sign_in_failure(client_subject, now);
+            if (!counted) {
+                return counted;
+            }
+            if (locks && officer) {
+                store::OfficerRecord locked = *officer;
+                locked.locked_at = now;
+                auto saved = tx.review().put_officer(locked);
+                if (!saved) {
+                    return saved;
+                }
+                auto noted =
+                    store::record_audit(tx, now, username, "officer.locked", username, "{}");
+                if (!noted) {
+                    return noted;
+                }
+            }
             return store::record_audit(tx, now, username, "officer.sign_in_failed", username, "{}");
         });
         if (!audited) {
@@ -295,6 +388,10 @@ Result<OfficerSignIn> ReviewService::sign_in(const std::string& username,
     OfficerSignIn session{to_hex(*random), {}, username, now + settings_.session_lifetime};
     session.csrf_token = csrf_token(session.token);
     auto stored = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto cleared = tx.review().clear_sign_in_failures(user_subject);
+        if (!cleared) {
+            return cleared;
+        }
         auto inserted = tx.review().insert_session(
             {token_hash(session.token), username, now, session.expires_at});
         if (!inserted) {
@@ -306,6 +403,36 @@ Result<OfficerSignIn> ReviewService::sign_in(const std::string& username,
         return tl::unexpected(stored.error());
     }
     return session;
+}
+
+Result<void> unlock_officer(store::Database& database,
+                            const Clock& clock,
+                            const std::string& actor,
+                            const std::string& username) {
+    const Seconds now = clock.now();
+    return database.transact([&](store::Transaction& tx) -> Result<void> {
+        auto found = tx.review().find_officer(username);
+        if (!found) {
+            return tl::unexpected(found.error());
+        }
+        if (!*found) {
+            return fail(ErrorKind::not_found, "OFFICER_NOT_FOUND", "no officer " + username);
+        }
+        (*found)->locked_at.reset();
+        auto saved = tx.review().put_officer(**found);
+        if (!saved) {
+            return saved;
+        }
+        auto cleared = tx.review().clear_sign_in_failures("user:" + username);
+        if (!cleared) {
+            return cleared;
+        }
+        return store::record_audit(tx, now, actor, "officer.unlock", username, "{}");
+    });
+}
+
+Result<void> ReviewService::unlock(const std::string& actor, const std::string& username) {
+    return unlock_officer(*database_, *clock_, actor, username);
 }
 
 Result<void> ReviewService::sign_out(std::string_view session_token) {

@@ -7,6 +7,8 @@
 #include "dojang/store/store.hpp"
 
 #include <chrono>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +20,18 @@ struct ReviewSettings {
     std::size_t approvals_required = 1;            ///< 2: a second officer must approve as well
     std::chrono::hours session_lifetime{8};        ///< an officer signs in again after this
     std::string portal_url = "the dojang portal";  ///< named in approval and rejection messages
+    /// Failed sign-ins of one username, or from one client address, within `throttle_window`
+    /// beyond which sign-in answers 429 until the window has room again.
+    std::size_t failures_per_account = 5;
+    std::size_t failures_per_client = 20;
+    std::chrono::minutes throttle_window{15};
+    /// Failed sign-ins in a row (within a day, since the last success) that lock an account
+    /// until another officer or the operator unlocks it.
+    std::size_t failures_to_lock = 10;
+    /// argon2id verifications this process runs per second at most (each costs ~64 MiB and
+    /// tens of milliseconds); beyond it sign-in answers 503 at once, so a flood cannot starve
+    /// the CPU.
+    std::size_t password_checks_per_second = 8;
 };
 
 /// The reasons an officer may give for a rejection.
@@ -41,6 +55,13 @@ Result<std::optional<std::string>> add_officer(store::Database& database,
                                                const std::string& display_name,
                                                std::string_view password,
                                                bool with_token);
+
+/// Lifts the sign-in lock of `username` and forgets its failed sign-ins, audited as `actor`
+/// (`dojangd admin officers unlock`, or another officer). not_found OFFICER_NOT_FOUND.
+Result<void> unlock_officer(store::Database& database,
+                            const Clock& clock,
+                            const std::string& actor,
+                            const std::string& username);
 
 /// When the settings ask for it, queues the authorization code of an online application to
 /// the channel its one-time code did not use (dedupe: once per application and reference).
@@ -92,7 +113,17 @@ public:
                   ReviewSettings settings = {});
 
     /// Starts a session. A wrong name or password is one unauthenticated OFFICER_SIGN_IN_FAILED.
-    Result<OfficerSignIn> sign_in(const std::string& username, std::string_view password);
+    /// Throttled before any password is checked, the same for a name that exists and one that
+    /// does not: forbidden OFFICER_SIGN_IN_THROTTLED (violation RETRY_AFTER) after too many
+    /// failures of the name or of `client` in the window, forbidden OFFICER_LOCKED after too
+    /// many in a row, unavailable SIGN_IN_BUSY when this process already ran its argon2id
+    /// checks for this second. Every failure and every lock is audited.
+    Result<OfficerSignIn> sign_in(const std::string& username,
+                                  std::string_view password,
+                                  const std::string& client = {});
+    /// Lifts the lock of `username` and forgets its failed sign-ins, audited as `actor` (another
+    /// officer, or "operator"). not_found OFFICER_NOT_FOUND.
+    Result<void> unlock(const std::string& actor, const std::string& username);
     /// Ends a session; unknown tokens are ignored.
     Result<void> sign_out(std::string_view session_token);
 
@@ -130,6 +161,14 @@ private:
     DocumentFiles files_;
     const Clock* clock_;
     ReviewSettings settings_;
+    /// The argon2id budget of this process (a CPU guard, not shared state: each node has its
+    /// own CPU). Shared so that the service stays movable.
+    struct PasswordBudget {
+        std::mutex mutex;
+        std::int64_t second = 0;
+        std::size_t used = 0;
+    };
+    std::shared_ptr<PasswordBudget> budget_ = std::make_shared<PasswordBudget>();
 };
 
 }  // namespace dojang::ra

@@ -415,5 +415,107 @@ TEST_F(ReviewTest, OfficersSignInWithTheirPasswordOnly) {
         2U);
 }
 
+/// A sign-in one second after the last (this process checks at most 8 passwords a second).
+Result<OfficerSignIn> sign_in_later(ReviewService& review,
+                                    ManualClock& clock,
+                                    const std::string& name,
+                                    const std::string& password,
+                                    const std::string& client) {
+    clock.advance(std::chrono::seconds{1});
+    return review.sign_in(name, password, client);
+}
+
+TEST_F(ReviewTest, RepeatedFailuresThrottleANameAndAnUnknownNameAlike) {
+    for (const char* name : {"kim", "nobody"}) {
+        for (int attempt = 0; attempt < 5; ++attempt) {
+            EXPECT_EQ(
+                sign_in_later(
+                    *review_, clock_, name, "guess " + std::to_string(attempt), "198.51.100.1")
+                    .error()
+                    .code,
+                "OFFICER_SIGN_IN_FAILED");
+        }
+        // Even the right password waits now: the answer does not tell a guess that was right.
+        auto throttled = sign_in_later(*review_, clock_, name, "correct horse 9!", "198.51.100.2");
+        ASSERT_FALSE(throttled.has_value());
+        EXPECT_EQ(throttled.error().code, "OFFICER_SIGN_IN_THROTTLED");
+        ASSERT_EQ(throttled.error().violations.size(), 1U);
+        // 15 minutes after the first of the five failures, which was 5 seconds ago.
+        EXPECT_EQ(throttled.error().violations[0].detail, "895");
+    }
+    clock_.advance(std::chrono::minutes{15});
+    auto session = sign_in_later(*review_, clock_, "kim", "correct horse 9!", "198.51.100.2");
+    ASSERT_TRUE(session.has_value()) << session.error().describe();
+}
+
+TEST_F(ReviewTest, TenFailuresInARowLockAnAccountUntilAnotherOfficerUnlocksIt) {
+    for (int round = 0; round < 2; ++round) {
+        for (int attempt = 0; attempt < 5; ++attempt) {
+            ASSERT_EQ(sign_in_later(*review_, clock_, "kim", "guess", "198.51.100.1").error().code,
+                      "OFFICER_SIGN_IN_FAILED");
+        }
+        clock_.advance(std::chrono::minutes{16});
+    }
+    auto locked = sign_in_later(*review_, clock_, "kim", "correct horse 9!", "198.51.100.1");
+    ASSERT_FALSE(locked.has_value());
+    EXPECT_EQ(locked.error().code, "OFFICER_LOCKED");
+    clock_.advance(std::chrono::hours{48});  // a lock does not wear off
+    EXPECT_EQ(
+        sign_in_later(*review_, clock_, "kim", "correct horse 9!", "198.51.100.1").error().code,
+        "OFFICER_LOCKED");
+    ASSERT_TRUE(review_->unlock("lee", "kim"));
+    auto session = sign_in_later(*review_, clock_, "kim", "correct horse 9!", "198.51.100.1");
+    ASSERT_TRUE(session.has_value()) << session.error().describe();
+    std::vector<std::string> actions;
+    ASSERT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto entries = tx.audit().entries();
+        if (!entries) {
+            return tl::unexpected(entries.error());
+        }
+        for (const auto& entry : *entries) {
+            if (entry.action.starts_with("officer.") && entry.action != "officer.sign_in_failed" &&
+                entry.action != "officer.add") {
+                actions.push_back(entry.action + ":" + entry.actor);
+            }
+        }
+        return ok();
+    }));
+    EXPECT_EQ(actions,
+              (std::vector<std::string>{
+                  "officer.locked:kim", "officer.unlock:lee", "officer.sign_in:kim"}));
+}
+
+TEST_F(ReviewTest, OneAddressGuessingManyNamesIsThrottled) {
+    for (int attempt = 0; attempt < 20; ++attempt) {
+        ASSERT_EQ(sign_in_later(
+                      *review_, clock_, "name" + std::to_string(attempt), "guess", "203.0.113.9")
+                      .error()
+                      .code,
+                  "OFFICER_SIGN_IN_FAILED");
+    }
+    EXPECT_EQ(
+        sign_in_later(*review_, clock_, "kim", "correct horse 9!", "203.0.113.9").error().code,
+        "OFFICER_SIGN_IN_THROTTLED");
+    EXPECT_TRUE(
+        sign_in_later(*review_, clock_, "kim", "correct horse 9!", "203.0.113.10").has_value());
+}
+
+TEST_F(ReviewTest, PasswordChecksPerSecondAreBounded) {
+    ReviewSettings settings;
+    settings.password_checks_per_second = 2;
+    auto keys = load_register_keys(dir_.path() + "/register.key");
+    ASSERT_TRUE(keys.has_value());
+    ReviewService bounded(
+        *database_, *reissue_, *keys, DocumentFiles(dir_.path() + "/documents"), clock_, settings);
+    EXPECT_EQ(bounded.sign_in("a", "x", "192.0.2.1").error().code, "OFFICER_SIGN_IN_FAILED");
+    EXPECT_EQ(bounded.sign_in("b", "x", "192.0.2.2").error().code, "OFFICER_SIGN_IN_FAILED");
+    auto busy = bounded.sign_in("kim", "correct horse 9!", "192.0.2.3");
+    ASSERT_FALSE(busy.has_value());
+    EXPECT_EQ(busy.error().code, "SIGN_IN_BUSY");
+    EXPECT_EQ(busy.error().kind, ErrorKind::unavailable);
+    clock_.advance(std::chrono::seconds{1});
+    EXPECT_TRUE(bounded.sign_in("kim", "correct horse 9!", "192.0.2.3").has_value());
+}
+
 }  // namespace
 }  // namespace dojang::ra

@@ -236,6 +236,13 @@ ALTER TABLE otp_challenges RENAME COLUMN destination TO limit_key;
 UPDATE otp_challenges SET limit_key = '';
 CREATE INDEX otp_challenges_limit_key ON otp_challenges (limit_key, created_at);
 CREATE INDEX applications_customer ON applications (customer_id);
+
+ALTER TABLE officers ADD COLUMN locked_at BIGINT;
+CREATE TABLE sign_in_failures (
+    subject  TEXT NOT NULL,
+    at       BIGINT NOT NULL
+);
+CREATE INDEX sign_in_failures_subject ON sign_in_failures (subject, at);
 )sql";
 
 constexpr std::array<Migration, 9> all{{

@@ -29,7 +29,7 @@ Error corrupt(std::string_view what) {
 }
 
 constexpr std::string_view officer_columns =
-    "username, display_name, password_hash, token_hash, created_at, disabled_at";
+    "username, display_name, password_hash, token_hash, created_at, disabled_at, locked_at";
 
 Result<OfficerRecord> read_officer(const Statement& row) {
     OfficerRecord officer;
@@ -54,6 +54,13 @@ Result<OfficerRecord> read_officer(const Statement& row) {
             return tl::unexpected(corrupt("officer"));
         }
         officer.disabled_at = from_epoch(*disabled);
+    }
+    if (!row.is_null(6)) {
+        auto locked = row.column_int64(6);
+        if (!locked) {
+            return tl::unexpected(corrupt("officer"));
+        }
+        officer.locked_at = from_epoch(*locked);
     }
     return officer;
 }
@@ -103,10 +110,10 @@ Result<void> done(Result<std::int64_t> changed) {
 Result<void> SqlReview::put_officer(const OfficerRecord& officer) {
     Query query(connection_,
                 "INSERT INTO officers (" + std::string(officer_columns) +
-                    ") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (username) DO UPDATE SET "
+                    ") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (username) DO UPDATE SET "
                     "display_name = excluded.display_name, password_hash = "
                     "excluded.password_hash, token_hash = excluded.token_hash, disabled_at = "
-                    "excluded.disabled_at");
+                    "excluded.disabled_at, locked_at = excluded.locked_at");
     query.text(officer.username)
         .text(officer.display_name)
         .text(officer.password_hash)
@@ -114,7 +121,9 @@ Result<void> SqlReview::put_officer(const OfficerRecord& officer) {
         .integer(epoch(officer.created_at))
         .optional_integer(officer.disabled_at
                               ? std::optional<std::int64_t>(epoch(*officer.disabled_at))
-                              : std::nullopt);
+                              : std::nullopt)
+        .optional_integer(officer.locked_at ? std::optional<std::int64_t>(epoch(*officer.locked_at))
+                                            : std::nullopt);
     return done(query.execute());
 }
 
@@ -221,6 +230,46 @@ Result<std::vector<ReviewDecision>> SqlReview::decisions(const std::string& appl
                 "review_decisions WHERE application_id = ? ORDER BY sequence");
     query.text(application_id);
     return collect_rows<ReviewDecision>(query, read_decision);
+}
+
+Result<void> SqlReview::add_sign_in_failure(const std::string& subject, Seconds at) {
+    Query query(connection_, "INSERT INTO sign_in_failures (subject, at) VALUES (?, ?)");
+    query.text(subject).integer(epoch(at));
+    return done(query.execute());
+}
+
+Result<std::vector<Seconds>> SqlReview::sign_in_failures(const std::string& subject,
+                                                         Seconds since) {
+    Query query(connection_,
+                "SELECT at FROM sign_in_failures WHERE subject = ? AND at >= ? ORDER BY at");
+    query.text(subject).integer(epoch(since));
+    std::vector<Seconds> times;
+    for (;;) {
+        auto more = query.next_row();
+        if (!more) {
+            return tl::unexpected(more.error());
+        }
+        if (!*more) {
+            return times;
+        }
+        auto at = query.row().column_int64(0);
+        if (!at) {
+            return tl::unexpected(corrupt("sign-in failure"));
+        }
+        times.push_back(from_epoch(*at));
+    }
+}
+
+Result<void> SqlReview::clear_sign_in_failures(const std::string& subject) {
+    Query query(connection_, "DELETE FROM sign_in_failures WHERE subject = ?");
+    query.text(subject);
+    return done(query.execute());
+}
+
+Result<void> SqlReview::prune_sign_in_failures(Seconds before) {
+    Query query(connection_, "DELETE FROM sign_in_failures WHERE at < ?");
+    query.integer(epoch(before));
+    return done(query.execute());
 }
 
 }  // namespace dojang::sql

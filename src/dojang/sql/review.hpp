@@ -25,6 +25,11 @@ public:
     Result<void> add_decision(const store::ReviewDecision& decision) override;
     Result<std::vector<store::ReviewDecision>> decisions(
         const std::string& application_id) override;
+    Result<void> add_sign_in_failure(const std::string& subject, Seconds at) override;
+    Result<std::vector<Seconds>> sign_in_failures(const std::string& subject,
+                                                  Seconds since) override;
+    Result<void> clear_sign_in_failures(const std::string& subject) override;
+    Result<void> prune_sign_in_failures(Seconds before) override;
 
 private:
     Result<std::optional<store::OfficerRecord>> find_officer_where(std::string_view where,

@@ -25,8 +25,8 @@ store::ApplicationRecord application(std::string id,
 }
 
 TEST_P(StoreContract, StoresOfficersAndFindsThemByNameAndToken) {
-    store::OfficerRecord officer{"kim", "김심사", "$argon2id$v=19$...", Bytes(32, 9), t0, {}};
-    store::OfficerRecord token_less{"lee", "이심사", "$argon2id$v=19$x", {}, t0, {}};
+    store::OfficerRecord officer{"kim", "김심사", "$argon2id$v=19$...", Bytes(32, 9), t0, {}, {}};
+    store::OfficerRecord token_less{"lee", "이심사", "$argon2id$v=19$x", {}, t0, {}, {}};
     ASSERT_TRUE(database().transact([&](Transaction& tx) -> Result<void> {
         auto put = tx.review().put_officer(officer);
         return put ? tx.review().put_officer(token_less) : put;
@@ -61,7 +61,7 @@ TEST_P(StoreContract, StoresOfficersAndFindsThemByNameAndToken) {
 
 TEST_P(StoreContract, SessionsAreFoundByTokenHashAndDeleted) {
     ASSERT_TRUE(database().transact([&](Transaction& tx) -> Result<void> {
-        auto put = tx.review().put_officer({"kim", "김심사", "h", {}, t0, {}});
+        auto put = tx.review().put_officer({"kim", "김심사", "h", {}, t0, {}, {}});
         if (!put) {
             return put;
         }

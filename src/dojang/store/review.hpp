@@ -20,6 +20,8 @@ struct OfficerRecord {
     Bytes token_hash;           ///< SHA-256 of the officer's API token, or empty.
     Seconds created_at;
     std::optional<Seconds> disabled_at;
+    /// Set after too many failed sign-ins; cleared by another officer or the operator.
+    std::optional<Seconds> locked_at;
 };
 
 /// A signed-in officer's session; only the SHA-256 of its token is kept.
@@ -71,6 +73,15 @@ public:
     virtual Result<void> add_decision(const ReviewDecision& decision) = 0;
     /// The application's decisions, oldest first.
     virtual Result<std::vector<ReviewDecision>> decisions(const std::string& application_id) = 0;
+    /// Failed sign-ins, per subject ("user:<name>", "client:<keyed hash>"), kept for throttling.
+    virtual Result<void> add_sign_in_failure(const std::string& subject, Seconds at) = 0;
+    /// When `subject`'s failures at or after `since` happened, oldest first.
+    virtual Result<std::vector<Seconds>> sign_in_failures(const std::string& subject,
+                                                          Seconds since) = 0;
+    /// Forgets `subject`'s failures (a successful sign-in, an unlock).
+    virtual Result<void> clear_sign_in_failures(const std::string& subject) = 0;
+    /// Forgets every failure before `before`.
+    virtual Result<void> prune_sign_in_failures(Seconds before) = 0;
 };
 
 }  // namespace dojang::store
