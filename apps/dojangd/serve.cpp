@@ -16,6 +16,7 @@
 #include "dojang/ra/reissue.hpp"
 #include "dojang/ra/reminders.hpp"
 #include "dojang/ra/renewal.hpp"
+#include "dojang/ra/retention.hpp"
 #include "dojang/ra/sealed_register.hpp"
 
 #include <array>
@@ -694,6 +695,23 @@ Result<void> serve(const std::string& data,
                     log::warn("queueing expiry reminders failed: {}", due.error().describe());
                 } else if (*due > 0) {
                     log::info("{} expiry reminder(s) due", *due);
+                }
+                // Retention: unverified applications after a day, documents after the period.
+                if (auto purged = ra::purge_expired(
+                        *installation->database,
+                        ra::DocumentFiles(installation->dir.documents()),
+                        clock,
+                        ra::RetentionSettings{std::chrono::hours{24},
+                                              installation->config.ra.document_retention});
+                    !purged) {
+                    log::warn("retention purge failed: {}", purged.error().describe());
+                } else if (purged->applications + purged->documents > 0 || purged->files_left > 0) {
+                    log::info(
+                        "retention: erased {} unverified application(s), deleted {} "
+                        "document(s); {} document file(s) could not be removed",
+                        purged->applications,
+                        purged->documents,
+                        purged->files_left);
                 }
             }
             if (auto revoked = reissue.revoke_unconfirmed(); !revoked) {

@@ -248,6 +248,7 @@ void read_config(const toml::table& root, Config& config, std::vector<Violation>
             "applications_per_client_hour", config.ra.applications_per_client_hour, 0, 100000);
         reader.integer(
             "applications_per_client_day", config.ra.applications_per_client_day, 0, 1000000);
+        reader.duration("document_retention_days", config.ra.document_retention, 1, 3650);
     }
     if (const auto* table = top.table("cmp")) {
         TableReader reader(*table, "cmp.", violations);
@@ -456,6 +457,10 @@ otp_valid_minutes = 5
 # day, whatever it typed (0: no limit). Raise them for a branch network behind one address.
 applications_per_client_hour = 10
 applications_per_client_day = 30
+# Documents of an application that is closed (decided, issued, cancelled) are deleted this many
+# days after its last change, each deletion audited. Applications whose one-time code was never
+# verified are erased after 24 hours.
+document_retention_days = 90
 
 [cmp]
 # Renewal (갱신, CMP kur signed with the current key) is accepted from this many days before the

@@ -80,6 +80,8 @@ struct Ra {
     /// Online applications one client address (IPv4, IPv6 /64) may make; 0: no limit.
     std::size_t applications_per_client_hour = 10;
     std::size_t applications_per_client_day = 30;
+    /// Documents of a closed application are deleted this long after its last change.
+    std::chrono::days document_retention{90};
 };
 
 /// [cmp]: the CMP endpoint (renewal and revocation signed with the holder's key).

@@ -43,6 +43,7 @@ TEST(Config, ReadsTheApplicationLimitsPerClient) {
     ASSERT_TRUE(config.has_value()) << config.error().describe();
     EXPECT_EQ(config->ra.applications_per_client_hour, 10U);
     EXPECT_EQ(config->ra.applications_per_client_day, 30U);
+    EXPECT_EQ(config->ra.document_retention, std::chrono::days{90});
     std::string text = defaults();
     const std::string hour = "applications_per_client_hour = 10";
     text.replace(text.find(hour), hour.size(), "applications_per_client_hour = 250");

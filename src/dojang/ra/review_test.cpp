@@ -3,6 +3,7 @@
 
 #include "dojang/ca/test_fixtures.hpp"
 #include "dojang/ra/online.hpp"
+#include "dojang/ra/retention.hpp"
 #include "dojang/sqlite/sqlite.hpp"
 
 #include <gtest/gtest.h>
@@ -515,6 +516,82 @@ TEST_F(ReviewTest, PasswordChecksPerSecondAreBounded) {
     EXPECT_EQ(busy.error().kind, ErrorKind::unavailable);
     clock_.advance(std::chrono::seconds{1});
     EXPECT_TRUE(bounded.sign_in("kim", "correct horse 9!", "192.0.2.3").has_value());
+}
+
+std::size_t audited(store::Database& database, const std::string& action) {
+    std::size_t count = 0;
+    EXPECT_TRUE(database.transact([&](store::Transaction& tx) -> Result<void> {
+        auto entries = tx.audit().entries();
+        if (!entries) {
+            return tl::unexpected(entries.error());
+        }
+        for (const auto& entry : *entries) {
+            count += entry.action == action ? 1U : 0U;
+        }
+        return ok();
+    }));
+    return count;
+}
+
+TEST_F(ReviewTest, UnverifiedApplicationsAreErasedAfterADayWithEverythingTheyStored) {
+    const DocumentFiles files(dir_.path() + "/documents");
+    auto never = online_->apply(company());
+    ASSERT_TRUE(never.has_value());
+    auto stranger = company();
+    stranger.business_number = "220-81-62517";
+    auto other = online_->apply(stranger);
+    ASSERT_TRUE(other.has_value());
+    clock_.advance(std::chrono::minutes{2});
+    const auto kept = in_review();  // verified: not the purge's business
+    clock_.advance(std::chrono::hours{23});
+    auto early = purge_expired(*database_, files, clock_, RetentionSettings{});
+    ASSERT_TRUE(early.has_value()) << early.error().describe();
+    EXPECT_EQ(early->applications, 0U);
+    clock_.advance(std::chrono::hours{2});
+    auto purged = purge_expired(*database_, files, clock_, RetentionSettings{});
+    ASSERT_TRUE(purged.has_value()) << purged.error().describe();
+    // The first application was cancelled by the verified one; the stranger's never verified.
+    EXPECT_EQ(purged->applications, 1U);
+    ASSERT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+        EXPECT_FALSE(tx.applications().find(other->application_id)->has_value());
+        EXPECT_FALSE(tx.otp().find_application(other->application_id)->has_value());
+        EXPECT_FALSE(tx.otp().latest_challenge(other->application_id)->has_value());
+        EXPECT_TRUE(tx.applications().events(other->application_id)->empty());
+        EXPECT_TRUE(tx.outbox().for_application(other->application_id)->empty());
+        EXPECT_TRUE(tx.applications().find(kept.application_id)->has_value());
+        return ok();
+    }));
+    EXPECT_EQ(audited(*database_, "application.erase"), 1U);
+}
+
+TEST_F(ReviewTest, DocumentsOfADecidedApplicationGoAfterTheRetentionPeriod) {
+    const DocumentFiles files(dir_.path() + "/documents");
+    const auto created = in_review();
+    ASSERT_TRUE(review_->reject("kim", created.application_id, "other", "not needed"));
+    const auto files_in = [&] {
+        std::size_t count = 0;
+        for ([[maybe_unused]] const auto& file :
+             std::filesystem::directory_iterator(dir_.path() + "/documents")) {
+            ++count;
+        }
+        return count;
+    };
+    ASSERT_EQ(files_in(), 2U);
+    clock_.advance(std::chrono::days{89});
+    auto early = purge_expired(*database_, files, clock_, RetentionSettings{});
+    ASSERT_TRUE(early.has_value());
+    EXPECT_EQ(early->documents, 0U);
+    EXPECT_EQ(files_in(), 2U);
+    clock_.advance(std::chrono::days{2});
+    auto purged = purge_expired(*database_, files, clock_, RetentionSettings{});
+    ASSERT_TRUE(purged.has_value()) << purged.error().describe();
+    EXPECT_EQ(purged->documents, 2U);
+    EXPECT_EQ(purged->files_left, 0U);
+    EXPECT_EQ(files_in(), 0U);
+    auto detail = review_->detail(created.application_id);
+    ASSERT_TRUE(detail.has_value());
+    EXPECT_TRUE(detail->documents.empty());
+    EXPECT_EQ(audited(*database_, "document.delete"), 2U);
 }
 
 }  // namespace

@@ -200,6 +200,43 @@ Result<std::vector<ApplicationRecord>> SqlApplications::replacing(const std::str
     return select("old_serial = ?", serial, 0);
 }
 
+Result<std::vector<std::string>> SqlApplications::unverified_before(Seconds before,
+                                                                    std::size_t limit) {
+    Query query(connection_,
+                "SELECT id FROM applications WHERE status = 'submitted' AND created_at < ? "
+                "ORDER BY created_at LIMIT ?");
+    query.integer(epoch(before)).integer(static_cast<std::int64_t>(limit));
+    std::vector<std::string> ids;
+    for (;;) {
+        auto more = query.next_row();
+        if (!more) {
+            return tl::unexpected(more.error());
+        }
+        if (!*more) {
+            return ids;
+        }
+        ids.push_back(query.row().column_text(0));
+    }
+}
+
+Result<void> SqlApplications::erase(const std::string& id) {
+    for (const char* sql : {"DELETE FROM otp_challenges WHERE application_id = ?",
+                            "DELETE FROM online_applications WHERE application_id = ?",
+                            "DELETE FROM application_events WHERE application_id = ?",
+                            "DELETE FROM outbox_messages WHERE application_id = ?",
+                            "DELETE FROM documents WHERE application_id = ?",
+                            "DELETE FROM review_decisions WHERE application_id = ?",
+                            "DELETE FROM applications WHERE id = ?"}) {
+        Query query(connection_, sql);
+        query.text(id);
+        auto done = query.execute();
+        if (!done) {
+            return tl::unexpected(done.error());
+        }
+    }
+    return ok();
+}
+
 Result<std::vector<ApplicationRecord>> SqlApplications::of_customer(
     const std::string& customer_id) {
     if (customer_id.empty()) {

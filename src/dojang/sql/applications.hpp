@@ -19,6 +19,8 @@ public:
     Result<std::optional<store::ApplicationRecord>> find_by_new_serial(
         const std::string& serial) override;
     Result<std::vector<store::ApplicationRecord>> replacing(const std::string& serial) override;
+    Result<std::vector<std::string>> unverified_before(Seconds before, std::size_t limit) override;
+    Result<void> erase(const std::string& id) override;
     Result<std::vector<store::ApplicationRecord>> of_customer(
         const std::string& customer_id) override;
     Result<bool> claim_codes(const std::string& id, Seconds now) override;

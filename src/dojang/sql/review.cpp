@@ -211,6 +211,24 @@ Result<std::vector<DocumentRecord>> SqlReview::documents(const std::string& appl
     return collect_rows<DocumentRecord>(query, read_document);
 }
 
+Result<std::vector<DocumentRecord>> SqlReview::documents_decided_before(Seconds before,
+                                                                        std::size_t limit) {
+    Query query(connection_,
+                "SELECT d.application_id, d.kind, d.media_type, d.size, d.sha256, d.stored_name, "
+                "d.uploaded_at FROM documents d JOIN applications a ON a.id = d.application_id "
+                "WHERE a.status NOT IN ('submitted', 'verified', 'in_review') AND a.updated_at < ? "
+                "ORDER BY a.updated_at LIMIT ?");
+    query.integer(epoch(before)).integer(static_cast<std::int64_t>(limit));
+    return collect_rows<DocumentRecord>(query, read_document);
+}
+
+Result<void> SqlReview::delete_document(const std::string& application_id,
+                                        const std::string& kind) {
+    Query query(connection_, "DELETE FROM documents WHERE application_id = ? AND kind = ?");
+    query.text(application_id).text(kind);
+    return done(query.execute());
+}
+
 Result<void> SqlReview::add_decision(const ReviewDecision& decision) {
     Query query(connection_,
                 "INSERT INTO review_decisions (application_id, officer, decision, reason, text, "

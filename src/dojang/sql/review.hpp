@@ -25,6 +25,10 @@ public:
     Result<void> add_decision(const store::ReviewDecision& decision) override;
     Result<std::vector<store::ReviewDecision>> decisions(
         const std::string& application_id) override;
+    Result<std::vector<store::DocumentRecord>> documents_decided_before(Seconds before,
+                                                                        std::size_t limit) override;
+    Result<void> delete_document(const std::string& application_id,
+                                 const std::string& kind) override;
     Result<void> add_sign_in_failure(const std::string& subject, Seconds at) override;
     Result<std::vector<Seconds>> sign_in_failures(const std::string& subject,
                                                   Seconds since) override;

@@ -88,6 +88,14 @@ public:
         const std::string& serial) = 0;
     /// Applications that replace the certificate `serial` (their old_serial), oldest first.
     virtual Result<std::vector<ApplicationRecord>> replacing(const std::string& serial) = 0;
+    /// Ids of applications still `submitted` (their one-time code never verified) that were
+    /// created before `before`, at most `limit`.
+    virtual Result<std::vector<std::string>> unverified_before(Seconds before,
+                                                               std::size_t limit) = 0;
+    /// Deletes the application and everything stored with it: its events, its online part and
+    /// one-time code challenges, its outbox messages, document records and decisions (the
+    /// document files are the caller's).
+    virtual Result<void> erase(const std::string& id) = 0;
     /// Every application of the register entry `customer_id`.
     virtual Result<std::vector<ApplicationRecord>> of_customer(const std::string& customer_id) = 0;
     /// Takes the codes for one issuance: sets codes_used_at when it is unset and the codes are

@@ -73,6 +73,13 @@ public:
     virtual Result<void> add_decision(const ReviewDecision& decision) = 0;
     /// The application's decisions, oldest first.
     virtual Result<std::vector<ReviewDecision>> decisions(const std::string& application_id) = 0;
+    /// Documents of applications no longer open (not submitted, verified or in review) last
+    /// changed before `before`, at most `limit`: what the retention period lets go.
+    virtual Result<std::vector<DocumentRecord>> documents_decided_before(Seconds before,
+                                                                         std::size_t limit) = 0;
+    /// Deletes the record of one document (its file is the caller's).
+    virtual Result<void> delete_document(const std::string& application_id,
+                                         const std::string& kind) = 0;
     /// Failed sign-ins, per subject ("user:<name>", "client:<keyed hash>"), kept for throttling.
     virtual Result<void> add_sign_in_failure(const std::string& subject, Seconds at) = 0;
     /// When `subject`'s failures at or after `since` happened, oldest first.
