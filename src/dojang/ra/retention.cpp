@@ -66,8 +66,8 @@ Result<Purged> purge_expired(store::Database& database,
                     "retention",
                     "document.delete",
                     document.application_id,
-                    "{\"kind\":" + json_quote(document.kind) + ",\"sha256\":" +
-                        json_quote(to_hex(document.sha256)) + "}");
+                    "{\"kind\":" + json_quote(document.kind) +
+                        ",\"sha256\":" + json_quote(to_hex(document.sha256)) + "}");
                 if (!audited) {
                     return audited;
                 }
