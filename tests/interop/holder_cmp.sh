@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 dojangd=$1
 dojang=$2
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'cleanup_work "$work"' EXIT
 cd "$work"
 export DOJANG_HOME=$work/NPKI
 

@@ -19,6 +19,18 @@ start_server() {
     [ -n "$url" ] || { cat "$3"; fail "dojangd serve did not start"; }
 }
 
+# cleanup_work DIR: for an EXIT trap. Ends the background jobs (dojangd, SMTP sinks) and waits
+# until they have exited, so that none still writes into DIR while it is removed.
+cleanup_work() {
+    local pids
+    pids=$(jobs -p)
+    if [ -n "$pids" ]; then
+        kill $pids 2>/dev/null || :  # some may have exited already
+        wait $pids 2>/dev/null || :  # their exit status is not the cleanup's business
+    fi
+    rm -rf "$1"
+}
+
 # wait_for SECONDS COMMAND... : retries until the command succeeds
 wait_for() {
     local seconds=$1

@@ -18,7 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 dojangd=$1
 scanner="$here/privacy_scan.py"
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'cleanup_work "$work"' EXIT
 cd "$work"
 
 # The people. Phones in the register are written three ways (it stores them as digits).

@@ -36,7 +36,7 @@ fi
     fail "portal/node_modules/axe-core is missing (the build runs npm ci in portal/)"
 
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'cleanup_work "$work"' EXIT
 rm -rf "$out"
 mkdir -p "$out"
 cd "$work"
