@@ -8,8 +8,10 @@ namespace dojang::http {
 Scheduler::Scheduler(std::size_t threads,
                      std::size_t max_in_flight,
                      std::size_t max_queue,
-                     std::chrono::nanoseconds max_queue_delay)
-    : max_in_flight_(max_in_flight),
+                     std::chrono::nanoseconds max_queue_delay,
+                     Now now)
+    : now_(std::move(now)),
+      max_in_flight_(max_in_flight),
       max_queue_(max_queue),
       max_queue_delay_ns_(static_cast<double>(max_queue_delay.count())) {
     threads_.reserve(threads);
@@ -63,7 +65,7 @@ bool Scheduler::try_admit(RouteClass cls) {
 void Scheduler::push(RouteClass cls, std::unique_ptr<Task> task) {
     {
         const std::lock_guard lock(mutex_);
-        lane(cls).waiting.push_back(Queued{std::move(task), Clock::now()});
+        lane(cls).waiting.push_back(Queued{std::move(task), now_()});
     }
     wake_.notify_one();
 }
@@ -152,14 +154,13 @@ void Scheduler::work() {
         const auto queued_at = chosen.waiting.front().since;
         chosen.waiting.pop_front();
         ++chosen.running;
-        const auto started = Clock::now();
+        const auto started = now_();
         note_wait(chosen, started, started - queued_at);
         lock.unlock();
         task->run();
         task.reset();
-        const auto took = static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                                  std::chrono::steady_clock::now() - started)
-                                                  .count());
+        const auto took = static_cast<double>(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(now_() - started).count());
         lock.lock();
         chosen.service_ns =
             chosen.service_ns == 0 ? took : chosen.service_ns + (took - chosen.service_ns) / 8;

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -36,10 +37,16 @@ namespace dojang::http {
 /// the first request after a quiet spell) lifts it.
 class Scheduler {
 public:
+    using Clock = std::chrono::steady_clock;
+    /// Where the scheduler reads the time (waits, service times, windows); tests inject a
+    /// manual one so that no test depends on how fast a shared machine runs.
+    using Now = std::function<Clock::time_point()>;
+
     Scheduler(std::size_t threads,
               std::size_t max_in_flight,
               std::size_t max_queue,
-              std::chrono::nanoseconds max_queue_delay = {});
+              std::chrono::nanoseconds max_queue_delay = {},
+              Now now = &Clock::now);
     /// Runs every admitted task, then joins the workers.
     ~Scheduler();
     Scheduler(const Scheduler&) = delete;
@@ -78,7 +85,6 @@ private:
         void run() override { function(); }
         Function function;
     };
-    using Clock = std::chrono::steady_clock;
     struct Queued {
         std::unique_ptr<Task> task;
         Clock::time_point since;
@@ -104,6 +110,7 @@ private:
     /// Records that a task of `lane` started after waiting `waited`. Needs mutex_.
     static void note_wait(Lane& lane, Clock::time_point now, Clock::duration waited);
 
+    const Now now_;
     const std::size_t max_in_flight_;
     const std::size_t max_queue_;
     const double max_queue_delay_ns_;
