@@ -19,6 +19,8 @@
 #include "dojang/ra/retention.hpp"
 #include "dojang/ra/sealed_register.hpp"
 
+#include <sys/statvfs.h>
+
 #include <array>
 #include <condition_variable>
 #include <cstdlib>
@@ -363,7 +365,50 @@ private:
             "no CA certificate called " + file + "; try /ca/issuing.pem");
     }
 
+public:
+    /// Whether the store and the data directory still take writes: a write probe through the
+    /// store and the free space of the data directory's disk, once a tick. /healthz reports the
+    /// last finding (a probe there would block the I/O thread).
+    void probe_writes() {
+        constexpr std::uint64_t least_free_bytes = 128U * 1024U;
+        std::string problem;
+        struct statvfs disk {};
+        if (::statvfs(installation_.dir.root.c_str(), &disk) == 0 &&
+            static_cast<std::uint64_t>(disk.f_bavail) * disk.f_frsize < least_free_bytes) {
+            problem = "the disk of the data directory is full";
+        } else {
+            auto written =
+                installation_.database->transact([](store::Transaction& tx) -> Result<void> {
+                    auto next = tx.counters().next("health_probe");
+                    if (!next) {
+                        return tl::unexpected(next.error());
+                    }
+                    return ok();
+                });
+            if (!written) {
+                problem = "the store cannot write: " + written.error().describe();
+            }
+        }
+        if (!problem.empty()) {
+            log::warn("not ready: {}", problem);
+        }
+        std::lock_guard lock(probe_mutex_);
+        unwritable_ = std::move(problem);
+    }
+
+private:
     http::Response health() {
+        std::string unwritable;
+        {
+            std::lock_guard lock(probe_mutex_);
+            unwritable = unwritable_;
+        }
+        if (!unwritable.empty()) {
+            auto response = http::Response::problem(
+                503, "Service unavailable", "STORE_NOT_WRITABLE", unwritable);
+            response.headers.emplace_back("Retry-After", "30");
+            return response;
+        }
         auto counter = revocation_counter();
         if (!counter) {
             auto response = http::Response::problem(
@@ -408,6 +453,8 @@ private:
 
     Installation& installation_;
     const Clock& clock_;
+    std::mutex probe_mutex_;
+    std::string unwritable_;  ///< why the last probe found the store not writable, or empty
     ocsp::Responder responder_;
     std::map<std::string, crl::Publisher> publishers_;
     std::int64_t last_counter_ = 0;
@@ -687,6 +734,7 @@ Result<void> serve(const std::string& data,
         while (!wake.wait_for(lock, period, [&] { return stopping; })) {
             lock.unlock();
             status.tick();
+            status.probe_writes();
             if (std::chrono::steady_clock::now() >= next_reminders) {
                 next_reminders = std::chrono::steady_clock::now() + std::chrono::hours{1};
                 if (auto due = ra::queue_expiry_reminders(

@@ -33,7 +33,9 @@ grep -q "DISK_FULL\|No space left" init.log || { cat init.log; fail "init did no
 cp small/ca/crl/issuing.crl before.crl
 openssl req -new -newkey rsa:2048 -nodes -keyout k.pem -subj "/CN=full" -out req.csr 2>/dev/null
 dd if=/dev/zero of=small/filler bs=4k 2>/dev/null
-"$dojangd" admin crl --data small/ca >crl.log 2>&1 && fail "CRL published on a full disk"
+"$dojangd" admin crl --data small/ca >crl.log 2>&1
+crl_status=$?
+[ "$crl_status" = 7 ] || { cat crl.log; fail "a CRL on a full disk exited $crl_status, not 7 (unavailable)"; }
 grep -q "error \[" crl.log || { cat crl.log; fail "no error code for the CRL on a full disk"; }
 cmp before.crl small/ca/crl/issuing.crl || fail "the previous CRL was damaged"
 openssl crl -inform DER -in small/ca/crl/issuing.crl -noout || fail "the CRL on disk is not a CRL"
@@ -42,7 +44,21 @@ grep -q "error \[" issue.log || { cat issue.log; fail "no error code when issuin
 leftovers=$(find small -name '.*.tmp*' | wc -l)
 [ "$leftovers" -eq 0 ] || { find small -name '.*.tmp*'; fail "temporary files left behind"; }
 
-# 3. After space is freed, everything works again and the audit chain is whole.
+# 3. A running server says it is not ready while the disk is full, and ready again after.
+rm -f small/filler
+start_server "$dojangd" small/ca serve.log
+health() { curl -sS -o health.json -w '%{http_code}' "$url/healthz"; }
+[ "$(health)" = 200 ] || { cat health.json; fail "healthz before the disk filled"; }
+dd if=/dev/zero of=small/filler bs=4k 2>/dev/null
+not_ready() { [ "$(health)" = 503 ] && [ "$(jq -r .code health.json)" = STORE_NOT_WRITABLE ]; }
+wait_for 20 not_ready || { cat health.json; fail "healthz did not report the full disk"; }
+rm -f small/filler
+wait_for 20 sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' $url/healthz)\" = 200 ]" ||
+    fail "healthz did not recover after space was freed"
+kill "$server_pid"
+wait "$server_pid" 2>/dev/null
+
+# 4. After space is freed, everything works again and the audit chain is whole.
 rm -f small/filler
 "$dojangd" admin issue --data small/ca --csr req.csr --out small/cert.pem >/dev/null || fail "issue after recovery"
 "$dojangd" audit verify --data small/ca >/dev/null || fail "audit chain after a full disk"

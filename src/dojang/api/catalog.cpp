@@ -152,6 +152,12 @@ const std::vector<dto::ErrorEntry>& error_catalog() {
          "hour and 30 a day. At a branch, ask the staff for a walk-in registration.",
          "Retry-After 에 표시된 초만큼 기다리십시오 (한 주소에서 1시간에 10회, 하루 30회까지 "
          "신청할 수 있습니다). 영업점에서는 창구 등록을 요청하십시오."},
+        {"DISK_FULL",
+         503,
+         "The server's disk is full",
+         "서버의 저장 공간이 가득 찼습니다",
+         "Nothing was stored. Try again later; the operator has been told by /healthz.",
+         "아무것도 저장되지 않았습니다. 잠시 후 다시 시도하십시오."},
         {"OFFICER_SIGN_IN_THROTTLED",
          429,
          "Too many failed sign-ins",

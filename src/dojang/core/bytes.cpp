@@ -46,9 +46,13 @@ int base64_value(char c) {
 
 Error io_error(const std::string& what, const std::string& path) {
     const int saved = errno;
-    const ErrorKind kind = saved == ENOENT ? ErrorKind::not_found : ErrorKind::internal;
+    // A full disk is a dependency down, not a bug: unavailable (503, exit 7), with its own code.
+    const bool full = saved == ENOSPC || saved == EDQUOT;
+    const ErrorKind kind = saved == ENOENT ? ErrorKind::not_found
+                           : full          ? ErrorKind::unavailable
+                                           : ErrorKind::internal;
     return Error{kind,
-                 saved == ENOSPC ? "DISK_FULL" : "FILE_IO",
+                 full ? "DISK_FULL" : "FILE_IO",
                  what + " " + path + ": " + std::strerror(saved),
                  {},
                  {}};
