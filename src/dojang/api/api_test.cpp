@@ -37,6 +37,25 @@ TEST(Problem, HidesInternalDetailsAndAsksToRetryWhenUnavailable) {
     EXPECT_TRUE(has_retry_after);
 }
 
+TEST(Problem, RetryAfterHeaderAgreesWithTheErrorsOwnWait) {
+    const auto header = [](const http::Response& response) {
+        std::vector<std::string> values;
+        for (const auto& [name, value] : response.headers) {
+            if (name == "Retry-After") {
+                values.push_back(value);
+            }
+        }
+        return values;
+    };
+    const Error busy{ErrorKind::unavailable, "SIGN_IN_BUSY", "busy", {}, {{"RETRY_AFTER", "1"}}};
+    EXPECT_EQ(header(problem(busy)), std::vector<std::string>{"1"});
+    const Error limited{
+        ErrorKind::forbidden, "OFFICER_SIGN_IN_THROTTLED", "wait", {}, {{"RETRY_AFTER", "840"}}};
+    EXPECT_EQ(header(too_many(limited)), std::vector<std::string>{"840"});
+    const Error down{ErrorKind::unavailable, "STORE_UNAVAILABLE", "down", {}, {}};
+    EXPECT_EQ(header(too_many(down)), std::vector<std::string>{"60"});
+}
+
 TEST(Catalog, CodesAreUniqueAndEveryOneIsDocumented) {
     auto document = read_file(testing::source_dir() + "/docs/errors.md");
     ASSERT_TRUE(document.has_value());

@@ -319,6 +319,21 @@ http::Response upload_document(ra::OnlineApplications& online, const http::Reque
 
 }  // namespace
 
+namespace {
+
+// The wait an error names for itself (its RETRY_AFTER violation), so that the header and the
+// problem document never disagree; otherwise the route class's default.
+std::string retry_after(const Error& error, std::string fallback) {
+    for (const auto& violation : error.violations) {
+        if (violation.code == "RETRY_AFTER") {
+            return violation.detail;
+        }
+    }
+    return fallback;
+}
+
+}  // namespace
+
 http::Response problem(const Error& error) {
     Error shown = error;
     if (error.kind == ErrorKind::internal) {
@@ -332,7 +347,7 @@ http::Response problem(const Error& error) {
     auto response = http::Response::bytes(
         status, "application/problem+json", dto::problem_json(shown, status, entry));
     if (error.kind == ErrorKind::unavailable) {
-        response.headers.emplace_back("Retry-After", "5");
+        response.headers.emplace_back("Retry-After", retry_after(error, "5"));
     }
     response.headers.emplace_back("Cache-Control", "no-store");
     return response;
@@ -341,13 +356,9 @@ http::Response problem(const Error& error) {
 http::Response too_many(const Error& error) {
     auto response = problem(error);
     response.status = 429;
-    std::string seconds = "60";
-    for (const auto& violation : error.violations) {
-        if (violation.code == "RETRY_AFTER") {
-            seconds = violation.detail;
-        }
-    }
-    response.headers.emplace_back("Retry-After", seconds);
+    std::erase_if(response.headers,
+                  [](const auto& header) { return header.first == "Retry-After"; });
+    response.headers.emplace_back("Retry-After", retry_after(error, "60"));
     // The problem document's status member says 429 too.
     const std::string from = "\"status\":" + std::to_string(http_status(error.kind));
     const auto at = response.body.find(from);
