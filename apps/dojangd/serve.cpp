@@ -3,8 +3,10 @@
 // CA certificates) to HTTP routes and runs the background work that keeps them fresh.
 #include "dojang/api/routes.hpp"
 #include "dojang/cmp/server.hpp"
+#include "dojang/core/bytes.hpp"
 #include "dojang/core/text.hpp"
 #include "dojang/crl/publisher.hpp"
+#include "dojang/crypto/openssl.hpp"
 #include "dojang/http/server.hpp"
 #include "dojang/log/log.hpp"
 #include "dojang/notify/dispatcher.hpp"
@@ -18,6 +20,7 @@
 #include "dojang/ra/renewal.hpp"
 #include "dojang/ra/retention.hpp"
 #include "dojang/ra/sealed_register.hpp"
+#include "dojang/store/audit_anchor.hpp"
 
 #include <sys/statvfs.h>
 
@@ -526,6 +529,34 @@ Result<RealChannels> make_channels(const config::Notify& settings, const Clock& 
     return channels;
 }
 
+/// Records config.load (the SHA-256 of dojang.toml) and writes a checkpoint.
+Result<void> audit_config_load(Installation& installation, Seconds now) {
+    auto text = read_file(installation.dir.config());
+    if (!text) {
+        return tl::unexpected(text.error());
+    }
+    const std::string digest = to_hex(crypto::sha256(*text));
+    auto recorded = installation.database->transact([&](store::Transaction& tx) -> Result<void> {
+        return store::record_audit(
+            tx, now, "system", "config.load", "dojang.toml", "{\"sha256\":\"" + digest + "\"}");
+    });
+    if (!recorded) {
+        return recorded;
+    }
+    auto anchored = anchor_audit(installation.dir, *installation.database, now);
+    if (!anchored) {
+        return tl::unexpected(anchored.error());
+    }
+    return ok();
+}
+
+/// Anchors the audit log; a failure is logged, never fatal to serving.
+void checkpoint_now(Installation& installation, Seconds now) {
+    if (auto anchored = anchor_audit(installation.dir, *installation.database, now); !anchored) {
+        log::warn("audit checkpoint failed: {}", anchored.error().describe());
+    }
+}
+
 }  // namespace
 
 Result<void> serve(const std::string& data,
@@ -544,6 +575,11 @@ Result<void> serve(const std::string& data,
     if (!listen) {
         return tl::unexpected(listen.error());
     }
+    // What configuration this server runs with goes on the record, then the log is anchored.
+    auto loaded = audit_config_load(*installation, clock.now());
+    if (!loaded) {
+        return loaded;
+    }
     StatusService status(*installation, clock);
     auto started = status.start();
     if (!started) {
@@ -556,6 +592,10 @@ Result<void> serve(const std::string& data,
     limits.worker_threads = settings.worker_threads;
     limits.io_threads = settings.io_threads;
     limits.max_connections = settings.max_connections;
+    limits.idle_timeout = settings.idle_timeout;
+    limits.header_timeout = settings.header_timeout;
+    limits.max_connections_per_client = settings.max_connections_per_client;
+    limits.status_reserve = settings.status_reserve;
     limits.client_general = {settings.client_rate_general, settings.client_burst_general};
     limits.client_issuance = {settings.client_rate_issuance, settings.client_burst_issuance};
     limits.client_status = {settings.client_rate_status, settings.client_burst_status};
@@ -729,12 +769,19 @@ Result<void> serve(const std::string& data,
     const ra::ReminderSettings reminders{{30, 7, 1},
                                          installation->config.server.base_url + "/portal/"};
     auto next_reminders = std::chrono::steady_clock::now();
+    // The audit log is anchored once a minute (when it grew) and at shutdown.
+    constexpr std::chrono::minutes checkpoint_every{1};
+    auto next_checkpoint = std::chrono::steady_clock::now() + checkpoint_every;
     std::thread background([&] {
         std::unique_lock lock(mutex);
         while (!wake.wait_for(lock, period, [&] { return stopping; })) {
             lock.unlock();
             status.tick();
             status.probe_writes();
+            if (std::chrono::steady_clock::now() >= next_checkpoint) {
+                next_checkpoint = std::chrono::steady_clock::now() + checkpoint_every;
+                checkpoint_now(*installation, clock.now());
+            }
             if (std::chrono::steady_clock::now() >= next_reminders) {
                 next_reminders = std::chrono::steady_clock::now() + std::chrono::hours{1};
                 if (auto due = ra::queue_expiry_reminders(
@@ -800,6 +847,7 @@ Result<void> serve(const std::string& data,
     wake.notify_all();
     background.join();
     delivery.join();
+    checkpoint_now(*installation, clock.now());
     log::info("dojangd stopped");
     return ok();
 }

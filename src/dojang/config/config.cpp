@@ -182,6 +182,11 @@ void read_config(const toml::table& root, Config& config, std::vector<Violation>
         reader.integer("worker_threads", config.server.worker_threads, 1, 256);
         reader.integer("io_threads", config.server.io_threads, 1, 64);
         reader.integer("max_connections", config.server.max_connections, 1, 1 << 20);
+        reader.duration("idle_timeout_seconds", config.server.idle_timeout, 1, 3600);
+        reader.duration("header_timeout_seconds", config.server.header_timeout, 1, 3600);
+        reader.integer(
+            "max_connections_per_client", config.server.max_connections_per_client, 1, 1 << 20);
+        reader.integer("status_reserve", config.server.status_reserve, 0, 1 << 20);
         reader.integer("client_rate_general", config.server.client_rate_general, 0, 1000000);
         reader.integer("client_burst_general", config.server.client_burst_general, 1, 1000000);
         reader.integer("client_rate_issuance", config.server.client_rate_issuance, 0, 1000000);
@@ -393,7 +398,16 @@ listen = ")toml" +
 base_url = ")toml" +
            base_url + R"toml("
 max_body_bytes = 1048576
-read_timeout_seconds = 30
+read_timeout_seconds = 30     # a request body and a response write
+# Connections: a client that opens one and sends nothing is closed after idle_timeout; a
+# request header must arrive whole within header_timeout of its first byte (else 408).
+idle_timeout_seconds = 15
+header_timeout_seconds = 10
+max_connections = 1024
+max_connections_per_client = 128   # one address (IPv6 by /64); more are closed at once
+# Beyond max_connections, this many more connections answer only OCSP, CRL and CA files, so
+# relying parties are answered while the general pool is full.
+status_reserve = 128
 worker_threads = 2           # run the handlers of applications, issuance and CMP
 io_threads = 2               # run the sockets and answer OCSP, CRL and CA files (one per core at most)
 # Per-client limits (one address; IPv6 by /64), per route class: requests per second on average

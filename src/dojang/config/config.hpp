@@ -18,11 +18,15 @@ struct Server {
     std::string base_url = "http://127.0.0.1:8080";  ///< what certificates point at
     std::size_t max_body_bytes = 1 << 20;
     std::size_t header_bytes = 8192;
-    std::chrono::seconds read_timeout{30};
+    std::chrono::seconds read_timeout{30};    ///< request body read and response write
+    std::chrono::seconds idle_timeout{15};    ///< a connection waiting for a request
+    std::chrono::seconds header_timeout{10};  ///< first byte to end of header; then 408
     std::size_t worker_threads = 2;
     /// Threads running the sockets; status requests (OCSP, CRL, CA files) are answered there.
     std::size_t io_threads = 2;
     std::size_t max_connections = 1024;
+    std::size_t max_connections_per_client = 128;  ///< one address (IPv6 by /64) at once
+    std::size_t status_reserve = 128;  ///< beyond max_connections: OCSP, CRL, CA files only
     /// Per-client (address; IPv6 by /64) token buckets per route class: requests per second
     /// and burst; rate 0 turns one off. Beyond them → 429 + Retry-After.
     std::size_t client_rate_general = 100;

@@ -141,6 +141,11 @@ TEST(Config, TheDefaultFileStatesTheBuiltInClientLimits) {
     EXPECT_EQ(config->server.max_queue_delay, built_in.max_queue_delay);
     EXPECT_EQ(config->server.worker_threads, built_in.worker_threads);
     EXPECT_EQ(config->server.io_threads, built_in.io_threads);
+    EXPECT_EQ(config->server.idle_timeout, built_in.idle_timeout);
+    EXPECT_EQ(config->server.header_timeout, built_in.header_timeout);
+    EXPECT_EQ(config->server.max_connections, built_in.max_connections);
+    EXPECT_EQ(config->server.max_connections_per_client, built_in.max_connections_per_client);
+    EXPECT_EQ(config->server.status_reserve, built_in.status_reserve);
     EXPECT_EQ(config->ocsp.cache_entries, Ocsp{}.cache_entries);
 }
 

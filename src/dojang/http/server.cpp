@@ -73,6 +73,8 @@ constexpr std::chrono::milliseconds accept_backoff{50};
 /// Bytes read and dropped while closing, so an unread request body cannot turn into a RST that
 /// destroys the error response before the client reads it.
 constexpr std::size_t max_drain_bytes = 1 << 20;
+/// Bytes asked for by the first read of a request (the wait of an idle connection).
+constexpr std::size_t first_read_bytes = 4096;
 
 /// IMF-fixdate (RFC 9110 section 5.6.7), independent of the C locale.
 std::string http_date() {
@@ -240,7 +242,15 @@ std::string client_key(const asio::ip::address& address) {
 /// One open connection, as graceful stop sees it; touched only on the connection's strand.
 struct Connection {
     bool reading = false;         ///< Waiting for (the rest of) a request: may be closed.
+    bool reserve = false;         ///< Taken from Limits::status_reserve: status routes only.
     std::function<void()> abort;  ///< Closes the socket, cancelling the pending read.
+};
+
+/// A header deadline shared with its timer's handler, which may run after the read it guards
+/// has finished (and its frame is gone): the handler touches the socket only while armed.
+struct HeaderDeadline {
+    bool armed = true;
+    bool fired = false;
 };
 
 }  // namespace
@@ -301,8 +311,9 @@ public:
             limits_.max_in_flight_per_class == 0 || limits_.max_connections == 0 ||
             limits_.header_bytes == 0 ||
             limits_.header_bytes > std::numeric_limits<std::uint32_t>::max() ||
-            limits_.read_timeout.count() <= 0 || limits_.max_tracked_clients == 0 ||
-            !client_limits_valid) {
+            limits_.read_timeout.count() <= 0 || limits_.idle_timeout.count() <= 0 ||
+            limits_.header_timeout.count() <= 0 || limits_.max_connections_per_client == 0 ||
+            limits_.max_tracked_clients == 0 || !client_limits_valid) {
             return fail(ErrorKind::invalid_request,
                         "HTTP_LIMITS_INVALID",
                         "HTTP limits must all be positive.");
@@ -384,7 +395,10 @@ private:
     /// Keeps a connection in the registry and the counters for exactly its lifetime.
     class ConnectionGuard {
     public:
-        ConnectionGuard(Impl& impl, asio::any_io_executor executor) : impl_(impl) {
+        /// Takes over the slots accept_loop counted for this connection (open_connections_ and
+        /// the client's entry in per_client_) and gives them back on destruction.
+        ConnectionGuard(Impl& impl, asio::any_io_executor executor, std::string client)
+            : impl_(impl), client_(std::move(client)) {
             const std::lock_guard lock(impl_.connections_mutex_);
             id_ = ++impl_.next_connection_id_;
             impl_.connections_.emplace(id_, Registered{std::move(executor), &connection_});
@@ -395,6 +409,7 @@ private:
             impl_.connections_.erase(id_);
             impl_.metrics_.connections().dec();
             impl_.open_connections_.fetch_sub(1);
+            impl_.release_client_slot(client_);
         }
         ConnectionGuard(const ConnectionGuard&) = delete;
         ConnectionGuard& operator=(const ConnectionGuard&) = delete;
@@ -402,9 +417,32 @@ private:
 
     private:
         Impl& impl_;
+        std::string client_;
         std::uint64_t id_ = 0;
         Connection connection_;
     };
+
+    /// Counts one more connection of `client` unless it has max_connections_per_client open.
+    /// Under connections_mutex_.
+    bool take_client_slot(const std::string& client) {
+        std::size_t& open = per_client_[client];
+        if (open >= limits_.max_connections_per_client) {
+            if (open == 0) {
+                per_client_.erase(client);
+            }
+            return false;
+        }
+        ++open;
+        return true;
+    }
+
+    /// Under connections_mutex_.
+    void release_client_slot(const std::string& client) {
+        const auto found = per_client_.find(client);
+        if (found != per_client_.end() && --found->second == 0) {
+            per_client_.erase(found);
+        }
+    }
 
     static void report_escaped(const std::exception_ptr& error, std::string_view where) {
         if (!error) {
@@ -500,27 +538,44 @@ private:
                 co_await pause.async_wait(use_tuple);
                 continue;
             }
-            if (open_connections_.load() >= limits_.max_connections) {
+            const auto peer = socket.remote_endpoint(ec);
+            if (ec) {
+                socket.close(ec);  // the peer is already gone
+                continue;
+            }
+            std::string client = client_key(peer.address());
+            const std::size_t open = open_connections_.load();
+            if (open >= limits_.max_connections + limits_.status_reserve) {
                 metrics_.observe_rejection("connection");
                 socket.close(ec);
                 continue;
             }
+            {
+                const std::lock_guard lock(connections_mutex_);
+                if (!take_client_slot(client)) {
+                    metrics_.observe_rejection("connection_per_client");
+                    socket.close(ec);
+                    continue;
+                }
+            }
+            // Only this strand adds connections, so `open` cannot have grown meanwhile.
+            const bool reserve = open >= limits_.max_connections;
             open_connections_.fetch_add(1);
             auto executor = socket.get_executor();
             asio::co_spawn(
-                executor, session(std::move(socket)), [](const std::exception_ptr& error) {
-                    report_escaped(error, "session");
-                });
+                executor,
+                session(std::move(socket), peer.address().to_string(), std::move(client), reserve),
+                [](const std::exception_ptr& error) { report_escaped(error, "session"); });
         }
     }
 
-    asio::awaitable<void> session(tcp::socket socket) {
-        ConnectionGuard guard(*this, socket.get_executor());
+    asio::awaitable<void> session(tcp::socket socket,
+                                  std::string remote,
+                                  std::string client,
+                                  bool reserve) {
+        ConnectionGuard guard(*this, socket.get_executor(), client);
         Connection& connection = guard.connection();
-        beast::error_code ec;
-        const auto peer = socket.remote_endpoint(ec);
-        const std::string remote = ec ? std::string() : peer.address().to_string();
-        const std::string client = ec ? std::string() : client_key(peer.address());
+        connection.reserve = reserve;
         if (!tls_context_) {
             beast::tcp_stream stream(std::move(socket));
             connection.abort = [&stream] { stream.close(); };
@@ -530,7 +585,7 @@ private:
         TlsStream stream(beast::tcp_stream(std::move(socket)), *tls_context_);
         connection.abort = [&stream] { beast::get_lowest_layer(stream).close(); };
         connection.reading = true;
-        beast::get_lowest_layer(stream).expires_after(limits_.read_timeout);
+        beast::get_lowest_layer(stream).expires_after(limits_.header_timeout);
         auto [handshake_error] =
             co_await stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
         connection.reading = false;
@@ -557,9 +612,37 @@ private:
             parser.body_limit(
                 static_cast<std::uint64_t>(router_.largest_body_limit(limits_.body_bytes)));
             connection.reading = true;
-            socket.expires_after(limits_.read_timeout);
+            if (buffer.size() == 0) {
+                // Idle (new, or kept alive): wait for the first byte, then close quietly.
+                socket.expires_after(limits_.idle_timeout);
+                auto [idle_error, received] =
+                    co_await stream.async_read_some(buffer.prepare(first_read_bytes), use_tuple);
+                buffer.commit(received);
+                if (idle_error) {
+                    co_return;
+                }
+            }
+            // The header has begun: it must be complete within header_timeout, however slowly
+            // its bytes trickle in, or the client is told 408.
+            socket.expires_never();
+            auto deadline = std::make_shared<HeaderDeadline>();
+            asio::steady_timer timer(co_await asio::this_coro::executor, limits_.header_timeout);
+            timer.async_wait([deadline, &socket](const beast::error_code& timer_error) {
+                if (!timer_error && deadline->armed) {
+                    deadline->fired = true;
+                    beast::error_code ignored;
+                    socket.socket().cancel(ignored);
+                }
+            });
             auto [ec, unused_header] =
                 co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
+            deadline->armed = false;
+            timer.cancel();
+            if (deadline->fired && !stopping_) {
+                connection.reading = false;
+                co_await answer_bad_request(stream, 408, 0);
+                co_return;
+            }
             if (!ec && !parser.is_done()) {
                 // Acknowledge the header now: a client that writes header and body apart with
                 // Nagle's algorithm on (OpenSSL's HTTP client, so `openssl cmp`) holds the body
@@ -604,8 +687,9 @@ private:
             const bool is_head = parser.get().method() == bhttp::verb::head;
             bool keep_alive = parser.get().keep_alive();
             Request request = to_request(parser.release(), remote, client, next_request_id());
-            auto [response, route] = co_await handle(request, client);
-            keep_alive = keep_alive && !stopping_;
+            auto [response, route] = co_await handle(request, client, connection.reserve);
+            // A reserve connection carries one request: its slot is for the next relying party.
+            keep_alive = keep_alive && !stopping_ && !connection.reserve;
             metrics_.observe_request(
                 route, response.status, std::chrono::steady_clock::now() - started);
 
@@ -658,6 +742,16 @@ private:
                                              "At most " + std::to_string(limits_.header_bytes) +
                                                  " bytes of header are accepted.");
                 break;
+            case 408:
+                response = Response::problem(408,
+                                             "Request timeout",
+                                             "REQUEST_TIMEOUT",
+                                             "The request header did not arrive within " +
+                                                 std::to_string(limits_.header_timeout.count()) +
+                                                 " seconds. (요청 헤더가 " +
+                                                 std::to_string(limits_.header_timeout.count()) +
+                                                 "초 안에 도착하지 않았습니다.)");
+                break;
             default:
                 response = Response::problem(
                     400, "Bad request", "MALFORMED_HTTP", "The request is not valid HTTP/1.1.");
@@ -702,11 +796,16 @@ private:
         std::string route;  ///< Metrics label: the registered pattern, or "unmatched".
     };
 
-    asio::awaitable<Outcome> handle(const Request& request, const std::string& client) {
+    asio::awaitable<Outcome> handle(const Request& request,
+                                    const std::string& client,
+                                    bool reserve) {
         Response error;
         const Route* route = router_.match(request, &error);
         if (route == nullptr) {
             co_return Outcome{std::move(error), "unmatched"};
+        }
+        if (reserve && route->cls != RouteClass::status) {
+            co_return Outcome{busy(route->cls), route->pattern};
         }
         // The client's own limit first: one client over it must not take the class's capacity.
         if (limiter_.is_limited(route->cls)) {
@@ -828,6 +927,7 @@ private:
     std::mutex connections_mutex_;
     std::uint64_t next_connection_id_ = 0;
     std::map<std::uint64_t, Registered> connections_;
+    std::map<std::string, std::size_t> per_client_;  ///< Open connections per client key.
     std::optional<asio::io_context> io_;
     std::vector<std::unique_ptr<asio::io_context>> extra_io_;
     std::vector<asio::executor_work_guard<asio::io_context::executor_type>> extra_work_;

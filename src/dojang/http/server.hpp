@@ -17,10 +17,22 @@ namespace dojang::http {
 
 /// Explicit bounds on what one server accepts; every one is enforced before work is done.
 struct Limits {
-    std::size_t header_bytes = 8192;           ///< Request line + headers; beyond → 431, close.
-    std::size_t body_bytes = 1 << 20;          ///< Beyond → 413 before the body is read, close.
-    std::chrono::seconds read_timeout{30};     ///< Per request read, idle keep-alive and write.
-    std::size_t max_connections = 1024;        ///< Further connections are closed at once.
+    std::size_t header_bytes = 8192;        ///< Request line + headers; beyond → 431, close.
+    std::size_t body_bytes = 1 << 20;       ///< Beyond → 413 before the body is read, close.
+    std::chrono::seconds read_timeout{30};  ///< Per request body read and response write.
+    /// A connection waiting for the first byte of a request (new, or kept alive) is closed
+    /// quietly after this.
+    std::chrono::seconds idle_timeout{15};
+    /// From the first byte of a request (or of a TLS handshake) to the end of its header; a
+    /// slower client gets 408 and the connection is closed.
+    std::chrono::seconds header_timeout{10};
+    std::size_t max_connections = 1024;  ///< Beyond this (and the reserve) closed at once.
+    /// Open at once from one client (address; IPv6 by /64); further ones are closed at once.
+    std::size_t max_connections_per_client = 128;
+    /// Connections beyond max_connections that answer only status routes (OCSP, CRL, CA
+    /// files), one request each; anything else on them gets 503. Relying parties keep being
+    /// answered while the general pool is full.
+    std::size_t status_reserve = 128;
     std::size_t io_threads = 1;                ///< Threads running sockets (and status handlers).
     std::size_t worker_threads = 2;            ///< Pool for general and issuance handlers.
     std::size_t max_in_flight_per_class = 64;  ///< Handlers of one class running at once.

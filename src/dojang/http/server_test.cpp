@@ -19,6 +19,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -678,6 +679,7 @@ TEST(Server, ClosesConnectionsBeyondTheLimit) {
     router.add("GET", "/health", answer("ok"));
     Limits limits;
     limits.max_connections = 1;
+    limits.status_reserve = 0;
     Server server(router, limits);
     ASSERT_TRUE(server.listen("127.0.0.1", 0));
     Running running(server);
@@ -691,19 +693,107 @@ TEST(Server, ClosesConnectionsBeyondTheLimit) {
     EXPECT_EQ(first.get("/health").result_int(), 200U);
 }
 
-TEST(Server, ClosesConnectionThatSendsNothingAfterReadTimeout) {
+TEST(Server, ClosesAConnectionThatSendsNothingAfterTheIdleTimeout) {
     Router router;
     router.add("GET", "/health", answer("ok"));
     Limits limits;
-    limits.read_timeout = std::chrono::seconds{1};
+    limits.idle_timeout = std::chrono::seconds{1};
+    Server server(router, limits);
+    ASSERT_TRUE(server.listen("127.0.0.1", 0));
+    Running running(server);
+    Client client(server.port());
+
+    EXPECT_TRUE(client.is_closed_by_server());
+    EXPECT_EQ(server.metrics().requests("invalid", 408), 0U);
+}
+
+TEST(Server, AnswersAHeaderThatTricklesInTooSlowlyWith408) {
+    Router router;
+    router.add("GET", "/health", answer("ok"));
+    Limits limits;
+    limits.header_timeout = std::chrono::seconds{1};
     Server server(router, limits);
     ASSERT_TRUE(server.listen("127.0.0.1", 0));
     Running running(server);
     Client client(server.port());
 
     client.send_raw("GET /health HTTP/1.1\r\nHost:");
+    const auto response = client.receive();
 
+    EXPECT_EQ(response.result_int(), 408U);
+    EXPECT_NE(response.body().find("REQUEST_TIMEOUT"), std::string::npos);
+    EXPECT_FALSE(response.keep_alive());
     EXPECT_TRUE(client.is_closed_by_server());
+}
+
+TEST(Server, ClosesConnectionsBeyondTheClientsOwnLimitAndLeavesOthersAlone) {
+    Router router;
+    router.add("GET", "/health", answer("ok"));
+    Limits limits;
+    limits.max_connections_per_client = 2;
+    Server server(router, limits);
+    ASSERT_TRUE(server.listen("127.0.0.1", 0));
+    Running running(server);
+    auto first = std::make_unique<Client>(server.port(), "127.0.0.2");
+    Client second(server.port(), "127.0.0.2");
+    ASSERT_EQ(first->get("/health").result_int(), 200U);
+    ASSERT_EQ(second.get("/health").result_int(), 200U);
+
+    Client third(server.port(), "127.0.0.2");
+    Client other(server.port(), "127.0.0.3");
+
+    EXPECT_TRUE(third.is_closed_by_server());
+    EXPECT_EQ(server.metrics().rejections("connection_per_client"), 1U);
+    EXPECT_EQ(other.get("/health").result_int(), 200U);
+    // A slot given back is usable again.
+    first.reset();
+    EXPECT_TRUE(eventually([&] {
+        Client again(server.port(), "127.0.0.2");
+        return again.get("/health").result_int() == 200U;
+    }));
+}
+
+TEST(Server, AnswersStatusRoutesOnTheReserveWhileThePoolIsFull) {
+    Router router;
+    router.add("GET", "/health", answer("ok"));
+    router.add("POST", "/ocsp", answer("good"), RouteClass::status);
+    Limits limits;
+    limits.max_connections = 1;
+    limits.status_reserve = 2;
+    Server server(router, limits);
+    ASSERT_TRUE(server.listen("127.0.0.1", 0));
+    Running running(server);
+    Client holder(server.port(), "127.0.0.2");
+    ASSERT_EQ(holder.get("/health").result_int(), 200U);  // the pool is now full
+
+    for (int i = 0; i < 5; ++i) {
+        Client relying_party(server.port(), "127.0.0.3");
+        relying_party.send(bhttp::verb::post, "/ocsp", "request");
+        const auto status = relying_party.receive();
+        EXPECT_EQ(status.result_int(), 200U);
+        EXPECT_EQ(status.body(), "good");
+        EXPECT_FALSE(status.keep_alive());  // one request per reserve connection
+    }
+    Client general(server.port(), "127.0.0.3");
+    const auto refused = general.get("/health");
+    EXPECT_EQ(refused.result_int(), 503U);
+    EXPECT_FALSE(header(refused, bhttp::field::retry_after).empty());
+    EXPECT_EQ(holder.get("/health").result_int(), 200U);
+}
+
+TEST(Server, RefusesZeroTimeoutsAndPerClientConnections) {
+    Router router;
+    for (auto change : std::vector<std::function<void(Limits&)>>{
+             [](Limits& l) { l.idle_timeout = std::chrono::seconds{0}; },
+             [](Limits& l) { l.header_timeout = std::chrono::seconds{0}; },
+             [](Limits& l) { l.max_connections_per_client = 0; }}) {
+        Limits limits;
+        change(limits);
+        Server server(router, limits);
+        auto listened = server.listen("127.0.0.1", 0);
+        ASSERT_FALSE(listened.has_value());
+        EXPECT_EQ(listened.error().code, "HTTP_LIMITS_INVALID");
+    }
 }
 
 TEST(Server, CountsRequestsByRoutePatternInMetrics) {
