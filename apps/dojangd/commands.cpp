@@ -4,6 +4,7 @@
 #include "dojang/ca/issuer.hpp"
 #include "dojang/core/text.hpp"
 #include "dojang/crl/publisher.hpp"
+#include "dojang/store/audit_anchor.hpp"
 
 #include <ctime>
 #include <iomanip>
@@ -244,29 +245,54 @@ Result<void> verify_audit(const std::string& data, std::ostream& out) {
     if (!installation) {
         return tl::unexpected(installation.error());
     }
-    auto broken = store::verify_audit_chain(*installation->database);
-    if (!broken) {
-        return tl::unexpected(broken.error());
+    auto key = store::FileCheckpointKey::load(installation->dir.audit_key());
+    if (!key) {
+        return tl::unexpected(key.error());
     }
-    if (*broken) {
+    auto report = store::verify_audit_log(
+        *installation->database, *key, installation->dir.audit_checkpoints());
+    if (!report) {
+        return tl::unexpected(report.error());
+    }
+    if (!report->problems.empty()) {
+        std::string all;
+        for (const auto& problem : report->problems) {
+            out << "problem: " << problem << "\n";
+            all += (all.empty() ? "" : "; ") + problem;
+        }
         return fail(ErrorKind::internal,
                     "AUDIT_CHAIN_BROKEN",
-                    "the audit log is broken at entry " + std::to_string(**broken) +
-                        ": it or an earlier entry was changed, removed or inserted");
+                    "the audit log was tampered with (감사 기록이 변조되었습니다): " + all);
     }
-    std::size_t count = 0;
-    auto read = installation->database->transact([&](store::Transaction& tx) -> Result<void> {
-        auto entries = tx.audit().entries();
-        if (!entries) {
-            return tl::unexpected(entries.error());
-        }
-        count = entries->size();
-        return ok();
-    });
-    if (!read) {
-        return read;
+    out << "audit log intact: " << report->entries << " entries, hash chain verified; "
+        << report->checkpoints_in_log << " checkpoint(s) in the log and "
+        << report->checkpoints_in_file << " in " << installation->dir.audit_checkpoints()
+        << " agree\n";
+    if (report->latest) {
+        out << "latest checkpoint: entry " << report->latest->sequence << "; " << report->unanchored
+            << " newer entr" << (report->unanchored == 1 ? "y" : "ies")
+            << " not yet anchored (the next checkpoint covers them)\n";
+    } else {
+        out << "no checkpoint yet: run `dojangd audit checkpoint` to anchor the log\n";
     }
-    out << "audit log intact: " << count << " entries, hash chain verified\n";
+    return ok();
+}
+
+Result<void> checkpoint_audit(const std::string& data, const Clock& clock, std::ostream& out) {
+    auto installation = open(data, false);
+    if (!installation) {
+        return tl::unexpected(installation.error());
+    }
+    auto anchored = anchor_audit(installation->dir, *installation->database, clock.now());
+    if (!anchored) {
+        return tl::unexpected(anchored.error());
+    }
+    if (*anchored) {
+        out << "checkpoint written for entry " << **anchored << "; appended to "
+            << installation->dir.audit_checkpoints() << "\n";
+    } else {
+        out << "nothing new since the last checkpoint\n";
+    }
     return ok();
 }
 

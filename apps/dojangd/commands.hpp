@@ -40,6 +40,8 @@ Result<void> list_certificates(const std::string& data,
                                std::ostream& out);
 /// Walks the audit chain; `internal` AUDIT_CHAIN_BROKEN naming the first broken entry.
 Result<void> verify_audit(const std::string& data, std::ostream& out);
+/// `dojangd audit checkpoint`: anchors the audit log's newest entry now.
+Result<void> checkpoint_audit(const std::string& data, const Clock& clock, std::ostream& out);
 
 /// `dojangd serve`: serves until SIGINT/SIGTERM.
 Result<void> serve(const std::string& data,

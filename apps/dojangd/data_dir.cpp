@@ -6,6 +6,7 @@
 #include "dojang/postgres/postgres.hpp"
 #include "dojang/ra/register.hpp"
 #include "dojang/sqlite/sqlite.hpp"
+#include "dojang/store/audit_anchor.hpp"
 
 #include <openssl/err.h>
 #include <sys/stat.h>
@@ -227,11 +228,45 @@ Result<void> issue_delegated(const DataDir& dir,
     return write_text(what.certificate_path, *pem);
 }
 
+}  // namespace
+
+Result<std::optional<std::int64_t>> anchor_audit(const DataDir& dir,
+                                                 store::Database& database,
+                                                 Seconds now) {
+    std::error_code error;
+    const std::string folder = fs::path(dir.audit_checkpoints()).parent_path().string();
+    if (!fs::exists(folder, error)) {
+        auto made = make_folder(folder, fs::perms::owner_all);
+        if (!made) {
+            return tl::unexpected(made.error());
+        }
+    }
+    auto created = store::FileCheckpointKey::create_if_missing(dir.audit_key());
+    if (!created) {
+        return tl::unexpected(created.error());
+    }
+    auto key = store::FileCheckpointKey::load(dir.audit_key());
+    if (!key) {
+        return tl::unexpected(key.error());
+    }
+    auto checkpoint = store::write_audit_checkpoint(database, *key, dir.audit_checkpoints(), now);
+    if (!checkpoint) {
+        return tl::unexpected(checkpoint.error());
+    }
+    if (!*checkpoint) {
+        return std::optional<std::int64_t>{};
+    }
+    return std::optional<std::int64_t>{(*checkpoint)->sequence};
+}
+
+namespace {
+
 Result<InitReport> build(const DataDir& dir, const InitOptions& options, const Clock& clock) {
     InitReport report;
     for (const auto& [folder, perms] :
          {std::pair{std::string("ca"), fs::perms::owner_all},
           std::pair{std::string("secrets"), fs::perms::owner_all},
+          std::pair{std::string("audit"), fs::perms::owner_all},
           std::pair{std::string("ocsp"), fs::perms::owner_all},
           std::pair{std::string("crl"),
                     fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
@@ -387,6 +422,12 @@ Result<InitReport> build(const DataDir& dir, const InitOptions& options, const C
             ",\"key_algorithm\":" + json_quote(options.key_algorithm) + "}");
     if (!audited) {
         return tl::unexpected(audited.error());
+    }
+    // The key that MACs audit checkpoints; the first checkpoint is written when the server
+    // starts, against the database it is configured with then.
+    auto audit_key = store::FileCheckpointKey::create_if_missing(dir.audit_key());
+    if (!audit_key) {
+        return tl::unexpected(audit_key.error());
     }
     auto written = write_text(dir.config(), toml, 0640);
     if (!written) {

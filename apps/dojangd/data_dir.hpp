@@ -38,6 +38,10 @@ struct DataDir {
     }
     /// The customer register's AES-256-GCM and HMAC keys (kept outside the database).
     [[nodiscard]] std::string register_key() const { return root + "/secrets/register.key"; }
+    /// The key that MACs audit checkpoints (kept outside the database).
+    [[nodiscard]] std::string audit_key() const { return root + "/secrets/audit.key"; }
+    /// Audit checkpoints, one per line, appended: the copy to ship elsewhere.
+    [[nodiscard]] std::string audit_checkpoints() const { return root + "/audit/checkpoints.log"; }
     /// Uploaded documents: outside any web root, generated names, checked by SHA-256.
     [[nodiscard]] std::string documents() const { return root + "/documents"; }
 };
@@ -61,6 +65,13 @@ struct InitReport {
     /// Things the operator should know (e.g. an OID arc Go relying parties cannot parse).
     std::vector<std::string> warnings;
 };
+
+/// Anchors the audit log: writes a checkpoint of its newest entry (MACed with the audit key,
+/// which is made when missing) into the log and appends it to the checkpoint file. Returns
+/// the sequence it vouches for, or nullopt when the newest entry is already a checkpoint.
+Result<std::optional<std::int64_t>> anchor_audit(const DataDir& dir,
+                                                 store::Database& database,
+                                                 Seconds now);
 
 /// Creates a data directory: config, database, CA hierarchy, OCSP responder, CMP server
 /// certificate. Built in a

@@ -286,6 +286,10 @@ int main(int argc, char** argv) {
     auto* verify = audit->add_subcommand("verify", "check every link of the audit hash chain");
     verify->add_option("--data", data, "data directory")->required();
     verify->callback([&] { status = report(app::verify_audit(data, std::cout)); });
+    auto* checkpoint = audit->add_subcommand(
+        "checkpoint", "anchor the newest audit entry with a MACed checkpoint (감사 기록 고정)");
+    checkpoint->add_option("--data", data, "data directory")->required();
+    checkpoint->callback([&] { status = report(app::checkpoint_audit(data, clock, std::cout)); });
 
     try {
         app.parse(argc, argv);

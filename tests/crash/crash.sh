@@ -68,5 +68,5 @@ if "$dojangd" audit verify --data "$work/ca" >"$work/verify.out" 2>&1; then
     echo "audit verify passed after tampering"
     exit 1
 fi
-grep -q "broken at entry 3" "$work/verify.out" || { cat "$work/verify.out"; exit 1; }
+grep -q "hash chain breaks at entry 3" "$work/verify.out" || { cat "$work/verify.out"; exit 1; }
 echo "crash test: ok"

@@ -209,6 +209,26 @@ set -e
 [ "$(sign_in_status kim "correct horse 9!")" = 201 ] || { cat out.json; fail "kim after unlock"; }
 
 "$dojangd" audit verify --data ca >/dev/null || fail "audit chain"
+# The audit log names the documents each decision was made on (their SHA-256) and every
+# one-time code entered.
+audit_details() {  # audit_details ACTION SUBJECT → the details of the matching entries
+    local query="SELECT details FROM audit_log WHERE action = '$1' AND subject = '$2'"
+    if [ -n "${DOJANG_TEST_POSTGRES:-}" ]; then
+        psql "$DOJANG_TEST_POSTGRES" -Atc "$query"
+    else
+        sqlite3 ca/dojang.db "$query"
+    fi
+}
+pdf_sum=$(sha256sum registration.pdf | cut -d' ' -f1)
+png_sum=$(sha256sum id.png | cut -d' ' -f1)
+for sum in "$pdf_sum" "$png_sum"; do
+    audit_details review.approve "$company_id" | contains "$sum" ||
+        fail "the approval's audit entry does not name document $sum"
+done
+audit_details review.reject "$id" | contains '"reason":"missing_document"' ||
+    fail "the rejection's audit entry lacks its reason"
+audit_details otp.verify "$company_id" | contains '"channel":"sms"' ||
+    fail "the verified one-time code was not audited"
 if [ -n "${DOJANG_TEST_POSTGRES:-}" ]; then
     # Everything went to PostgreSQL: the SQLite file init made holds no application.
     [ "$(sqlite3 ca/dojang.db 'SELECT COUNT(*) FROM applications' 2>/dev/null || echo 0)" = 0 ] ||

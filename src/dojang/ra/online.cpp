@@ -2,6 +2,7 @@
 #include "dojang/ra/online.hpp"
 
 #include "dojang/core/bytes.hpp"
+#include "dojang/core/text.hpp"
 #include "dojang/crypto/openssl.hpp"
 #include "dojang/notify/notification.hpp"
 #include "dojang/ra/review.hpp"
@@ -570,6 +571,17 @@ Result<Verified> OnlineApplications::verify(const std::string& application_id,
             if (!updated) {
                 return updated;
             }
+            auto audited = store::record_audit(
+                tx,
+                now,
+                "applicant",
+                "otp.verify_failed",
+                application_id,
+                "{\"channel\":" + json_quote(challenge.channel) +
+                    ",\"attempts_left\":" + std::to_string(std::max(left, 0)) + "}");
+            if (!audited) {
+                return audited;
+            }
             if (left > 0) {
                 refusal = Error{ErrorKind::unauthenticated,
                                 "OTP_INVALID",
@@ -629,6 +641,15 @@ Result<Verified> OnlineApplications::verify(const std::string& application_id,
                                          "one-time code verified (" + challenge.channel + ")"});
         if (!added) {
             return added;
+        }
+        auto audited = store::record_audit(tx,
+                                           now,
+                                           "applicant",
+                                           "otp.verify",
+                                           application_id,
+                                           "{\"channel\":" + json_quote(challenge.channel) + "}");
+        if (!audited) {
+            return audited;
         }
         if (review) {
             in_review = Verified{"in_review", std::nullopt, required_documents(**found, **online)};

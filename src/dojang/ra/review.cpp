@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dojang/ra/review.hpp"
 
+#include "dojang/core/bytes.hpp"
 #include "dojang/core/text.hpp"
 #include "dojang/crypto/openssl.hpp"
 #include "dojang/crypto/password.hpp"
@@ -166,6 +167,20 @@ const std::vector<std::string>& rejection_reasons() {
         "info_mismatch", "certificate_status", "unreadable_document", "missing_document", "other"};
     return reasons;
 }
+
+namespace {
+
+/// {"documents":[{"kind":..,"sha256":..},..]}: what the officer decided on, for the audit log.
+std::string documents_json(const std::vector<store::DocumentRecord>& documents) {
+    std::string json = "{\"documents\":[";
+    for (std::size_t i = 0; i < documents.size(); ++i) {
+        json += (i == 0 ? "" : ",") + std::string("{\"kind\":") + json_quote(documents[i].kind) +
+                ",\"sha256\":\"" + to_hex(documents[i].sha256) + "\"}";
+    }
+    return json + "]}";
+}
+
+}  // namespace
 
 std::vector<std::string> required_documents(const store::ApplicationRecord& application,
                                             const store::OnlineApplication& online) {
@@ -670,8 +685,8 @@ Result<std::string> ReviewService::approve(const std::string& officer,
             if (!added) {
                 return added;
             }
-            auto audited =
-                store::record_audit(tx, now, officer, "review.approve", application_id, "{}");
+            auto audited = store::record_audit(
+                tx, now, officer, "review.approve", application_id, documents_json(*documents));
             if (!audited) {
                 return audited;
             }
@@ -788,12 +803,14 @@ Result<void> ReviewService::reject(const std::string& officer,
         if (!event) {
             return event;
         }
-        auto audited = store::record_audit(tx,
-                                           now,
-                                           officer,
-                                           "review.reject",
-                                           application_id,
-                                           "{\"reason\":" + json_quote(reason) + "}");
+        auto documents = tx.review().documents(application_id);
+        if (!documents) {
+            return tl::unexpected(documents.error());
+        }
+        std::string details = documents_json(*documents);
+        details.insert(1, "\"reason\":" + json_quote(reason) + ",");
+        auto audited =
+            store::record_audit(tx, now, officer, "review.reject", application_id, details);
         if (!audited) {
             return audited;
         }

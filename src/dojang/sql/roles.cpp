@@ -422,10 +422,36 @@ Result<AuditEntry> SqlAuditLog::append(AuditEntry entry) {
     return entry;
 }
 
+namespace {
+
+Result<std::vector<AuditEntry>> read_audit_entries(Query& query);
+
+}  // namespace
+
 Result<std::vector<AuditEntry>> SqlAuditLog::entries() {
     Query query(connection_,
                 "SELECT sequence, at, actor, action, subject, details, previous_hash, hash "
                 "FROM audit_log ORDER BY sequence");
+    return read_audit_entries(query);
+}
+
+Result<std::optional<AuditEntry>> SqlAuditLog::last() {
+    Query query(connection_,
+                "SELECT sequence, at, actor, action, subject, details, previous_hash, hash "
+                "FROM audit_log ORDER BY sequence DESC LIMIT 1");
+    auto entries = read_audit_entries(query);
+    if (!entries) {
+        return tl::unexpected(entries.error());
+    }
+    if (entries->empty()) {
+        return std::optional<AuditEntry>{};
+    }
+    return std::optional<AuditEntry>{std::move(entries->front())};
+}
+
+namespace {
+
+Result<std::vector<AuditEntry>> read_audit_entries(Query& query) {
     std::vector<AuditEntry> entries;
     while (true) {
         auto more = query.next_row();
@@ -454,6 +480,8 @@ Result<std::vector<AuditEntry>> SqlAuditLog::entries() {
                                      .hash = row.column_text(7)});
     }
 }
+
+}  // namespace
 
 Result<std::int64_t> SqlCounters::next(const std::string& name) {
     // One statement, so two nodes can never both see the same value: the row lock (PostgreSQL)

@@ -54,6 +54,7 @@ public:
     explicit SqlAuditLog(Connection& connection) : connection_(connection) {}
     Result<store::AuditEntry> append(store::AuditEntry entry) override;
     Result<std::vector<store::AuditEntry>> entries() override;
+    Result<std::optional<store::AuditEntry>> last() override;
 
 private:
     Connection& connection_;

@@ -131,6 +131,8 @@ public:
     virtual Result<AuditEntry> append(AuditEntry entry) = 0;
     /// Every entry in sequence order.
     virtual Result<std::vector<AuditEntry>> entries() = 0;
+    /// The newest entry, or nullopt when the log is empty.
+    virtual Result<std::optional<AuditEntry>> last() = 0;
 };
 
 /// Monotonic counters enforced by the database (CRL numbers).
