@@ -12,7 +12,7 @@ trap 'cleanup_work "$work"' EXIT
 cd "$work"
 
 "$dojangd" init --data ca --listen 127.0.0.1:0 >/dev/null || fail "init"
-header_timeout=6
+header_timeout=10
 sed -i -e "s/^max_connections = 1024/max_connections = 40/" \
     -e "s/^max_connections_per_client = 128 .*/max_connections_per_client = 16/" \
     -e "s/^status_reserve = 128/status_reserve = 16/" \
