@@ -634,7 +634,8 @@ Result<void> serve(const std::string& data,
                                 ra_config.confirm_within,
                                 ra_config.organisation,
                                 ra_config.contact,
-                                ra_config.code_by_other_channel});
+                                ra_config.code_by_other_channel,
+                                ra_config.release_claims_after});
     api::add_routes(router, reissue);
     // CMP over HTTP (RFC 6712): how Korean clients fetch the certificate with the codes.
     // Renewal (kur) and revocation (rr) are signed with the holder's key; their answers with
@@ -808,6 +809,12 @@ Result<void> serve(const std::string& data,
                         purged->documents,
                         purged->files_left);
                 }
+            }
+            if (auto released = reissue.release_stranded_claims(); !released) {
+                log::warn("releasing stranded codes failed: {}", released.error().describe());
+            } else if (*released > 0) {
+                log::info("{} application(s) got their codes back: no certificate was recorded",
+                          *released);
             }
             if (auto revoked = reissue.revoke_unconfirmed(); !revoked) {
                 log::warn("revoking unconfirmed certificates failed: {}",

@@ -3,6 +3,7 @@
 
 #include "dojang/ca/crl_asn1.h"
 #include "dojang/ca/x509_build.hpp"
+#include "dojang/core/failpoint.hpp"
 #include "dojang/core/text.hpp"
 #include "dojang/crypto/openssl.hpp"
 #include "dojang/npki/identify_data.hpp"
@@ -132,7 +133,7 @@ Seconds Issuer::choose_not_after(const policy::Profile& profile,
     return not_after > ca_not_after ? ca_not_after : not_after;
 }
 
-Result<Issued> Issuer::issue(const IssueRequest& request) const {
+Result<Issued> Issuer::issue(const IssueRequest& request, const IssueHooks& hooks) const {
     // 1. Authorisation is the caller's (see architecture.md, "The issuance cycle").
     // 2. Check the request, collecting every violation.
     const auto found = profiles_.find(request.profile);
@@ -220,28 +221,14 @@ Result<Issued> Issuer::issue(const IssueRequest& request) const {
     }
     // A key whose certificate was revoked for keyCompromise never gets another certificate
     // (quality-bar.md: refused before a serial is spent).
+    // (checked in T1 below, with the intent, so that a key blocked meanwhile is never signed).
+    std::optional<Bytes> key_digest;
     if (public_key != nullptr && spki != nullptr) {
         auto spki_der = crypto::to_der(spki, i2d_X509_PUBKEY);
         if (!spki_der) {
             return tl::unexpected(spki_der.error());
         }
-        bool blocked = false;
-        auto checked = database_->transact([&](store::Transaction& tx) -> Result<void> {
-            auto listed = tx.certificates().is_key_blocked(crypto::sha256(*spki_der));
-            if (!listed) {
-                return tl::unexpected(listed.error());
-            }
-            blocked = *listed;
-            return ok();
-        });
-        if (!checked) {
-            return tl::unexpected(checked.error());
-        }
-        if (blocked) {
-            violations.push_back({"KEY_COMPROMISED",
-                                  "this key belongs to a certificate revoked for key compromise; "
-                                  "make a new key (유출된 키입니다. 새 키를 만드십시오)"});
-        }
+        key_digest = crypto::sha256(*spki_der);
     }
     if (!violations.empty()) {
         return tl::unexpected(policy::rejection(std::move(violations)));
@@ -253,67 +240,99 @@ Result<Issued> Issuer::issue(const IssueRequest& request) const {
     crypto::X509Ptr cert;
     std::optional<SerialNumber> serial;
     Bytes tbs;
-    for (int attempt = 0; attempt < max_serial_attempts && !serial; ++attempt) {
-        auto candidate = random_serial();
-        if (!candidate) {
-            return tl::unexpected(candidate.error());
+    // T1: the key is not blocked, the caller's work (the RA claims the codes), the intent.
+    std::optional<Error> refusal;
+    auto intended = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        serial.reset();
+        refusal.reset();
+        if (key_digest) {
+            auto listed = tx.certificates().is_key_blocked(*key_digest);
+            if (!listed) {
+                return tl::unexpected(listed.error());
+            }
+            if (*listed) {
+                refusal = policy::rejection(
+                    {{"KEY_COMPROMISED",
+                      "this key belongs to a certificate revoked for key compromise; make a new "
+                      "key (유출된 키입니다. 새 키를 만드십시오)"}});
+                return ok();
+            }
         }
-        auto built = new_certificate(*candidate,
-                                     subject.get(),
-                                     X509_get_subject_name(authority_->certificate.get()),
-                                     spki,
-                                     now,
-                                     not_after);
-        if (!built) {
-            return tl::unexpected(built.error());
+        if (hooks.with_intent) {
+            auto done = hooks.with_intent(tx);
+            if (!done) {
+                return done;
+            }
         }
-        cert = std::move(*built);
-        auto ski = add_extensions(
-            cert.get(), authority_->certificate.get(), {{NID_subject_key_identifier, "hash"}});
-        if (!ski) {
-            return tl::unexpected(ski.error());
+        for (int attempt = 0; attempt < max_serial_attempts && !serial; ++attempt) {
+            auto candidate = random_serial();
+            if (!candidate) {
+                return tl::unexpected(candidate.error());
+            }
+            auto built = new_certificate(*candidate,
+                                         subject.get(),
+                                         X509_get_subject_name(authority_->certificate.get()),
+                                         spki,
+                                         now,
+                                         not_after);
+            if (!built) {
+                return tl::unexpected(built.error());
+            }
+            cert = std::move(*built);
+            auto ski = add_extensions(
+                cert.get(), authority_->certificate.get(), {{NID_subject_key_identifier, "hash"}});
+            if (!ski) {
+                return tl::unexpected(ski.error());
+            }
+            for (const auto& extension : prepared.extensions) {
+                X509_add_ext(cert.get(), extension.get(), -1);
+            }
+            if (identify_data) {
+                X509_add_ext(cert.get(), identify_data.get(), -1);
+            }
+            if (kept_alt_name) {
+                X509_add_ext(cert.get(), kept_alt_name.get(), -1);
+            }
+            auto prepared_tbs = prepare_tbs(cert.get(), authority_->signer);
+            if (!prepared_tbs) {
+                return tl::unexpected(prepared_tbs.error());
+            }
+            tbs = std::move(*prepared_tbs);
+            const store::CertificateRecord record{
+                .serial = *candidate,
+                .ca = authority_->name,
+                .profile = prepared.profile.name,
+                .subject = pkix::name_to_string(subject.get()),
+                .not_before = now,
+                .not_after = not_after,
+                .status = store::CertificateStatus::intended,
+                .tbs = tbs,
+                .der = {},
+                .created_at = now,
+                .issued_at = std::nullopt,
+                .revoked_at = std::nullopt,
+                .reason = std::nullopt,
+            };
+            auto recorded = tx.certificates().insert_intent(record);
+            if (recorded) {
+                serial = *candidate;
+            } else if (recorded.error().code != "SERIAL_COLLISION") {
+                return tl::unexpected(recorded.error());
+            }
         }
-        for (const auto& extension : prepared.extensions) {
-            X509_add_ext(cert.get(), extension.get(), -1);
+        if (!serial) {
+            return fail(
+                ErrorKind::unavailable, "SERIAL_COLLISION", "could not allocate a serial number");
         }
-        if (identify_data) {
-            X509_add_ext(cert.get(), identify_data.get(), -1);
-        }
-        if (kept_alt_name) {
-            X509_add_ext(cert.get(), kept_alt_name.get(), -1);
-        }
-        auto prepared_tbs = prepare_tbs(cert.get(), authority_->signer);
-        if (!prepared_tbs) {
-            return tl::unexpected(prepared_tbs.error());
-        }
-        tbs = std::move(*prepared_tbs);
-        const store::CertificateRecord record{
-            .serial = *candidate,
-            .ca = authority_->name,
-            .profile = prepared.profile.name,
-            .subject = pkix::name_to_string(subject.get()),
-            .not_before = now,
-            .not_after = not_after,
-            .status = store::CertificateStatus::intended,
-            .tbs = tbs,
-            .der = {},
-            .created_at = now,
-            .issued_at = std::nullopt,
-            .revoked_at = std::nullopt,
-            .reason = std::nullopt,
-        };
-        auto recorded = database_->transact(
-            [&](store::Transaction& tx) { return tx.certificates().insert_intent(record); });
-        if (recorded) {
-            serial = *candidate;
-        } else if (recorded.error().code != "SERIAL_COLLISION") {
-            return tl::unexpected(recorded.error());
-        }
+        return ok();
+    });
+    if (!intended) {
+        return tl::unexpected(intended.error());
     }
-    if (!serial) {
-        return fail(
-            ErrorKind::unavailable, "SERIAL_COLLISION", "could not allocate a serial number");
+    if (refusal) {
+        return tl::unexpected(std::move(*refusal));
     }
+    failpoint("issue.after_intent");
 
     // 5. Sign, and check that what was signed is exactly what was recorded.
     auto signed_cert = sign_certificate(cert.get(), authority_->signer);
@@ -336,7 +355,9 @@ Result<Issued> Issuer::issue(const IssueRequest& request) const {
                     "the signed TBSCertificate differs from the recorded intent");
     }
 
-    // 6. Store as issued with the audit event, in one transaction.
+    failpoint("issue.after_sign");
+
+    // 6. T2: store as issued with the audit event and the caller's records, in one transaction.
     const std::string details =
         "{\"profile\":" + json_quote(prepared.profile.name) +
         ",\"subject\":" + json_quote(issued.subject()) +
@@ -352,12 +373,24 @@ Result<Issued> Issuer::issue(const IssueRequest& request) const {
         if (!counted) {
             return tl::unexpected(counted.error());
         }
-        return store::record_audit(
+        auto audited = store::record_audit(
             tx, now, request.actor, "certificate.issue", serial->hex(), details);
+        if (!audited) {
+            return audited;
+        }
+        if (hooks.with_issued) {
+            auto recorded = hooks.with_issued(tx, *serial, *der);
+            if (!recorded) {
+                return recorded;
+            }
+        }
+        failpoint("issue.before_commit");
+        return ok();
     });
     if (!stored) {
         return tl::unexpected(stored.error());
     }
+    failpoint("issue.after_commit");
     // 7. Answer with the recorded bytes, parsed: the in-memory certificate carries its key
     //    only as the copied SubjectPublicKeyInfo (x509_build.hpp).
     auto answered = pkix::Certificate::parse(*der);

@@ -6,6 +6,7 @@
 #include "dojang/policy/policy.hpp"
 #include "dojang/store/store.hpp"
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -46,8 +47,25 @@ struct Issued {
     pkix::Certificate certificate;
 };
 
+/// Work of the caller that must commit together with the issuer's own (ADR 0004): the RA's
+/// claim of the codes goes into the transaction that records the intent, and its record of the
+/// certificate (application, register, outbox) into the one that marks it issued. A hook's
+/// error rolls its transaction back and is what issue() returns.
+struct IssueHooks {
+    /// In the intent's transaction, before the intent is recorded.
+    std::function<Result<void>(store::Transaction&)> with_intent;
+    /// In the transaction that marks the certificate issued, after the issuer's writes.
+    std::function<Result<void>(store::Transaction&, const SerialNumber&, const Bytes& der)>
+        with_issued;
+};
+
 /// Issues end-entity certificates in Boulder's order: check → prepare → record intent → sign →
 /// record issued with the audit event (and the "issuances" counter metrics read). Thread-safe.
+/// Two transactions: T1 records the intent (with IssueHooks::with_intent); signing happens
+/// outside any; T2 marks the certificate issued, counts and audits it (with
+/// IssueHooks::with_issued). A failure or crash before T2 commits leaves an `intended` row, which
+/// no status service ever calls good. Failpoints (core/failpoint.hpp): issue.after_intent,
+/// issue.after_sign, issue.before_commit, issue.after_commit.
 class Issuer {
 public:
     /// Prepares the per-profile extensions once; fails on a profile OpenSSL cannot encode.
@@ -60,7 +78,7 @@ public:
     /// Issues one certificate. Errors: invalid_request (unparsable CSR, unknown profile,
     /// bad identity data), policy_rejected with every violation, bad_proof_of_possession,
     /// unavailable (store busy), internal.
-    Result<Issued> issue(const IssueRequest& request) const;
+    Result<Issued> issue(const IssueRequest& request, const IssueHooks& hooks = {}) const;
 
     /// The profile called `name`, if configured.
     [[nodiscard]] const policy::Profile* profile(const std::string& name) const;

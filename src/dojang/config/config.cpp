@@ -244,6 +244,8 @@ void read_config(const toml::table& root, Config& config, std::vector<Violation>
         TableReader reader(*table, "ra.", violations);
         reader.duration("codes_valid_days", config.ra.codes_valid, 1, 30);
         reader.duration("confirm_within_minutes", config.ra.confirm_within, 1, 24 * 60);
+        reader.duration(
+            "release_claims_after_seconds", config.ra.release_claims_after, 1, 24 * 3600);
         reader.text("organisation", config.ra.organisation);
         reader.text("contact", config.ra.contact);
         reader.integer("approvals_required", config.ra.approvals_required, 1, 2);
@@ -459,6 +461,9 @@ cache_entries = 10000
 codes_valid_days = 14
 # A reissued certificate not confirmed by its holder in time is revoked; the codes work again.
 confirm_within_minutes = 60
+# An issuance that took the codes but recorded no certificate (it failed, or the server died
+# between its two steps) gives them back after this many seconds.
+release_claims_after_seconds = 120
 organisation = "dojang"    # O= of the certificates issued to holders
 contact = "1588-0000"      # the number the security notice tells holders to call
 # Officers who must approve a company's or a proxy's application (2: four-eyes review).

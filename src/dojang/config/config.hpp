@@ -74,8 +74,10 @@ struct Ocsp {
 
 /// [ra]: the reissue journey.
 struct Ra {
-    std::chrono::days codes_valid{14};             ///< 참조번호/인가코드 lifetime
-    std::chrono::minutes confirm_within{60};       ///< unconfirmed certificates are revoked after
+    std::chrono::days codes_valid{14};        ///< 참조번호/인가코드 lifetime
+    std::chrono::minutes confirm_within{60};  ///< unconfirmed certificates are revoked after
+    /// Codes claimed by an issuance that recorded no certificate are given back after this.
+    std::chrono::seconds release_claims_after{120};
     std::string organisation = "dojang";           ///< O= of issued subjects
     std::string contact = "the dojang help desk";  ///< named in the security notice
     std::size_t approvals_required = 1;  ///< officers who must approve a company or a proxy

@@ -659,34 +659,13 @@ Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest
                     "APPLICATION_NOT_APPROVED",
                     "the application is not approved yet");
     }
-    // 2. Take the codes; of two concurrent requests only one gets them.
-    bool claimed = false;
-    auto claim = database_->transact([&](store::Transaction& tx) -> Result<void> {
-        auto taken = tx.applications().claim_codes(application->id, now);
-        if (!taken) {
-            return tl::unexpected(taken.error());
-        }
-        claimed = *taken;
-        return ok();
-    });
-    if (!claim) {
-        return tl::unexpected(claim.error());
+    // 2. The confirmation token first: once the codes are claimed nothing may fail for want of
+    //    randomness.
+    auto token = crypto::random_bytes(24);
+    if (!token) {
+        return tl::unexpected(token.error());
     }
-    if (!claimed) {
-        return fail(ErrorKind::conflict,
-                    "AUTHORIZATION_USED",
-                    "these codes were already used to issue a certificate");
-    }
-    auto release = [&]() {
-        (void)database_->transact([&](store::Transaction& tx) -> Result<void> {
-            auto current = tx.applications().find(application->id);
-            if (!current || !*current) {
-                return ok();
-            }
-            (*current)->codes_used_at.reset();
-            return tx.applications().update(**current);
-        });
-    };
+    const std::string token_text = to_hex(*token);
     // 3. Issue through the CA: the subject from the register, the old notAfter kept.
     ca::IssueRequest issue_request;
     issue_request.csr = request.csr;
@@ -699,7 +678,6 @@ Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest
     }
     if (request.random_num) {
         if (customer->idn_ciphertext.empty()) {
-            release();
             return fail(ErrorKind::invalid_request,
                         "IDN_NOT_REGISTERED",
                         "the register holds no identification number for this holder, so the "
@@ -709,7 +687,6 @@ Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest
         }
         auto idn = decrypt_idn(keys_, customer->idn_ciphertext);
         if (!idn) {
-            release();
             return tl::unexpected(idn.error());
         }
         issue_request.identity = ca::Identity{customer->name,
@@ -718,43 +695,57 @@ Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest
                                               request.vid_algorithm,
                                               request.claimed_vid};
     }
-    auto issued = issuer_->issue(issue_request);
-    if (!issued) {
-        release();
-        return tl::unexpected(issued.error());
-    }
-    // 4. Record: the application is issued, waiting for the holder's confirmation.
-    auto token = crypto::random_bytes(24);
-    if (!token) {
-        return tl::unexpected(token.error());
-    }
-    const std::string token_text = to_hex(*token);
-    application->status = store::ApplicationStatus::issued;
-    application->new_serial = issued->serial.hex();
-    application->issued_at = now;
-    application->confirmation_token_hash = crypto::sha256(to_bytes(token_text));
-    application->codes_used_at = now;
-    application->updated_at = now;
-    customer->certificate_serials.push_back(issued->serial.hex());
-    customer->updated_at = now;
-    auto recorded = database_->transact([&](store::Transaction& tx) -> Result<void> {
-        auto updated = tx.applications().update(*application);
+    // 4. One unit with the issuer's two transactions (ADR 0004): T1 takes the codes (of two
+    //    concurrent requests only one gets them) with the intent; T2 records the certificate on
+    //    the application, the register and the outbox with the issued row and its audit entry.
+    ca::IssueHooks hooks;
+    bool claimed = false;
+    hooks.with_intent = [&](store::Transaction& tx) -> Result<void> {
+        auto taken = tx.applications().claim_codes(application->id, now);
+        if (!taken) {
+            return tl::unexpected(taken.error());
+        }
+        if (!*taken) {
+            return fail(ErrorKind::conflict,
+                        "AUTHORIZATION_USED",
+                        "these codes were already used to issue a certificate");
+        }
+        claimed = true;
+        return ok();
+    };
+    hooks.with_issued =
+        [&](store::Transaction& tx, const SerialNumber& serial, const Bytes& der) -> Result<void> {
+        store::ApplicationRecord issued_application = *application;
+        issued_application.status = store::ApplicationStatus::issued;
+        issued_application.new_serial = serial.hex();
+        issued_application.issued_at = now;
+        issued_application.confirmation_token_hash = crypto::sha256(to_bytes(token_text));
+        issued_application.codes_used_at = now;
+        issued_application.updated_at = now;
+        auto updated = tx.applications().update(issued_application);
         if (!updated) {
             return updated;
         }
-        auto saved = SealedRegister(tx, keys_).upsert(*customer);
+        store::CustomerRecord holder = *customer;
+        holder.certificate_serials.push_back(serial.hex());
+        holder.updated_at = now;
+        auto saved = SealedRegister(tx, keys_).upsert(holder);
         if (!saved) {
             return tl::unexpected(saved.error());
         }
-        auto added = event(tx, application->id, "issued", "certificate " + issued->serial.hex());
+        auto added = event(tx, application->id, "issued", "certificate " + serial.hex());
         if (!added) {
             return added;
         }
         // The security notice goes out with the change it announces (transactional outbox).
-        if (customer->email.empty()) {
+        if (holder.email.empty()) {
             return ok();
         }
-        const std::string serial_hex = issued->serial.hex();
+        auto parsed = pkix::Certificate::parse(der);
+        if (!parsed) {
+            return tl::unexpected(parsed.error());
+        }
+        const std::string serial_hex = serial.hex();
         const std::string kst = to_rfc3339(now + std::chrono::hours{9}).substr(0, 16);
         for (const auto& [kind, key] :
              {std::pair{notify::TemplateKind::security_notice, std::string("security:")},
@@ -763,7 +754,7 @@ Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest
             notification.kind = kind;
             notification.language = notify::Language::ko;
             notification.channel = "email";
-            notification.destination = customer->email;
+            notification.destination = holder.email;
             notification.dedupe_key = key + application->id + ":" + serial_hex;
             notification.application_id = application->id;
             notification.vars = {
@@ -772,16 +763,29 @@ Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest
                  application->origin == "walk_in" ? "창구 등록 후 온라인 발급" : "온라인"},
                 {"contact", settings_.contact},
                 {"serial", serial_hex},
-                {"not_after", to_rfc3339(issued->certificate.not_after()).substr(0, 10)}};
+                {"not_after", to_rfc3339(parsed->not_after()).substr(0, 10)}};
             auto enqueued = notify::enqueue_notification(tx, notification, now);
             if (!enqueued) {
                 return tl::unexpected(enqueued.error());
             }
         }
         return ok();
-    });
-    if (!recorded) {
-        return tl::unexpected(recorded.error());
+    };
+    auto issued = issuer_->issue(issue_request, hooks);
+    if (!issued) {
+        if (claimed) {
+            // T1 committed the claim, but no certificate was recorded: give the codes back. If
+            // even that fails, release_stranded_claims() does it later.
+            auto released = release_claim(application->id);
+            if (!released) {
+                Error failure = issued.error();
+                failure.cause += (failure.cause.empty() ? "" : "; ") +
+                                 std::string("the codes could not be released yet: ") +
+                                 released.error().describe();
+                return tl::unexpected(failure);
+            }
+        }
+        return tl::unexpected(issued.error());
     }
     std::string chain = *issuing_->certificate.pem();
     for (const auto& above : issuing_->chain) {
@@ -870,6 +874,67 @@ Result<void> ReissueService::confirm(const SerialNumber& serial, std::string_vie
         }
         return ok();
     });
+}
+
+Result<bool> ReissueService::release_claim(const std::string& application_id) {
+    const Seconds now = clock_->now();
+    bool released = false;
+    auto done = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        released = false;
+        auto found = tx.applications().find(application_id);
+        if (!found) {
+            return tl::unexpected(found.error());
+        }
+        if (!*found || (*found)->status != store::ApplicationStatus::approved ||
+            !(*found)->codes_used_at) {
+            return ok();
+        }
+        (*found)->codes_used_at.reset();
+        (*found)->updated_at = now;
+        auto updated = tx.applications().update(**found);
+        if (!updated) {
+            return updated;
+        }
+        auto added = event(tx,
+                           application_id,
+                           "codes_released",
+                           "no certificate was issued; the codes work again");
+        if (!added) {
+            return added;
+        }
+        released = true;
+        return store::record_audit(
+            tx, now, "system", "application.codes_released", application_id, "{}");
+    });
+    if (!done) {
+        return tl::unexpected(done.error());
+    }
+    return released;
+}
+
+Result<std::size_t> ReissueService::release_stranded_claims() {
+    const Seconds now = clock_->now();
+    std::vector<store::ApplicationRecord> stranded;
+    auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto found = tx.applications().stranded_claims(now - settings_.release_claims_after);
+        if (!found) {
+            return tl::unexpected(found.error());
+        }
+        stranded = std::move(*found);
+        return ok();
+    });
+    if (!read) {
+        return tl::unexpected(read.error());
+    }
+    std::size_t count = 0;
+    for (const auto& application : stranded) {
+        auto released = release_claim(application.id);
+        if (!released) {
+            return tl::unexpected(released.error());
+        }
+        count += *released ? 1U : 0U;
+    }
+    return count;
 }
 
 Result<std::size_t> ReissueService::revoke_unconfirmed() {

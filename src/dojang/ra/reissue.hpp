@@ -23,6 +23,10 @@ struct ReissueSettings {
     /// Also send the authorization code of an online application over the channel its
     /// one-time code did not use (e-mail after SMS, SMS after e-mail).
     bool code_by_other_channel = false;
+    /// Codes claimed by an issuance that never recorded its certificate (it failed, or the
+    /// process died between its two transactions) are given back after this long: longer than
+    /// any signing takes, so a slow issuance on another node is never undercut.
+    std::chrono::seconds release_claims_after{120};
 };
 
 /// A holder verified face to face at a branch (창구 등록).
@@ -156,6 +160,10 @@ public:
     /// Returns how many.
     Result<std::size_t> revoke_unconfirmed();
 
+    /// Gives back the codes of issuances that claimed them but never recorded a certificate
+    /// (older than release_claims_after), audited. Returns how many.
+    Result<std::size_t> release_stranded_claims();
+
     [[nodiscard]] const ReissueSettings& settings() const { return settings_; }
 
     /// The application and its timeline.
@@ -163,6 +171,9 @@ public:
         const std::string& application_id);
 
 private:
+    /// Clears the claim of an application still `approved` (no certificate was recorded),
+    /// with an event and an audit entry; does nothing once it is issued.
+    Result<bool> release_claim(const std::string& application_id);
     Result<IssuedCertificate> issue_checked(const CertificateRequest& request,
                                             const std::optional<Bytes>& public_key);
     Result<store::CustomerRecord> match_or_add_customer(const WalkInRequest& request,

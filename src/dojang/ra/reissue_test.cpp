@@ -6,6 +6,7 @@
 #include "dojang/sqlite/sqlite.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <atomic>
 #include <set>
@@ -62,6 +63,27 @@ protected:
             return ok();
         }));
         return *record;
+    }
+
+    /// Runs SQL on the test database through a connection of its own, as an outside fault
+    /// would strike: the service's connection sees the schema change.
+    void execute(const std::string& sql) {
+        sqlite3* db = nullptr;
+        ASSERT_EQ(sqlite3_open((dir_.path() + "/test.db").c_str(), &db), SQLITE_OK);
+        char* message = nullptr;
+        EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message), SQLITE_OK)
+            << (message != nullptr ? message : "");
+        sqlite3_free(message);
+        sqlite3_close(db);
+    }
+
+    std::size_t count(store::CertificateStatus status) {
+        std::size_t n = 0;
+        EXPECT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+            n = tx.certificates().list(status, 1000, 0)->size();
+            return ok();
+        }));
+        return n;
     }
 
     testing::TempDir dir_;
@@ -196,6 +218,55 @@ TEST_F(ReissueTest, AnUnconfirmedCertificateIsRevokedAndTheCodesWorkAgain) {
     auto again = service_->issue(with(*codes));
     ASSERT_TRUE(again.has_value()) << again.error().describe();
     EXPECT_NE(*again->certificate.serial(), *issued->certificate.serial());
+}
+
+TEST_F(ReissueTest, AFailureWhileRecordingTheCertificateLeavesItUnissuedAndTheCodesUsable) {
+    auto codes = service_->register_walk_in(walk_in(ReissueReason::forgot_password));
+    ASSERT_TRUE(codes.has_value());
+    // The write that records the certificate on the application fails (a full disk, a lost
+    // database) after the certificate was signed.
+    execute(
+        "CREATE TRIGGER broken BEFORE UPDATE OF status ON applications WHEN NEW.status = "
+        "'issued' BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
+    auto failed = service_->issue(with(*codes));
+    ASSERT_FALSE(failed.has_value());
+
+    EXPECT_EQ(count(store::CertificateStatus::issued), 1U);    // only the holder's old one
+    EXPECT_EQ(count(store::CertificateStatus::intended), 1U);  // never valid, never served
+    execute("DROP TRIGGER broken");
+    auto again = service_->issue(with(*codes));
+    ASSERT_TRUE(again.has_value()) << again.error().describe();
+    EXPECT_EQ(count(store::CertificateStatus::issued), 2U);
+}
+
+TEST_F(ReissueTest, CodesClaimedByAnIssuanceThatDiedAreGivenBackAfterTheGrace) {
+    auto codes = service_->register_walk_in(walk_in(ReissueReason::forgot_password));
+    ASSERT_TRUE(codes.has_value());
+    // What a process killed between its two transactions leaves: the claim, no certificate.
+    ASSERT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+        EXPECT_TRUE(*tx.applications().claim_codes(codes->application_id, clock_.now()));
+        return ok();
+    }));
+    EXPECT_EQ(service_->issue(with(*codes)).error().code, "AUTHORIZATION_USED");
+    clock_.advance(std::chrono::seconds{119});
+    EXPECT_EQ(*service_->release_stranded_claims(), 0U);  // it may still be signing elsewhere
+
+    clock_.advance(std::chrono::seconds{2});
+    EXPECT_EQ(*service_->release_stranded_claims(), 1U);
+
+    EXPECT_EQ(*service_->release_stranded_claims(), 0U);
+    auto issued = service_->issue(with(*codes));
+    ASSERT_TRUE(issued.has_value()) << issued.error().describe();
+    bool audited = false;
+    ASSERT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto entries = tx.audit().entries();
+        for (const auto& entry : *entries) {
+            audited = audited || (entry.action == "application.codes_released" &&
+                                  entry.subject == codes->application_id);
+        }
+        return ok();
+    }));
+    EXPECT_TRUE(audited);
 }
 
 TEST_F(ReissueTest, TwoConcurrentRequestsWithTheSameCodesGetOneCertificate) {

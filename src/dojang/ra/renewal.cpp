@@ -130,33 +130,32 @@ Result<ca::Issued> RenewalService::renew(const pkix::Certificate& current,
     request.renews = record->der;
     request.keep_not_after = renewed_not_after(record->not_after);
     request.actor = "renewal:" + record->serial.hex();
-    auto issued = issuer_->issue(request);
-    if (!issued) {
-        return issued;
-    }
-    // 8. Remember the renewal until certConf, in the store: a restart between ip and certConf
-    //    must not leave two valid certificates (ReissueService::revoke_unconfirmed ends it).
-    auto tracked = track(*record, issued->certificate.serial()->hex());
-    if (!tracked) {
-        return tl::unexpected(tracked.error());
-    }
-    return issued;
-}
-
-Result<void> RenewalService::track(const store::CertificateRecord& old_record,
-                                   const std::string& new_serial) const {
+    // 8. Remember the renewal until certConf, in the store and in the transaction that records
+    //    the certificate: a restart between ip and certConf must not leave two valid
+    //    certificates (ReissueService::revoke_unconfirmed ends it).
     auto id = crypto::random_bytes(10);
     if (!id) {
         return tl::unexpected(id.error());
     }
+    ca::IssueHooks hooks;
+    hooks.with_issued = [&](store::Transaction& tx, const SerialNumber& serial, const Bytes&) {
+        return track(tx, *record, serial.hex(), "r" + to_hex(*id));
+    };
+    return issuer_->issue(request, hooks);
+}
+
+Result<void> RenewalService::track(store::Transaction& tx,
+                                   const store::CertificateRecord& old_record,
+                                   const std::string& new_serial,
+                                   const std::string& id) const {
     const Seconds now = clock_->now();
-    return database_->transact([&](store::Transaction& tx) -> Result<void> {
+    {
         auto holder = tx.customers().find_by_certificate(old_record.serial.hex());
         if (!holder) {
             return tl::unexpected(holder.error());
         }
         store::ApplicationRecord renewal;
-        renewal.id = "r" + to_hex(*id);
+        renewal.id = id;
         renewal.holder_type = old_record.profile == "corporate" ? store::HolderType::corporate
                                                                 : store::HolderType::individual;
         renewal.reason = store::ReissueReason::expired;
@@ -174,7 +173,7 @@ Result<void> RenewalService::track(const store::CertificateRecord& old_record,
         }
         return tx.applications().add_event(
             {0, renewal.id, now, "issued", "renewal (갱신) of " + renewal.old_serial});
-    });
+    }
 }
 
 Result<void> RenewalService::settle(const SerialNumber& new_serial,

@@ -67,9 +67,12 @@ public:
     Result<void> revoke(const pkix::Certificate& certificate, store::RevocationReason reason) const;
 
 private:
-    /// Stores the renewal as an issued application (origin "renewal") awaiting certConf.
-    Result<void> track(const store::CertificateRecord& old_record,
-                       const std::string& new_serial) const;
+    /// Stores the renewal as an issued application (origin "renewal") awaiting certConf, in
+    /// the transaction that records the certificate.
+    Result<void> track(store::Transaction& tx,
+                       const store::CertificateRecord& old_record,
+                       const std::string& new_serial,
+                       const std::string& id) const;
     /// Ends a tracked renewal as confirmed or rejected; untracked serials are ignored.
     Result<void> settle(const SerialNumber& new_serial,
                         store::ApplicationStatus status,

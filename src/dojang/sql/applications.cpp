@@ -262,6 +262,12 @@ Result<std::vector<ApplicationRecord>> SqlApplications::unconfirmed(Seconds befo
     return select("status = 'issued' AND issued_at < ?", {}, epoch(before));
 }
 
+Result<std::vector<ApplicationRecord>> SqlApplications::stranded_claims(Seconds before) {
+    return select("status = 'approved' AND codes_used_at IS NOT NULL AND codes_used_at < ?",
+                  {},
+                  epoch(before));
+}
+
 Result<std::vector<ApplicationRecord>> SqlApplications::list(
     std::optional<store::ApplicationStatus> status,
     std::optional<store::HolderType> holder_type,

@@ -25,6 +25,7 @@ public:
         const std::string& customer_id) override;
     Result<bool> claim_codes(const std::string& id, Seconds now) override;
     Result<std::vector<store::ApplicationRecord>> unconfirmed(Seconds before) override;
+    Result<std::vector<store::ApplicationRecord>> stranded_claims(Seconds before) override;
     Result<std::vector<store::ApplicationRecord>> list(
         std::optional<store::ApplicationStatus> status,
         std::optional<store::HolderType> holder_type,

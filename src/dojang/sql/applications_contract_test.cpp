@@ -101,6 +101,38 @@ TEST_P(StoreContract, CodesAreClaimedOnceAndOnlyBeforeTheyExpire) {
     EXPECT_EQ(claims, (std::vector<bool>{false, true, false}));
 }
 
+TEST_P(StoreContract, FindsClaimsThatNeverBecameAnIssuedCertificate) {
+    ASSERT_TRUE(in_tx(database(), [](Transaction& tx) -> Result<void> {
+        for (const auto& [id, reference] : {std::pair{"claimed", "3333333333"},
+                                            std::pair{"fresh", "4444444444"},
+                                            std::pair{"untouched", "5555555555"},
+                                            std::pair{"issued", "6666666666"}}) {
+            auto inserted = tx.applications().insert(application(id, reference));
+            if (!inserted) {
+                return inserted;
+            }
+        }
+        EXPECT_TRUE(*tx.applications().claim_codes("claimed", t0));
+        EXPECT_TRUE(*tx.applications().claim_codes("fresh", t0 + std::chrono::seconds{100}));
+        EXPECT_TRUE(*tx.applications().claim_codes("issued", t0));
+        auto issued = *tx.applications().find("issued");
+        issued->status = ApplicationStatus::issued;
+        return tx.applications().update(*issued);
+    }));
+    std::vector<std::string> stranded;
+    ASSERT_TRUE(in_tx(database(), [&](Transaction& tx) -> Result<void> {
+        auto found = tx.applications().stranded_claims(t0 + std::chrono::seconds{50});
+        if (!found) {
+            return tl::unexpected(found.error());
+        }
+        for (const auto& record : *found) {
+            stranded.push_back(record.id);
+        }
+        return ok();
+    }));
+    EXPECT_EQ(stranded, std::vector<std::string>{"claimed"});
+}
+
 TEST_P(StoreContract, ListsUnconfirmedApplicationsAndKeepsTimelinesInOrder) {
     auto issued = application("a1", "3333333333");
     issued.status = ApplicationStatus::issued;

@@ -103,6 +103,9 @@ public:
     virtual Result<bool> claim_codes(const std::string& id, Seconds now) = 0;
     /// Issued applications whose certificate was issued before `before` and never confirmed.
     virtual Result<std::vector<ApplicationRecord>> unconfirmed(Seconds before) = 0;
+    /// Approved applications whose codes were claimed before `before` but that never became
+    /// issued: an issuance that failed or crashed between its two transactions.
+    virtual Result<std::vector<ApplicationRecord>> stranded_claims(Seconds before) = 0;
     /// Applications in `status` (any when unset) of `holder_type` (any when unset), newest
     /// first, at most `limit`.
     virtual Result<std::vector<ApplicationRecord>> list(std::optional<ApplicationStatus> status,
