@@ -207,6 +207,14 @@ set -e
 [ "$unlock_status" = 4 ] && contains OFFICER_NOT_FOUND <unlock.log || { cat unlock.log; fail "unlock of nobody"; }
 "$dojangd" admin officers unlock --data ca --username kim >unlock.log || fail "unlock kim"
 [ "$(sign_in_status kim "correct horse 9!")" = 201 ] || { cat out.json; fail "kim after unlock"; }
+# Another officer unlocks over HTTP (audited); nobody unlocks their own account or a stranger's.
+[ "$(post /api/v1/officers/kim/unlock '{}')" = 401 ] || { cat out.json; fail "unlock without signing in"; }
+[ "$(post /api/v1/officers/kim/unlock '{}' -H "Authorization: Bearer $api_token")" = 200 ] ||
+    { cat out.json; fail "another officer's unlock"; }
+[ "$(post /api/v1/officers/api/unlock '{}' -H "Authorization: Bearer $api_token")" = 403 ] &&
+    [ "$(jq -r .code out.json)" = OFFICER_SELF_UNLOCK ] || { cat out.json; fail "self-unlock"; }
+[ "$(post /api/v1/officers/nobody/unlock '{}' -H "Authorization: Bearer $api_token")" = 404 ] &&
+    [ "$(jq -r .code out.json)" = OFFICER_NOT_FOUND ] || { cat out.json; fail "unlock of nobody over HTTP"; }
 
 "$dojangd" audit verify --data ca >/dev/null || fail "audit chain"
 # The audit log names the documents each decision was made on (their SHA-256) and every

@@ -119,6 +119,12 @@ answers 409 APPLICATION_NOT_IN_REVIEW POST '/api/v1/reviews/{id}/approve' "/api/
     "${officer[@]}" "${json[@]}" --data-binary '{}'
 answers 400 REJECTION_REASON_INVALID POST '/api/v1/reviews/{id}/reject' "/api/v1/reviews/$id/reject" \
     "${officer[@]}" "${json[@]}" --data-binary '{"reason":"nope"}'
+answers 401 OFFICER_UNAUTHENTICATED POST '/api/v1/officers/{username}/unlock' \
+    /api/v1/officers/kim/unlock "${json[@]}" --data-binary '{}'
+answers 403 OFFICER_SELF_UNLOCK POST '/api/v1/officers/{username}/unlock' \
+    /api/v1/officers/kim/unlock "${officer[@]}" "${json[@]}" --data-binary '{}'
+answers 404 OFFICER_NOT_FOUND POST '/api/v1/officers/{username}/unlock' \
+    /api/v1/officers/nobody/unlock "${officer[@]}" "${json[@]}" --data-binary '{}'
 
 # A walk-in registration's codes fetch a certificate; a wrong confirmation token, then the right one.
 openssl req -new -newkey rsa:2048 -nodes -keyout new.key -subj "/CN=x" -out new.csr 2>/dev/null

@@ -169,10 +169,16 @@ const std::vector<dto::ErrorEntry>& error_catalog() {
          403,
          "The account is locked",
          "계정이 잠겼습니다",
-         "Ten failed sign-ins in a row locked it. Ask another officer or the operator to unlock "
-         "it (dojangd admin officers unlock).",
+         "Ten failed sign-ins in a row locked it. Ask another officer (POST "
+         "/api/v1/officers/{username}/unlock) or the operator (dojangd admin officers unlock).",
          "로그인 실패가 10회 연속되어 잠겼습니다. 다른 심사자나 운영자에게 잠금 해제를 "
          "요청하십시오 (dojangd admin officers unlock)."},
+        {"OFFICER_SELF_UNLOCK",
+         403,
+         "An officer cannot unlock their own account",
+         "자신의 계정은 잠금 해제할 수 없습니다",
+         "Ask another officer (POST /api/v1/officers/{username}/unlock) or the operator.",
+         "다른 심사자(POST /api/v1/officers/{username}/unlock)나 운영자에게 요청하십시오."},
         {"OFFICER_NOT_FOUND",
          404,
          "No such officer",

@@ -337,9 +337,42 @@ http::Response decide(ra::ReviewService& review, const http::Request& request) {
     return problem(route_not_found());
 }
 
+/// POST /api/v1/officers/{username}/unlock: another officer lifts the lock that repeated
+/// failed sign-ins put on an account (the operator can, with `dojangd admin officers unlock`).
+http::Response unlock(ra::ReviewService& review, const http::Request& request) {
+    auto officer = officer_of(review, request);
+    if (!officer) {
+        return unauthenticated(officer.error());
+    }
+    constexpr std::string_view prefix = "/api/v1/officers/";
+    constexpr std::string_view suffix = "/unlock";
+    const std::string_view path = request.path;
+    if (!path.ends_with(suffix) || path.size() <= prefix.size() + suffix.size()) {
+        return problem(route_not_found());
+    }
+    const std::string username(
+        path.substr(prefix.size(), path.size() - prefix.size() - suffix.size()));
+    if (username == *officer) {
+        return problem(Error{ErrorKind::forbidden,
+                             "OFFICER_SELF_UNLOCK",
+                             "another officer or the operator must unlock this account (다른 "
+                             "심사자나 운영자가 잠금을 해제해야 합니다)",
+                             {},
+                             {}});
+    }
+    auto unlocked = review.unlock(*officer, username);
+    if (!unlocked) {
+        return problem(unlocked.error());
+    }
+    return json(200, JsonObject().text("username", username).text("status", "unlocked").str());
+}
+
 }  // namespace
 
 void add_review_routes(http::Router& router, ra::ReviewService& review) {
+    router.add_prefix("POST", "/api/v1/officers/", [&review](const http::Request& request) {
+        return unlock(review, request);
+    });
     router.add("POST", "/api/v1/officer/sessions", [&review](const http::Request& request) {
         return sign_in(review, request);
     });
