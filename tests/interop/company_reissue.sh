@@ -156,6 +156,12 @@ jq -e '.required_documents == ["power_of_attorney","proxy_id"]' out.json >/dev/n
 [ "$(post "/api/v1/reviews/$proxy_id/approve" '{}' -H "Authorization: Bearer $api_token")" = 409 ] ||
     fail "approved without the power of attorney"
 [ "$(jq -r .code out.json)" = DOCUMENT_MISSING ] || { cat out.json; fail "missing documents"; }
+# Two large scans together are refused (16 MiB per application); smaller ones replace them.
+{ cat registration.pdf; head -c $((9 * 1024 * 1024)) /dev/zero; } >big.pdf
+{ cat id.png; head -c $((9 * 1024 * 1024)) /dev/zero; } >big.png
+[ "$(upload power_of_attorney application/pdf big.pdf)" = 201 ] || { cat upload.json; fail "a 9 MiB PDF"; }
+[ "$(upload proxy_id image/png big.png)" = 413 ] && [ "$(jq -r .code upload.json)" = DOCUMENTS_TOO_LARGE_IN_TOTAL ] ||
+    { cat upload.json; fail "18 MiB of documents for one application"; }
 [ "$(upload power_of_attorney application/pdf registration.pdf)" = 201 ] || fail "power of attorney"
 [ "$(upload proxy_id image/png id.png)" = 201 ] || fail "proxy id"
 [ "$(post "/api/v1/reviews/$proxy_id/approve" '{}' -H "Authorization: Bearer $api_token")" = 200 ] ||

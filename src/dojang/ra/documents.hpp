@@ -14,6 +14,11 @@ namespace dojang::ra {
 
 /// Largest document accepted; the HTTP edge refuses a bigger body before reading it.
 inline constexpr std::size_t max_document_bytes = 10U * 1024U * 1024U;
+/// All documents of one application together (a company or a proxy needs two; a scan at a
+/// readable resolution is well under half of this).
+inline constexpr std::size_t max_application_document_bytes = 16U * 1024U * 1024U;
+/// Uploads one application may make, replacements included.
+inline constexpr std::size_t max_application_uploads = 20;
 
 /// The kinds of document an application may carry (product.md, companies and proxies).
 const std::vector<std::string>& document_kinds();

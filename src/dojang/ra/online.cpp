@@ -759,16 +759,47 @@ Result<store::DocumentRecord> OnlineApplications::upload_document(
     // The upload replaces an earlier one of the same kind: its file goes once the new record
     // is stored (personal data is not kept longer than it is needed).
     std::optional<store::DocumentRecord> replaced;
+    std::optional<Error> refusal;
     auto stored = database_->transact([&](store::Transaction& tx) -> Result<void> {
         replaced.reset();
+        refusal.reset();
         auto earlier = tx.review().documents(application_id);
         if (!earlier) {
             return tl::unexpected(earlier.error());
         }
+        std::int64_t total = record->size;
         for (const auto& document : *earlier) {
             if (document.kind == kind) {
                 replaced = document;
+            } else {
+                total += document.size;
             }
+        }
+        auto events = tx.applications().events(application_id);
+        if (!events) {
+            return tl::unexpected(events.error());
+        }
+        const auto uploads = std::count_if(events->begin(), events->end(), [](const auto& event) {
+            return event.kind == "document_uploaded";
+        });
+        if (static_cast<std::size_t>(uploads) >= max_application_uploads) {
+            refusal = Error{ErrorKind::forbidden,
+                            "DOCUMENT_UPLOADS_EXHAUSTED",
+                            "this application has had " + std::to_string(max_application_uploads) +
+                                " uploads; ask the help desk (서류 제출 횟수를 초과했습니다. "
+                                "고객센터에 문의하십시오)",
+                            {},
+                            {}};
+            return ok();
+        }
+        if (static_cast<std::size_t>(total) > max_application_document_bytes) {
+            refusal = Error{ErrorKind::invalid_request,
+                            "DOCUMENTS_TOO_LARGE_IN_TOTAL",
+                            "the documents of one application may take at most 16 MiB together "
+                            "(한 신청의 서류는 모두 합쳐 16MiB 까지입니다)",
+                            {},
+                            {}};
+            return ok();
         }
         auto put = tx.review().put_document(*record);
         if (!put) {
@@ -777,9 +808,9 @@ Result<store::DocumentRecord> OnlineApplications::upload_document(
         return tx.applications().add_event(
             {0, application_id, now, "document_uploaded", kind + " (" + record->media_type + ")"});
     });
-    if (!stored) {
+    if (!stored || refusal) {
         (void)files_->remove(*record);
-        return tl::unexpected(stored.error());
+        return tl::unexpected(refusal ? *refusal : stored.error());
     }
     if (replaced && replaced->stored_name != record->stored_name) {
         (void)files_->remove(*replaced);

@@ -290,6 +290,31 @@ TEST_F(ReviewTest, AReplacedDocumentLeavesNoFileBehind) {
     }
 }
 
+TEST_F(ReviewTest, OneApplicationTakesAtMostTwentyUploads) {
+    const auto created = in_review();  // two uploads so far
+    for (std::size_t i = 2; i < max_application_uploads; ++i) {
+        ASSERT_TRUE(online_->upload_document(created.application_id,
+                                             created.status_token,
+                                             "business_registration",
+                                             "application/pdf",
+                                             pdf))
+            << i;
+    }
+    auto refused = online_->upload_document(created.application_id,
+                                            created.status_token,
+                                            "business_registration",
+                                            "application/pdf",
+                                            pdf);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().code, "DOCUMENT_UPLOADS_EXHAUSTED");
+    std::size_t files = 0;
+    for ([[maybe_unused]] const auto& file :
+         std::filesystem::directory_iterator(dir_.path() + "/documents")) {
+        ++files;
+    }
+    EXPECT_EQ(files, 2U);  // the refused upload left no file behind
+}
+
 TEST_F(ReviewTest, ApprovalNeedsTheRequiredDocuments) {
     const auto created = in_review(false);
     auto refused = review_->approve("kim", created.application_id);
