@@ -159,6 +159,12 @@ jq -e '.required_documents == ["power_of_attorney","proxy_id"]' out.json >/dev/n
 # Two large scans together are refused (16 MiB per application); smaller ones replace them.
 { cat registration.pdf; head -c $((9 * 1024 * 1024)) /dev/zero; } >big.pdf
 { cat id.png; head -c $((9 * 1024 * 1024)) /dev/zero; } >big.png
+# A wrong status token is refused on the header: not a byte of the 9 MiB file is sent.
+sent=$(curl -sS -o upload.json -w '%{http_code} %{size_upload}' -X PUT -H 'Content-Type: application/pdf' \
+    -H 'Expect: 100-continue' -H 'Authorization: Bearer wrong-token' --data-binary @big.pdf \
+    "$url/api/v1/applications/$id/documents/power_of_attorney")
+[ "$sent" = "401 0" ] && [ "$(jq -r .code upload.json)" = STATUS_TOKEN_INVALID ] ||
+    { cat upload.json; fail "a wrong token's upload was read ($sent)"; }
 [ "$(upload power_of_attorney application/pdf big.pdf)" = 201 ] || { cat upload.json; fail "a 9 MiB PDF"; }
 [ "$(upload proxy_id image/png big.png)" = 413 ] && [ "$(jq -r .code upload.json)" = DOCUMENTS_TOO_LARGE_IN_TOTAL ] ||
     { cat upload.json; fail "18 MiB of documents for one application"; }

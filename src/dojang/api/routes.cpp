@@ -297,18 +297,43 @@ http::Response application_action(ra::OnlineApplications& online, const http::Re
     return problem(Error{ErrorKind::not_found, "NOT_FOUND", "no such route", {}, {}});
 }
 
+/// The application id and document kind of .../applications/{id}/documents/{kind}.
+std::optional<std::pair<std::string, std::string>> upload_target(const std::string& path) {
+    constexpr std::string_view marker = "/documents/";
+    const auto at = path.rfind(marker);
+    if (at == std::string::npos) {
+        return std::nullopt;
+    }
+    std::string id = application_id_of(path.substr(0, at), "");
+    std::string kind = path.substr(at + marker.size());
+    if (id.empty() || kind.empty()) {
+        return std::nullopt;
+    }
+    return std::pair{std::move(id), std::move(kind)};
+}
+
+/// The upload's header alone: the status token, the application's state and the kind are
+/// judged before a byte of the file is read.
+std::optional<http::Response> check_upload(ra::OnlineApplications& online,
+                                           const http::Request& request) {
+    const auto target = upload_target(request.path);
+    if (!target) {
+        return std::nullopt;  // the handler answers 404
+    }
+    auto allowed = online.may_upload(target->first, bearer_token(request), target->second);
+    if (!allowed) {
+        return problem(allowed.error());
+    }
+    return std::nullopt;
+}
+
 /// PUT /api/v1/applications/{id}/documents/{kind}: the raw file, Bearer status token.
 http::Response upload_document(ra::OnlineApplications& online, const http::Request& request) {
-    constexpr std::string_view marker = "/documents/";
-    const auto at = request.path.rfind(marker);
-    if (at == std::string::npos) {
+    const auto target = upload_target(request.path);
+    if (!target) {
         return problem(Error{ErrorKind::not_found, "NOT_FOUND", "no such route", {}, {}});
     }
-    const std::string id = application_id_of(request.path.substr(0, at), "");
-    const std::string kind = request.path.substr(at + marker.size());
-    if (id.empty() || kind.empty()) {
-        return problem(Error{ErrorKind::not_found, "NOT_FOUND", "no such route", {}, {}});
-    }
+    const auto& [id, kind] = *target;
     auto stored = online.upload_document(
         id, bearer_token(request), kind, request.header("content-type"), to_bytes(request.body));
     if (!stored) {
@@ -408,6 +433,9 @@ void add_application_routes(http::Router& router, ra::OnlineApplications& online
         [&online](const http::Request& request) { return upload_document(online, request); },
         http::RouteClass::general,
         ra::max_document_bytes);
+    router.check_header("PUT", "/api/v1/applications/", [&online](const http::Request& request) {
+        return check_upload(online, request);
+    });
 }
 
 }  // namespace dojang::api

@@ -94,7 +94,7 @@ void Router::add(
     std::string method, std::string path, Handler handler, RouteClass cls, std::size_t body_limit) {
     add_route(
         routes_,
-        Route{std::move(method), std::move(path), false, cls, std::move(handler), body_limit});
+        Route{std::move(method), std::move(path), false, cls, std::move(handler), body_limit, {}});
 }
 
 void Router::add_prefix(std::string method,
@@ -104,7 +104,7 @@ void Router::add_prefix(std::string method,
                         std::size_t body_limit) {
     add_route(
         routes_,
-        Route{std::move(method), std::move(prefix), true, cls, std::move(handler), body_limit});
+        Route{std::move(method), std::move(prefix), true, cls, std::move(handler), body_limit, {}});
 }
 
 std::size_t Router::largest_body_limit(std::size_t fallback) const {
@@ -113,6 +113,18 @@ std::size_t Router::largest_body_limit(std::size_t fallback) const {
         largest = std::max(largest, route.body_limit);
     }
     return largest;
+}
+
+bool Router::check_header(const std::string& method,
+                          const std::string& pattern,
+                          HeaderCheck check) {
+    for (auto& route : routes_) {
+        if (route.method == method && route.pattern == pattern) {
+            route.check_header = std::move(check);
+            return true;
+        }
+    }
+    return false;
 }
 
 const Route* Router::match(const Request& request, Response* error) const {

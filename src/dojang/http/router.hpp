@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -52,6 +53,11 @@ struct Response {
 /// A synchronous request handler; it may throw only as a bug (the server answers 500).
 using Handler = std::function<Response(const Request&)>;
 
+/// Judges a request by its header alone, before a byte of its body is read (the body is empty
+/// then): a response refuses it (the connection is then closed), nullopt lets it in. It runs
+/// on the I/O thread and must be quick.
+using HeaderCheck = std::function<std::optional<Response>(const Request&)>;
+
 /// How a route is admitted; each class has its own capacity (see Limits).
 enum class RouteClass {
     general,   ///< Ordinary API requests, run on the worker pool.
@@ -70,6 +76,7 @@ struct Route {
     RouteClass cls = RouteClass::general;
     Handler handler;
     std::size_t body_limit = 0;  ///< Largest body accepted; 0 means the server's Limits.
+    HeaderCheck check_header;    ///< Optional: refuses a request before its body is read.
 };
 
 /// Maps method and path to handlers: exact paths win over prefixes, the longest prefix wins.
@@ -89,6 +96,10 @@ public:
                     Handler handler,
                     RouteClass cls = RouteClass::general,
                     std::size_t body_limit = 0);
+
+    /// Sets the header check of the route added for `method` and `pattern`; false when there
+    /// is no such route.
+    bool check_header(const std::string& method, const std::string& pattern, HeaderCheck check);
 
     /// The largest body any route accepts, at least `fallback`.
     [[nodiscard]] std::size_t largest_body_limit(std::size_t fallback) const;

@@ -656,6 +656,13 @@ private:
                     co_return;
                 }
                 parser.body_limit(static_cast<std::uint64_t>(limit));
+                // The route may refuse on the header alone (a wrong token, say): then the body
+                // is never read, let alone stored.
+                if (auto refused = check_header(parser.get(), remote, client)) {
+                    connection.reading = false;
+                    co_await answer_and_close(stream, std::move(refused->first), refused->second);
+                    co_return;
+                }
             }
             if (!ec && !parser.is_done()) {
                 if (equals_ignoring_case(parser.get()[bhttp::field::expect], "100-continue")) {
@@ -718,6 +725,65 @@ private:
         probe.path = target.substr(0, target.find('?'));
         const Route* route = router_.match(probe, nullptr);
         return route != nullptr && route->body_limit != 0 ? route->body_limit : limits_.body_bytes;
+    }
+
+    /// The answer of the matching route's header check, with the route's pattern (for the
+    /// metrics), or nullopt when it lets the request in (or has no check).
+    template <typename Header>
+    std::optional<std::pair<Response, std::string>> check_header(const Header& header,
+                                                                 const std::string& remote,
+                                                                 const std::string& client) {
+        Request probe;
+        probe.method = std::string(header.method_string());
+        probe.target = std::string(header.target());
+        const auto question = probe.target.find('?');
+        probe.path = probe.target.substr(0, question);
+        if (question != std::string::npos) {
+            probe.query = probe.target.substr(question + 1);
+        }
+        for (const auto& field : header) {
+            std::string name(field.name_string());
+            std::transform(name.begin(), name.end(), name.begin(), [](char c) {
+                return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            });
+            probe.headers.emplace_back(std::move(name), std::string(field.value()));
+        }
+        probe.remote_address = remote;
+        probe.client = client;
+        probe.request_id = next_request_id();
+        const Route* route = router_.match(probe, nullptr);
+        if (route == nullptr || !route->check_header) {
+            return std::nullopt;
+        }
+        try {
+            auto refused = route->check_header(probe);
+            if (!refused) {
+                return std::nullopt;
+            }
+            return std::pair{std::move(*refused), route->pattern};
+        } catch (const std::exception& e) {
+            log_failure(
+                probe.request_id,
+                "header check for " + route->method + " " + route->pattern + " threw: " + e.what());
+        } catch (...) {
+            log_failure(probe.request_id,
+                        "header check for " + route->method + " " + route->pattern +
+                            " threw a non-standard exception");
+        }
+        return std::pair{internal_error(probe.request_id), route->pattern};
+    }
+
+    /// Writes a final answer to a request whose body was not read, and closes the connection.
+    template <typename Stream>
+    asio::awaitable<void> answer_and_close(Stream& stream, Response response, std::string route) {
+        const std::string request_id = next_request_id();
+        metrics_.observe_request(route, response.status, std::chrono::nanoseconds{0});
+        BeastResponse message = to_message(std::move(response), request_id, 11, false, false);
+        beast::get_lowest_layer(stream).expires_after(limits_.read_timeout);
+        auto [ec, unused] = co_await bhttp::async_write(stream, message, use_tuple);
+        if (!ec) {
+            co_await close_gracefully(stream, true);
+        }
     }
 
     /// Answers a request that could not be read (400, 413, 431) and closes the connection.

@@ -796,6 +796,39 @@ TEST(Server, RefusesZeroTimeoutsAndPerClientConnections) {
     }
 }
 
+TEST(Server, ARouteMayRefuseOnTheHeaderBeforeReadingTheBody) {
+    Router router;
+    std::atomic<int> handled{0};
+    router.add("PUT", "/upload", [&handled](const Request&) {
+        ++handled;
+        return Response::text(201, "stored");
+    });
+    ASSERT_TRUE(router.check_header("PUT", "/upload", [](const Request& request) {
+        return request.header("authorization") == "Bearer ok"
+                   ? std::nullopt
+                   : std::optional<Response>(Response::text(401, "no"));
+    }));
+    EXPECT_FALSE(router.check_header("PUT", "/elsewhere", {}));
+    Server server(router, Limits{});
+    ASSERT_TRUE(server.listen("127.0.0.1", 0));
+    Running running(server);
+
+    // The header promises a body that never comes: the answer must not wait for it.
+    Client refused(server.port());
+    refused.send_raw("PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n");
+    const auto answer = refused.receive();
+    EXPECT_EQ(answer.result_int(), 401U);
+    EXPECT_FALSE(answer.keep_alive());
+    EXPECT_EQ(handled.load(), 0);
+
+    Client allowed(server.port());
+    allowed.send_raw(
+        "PUT /upload HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ok\r\nContent-Length: "
+        "4\r\n\r\nfile");
+    EXPECT_EQ(allowed.receive().result_int(), 201U);
+    EXPECT_EQ(handled.load(), 1);
+}
+
 TEST(Server, CountsRequestsByRoutePatternInMetrics) {
     Router router;
     router.add_prefix("GET", "/items/", answer("item"));

@@ -697,12 +697,9 @@ Result<Verified> OnlineApplications::verify(const std::string& application_id,
     return Verified{"approved", std::move(*codes), {}};
 }
 
-Result<store::DocumentRecord> OnlineApplications::upload_document(
-    const std::string& application_id,
-    std::string_view status_token,
-    const std::string& kind,
-    std::string_view declared_type,
-    std::span<const std::uint8_t> content) {
+Result<void> OnlineApplications::may_upload(const std::string& application_id,
+                                            std::string_view status_token,
+                                            const std::string& kind) {
     if (!files_) {
         return fail(ErrorKind::unavailable,
                     "DOCUMENTS_UNAVAILABLE",
@@ -750,6 +747,19 @@ Result<store::DocumentRecord> OnlineApplications::upload_document(
                     "DOCUMENT_NOT_REQUIRED",
                     "this application does not need a document of kind '" + kind +
                         "' (이 신청에 필요한 서류가 아닙니다)");
+    }
+    return ok();
+}
+
+Result<store::DocumentRecord> OnlineApplications::upload_document(
+    const std::string& application_id,
+    std::string_view status_token,
+    const std::string& kind,
+    std::string_view declared_type,
+    std::span<const std::uint8_t> content) {
+    auto allowed = may_upload(application_id, status_token, kind);
+    if (!allowed) {
+        return tl::unexpected(allowed.error());
     }
     const Seconds now = clock_->now();
     auto record = files_->write(application_id, kind, declared_type, content, now);

@@ -104,6 +104,13 @@ public:
     /// Stores a document for the application of `status_token` (a new one of the same kind
     /// replaces the old). Errors: STATUS_TOKEN_INVALID, DOCUMENT_KIND_UNKNOWN,
     /// DOCUMENT_TOO_LARGE, DOCUMENT_TYPE_NOT_ALLOWED, APPLICATION_CLOSED (conflict: decided).
+    /// Whether a document of `kind` may be uploaded now, judged before its bytes arrive (the
+    /// HTTP edge asks this with the request header alone): the same errors as upload_document
+    /// except those about the file itself.
+    Result<void> may_upload(const std::string& application_id,
+                            std::string_view status_token,
+                            const std::string& kind);
+
     Result<store::DocumentRecord> upload_document(const std::string& application_id,
                                                   std::string_view status_token,
                                                   const std::string& kind,
