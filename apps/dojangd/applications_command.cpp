@@ -59,6 +59,22 @@ Result<void> register_walk_in(const WalkInOptions& options, const Clock& clock, 
     if (!codes) {
         return tl::unexpected(codes.error());
     }
+    if (codes->is_revocation()) {
+        std::string serials;
+        for (const auto& serial : codes->revoked) {
+            serials += (serials.empty() ? "" : ",") + json_quote(serial);
+        }
+        if (options.json) {
+            out << "{\"application_id\":" << json_quote(codes->application_id)
+                << ",\"status\":\"revoked\",\"revoked\":[" << serials << "]}\n";
+            return ok();
+        }
+        out << "application_id: " << codes->application_id << "\n"
+            << "revoked (keyCompromise): " << (serials.empty() ? "none on file" : serials) << "\n"
+            << "The holder's certificates are revoked; nothing is issued (폐지 완료). OCSP and the "
+               "next CRL say so.\n";
+        return ok();
+    }
     if (options.json) {
         out << "{\"application_id\":" << json_quote(codes->application_id)
             << ",\"reference_number\":" << json_quote(codes->reference_number)

@@ -231,7 +231,8 @@ int main(int argc, char** argv) {
         ->add_option("--reason",
                      walk_in_options.reason,
                      "expired | forgot_password | lost_device | key_compromise | info_changed | "
-                     "algorithm_upgrade | new_device")
+                     "algorithm_upgrade | new_device | revocation (폐지 신청: revoke the holder's "
+                     "certificates, issue nothing)")
         ->required();
     walk_in->add_option(
         "--old-serial", walk_in_options.old_serial, "serial (hex) of the certificate replaced");

@@ -26,11 +26,15 @@ curl -fsS -o root.pem "$url/ca/root.pem"
 openssl req -new -newkey rsa:2048 -nodes -keyout old.key -subj "/CN=hong" -out old.csr 2>/dev/null
 "$dojangd" admin issue --data ca --csr old.csr --out old.pem >/dev/null
 old_serial=$(openssl x509 -in old.pem -noout -serial | cut -d= -f2)
+openssl req -new -newkey rsa:2048 -nodes -keyout lost.key -subj "/CN=choi" -out lost.csr 2>/dev/null
+"$dojangd" admin issue --data ca --csr lost.csr --out lost.pem >/dev/null
+lost_serial=$(openssl x509 -in lost.pem -noout -serial | cut -d= -f2)
 cat >customers.csv <<CSV
 customer_id,holder_type,name,birth_date,resident_number,business_number,corporate_number,representative,phone,email,certificate_serials
 c-1,individual,홍길동,,900101-1234567,,,,010-1234-5678,hong@example.com,$old_serial
 c-2,individual,이영희,,920202-2345678,,,,010-2222-3333,lee@example.com,
 c-3,individual,박민수,,930303-1456789,,,,010-3333-4444,park@example.com,
+c-4,individual,최폐지,,940404-1234567,,,,010-4444-5555,choi@example.com,$lost_serial
 CSV
 "$dojangd" admin customers import --data ca customers.csv >/dev/null || fail "import"
 
@@ -140,6 +144,36 @@ wait "$racer"
     fail "one Idempotency-Key made two applications"
 status=$(apply "$(body 박민수 930303-1456789 010-3333-9999 park@example.com "")" same-key-1)
 [ "$status" = 422 ] || { cat apply.json; fail "same key with another body answered $status"; }
+
+# 6. Revocation alone (폐지 신청): the same identity check, then every certificate of the holder
+#    is revoked (keyCompromise) and nothing is issued.
+revocation=$(jq -cn '{holder_type:"individual", reason:"revocation", name:"최폐지",
+    resident_number:"940404-1234567", phone:"010-4444-5555", email:"choi@example.com", channel:"sms"}')
+[ "$(apply "$revocation")" = 201 ] || { cat apply.json; fail "revocation application"; }
+revocation_id=$(jq -r .application_id apply.json)
+revocation_token=$(jq -r .status_token apply.json)
+wait_for 30 sh -c "grep -qs '^To: 01044445555' ca/spool/sms/*.txt" || fail "no code for the revocation"
+status=$(curl -sS -o revoked.json -w '%{http_code}' -H 'Content-Type: application/json' \
+    --data-binary "$(jq -cn --arg c "$(code_for 01044445555)" '{code:$c}')" \
+    "$url/api/v1/applications/$revocation_id/otp/verify")
+[ "$status" = 200 ] && jq -e '.status == "revoked" and .reference_number == null' revoked.json >/dev/null ||
+    { cat revoked.json; fail "the revocation's verify answered $status"; }
+lost_revoked() {
+    openssl ocsp -issuer chain.pem -cert lost.pem -url "$url/ocsp" -CAfile root.pem -no_nonce >ocsp.log 2>&1 || true
+    grep -q "lost.pem: revoked" ocsp.log && grep -q "Reason: keyCompromise" ocsp.log
+}
+wait_for 60 lost_revoked || { cat ocsp.log; fail "the certificate was not revoked within 60 s"; }
+curl -fsS -H "Authorization: Bearer $revocation_token" "$url/api/v1/applications/$revocation_id" >status.json
+jq -e '.status == "revoked" and .codes == null' status.json >/dev/null || { cat status.json; fail "revocation status"; }
+revocation_notice() {  # the decoded text of the e-mails to choi@example.com names the serial
+    local file
+    for file in $(grep -ls '^To: choi@example.com' ca/spool/email/*); do
+        python3 -c 'import email, sys
+message = email.message_from_binary_file(open(sys.argv[1], "rb"))
+print(message.get_payload(decode=True).decode())' "$file"
+    done | contains "${lost_serial,,}"
+}
+wait_for 30 revocation_notice || fail "no revocation notice naming the serial"
 
 # The data directory, the database and the spool hold personal data: the owner's alone.
 for private in ca:700 ca/spool:700 ca/spool/sms:700 ca/spool/email:700; do

@@ -163,13 +163,16 @@ test('individual_journey', async ({ page, screenshot, audit }) => {
   check(csp.includes("default-src 'self'") && csp.includes("frame-ancestors 'none'"), `CSP header: ${csp}`);
   await page.getByRole('heading', { level: 1, name: '공동인증서 재발급 신청' }).waitFor();
   // Each reason has its sentence; "what to prepare" follows the choices.
-  check((await page.locator('input[name=reason]').count()) === 7, 'seven reasons');
+  check((await page.locator('input[name=reason]').count()) === 8, 'eight reasons');
   await page.getByText('인증서 비밀번호가 기억나지 않습니다', { exact: false }).waitFor();
   await screenshot('start');
   await audit('start');
   // Next without a reason: an error that says so.
   await page.getByRole('button', { name: '다음' }).click();
   await page.getByRole('alert').filter({ hasText: '재발급 사유를 하나 고르십시오' }).waitFor();
+  // Revocation alone (폐지 신청) says that nothing is issued and that it cannot be undone.
+  await page.locator('input[name=reason][value=revocation]').check();
+  await page.getByText('폐지는 되돌릴 수 없습니다', { exact: false }).waitFor();
   // Keyboard only: focus the reasons and pick one with the arrow keys, then Enter on Next.
   await page.locator('input[name=reason]').first().focus();
   await page.keyboard.press('ArrowDown');

@@ -23,6 +23,7 @@ export const reasons = [
   'info_changed',
   'algorithm_upgrade',
   'new_device',
+  'revocation',
 ] as const;
 
 export function go(route: string): void {
@@ -36,6 +37,7 @@ function preparationList(): HTMLElement {
       : ['prepare.individual.resident_number', 'prepare.individual.phone', 'prepare.contact'];
   if (journey.proxy) items.push('prepare.proxy');
   if (journey.reason === 'lost_device' || journey.reason === 'key_compromise') items.push('prepare.revoke_note');
+  if (journey.reason === 'revocation') items.push('prepare.revocation_note');
   return h('ul', { class: 'checklist', id: 'prepare-list' }, items.map((item) => h('li', {}, t(item))));
 }
 

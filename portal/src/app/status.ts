@@ -33,12 +33,16 @@ function timeline(answer: StatusAnswer, reviewed: boolean): HTMLElement {
   // A cancelled application (a newer one of the same holder replaced it) ends like a rejection.
   const cancelled = answer.status === 'cancelled';
   const rejected = answer.status === 'rejected' || cancelled;
-  const steps = order.filter((step) => step !== 'in_review' || reviewed);
+  // A revocation application (폐지 신청) ends with the revocation: nothing is issued.
+  const steps =
+    answer.status === 'revoked'
+      ? ['submitted', 'verified', ...(reviewed ? ['in_review'] : []), 'revoked']
+      : order.filter((step) => step !== 'in_review' || reviewed);
   // The last step finished: "in_review" means the review itself is still going on.
   const reached = rejected
     ? steps.indexOf('approved')
     : steps.indexOf(answer.status) - (answer.status === 'in_review' ? 1 : 0);
-  const final = answer.status === 'confirmed' || rejected;
+  const final = answer.status === 'confirmed' || answer.status === 'revoked' || rejected;
   return h(
     'ol',
     { class: 'timeline', id: 'timeline' },
@@ -151,7 +155,7 @@ export function statusPage(main: HTMLElement): void {
       ),
     );
     body.replaceChildren(...parts);
-    if (answer.status !== 'confirmed' && answer.status !== 'rejected' && answer.status !== 'cancelled') {
+    if (!['confirmed', 'rejected', 'cancelled', 'revoked'].includes(answer.status)) {
       pollTimer = window.setTimeout(poll, pollEveryMs);
     } else {
       // Finished: nothing of it needs to survive this page (no status token left in storage).

@@ -16,7 +16,8 @@ constexpr std::array all_kinds{TemplateKind::otp,
                                TemplateKind::issued,
                                TemplateKind::expiry_reminder,
                                TemplateKind::authorization_code,
-                               TemplateKind::cancelled};
+                               TemplateKind::cancelled,
+                               TemplateKind::revoked};
 constexpr std::array all_languages{Language::ko, Language::en};
 
 bool is_name_char(char c) {
@@ -93,6 +94,8 @@ std::string_view to_string(TemplateKind kind) {
             return "authorization_code";
         case TemplateKind::cancelled:
             return "cancelled";
+        case TemplateKind::revoked:
+            return "revoked";
     }
     return "otp";
 }

@@ -22,6 +22,7 @@ enum class TemplateKind {
     authorization_code,  ///< The 인가코드 over the other channel: {authorization_code},
                          ///< {reference_hint}, {expires_at}.
     cancelled,           ///< An earlier application replaced by a newer one: {contact}.
+    revoked,             ///< A revocation application (폐지 신청) done: {serials}, {contact}.
 };
 
 /// The languages of the texts.

@@ -149,6 +149,23 @@ constexpr std::array texts{
         "cancelled: its reference number and authorization code no longer work. If you did not "
         "apply, call {contact} at once.",
     },
+    // A revocation application (폐지 신청): the holder's certificates were revoked.
+    TemplateText{
+        TemplateKind::revoked,
+        Language::ko,
+        "[도장] 인증서가 폐지되었습니다",
+        "[도장] 폐지 신청에 따라 인증서(일련번호 {serials})가 폐지되었습니다. 폐지된 인증서로는 "
+        "더 이상 로그인하거나 서명할 수 없습니다. 새 인증서가 필요하면 재발급을 신청하십시오. "
+        "본인이 신청하지 않았다면 즉시 {contact}로 연락하십시오.",
+    },
+    TemplateText{
+        TemplateKind::revoked,
+        Language::en,
+        "[dojang] Your certificates were revoked",
+        "[dojang] As you asked, your certificates (serial numbers {serials}) were revoked: they "
+        "no longer sign or log in anywhere. Apply for a reissue when you need a new one. If you "
+        "did not ask for this, call {contact} at once.",
+    },
 };
 
 }  // namespace

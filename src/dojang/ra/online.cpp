@@ -689,6 +689,9 @@ Result<Verified> OnlineApplications::verify(const std::string& application_id,
     if (!codes) {
         return tl::unexpected(codes.error());
     }
+    if (codes->is_revocation()) {
+        return Verified{"revoked", std::nullopt, {}};
+    }
     auto sent = send_code_other_channel(
         *database_, keys_, reissue_->settings(), application_id, *codes, now);
     if (!sent) {

@@ -61,7 +61,7 @@ struct CodeSent {
 /// The outcome of a right code: an individual gets the codes at once; a company or a proxy
 /// waits for an officer's review of its documents.
 struct Verified {
-    std::string status;          ///< "approved" or "in_review"
+    std::string status;          ///< "approved", "in_review" or "revoked" (폐지 신청)
     std::optional<Codes> codes;  ///< with "approved"
     std::vector<std::string> required_documents;
 };

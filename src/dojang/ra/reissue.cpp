@@ -435,6 +435,10 @@ Result<Codes> ReissueService::approve(
     bool insert,
     bool hold_for_review) {
     const Seconds now = clock_->now();
+    // Revoking protects the holder: once the identity is verified it is never held back.
+    if (application.reason == store::ReissueReason::revocation) {
+        return revoke_all(std::move(application), customer, events, actor, insert);
+    }
     if (!insert && !application.reference_number.empty()) {
         return release_codes(std::move(application), events, actor, now);
     }
@@ -524,7 +528,8 @@ Result<Codes> ReissueService::approve(
             return Codes{application.id,
                          application.reference_number,
                          grouped(code),
-                         *application.codes_expire_at};
+                         *application.codes_expire_at,
+                         {}};
         }
         if (stored.error().code != "REFERENCE_COLLISION") {
             return tl::unexpected(stored.error());
@@ -584,7 +589,8 @@ Result<Codes> ReissueService::reveal_codes(const store::ApplicationRecord& appli
     return Codes{application.id,
                  application.reference_number,
                  grouped(std::string(bytes.begin(), bytes.end())),
-                 *application.codes_expire_at};
+                 *application.codes_expire_at,
+                 {}};
 }
 
 Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest& request,
@@ -874,6 +880,94 @@ Result<void> ReissueService::confirm(const SerialNumber& serial, std::string_vie
         }
         return ok();
     });
+}
+
+Result<Codes> ReissueService::revoke_all(
+    store::ApplicationRecord application,
+    const store::CustomerRecord& customer,
+    const std::vector<std::pair<std::string, std::string>>& events,
+    const std::string& actor,
+    bool insert) {
+    const Seconds now = clock_->now();
+    // A lost device or a leaked key is the usual cause: keyCompromise, and the keys blocked.
+    auto revoked =
+        revoke_each(*database_,
+                    *clock_,
+                    replaced_serials(application.old_serial, customer.certificate_serials, ""),
+                    store::RevocationReason::key_compromise,
+                    actor);
+    if (!revoked) {
+        return tl::unexpected(revoked.error());
+    }
+    application.status = store::ApplicationStatus::revoked;
+    application.updated_at = now;
+    auto stored = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto saved = SealedRegister(tx, keys_).upsert(customer);
+        if (!saved) {
+            return tl::unexpected(saved.error());
+        }
+        auto written =
+            insert ? tx.applications().insert(application) : tx.applications().update(application);
+        if (!written) {
+            return written;
+        }
+        if (insert) {
+            auto cancelled = cancel_unfinished(tx, customer, application.id, actor);
+            if (!cancelled) {
+                return tl::unexpected(cancelled.error());
+            }
+        }
+        for (const auto& [kind, detail] : events) {
+            auto added = event(tx, application.id, kind, detail);
+            if (!added) {
+                return added;
+            }
+        }
+        auto added = event(tx,
+                           application.id,
+                           "certificates_revoked",
+                           revoked->empty() ? "no valid certificate was on file"
+                                            : "keyCompromise: " + joined(*revoked));
+        if (!added) {
+            return added;
+        }
+        std::string serials = "[";
+        for (const auto& serial : *revoked) {
+            serials += (serials.size() > 1 ? "," : "") + json_quote(serial);
+        }
+        serials += "]";
+        auto audited = store::record_audit(tx,
+                                           now,
+                                           actor,
+                                           "application.revoke",
+                                           application.id,
+                                           "{\"customer_id\":" + json_quote(customer.customer_id) +
+                                               ",\"revoked\":" + serials + "}");
+        if (!audited) {
+            return audited;
+        }
+        notify::Notification notification;
+        notification.kind = notify::TemplateKind::revoked;
+        notification.language = notify::Language::ko;
+        notification.channel = customer.email.empty() ? "sms" : "email";
+        notification.destination = customer.email.empty() ? customer.phone : customer.email;
+        notification.dedupe_key = "revoked:" + application.id;
+        notification.application_id = application.id;
+        notification.vars = {{"serials", revoked->empty() ? "-" : joined(*revoked)},
+                             {"contact", settings_.contact}};
+        if (notification.destination.empty()) {
+            return ok();
+        }
+        auto enqueued = notify::enqueue_notification(tx, notification, now);
+        if (!enqueued) {
+            return tl::unexpected(enqueued.error());
+        }
+        return ok();
+    });
+    if (!stored) {
+        return tl::unexpected(stored.error());
+    }
+    return Codes{application.id, {}, {}, now, std::move(*revoked)};
 }
 
 Result<bool> ReissueService::release_claim(const std::string& application_id) {

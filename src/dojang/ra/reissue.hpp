@@ -52,6 +52,11 @@ struct Codes {
     std::string reference_number;    ///< 참조번호, 10 digits
     std::string authorization_code;  ///< 인가코드, 16 digits in groups of four
     Seconds expires_at;
+    /// A revocation application (폐지 신청) gets no codes: these serials were revoked instead.
+    std::vector<std::string> revoked;
+
+    /// True for a revocation application, which carries no codes.
+    [[nodiscard]] bool is_revocation() const { return reference_number.empty(); }
 };
 
 /// A request for the certificate, authenticated by the codes (REST; CMP uses the same rules).
@@ -120,7 +125,8 @@ public:
     /// `insert`, else updated), `events`, and an audit entry by `actor` are stored together.
     /// With `hold_for_review` the codes are made but the application stays in_review. An
     /// application that already has its codes (a walk-in held for review) keeps them: the
-    /// approval only makes them usable.
+    /// approval only makes them usable. A revocation application (폐지 신청) gets no codes:
+    /// every certificate of the holder is revoked (keyCompromise) and it ends `revoked`.
     Result<Codes> approve(store::ApplicationRecord application,
                           const store::CustomerRecord& customer,
                           const std::vector<std::pair<std::string, std::string>>& events,
@@ -171,6 +177,12 @@ public:
         const std::string& application_id);
 
 private:
+    /// The revocation application's approval (see approve()).
+    Result<Codes> revoke_all(store::ApplicationRecord application,
+                             const store::CustomerRecord& customer,
+                             const std::vector<std::pair<std::string, std::string>>& events,
+                             const std::string& actor,
+                             bool insert);
     /// Clears the claim of an application still `approved` (no certificate was recorded),
     /// with an event and an audit entry; does nothing once it is issued.
     Result<bool> release_claim(const std::string& application_id);

@@ -181,6 +181,22 @@ TEST_F(ReissueTest, AForgottenPasswordSupersedesTheOldCertificateOnlyOnConfirmat
                   "submitted", "approved", "issued", "confirmed", "old_certificate_revoked"}));
 }
 
+TEST_F(ReissueTest, ARevocationApplicationRevokesEverythingAndIssuesNothing) {
+    auto done = service_->register_walk_in(walk_in(ReissueReason::revocation));
+    ASSERT_TRUE(done.has_value()) << done.error().describe();
+    EXPECT_TRUE(done->is_revocation());
+    EXPECT_TRUE(done->authorization_code.empty());
+    EXPECT_EQ(done->revoked, std::vector<std::string>{old_serial_.hex()});
+    const auto old = certificate(old_serial_);
+    EXPECT_EQ(old.status, store::CertificateStatus::revoked);
+    EXPECT_EQ(old.reason, store::RevocationReason::key_compromise);
+    auto status = service_->status(done->application_id);
+    ASSERT_TRUE(status.has_value());
+    EXPECT_EQ(status->first.status, store::ApplicationStatus::revoked);
+    EXPECT_TRUE(status->first.reference_number.empty());
+    EXPECT_EQ(count(store::CertificateStatus::issued), 0U);
+}
+
 TEST_F(ReissueTest, AnExpiredCertificateRevokesNothing) {
     auto codes = service_->register_walk_in(walk_in(ReissueReason::expired));
     auto issued = service_->issue(with(*codes));

@@ -739,6 +739,9 @@ Result<std::string> ReviewService::approve(const std::string& officer,
     if (!codes) {
         return tl::unexpected(codes.error());
     }
+    if (codes->is_revocation()) {
+        return std::string("revoked");  // the holder was told by the revocation notice
+    }
     auto notified = database_->transact([&](store::Transaction& tx) {
         return notify_applicant(
             tx,

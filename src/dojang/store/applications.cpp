@@ -7,7 +7,7 @@
 namespace dojang::store {
 namespace {
 
-constexpr std::array<std::pair<ReissueReason, std::string_view>, 7> reason_names{{
+constexpr std::array<std::pair<ReissueReason, std::string_view>, 8> reason_names{{
     {ReissueReason::expired, "expired"},
     {ReissueReason::forgot_password, "forgot_password"},
     {ReissueReason::lost_device, "lost_device"},
@@ -15,9 +15,10 @@ constexpr std::array<std::pair<ReissueReason, std::string_view>, 7> reason_names
     {ReissueReason::info_changed, "info_changed"},
     {ReissueReason::algorithm_upgrade, "algorithm_upgrade"},
     {ReissueReason::new_device, "new_device"},
+    {ReissueReason::revocation, "revocation"},
 }};
 
-constexpr std::array<std::pair<ApplicationStatus, std::string_view>, 8> status_names{{
+constexpr std::array<std::pair<ApplicationStatus, std::string_view>, 9> status_names{{
     {ApplicationStatus::submitted, "submitted"},
     {ApplicationStatus::verified, "verified"},
     {ApplicationStatus::in_review, "in_review"},
@@ -26,6 +27,7 @@ constexpr std::array<std::pair<ApplicationStatus, std::string_view>, 8> status_n
     {ApplicationStatus::issued, "issued"},
     {ApplicationStatus::confirmed, "confirmed"},
     {ApplicationStatus::cancelled, "cancelled"},
+    {ApplicationStatus::revoked, "revoked"},
 }};
 
 }  // namespace
@@ -48,7 +50,7 @@ Result<ReissueReason> reissue_reason_from_string(std::string_view text) {
     return fail(ErrorKind::invalid_request,
                 "REASON_INVALID",
                 "the reason must be one of expired, forgot_password, lost_device, key_compromise, "
-                "info_changed, algorithm_upgrade, new_device");
+                "info_changed, algorithm_upgrade, new_device, revocation");
 }
 
 std::string_view to_string(ApplicationStatus status) {

@@ -23,6 +23,7 @@ enum class ReissueReason {
     info_changed,
     algorithm_upgrade,
     new_device,
+    revocation,  ///< 폐지 신청: revoke the holder's certificates, issue nothing
 };
 
 /// Where an application is. approved → issued → confirmed is the happy path; an issued
@@ -35,7 +36,8 @@ enum class ApplicationStatus {
     rejected,
     issued,
     confirmed,
-    cancelled  ///< replaced by a newer application of the same holder before it was used
+    cancelled,  ///< replaced by a newer application of the same holder before it was used
+    revoked  ///< a revocation application (폐지 신청) done: certificates revoked, none issued
 };
 
 std::string_view to_string(ReissueReason reason);
