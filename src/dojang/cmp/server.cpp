@@ -26,8 +26,12 @@ using CmpCtxPtr = crypto::Owned<OSSL_CMP_CTX, OSSL_CMP_CTX_free>;
 
 /// Transactions waiting for certConf are dropped after this (the RA revokes the certificate
 /// when it stays unconfirmed) and there are never more than this many.
+/// How long a transaction waits for its certConf or pollReq; a renewal never confirmed by
+/// then is revoked.
 constexpr auto waiting_lifetime = std::chrono::hours{2};
-constexpr std::size_t max_waiting = 10000;
+/// Labels of what the RA seals for a stored transaction.
+constexpr std::string_view request_label = "dojang-cmp-request-v1";
+constexpr std::string_view token_label = "dojang-cmp-token-v1";
 
 /// PKIBody choices (RFC 4210 5.1.2); OpenSSL 3.0 keeps its names for them private.
 constexpr int body_ir = 0;
@@ -152,6 +156,21 @@ std::optional<std::string> sender_kid(const OSSL_CMP_PKIHEADER* header) {
     }
     return std::string(der.begin() + static_cast<std::ptrdiff_t>(octets->content),
                        der.begin() + static_cast<std::ptrdiff_t>(octets->end));
+}
+
+/// senderNonce [5] of a header: the recipNonce the peer's next message carries.
+Bytes sender_nonce(const OSSL_CMP_PKIHEADER* header) {
+    const Bytes der = der_of<OSSL_CMP_PKIHEADER, encode_header>(header);
+    const auto field = context_field(der, 5);
+    if (!field) {
+        return {};
+    }
+    const auto octets = element_at(der, field->content, field->end);
+    if (!octets || octets->tag != V_ASN1_OCTET_STRING) {
+        return {};
+    }
+    return {der.begin() + static_cast<std::ptrdiff_t>(octets->content),
+            der.begin() + static_cast<std::ptrdiff_t>(octets->end)};
 }
 
 /// Whether the header names a protection algorithm (protectionAlg [1]).
@@ -454,7 +473,11 @@ struct Server::Transaction {
     /// For the audit log: who sent the request, and the last refusal answered.
     std::string sender = "anonymous";
     std::optional<std::pair<int, std::string>> outcome;
-    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    /// The certificate request that started the transaction (DER), kept sealed in the store.
+    Bytes request_der;
+    /// Set while a stored transaction is rebuilt: the certificate request is processed again
+    /// only to bring OpenSSL's context to where it was, and answered from this record.
+    const store::CmpTransactionRecord* replay = nullptr;
 };
 
 namespace {
@@ -651,6 +674,57 @@ Result<HolderVid> holder_vid(const Server::Transaction& transaction,
     return found;
 }
 
+/// The answer a stored transaction gave, given again while it is rebuilt: `waiting` for a
+/// request in review, the recorded certificate for one that was issued.
+OSSL_CMP_PKISI* replay_answer(Server::Transaction& transaction,
+                              const OSSL_CMP_MSG* request,
+                              X509** certificate_out,
+                              STACK_OF(X509) * *chain_out,
+                              STACK_OF(X509) * *ca_pubs) {
+    const store::CmpTransactionRecord& record = *transaction.replay;
+    if (record.state == "waiting") {
+        transaction.pending_request.reset(OSSL_CMP_MSG_dup(request));
+        return OSSL_CMP_STATUSINFO_new(OSSL_CMP_PKISTATUS_waiting, 0, nullptr);
+    }
+    auto serial = SerialNumber::from_hex(record.serial);
+    if (!serial) {
+        return nullptr;
+    }
+    std::optional<store::CertificateRecord> stored;
+    auto read =
+        transaction.services->database.transact([&](store::Transaction& tx) -> Result<void> {
+            auto found = tx.certificates().find(*serial);
+            if (!found) {
+                return tl::unexpected(found.error());
+            }
+            stored = std::move(*found);
+            return ok();
+        });
+    if (!read || !stored || stored->der.empty()) {
+        return nullptr;
+    }
+    auto certificate = pkix::Certificate::parse(stored->der);
+    if (!certificate) {
+        return nullptr;
+    }
+    if (!record.token_sealed.empty()) {
+        auto token = transaction.reissue->open(record.token_sealed, token_label);
+        if (!token) {
+            return nullptr;
+        }
+        transaction.confirmation_token = std::string(token->chars(), token->size());
+    }
+    if (!record.renewed_from.empty()) {
+        auto renewed = SerialNumber::from_hex(record.renewed_from);
+        if (!renewed) {
+            return nullptr;
+        }
+        transaction.renewed_from = *renewed;
+    }
+    return answer_certificate(
+        transaction, request, *certificate, certificate_out, chain_out, ca_pubs);
+}
+
 /// ir/cr/p10cr: the RA applies every rule of the reissue journey; OpenSSL has verified the
 /// MAC and the proof of possession before calling this.
 OSSL_CMP_PKISI* on_certificate_request(OSSL_CMP_SRV_CTX* server,
@@ -664,6 +738,9 @@ OSSL_CMP_PKISI* on_certificate_request(OSSL_CMP_SRV_CTX* server,
     Server::Transaction& transaction = transaction_of(server);
     if (transaction.refusal) {
         return refuse(transaction, transaction.refusal->first, transaction.refusal->second);
+    }
+    if (transaction.replay != nullptr) {
+        return replay_answer(transaction, request, certificate_out, chain_out, ca_pubs);
     }
     if (OSSL_CMP_MSG_get_bodytype(request) == body_kur) {
         return on_key_update_request(
@@ -1028,30 +1105,116 @@ void Server::start_with_signature(Transaction& transaction,
     sk_X509_pop_free(untrusted, X509_free);
 }
 
-void Server::keep_waiting(const Bytes& transaction_id, std::unique_ptr<Transaction> transaction) {
-    const auto now = std::chrono::steady_clock::now();
-    std::vector<std::unique_ptr<Transaction>> dropped;
-    {
-        const std::lock_guard lock(mutex_);
-        for (auto entry = waiting_.begin(); entry != waiting_.end();) {
-            if (now - entry->second->started > waiting_lifetime) {
-                dropped.push_back(std::move(entry->second));
-                entry = waiting_.erase(entry);
-            } else {
-                ++entry;
+Result<void> Server::keep(const std::string& transaction_id,
+                          const Transaction& transaction,
+                          const OSSL_CMP_MSG* response) {
+    const Seconds now = services_.clock.now();
+    store::CmpTransactionRecord record;
+    record.transaction_id = transaction_id;
+    record.state = transaction.pending_request ? "waiting" : "issued";
+    auto sealed = services_.reissue.seal(transaction.request_der, request_label);
+    if (!sealed) {
+        return tl::unexpected(sealed.error());
+    }
+    record.request_sealed = std::move(*sealed);
+    record.sender_nonce = sender_nonce(OSSL_CMP_MSG_get0_header(response));
+    record.serial = transaction.serial ? transaction.serial->hex() : std::string();
+    record.renewed_from =
+        transaction.renewed_from ? transaction.renewed_from->hex() : std::string();
+    if (!transaction.confirmation_token.empty()) {
+        auto token = services_.reissue.seal(to_bytes(transaction.confirmation_token), token_label);
+        if (!token) {
+            return tl::unexpected(token.error());
+        }
+        record.token_sealed = std::move(*token);
+    }
+    record.expires_at = now + std::chrono::duration_cast<std::chrono::seconds>(waiting_lifetime);
+    std::vector<store::CmpTransactionRecord> late;
+    auto stored = services_.database.transact([&](store::Transaction& tx) -> Result<void> {
+        auto expired = tx.cmp().expired(now);
+        if (!expired) {
+            return tl::unexpected(expired.error());
+        }
+        late = std::move(*expired);
+        for (const auto& old : late) {
+            auto erased = tx.cmp().erase(old.transaction_id);
+            if (!erased) {
+                return erased;
             }
         }
-        if (waiting_.size() < max_waiting) {
-            waiting_[to_hex(transaction_id)] = std::move(transaction);
-        }
+        return tx.cmp().put(record);
+    });
+    if (!stored) {
+        return stored;
     }
     // A renewal never confirmed is revoked, so the holder is left with one valid certificate
     // (a reissue's RA does the same with revoke_unconfirmed()).
-    for (const auto& late : dropped) {
-        if (late->renewed_from && late->serial) {
-            (void)services_.renewal.abandon(*late->serial);
+    for (const auto& old : late) {
+        auto serial = SerialNumber::from_hex(old.serial);
+        if (!old.renewed_from.empty() && serial) {
+            (void)services_.renewal.abandon(*serial);
         }
     }
+    return ok();
+}
+
+std::unique_ptr<Server::Transaction> Server::resume(const std::string& transaction_id) {
+    std::optional<store::CmpTransactionRecord> record;
+    auto read = services_.database.transact([&](store::Transaction& tx) -> Result<void> {
+        auto found = tx.cmp().find(transaction_id);
+        if (!found) {
+            return tl::unexpected(found.error());
+        }
+        record = std::move(*found);
+        return ok();
+    });
+    if (!read || !record || record->expires_at < services_.clock.now()) {
+        return nullptr;
+    }
+    auto opened = services_.reissue.open(record->request_sealed, request_label);
+    if (!opened) {
+        return nullptr;
+    }
+    const Bytes request_der(opened->bytes().begin(), opened->bytes().end());
+    const unsigned char* cursor = request_der.data();
+    MsgPtr stored(d2i_OSSL_CMP_MSG(nullptr, &cursor, static_cast<long>(request_der.size())));
+    if (!stored) {
+        ERR_clear_error();
+        return nullptr;
+    }
+    // OpenSSL's context holds the transaction's state (transactionID, certReqId, status): it is
+    // brought back by processing the stored request again, answered from the record, and then
+    // given the nonce our last answer carried.
+    auto transaction = start(stored.get(), request_der);
+    if (!transaction) {
+        return nullptr;
+    }
+    transaction->request_der = request_der;
+    transaction->replay = &*record;
+    MsgPtr replayed(OSSL_CMP_SRV_process_request(transaction->server.get(), stored.get()));
+    transaction->replay = nullptr;
+    ERR_clear_error();
+    if (!replayed || transaction->outcome ||
+        OSSL_CMP_MSG_get_bodytype(replayed.get()) == body_error) {
+        return nullptr;
+    }
+    transaction->outcome.reset();
+    crypto::Owned<ASN1_OCTET_STRING, ASN1_OCTET_STRING_free> nonce(ASN1_OCTET_STRING_new());
+    if (!nonce ||
+        ASN1_OCTET_STRING_set(nonce.get(),
+                              record->sender_nonce.data(),
+                              static_cast<int>(record->sender_nonce.size())) != 1 ||
+        OSSL_CMP_CTX_set1_senderNonce(OSSL_CMP_SRV_CTX_get0_cmp_ctx(transaction->server.get()),
+                                      nonce.get()) != 1) {
+        ERR_clear_error();
+        return nullptr;
+    }
+    return transaction;
+}
+
+Result<void> Server::forget(const std::string& transaction_id) {
+    return services_.database.transact(
+        [&](store::Transaction& tx) { return tx.cmp().erase(transaction_id); });
 }
 
 Result<void> Server::audit(const OSSL_CMP_MSG* request,
@@ -1107,17 +1270,18 @@ Result<Bytes> Server::handle(const Bytes& request_der) {
 
     // 2. certConf and pollReq continue the transaction of their ir/cr/p10cr/kur; anything else
     //    starts one.
+    //    Their state is in the store, so any node, or this one after a restart, goes on.
     std::unique_ptr<Transaction> transaction;
-    if ((body == body_cert_conf || body == body_poll_req) && !transaction_id.empty()) {
-        const std::lock_guard lock(mutex_);
-        const auto found = waiting_.find(to_hex(transaction_id));
-        if (found != waiting_.end()) {
-            transaction = std::move(found->second);
-            waiting_.erase(found);
-        }
+    const bool continues =
+        (body == body_cert_conf || body == body_poll_req) && !transaction_id.empty();
+    if (continues) {
+        transaction = resume(to_hex(transaction_id));
     }
     if (!transaction) {
         transaction = start(request.get(), request_der);
+        if (transaction && body != body_cert_conf && body != body_poll_req) {
+            transaction->request_der = request_der;
+        }
     }
     if (!transaction) {
         return crypto::openssl_failure(
@@ -1147,11 +1311,21 @@ Result<Bytes> Server::handle(const Bytes& request_der) {
     answer.assign(out, out + length);
     OPENSSL_free(out);
 
-    // 5. An issued certificate waits for its certConf, a `waiting` request for its pollReq, in
-    //    this transaction's context.
-    if (body != body_cert_conf && (transaction->serial || transaction->pending_request) &&
-        !transaction_id.empty()) {
-        keep_waiting(transaction_id, std::move(transaction));
+    // 5. An issued certificate waits for its certConf, a `waiting` request for its pollReq: the
+    //    transaction is kept in the store until then (RFC 4210 5.1.3.4, 5.3.18).
+    const int answered = OSSL_CMP_MSG_get_bodytype(response.get());
+    const std::string id_hex = to_hex(transaction_id);
+    if (!transaction_id.empty() && body != body_cert_conf &&
+        (transaction->serial || transaction->pending_request) && answered != body_error) {
+        auto kept = keep(id_hex, *transaction, response.get());
+        if (!kept) {
+            return tl::unexpected(kept.error());
+        }
+    } else if (continues) {
+        auto forgotten = forget(id_hex);
+        if (!forgotten) {
+            return tl::unexpected(forgotten.error());
+        }
     }
     return answer;
 }

@@ -69,15 +69,19 @@ private:
     void start_with_signature(Transaction& transaction,
                               const OSSL_CMP_MSG* request,
                               const Bytes& request_der);
-    void keep_waiting(const Bytes& transaction_id, std::unique_ptr<Transaction> transaction);
+    /// Stores a transaction whose answer awaits a certConf or a pollReq (and drops expired
+    /// ones, revoking renewals never confirmed).
+    Result<void> keep(const std::string& transaction_id,
+                      const Transaction& transaction,
+                      const OSSL_CMP_MSG* response);
+    /// Rebuilds a stored transaction, or nullptr when there is none (or it cannot be).
+    std::unique_ptr<Transaction> resume(const std::string& transaction_id);
+    Result<void> forget(const std::string& transaction_id);
     Result<void> audit(const OSSL_CMP_MSG* request,
                        const Transaction* transaction,
                        const OSSL_CMP_MSG* response);
 
     ServerServices services_;
-    std::mutex mutex_;
-    /// Transactions whose certificate waits for certConf, by transactionID (hex).
-    std::map<std::string, std::unique_ptr<Transaction>> waiting_;
 };
 
 /// R (randomNum) from the value of a CRMF regInfo utf8Pairs control ("name?value%name?value%",

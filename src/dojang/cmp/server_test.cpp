@@ -15,6 +15,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509v3.h>
 
+#include <array>
 #include <functional>
 #include <string_view>
 
@@ -124,6 +125,22 @@ OSSL_CMP_MSG* watched_transfer(OSSL_CMP_CTX* context, const OSSL_CMP_MSG* reques
     return answer;
 }
 
+/// Two nodes behind a load balancer: each message goes to the other node than the one before.
+struct Alternating {
+    std::array<Server*, 2> nodes;
+    std::size_t next = 0;
+};
+
+OSSL_CMP_MSG* alternating_transfer(OSSL_CMP_CTX* context, const OSSL_CMP_MSG* request) {
+    auto* two = static_cast<Alternating*>(OSSL_CMP_CTX_get_transfer_cb_arg(context));
+    Server* node = two->nodes.at(two->next);
+    two->next = 1 - two->next;
+    OSSL_CMP_CTX_set_transfer_cb_arg(context, node);
+    OSSL_CMP_MSG* answer = transfer(context, request);
+    OSSL_CMP_CTX_set_transfer_cb_arg(context, two);
+    return answer;
+}
+
 std::string digits(const std::string& code) {
     std::string out;
     for (const char c : code) {
@@ -167,16 +184,7 @@ protected:
         ASSERT_TRUE(vid_certificate.has_value()) << vid_certificate.error().describe();
         vid_certificate_.emplace(std::move(*vid_certificate));
         vid_key_.emplace(std::move(*vid_key));
-        server_.emplace(ServerServices{*reissue_,
-                                       *renewal_,
-                                       ca_.issuing,
-                                       *cmp_certificate_,
-                                       *cmp_key_,
-                                       *database_,
-                                       clock_,
-                                       &*vid_certificate_,
-                                       &*vid_key_,
-                                       std::chrono::seconds{1}});
+        server_.emplace(services());
         auto old = issuer_->issue(ca::fixtures::request(ca::fixtures::openssl_csr()));
         ASSERT_TRUE(old.has_value());
         old_serial_ = old->serial;
@@ -184,6 +192,19 @@ protected:
         auto codes = reissue_->register_walk_in(walk_in());
         ASSERT_TRUE(codes.has_value()) << codes.error().describe();
         codes_ = *codes;
+    }
+
+    ServerServices services() {
+        return ServerServices{*reissue_,
+                              *renewal_,
+                              ca_.issuing,
+                              *cmp_certificate_,
+                              *cmp_key_,
+                              *database_,
+                              clock_,
+                              &*vid_certificate_,
+                              &*vid_key_,
+                              std::chrono::seconds{1}};
     }
 
     ra::WalkInRequest walk_in() const {
@@ -672,6 +693,86 @@ TEST_F(CmpServerTest, AnIrForAnApplicationInReviewWaitsAndIsAnsweredWhenAnOffice
     EXPECT_EQ(
         outcomes,
         (std::vector<std::string>{"cmp.ir:waiting", "cmp.pollReq:waiting", "cmp.pollReq:done"}));
+}
+
+TEST_F(CmpServerTest, AnotherNodeTakesTheCertConfOfAnIssuedCertificate) {
+    // A second server with nothing in memory: only the store connects the two messages.
+    Server other(services());
+    auto context = client(digits(codes_.authorization_code));
+    Alternating two{{&*server_, &other}};
+    OSSL_CMP_CTX_set_transfer_cb(context.get(), alternating_transfer);
+    OSSL_CMP_CTX_set_transfer_cb_arg(context.get(), &two);
+    X509* issued = OSSL_CMP_exec_IR_ses(context.get());
+    ASSERT_NE(issued, nullptr) << status_string(context.get());
+    EXPECT_EQ(OSSL_CMP_CTX_get_status(context.get()), OSSL_CMP_PKISTATUS_accepted);
+    auto status = reissue_->status(codes_.application_id);
+    ASSERT_TRUE(status.has_value());
+    EXPECT_EQ(status->first.status, store::ApplicationStatus::confirmed);
+    EXPECT_EQ(certificate(old_serial_).reason, store::RevocationReason::superseded);
+    // The transaction ended: nothing of it is left in the store.
+    std::size_t left = 1;
+    ASSERT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+        left = tx.cmp().expired(clock_.now() + std::chrono::days{1})->size();
+        return ok();
+    }));
+    EXPECT_EQ(left, 0U);
+}
+
+TEST_F(CmpServerTest, ARenewalIsConfirmedOnAnotherNode) {
+    auto [current, current_key] = holder_certificate();
+    clock_.set(current.not_after() - std::chrono::days{10});
+    Server other(services());
+    auto context = signed_client(current, current_key.get());
+    Alternating two{{&*server_, &other}};
+    OSSL_CMP_CTX_set_transfer_cb(context.get(), alternating_transfer);
+    OSSL_CMP_CTX_set_transfer_cb_arg(context.get(), &two);
+    ASSERT_NE(OSSL_CMP_exec_KUR_ses(context.get()), nullptr) << status_string(context.get());
+    EXPECT_EQ(certificate(*current.serial()).reason, store::RevocationReason::superseded);
+}
+
+TEST_F(CmpServerTest, PollingMovesBetweenNodesUntilTheApprovalAndTheCertConf) {
+    ra::WalkInRequest request = walk_in();
+    request.back_office_review = true;
+    auto held = reissue_->register_walk_in(request);
+    ASSERT_TRUE(held.has_value()) << held.error().describe();
+    codes_ = *held;
+    Server other(services());
+    auto context = client(digits(codes_.authorization_code));
+    Alternating two{{&*server_, &other}};
+    int messages = 0;
+    WatchedTransfer watch{
+        nullptr, [&](const OSSL_CMP_MSG*) {
+            // ir (A), pollReq (B), then the officer approves, pollReq (A) gets
+            // the certificate and certConf goes to B.
+            if (++messages == 3) {
+                std::optional<store::ApplicationRecord> application;
+                ASSERT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+                    application = *tx.applications().find(codes_.application_id);
+                    return ok();
+                }));
+                ASSERT_TRUE(reissue_->approve(*application, customer(), {}, "officer:kim", false));
+            }
+        }};
+    struct Both {
+        WatchedTransfer* watch;
+        Alternating* two;
+    } both{&watch, &two};
+    OSSL_CMP_CTX_set_transfer_cb(
+        context.get(), [](OSSL_CMP_CTX* ctx, const OSSL_CMP_MSG* message) -> OSSL_CMP_MSG* {
+            auto* pair = static_cast<Both*>(OSSL_CMP_CTX_get_transfer_cb_arg(ctx));
+            pair->watch->before(message);
+            OSSL_CMP_CTX_set_transfer_cb_arg(ctx, pair->two);
+            OSSL_CMP_MSG* answer = alternating_transfer(ctx, message);
+            OSSL_CMP_CTX_set_transfer_cb_arg(ctx, pair);
+            return answer;
+        });
+    OSSL_CMP_CTX_set_transfer_cb_arg(context.get(), &both);
+    X509* issued = OSSL_CMP_exec_IR_ses(context.get());
+    ASSERT_NE(issued, nullptr) << status_string(context.get());
+    EXPECT_EQ(messages, 4);  // ir, pollReq, pollReq, certConf
+    auto status = reissue_->status(codes_.application_id);
+    ASSERT_TRUE(status.has_value());
+    EXPECT_EQ(status->first.status, store::ApplicationStatus::confirmed);
 }
 
 TEST_F(CmpServerTest, AClientThatStopsPollingLeavesTheCodesUnused) {

@@ -970,6 +970,16 @@ Result<Codes> ReissueService::revoke_all(
     return Codes{application.id, {}, {}, now, std::move(*revoked)};
 }
 
+Result<Bytes> ReissueService::seal(std::span<const std::uint8_t> plain,
+                                   std::string_view label) const {
+    return crypto::aead_seal(keys_.encryption_key(), plain, label);
+}
+
+Result<SecretBytes> ReissueService::open(std::span<const std::uint8_t> sealed,
+                                         std::string_view label) const {
+    return crypto::aead_open(keys_.encryption_key(), sealed, label);
+}
+
 Result<bool> ReissueService::release_claim(const std::string& application_id) {
     const Seconds now = clock_->now();
     bool released = false;

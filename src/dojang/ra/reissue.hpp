@@ -172,6 +172,15 @@ public:
 
     [[nodiscard]] const ReissueSettings& settings() const { return settings_; }
 
+    /// Seals what another component keeps about an exchange with a holder (the CMP server's
+    /// transactions: the request with its R, the confirmation token) under the register's
+    /// encryption key; `label` binds the sealed bytes to their use.
+    [[nodiscard]] Result<Bytes> seal(std::span<const std::uint8_t> plain,
+                                     std::string_view label) const;
+    /// Opens what seal() made with the same label.
+    [[nodiscard]] Result<SecretBytes> open(std::span<const std::uint8_t> sealed,
+                                           std::string_view label) const;
+
     /// The application and its timeline.
     Result<std::pair<store::ApplicationRecord, std::vector<store::ApplicationEvent>>> status(
         const std::string& application_id);

@@ -176,6 +176,47 @@ void StoreContract::SetUp() {
     database_ = std::move(*opened);
 }
 
+TEST_P(StoreContract, KeepsCmpTransactionsUntilErasedOrExpired) {
+    store::CmpTransactionRecord record{.transaction_id = "0a0b",
+                                       .state = "waiting",
+                                       .request_sealed = Bytes{1, 2, 3},
+                                       .sender_nonce = Bytes{9, 8},
+                                       .serial = "",
+                                       .renewed_from = "",
+                                       .token_sealed = {},
+                                       .expires_at = t0 + std::chrono::hours{2}};
+    ASSERT_TRUE(database().transact([&](Transaction& tx) { return tx.cmp().put(record); }));
+    // The same transaction again replaces the row (a pollReq answered ip).
+    record.state = "issued";
+    record.serial = "7f";
+    record.token_sealed = Bytes{4};
+    ASSERT_TRUE(database().transact([&](Transaction& tx) { return tx.cmp().put(record); }));
+    std::optional<store::CmpTransactionRecord> found;
+    std::size_t expired_before = 9;
+    std::size_t expired_after = 9;
+    ASSERT_TRUE(database().transact([&](Transaction& tx) -> Result<void> {
+        found = *tx.cmp().find("0a0b");
+        expired_before = tx.cmp().expired(t0 + std::chrono::hours{1})->size();
+        expired_after = tx.cmp().expired(t0 + std::chrono::hours{3})->size();
+        return ok();
+    }));
+    ASSERT_TRUE(found.has_value());
+    EXPECT_EQ(found->state, "issued");
+    EXPECT_EQ(found->serial, "7f");
+    EXPECT_EQ(found->request_sealed, (Bytes{1, 2, 3}));
+    EXPECT_EQ(found->sender_nonce, (Bytes{9, 8}));
+    EXPECT_EQ(found->token_sealed, Bytes{4});
+    EXPECT_EQ(found->expires_at, t0 + std::chrono::hours{2});
+    EXPECT_EQ(expired_before, 0U);
+    EXPECT_EQ(expired_after, 1U);
+    ASSERT_TRUE(database().transact([](Transaction& tx) { return tx.cmp().erase("0a0b"); }));
+    ASSERT_TRUE(database().transact([&](Transaction& tx) -> Result<void> {
+        found = *tx.cmp().find("0a0b");
+        return ok();
+    }));
+    EXPECT_FALSE(found.has_value());
+}
+
 TEST_P(StoreContract, FollowsIntentIssueRevokeAndReleaseHold) {
     ASSERT_TRUE(record_intent(database(), intent("0a1b")).has_value());
     auto recorded = find(database(), "0a1b");

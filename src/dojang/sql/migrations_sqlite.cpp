@@ -245,7 +245,23 @@ CREATE TABLE sign_in_failures (
 CREATE INDEX sign_in_failures_subject ON sign_in_failures (subject, at);
 )sql";
 
-constexpr std::array<Migration, 9> all{{
+// CMP transactions between an answer and the message that ends it live in the database, so
+// that certConf and pollReq work on any node and after a restart (ADR 0004).
+constexpr std::string_view v10_cmp_transactions = R"sql(
+CREATE TABLE cmp_transactions (
+    transaction_id  TEXT PRIMARY KEY,
+    state           TEXT NOT NULL,
+    request_sealed  BLOB NOT NULL,
+    sender_nonce    BLOB NOT NULL,
+    serial          TEXT NOT NULL,
+    renewed_from    TEXT NOT NULL,
+    token_sealed    BLOB NOT NULL,
+    expires_at      INTEGER NOT NULL
+);
+CREATE INDEX cmp_transactions_expires ON cmp_transactions (expires_at);
+)sql";
+
+constexpr std::array<Migration, 10> all{{
     {1, "initial", v1_initial},
     {2, "outbox", v2_outbox},
     {3, "customers", v3_customers},
@@ -255,6 +271,7 @@ constexpr std::array<Migration, 9> all{{
     {7, "review", v7_review},
     {8, "crl_index", v8_crl_index},
     {9, "keyed_limits", v9_keyed_limits},
+    {10, "cmp_transactions", v10_cmp_transactions},
 }};
 
 }  // namespace

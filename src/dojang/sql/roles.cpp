@@ -533,4 +533,95 @@ Result<bool> SqlCertificateRepository::is_key_blocked(const Bytes& spki_sha256) 
     return query.next_row();
 }
 
+Result<void> SqlCmpTransactions::put(const store::CmpTransactionRecord& record) {
+    Query query(connection_,
+                "INSERT INTO cmp_transactions (transaction_id, state, request_sealed, "
+                "sender_nonce, serial, renewed_from, token_sealed, expires_at) VALUES (?, ?, ?, ?, "
+                "?, ?, ?, ?) ON CONFLICT (transaction_id) DO UPDATE SET state = excluded.state, "
+                "request_sealed = excluded.request_sealed, sender_nonce = excluded.sender_nonce, "
+                "serial = excluded.serial, renewed_from = excluded.renewed_from, token_sealed = "
+                "excluded.token_sealed, expires_at = excluded.expires_at");
+    query.text(record.transaction_id)
+        .text(record.state)
+        .blob(record.request_sealed)
+        .blob(record.sender_nonce)
+        .text(record.serial)
+        .text(record.renewed_from)
+        .blob(record.token_sealed)
+        .integer(epoch(record.expires_at));
+    auto done = query.execute();
+    if (!done) {
+        return tl::unexpected(done.error());
+    }
+    return ok();
+}
+
+Result<std::vector<store::CmpTransactionRecord>> SqlCmpTransactions::select(
+    const std::string& where, const std::string& text, std::int64_t number) {
+    Query query(connection_,
+                "SELECT transaction_id, state, request_sealed, sender_nonce, serial, "
+                "renewed_from, token_sealed, expires_at FROM cmp_transactions WHERE " +
+                    where);
+    if (!text.empty()) {
+        query.text(text);
+    } else {
+        query.integer(number);
+    }
+    std::vector<store::CmpTransactionRecord> records;
+    while (true) {
+        auto more = query.next_row();
+        if (!more) {
+            return tl::unexpected(more.error());
+        }
+        if (!*more) {
+            return records;
+        }
+        const Statement& row = query.row();
+        auto request = row.column_blob(2);
+        auto nonce = row.column_blob(3);
+        auto token = row.column_blob(6);
+        auto expires = required_seconds(row, 7);
+        if (!request || !nonce || !token || !expires) {
+            return tl::unexpected(!request ? request.error()
+                                  : !nonce ? nonce.error()
+                                  : !token ? token.error()
+                                           : expires.error());
+        }
+        records.push_back(store::CmpTransactionRecord{.transaction_id = row.column_text(0),
+                                                      .state = row.column_text(1),
+                                                      .request_sealed = std::move(*request),
+                                                      .sender_nonce = std::move(*nonce),
+                                                      .serial = row.column_text(4),
+                                                      .renewed_from = row.column_text(5),
+                                                      .token_sealed = std::move(*token),
+                                                      .expires_at = *expires});
+    }
+}
+
+Result<std::optional<store::CmpTransactionRecord>> SqlCmpTransactions::find(
+    const std::string& transaction_id) {
+    auto found = select("transaction_id = ?", transaction_id, 0);
+    if (!found) {
+        return tl::unexpected(found.error());
+    }
+    if (found->empty()) {
+        return std::optional<store::CmpTransactionRecord>{};
+    }
+    return std::optional<store::CmpTransactionRecord>{std::move(found->front())};
+}
+
+Result<void> SqlCmpTransactions::erase(const std::string& transaction_id) {
+    Query query(connection_, "DELETE FROM cmp_transactions WHERE transaction_id = ?");
+    query.text(transaction_id);
+    auto done = query.execute();
+    if (!done) {
+        return tl::unexpected(done.error());
+    }
+    return ok();
+}
+
+Result<std::vector<store::CmpTransactionRecord>> SqlCmpTransactions::expired(Seconds now) {
+    return select("expires_at < ?", {}, epoch(now));
+}
+
 }  // namespace dojang::sql

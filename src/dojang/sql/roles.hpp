@@ -73,6 +73,23 @@ private:
 };
 
 /// The roles of one open transaction on one connection.
+/// CMP transactions in flight, in SQL.
+class SqlCmpTransactions final : public store::CmpTransactions {
+public:
+    explicit SqlCmpTransactions(Connection& connection) : connection_(connection) {}
+    Result<void> put(const store::CmpTransactionRecord& record) override;
+    Result<std::optional<store::CmpTransactionRecord>> find(
+        const std::string& transaction_id) override;
+    Result<void> erase(const std::string& transaction_id) override;
+    Result<std::vector<store::CmpTransactionRecord>> expired(Seconds now) override;
+
+private:
+    Result<std::vector<store::CmpTransactionRecord>> select(const std::string& where,
+                                                            const std::string& text,
+                                                            std::int64_t number);
+    Connection& connection_;
+};
+
 class SqlTransaction final : public store::Transaction {
 public:
     /// Roles over `connection`, which must be inside a transaction.
@@ -84,7 +101,8 @@ public:
           outbox_(connection),
           applications_(connection),
           otp_(connection),
-          review_(connection) {}
+          review_(connection),
+          cmp_(connection) {}
     store::CertificateRepository& certificates() override { return certificates_; }
     store::AuditLog& audit() override { return audit_; }
     store::Counters& counters() override { return counters_; }
@@ -93,6 +111,7 @@ public:
     store::ApplicationRepository& applications() override { return applications_; }
     store::OtpRepository& otp() override { return otp_; }
     store::ReviewRepository& review() override { return review_; }
+    store::CmpTransactions& cmp() override { return cmp_; }
 
 private:
     SqlCertificateRepository certificates_;
@@ -103,6 +122,7 @@ private:
     SqlApplications applications_;
     SqlOtp otp_;
     SqlReview review_;
+    SqlCmpTransactions cmp_;
 };
 
 }  // namespace dojang::sql

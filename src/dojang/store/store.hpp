@@ -146,6 +146,32 @@ public:
 };
 
 /// The roles available inside one transaction.
+/// A CMP transaction between an answer and the message that ends it (certConf, or the pollReq
+/// that gets the certificate): what any node needs to go on with it (ADR 0004). Nothing of a
+/// transaction is kept in process memory.
+struct CmpTransactionRecord {
+    std::string transaction_id;  ///< hex
+    std::string state;           ///< "issued" (certConf is due) or "waiting" (pollReq is due)
+    Bytes request_sealed;        ///< the ir/cr/p10cr/kur as received, sealed by the RA
+    Bytes sender_nonce;          ///< of the last answer: the next message's recipNonce
+    std::string serial;          ///< issued: the certificate's serial (hex)
+    std::string renewed_from;    ///< kur: the renewed certificate's serial (hex)
+    Bytes token_sealed;          ///< issued reissue: its confirmation token, sealed by the RA
+    Seconds expires_at;
+};
+
+/// The CMP transactions in flight.
+class CmpTransactions {
+public:
+    virtual ~CmpTransactions() = default;
+    /// Inserts, or replaces the row with the same transaction_id.
+    virtual Result<void> put(const CmpTransactionRecord& record) = 0;
+    virtual Result<std::optional<CmpTransactionRecord>> find(const std::string& transaction_id) = 0;
+    virtual Result<void> erase(const std::string& transaction_id) = 0;
+    /// Rows whose expires_at is before `now`.
+    virtual Result<std::vector<CmpTransactionRecord>> expired(Seconds now) = 0;
+};
+
 class Transaction {
 public:
     virtual ~Transaction() = default;
@@ -157,6 +183,7 @@ public:
     virtual ApplicationRepository& applications() = 0;
     virtual OtpRepository& otp() = 0;
     virtual ReviewRepository& review() = 0;
+    virtual CmpTransactions& cmp() = 0;
 };
 
 /// A unit of work: everything `work` does commits together, or nothing does.
