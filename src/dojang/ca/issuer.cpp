@@ -332,6 +332,9 @@ Result<Issued> Issuer::issue(const IssueRequest& request, const IssueHooks& hook
     if (refusal) {
         return tl::unexpected(std::move(*refusal));
     }
+    if (hooks.intent_committed) {
+        hooks.intent_committed();
+    }
     failpoint("issue.after_intent");
 
     // 5. Sign, and check that what was signed is exactly what was recorded.

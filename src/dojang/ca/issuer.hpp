@@ -54,6 +54,8 @@ struct Issued {
 struct IssueHooks {
     /// In the intent's transaction, before the intent is recorded.
     std::function<Result<void>(store::Transaction&)> with_intent;
+    /// Once that transaction committed (the caller's work in it is now durable).
+    std::function<void()> intent_committed;
     /// In the transaction that marks the certificate issued, after the issuer's writes.
     std::function<Result<void>(store::Transaction&, const SerialNumber&, const Bytes& der)>
         with_issued;

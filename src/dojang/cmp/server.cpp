@@ -41,6 +41,10 @@ constexpr int body_genm = 21;
 constexpr int body_error = 23;
 constexpr int body_cert_conf = 24;
 constexpr int body_poll_req = 25;
+constexpr int body_ip = 1;
+constexpr int body_cp = 3;
+constexpr int body_kup = 8;
+constexpr int body_pki_conf = 19;
 
 /// The PKIBody names in choice order (RFC 4210 5.1.2), for the audit log.
 constexpr std::array<const char*, 27> body_names{
@@ -700,7 +704,10 @@ OSSL_CMP_PKISI* replay_answer(Server::Transaction& transaction,
             stored = std::move(*found);
             return ok();
         });
-    if (!read || !stored || stored->der.empty()) {
+    // Only a certificate still waiting for its confirmation: one the RA revoked meanwhile
+    // (never confirmed in time) cannot be confirmed any more.
+    if (!read || !stored || stored->der.empty() ||
+        stored->status != store::CertificateStatus::issued) {
         return nullptr;
     }
     auto certificate = pkix::Certificate::parse(stored->der);
@@ -1129,14 +1136,14 @@ Result<void> Server::keep(const std::string& transaction_id,
         record.token_sealed = std::move(*token);
     }
     record.expires_at = now + std::chrono::duration_cast<std::chrono::seconds>(waiting_lifetime);
-    std::vector<store::CmpTransactionRecord> late;
-    auto stored = services_.database.transact([&](store::Transaction& tx) -> Result<void> {
+    // Expired rows go; the certificates of transactions never confirmed are the RA's business
+    // (revoke_unconfirmed() revokes reissues and renewals alike after confirm_within).
+    return services_.database.transact([&](store::Transaction& tx) -> Result<void> {
         auto expired = tx.cmp().expired(now);
         if (!expired) {
             return tl::unexpected(expired.error());
         }
-        late = std::move(*expired);
-        for (const auto& old : late) {
+        for (const auto& old : *expired) {
             auto erased = tx.cmp().erase(old.transaction_id);
             if (!erased) {
                 return erased;
@@ -1144,18 +1151,6 @@ Result<void> Server::keep(const std::string& transaction_id,
         }
         return tx.cmp().put(record);
     });
-    if (!stored) {
-        return stored;
-    }
-    // A renewal never confirmed is revoked, so the holder is left with one valid certificate
-    // (a reissue's RA does the same with revoke_unconfirmed()).
-    for (const auto& old : late) {
-        auto serial = SerialNumber::from_hex(old.serial);
-        if (!old.renewed_from.empty() && serial) {
-            (void)services_.renewal.abandon(*serial);
-        }
-    }
-    return ok();
 }
 
 std::unique_ptr<Server::Transaction> Server::resume(const std::string& transaction_id) {
@@ -1293,10 +1288,30 @@ Result<Bytes> Server::handle(const Bytes& request_der) {
     // 3. OpenSSL checks protection, POP and sequence, calls back, and builds the answer.
     MsgPtr response(OSSL_CMP_SRV_process_request(transaction->server.get(), request.get()));
     ERR_clear_error();
-    // 4. Every message is audited, refused ones too; a failed audit write fails the request.
+    // 4. An issued certificate waits for its certConf, a `waiting` request for its pollReq: the
+    //    transaction is kept in the store until then (RFC 4210 5.1.3.4, 5.3.18). It ends only
+    //    with a verified message that ends it (a certConf answered pkiConf, a pollReq answered
+    //    with its final ip/cp/kup): a forged or stale message must not end another's transaction.
+    //    Done before the audit, so that a failed audit write cannot leave an ended one behind.
+    const int answered = response ? OSSL_CMP_MSG_get_bodytype(response.get()) : body_error;
+    const std::string id_hex = to_hex(transaction_id);
+    Result<void> stored = ok();
+    if (!transaction_id.empty() && body != body_cert_conf &&
+        (transaction->serial || transaction->pending_request) && answered != body_error) {
+        stored = keep(id_hex, *transaction, response.get());
+    } else if (continues &&
+               ((body == body_cert_conf && answered == body_pki_conf) ||
+                (body == body_poll_req &&
+                 (answered == body_ip || answered == body_cp || answered == body_kup)))) {
+        stored = forget(id_hex);
+    }
+    // 5. Every message is audited, refused ones too; a failed audit write fails the request.
     auto audited = audit(request.get(), transaction.get(), response.get());
     if (!audited) {
         return tl::unexpected(audited.error());
+    }
+    if (!stored) {
+        return tl::unexpected(stored.error());
     }
     if (!response) {
         return fail(ErrorKind::internal, "CMP_SERVER_FAILED", "the CMP server could not answer");
@@ -1310,23 +1325,6 @@ Result<Bytes> Server::handle(const Bytes& request_der) {
     }
     answer.assign(out, out + length);
     OPENSSL_free(out);
-
-    // 5. An issued certificate waits for its certConf, a `waiting` request for its pollReq: the
-    //    transaction is kept in the store until then (RFC 4210 5.1.3.4, 5.3.18).
-    const int answered = OSSL_CMP_MSG_get_bodytype(response.get());
-    const std::string id_hex = to_hex(transaction_id);
-    if (!transaction_id.empty() && body != body_cert_conf &&
-        (transaction->serial || transaction->pending_request) && answered != body_error) {
-        auto kept = keep(id_hex, *transaction, response.get());
-        if (!kept) {
-            return tl::unexpected(kept.error());
-        }
-    } else if (continues) {
-        auto forgotten = forget(id_hex);
-        if (!forgotten) {
-            return tl::unexpected(forgotten.error());
-        }
-    }
     return answer;
 }
 

@@ -775,6 +775,41 @@ TEST_F(CmpServerTest, PollingMovesBetweenNodesUntilTheApprovalAndTheCertConf) {
     EXPECT_EQ(status->first.status, store::ApplicationStatus::confirmed);
 }
 
+TEST_F(CmpServerTest, AForgedCertConfDoesNotEndTheHoldersTransaction) {
+    auto context = client(digits(codes_.authorization_code));
+    bool forged = false;
+    WatchedTransfer watch{
+        &*server_, [&](const OSSL_CMP_MSG* message) {
+            if (OSSL_CMP_MSG_get_bodytype(message) != 24) {  // certConf
+                return;
+            }
+            // Someone who saw the transactionID sends a certConf whose
+            // protection does not verify: refused, and the holder's real
+            // certConf still works.
+            unsigned char* out = nullptr;
+            const int length = i2d_OSSL_CMP_MSG(const_cast<OSSL_CMP_MSG*>(message), &out);
+            Bytes der(out, out + length);
+            OPENSSL_free(out);
+            der.at(der.size() - 3) ^= 0x5a;  // inside the MAC value
+            auto answer = server_->handle(der);
+            ASSERT_TRUE(answer.has_value());
+            const unsigned char* cursor = answer->data();
+            crypto::Owned<OSSL_CMP_MSG, OSSL_CMP_MSG_free> refused(
+                d2i_OSSL_CMP_MSG(nullptr, &cursor, static_cast<long>(answer->size())));
+            ASSERT_TRUE(refused);
+            EXPECT_EQ(OSSL_CMP_MSG_get_bodytype(refused.get()), 23);  // error
+            forged = true;
+        }};
+    OSSL_CMP_CTX_set_transfer_cb(context.get(), watched_transfer);
+    OSSL_CMP_CTX_set_transfer_cb_arg(context.get(), &watch);
+    X509* issued = OSSL_CMP_exec_IR_ses(context.get());
+    ASSERT_NE(issued, nullptr) << status_string(context.get());
+    EXPECT_TRUE(forged);
+    auto status = reissue_->status(codes_.application_id);
+    ASSERT_TRUE(status.has_value());
+    EXPECT_EQ(status->first.status, store::ApplicationStatus::confirmed);
+}
+
 TEST_F(CmpServerTest, AClientThatStopsPollingLeavesTheCodesUnused) {
     ra::WalkInRequest request = walk_in();
     request.back_office_review = true;

@@ -716,12 +716,26 @@ Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest
                         "AUTHORIZATION_USED",
                         "these codes were already used to issue a certificate");
         }
-        claimed = true;
         return ok();
     };
+    // Only a committed claim is ours to give back: T1 may still roll back after claim_codes.
+    hooks.intent_committed = [&] { claimed = true; };
     hooks.with_issued =
         [&](store::Transaction& tx, const SerialNumber& serial, const Bytes& der) -> Result<void> {
-        store::ApplicationRecord issued_application = *application;
+        // Our claim must still stand: if the codes were given back meanwhile (a signing slower
+        // than release_claims_after), another request may own them now, and nothing is recorded.
+        auto current = tx.applications().find(application->id);
+        if (!current) {
+            return tl::unexpected(current.error());
+        }
+        if (!*current || (*current)->status != store::ApplicationStatus::approved ||
+            (*current)->codes_used_at != now) {
+            return fail(ErrorKind::conflict,
+                        "AUTHORIZATION_RELEASED",
+                        "the codes were released while the certificate was being signed; try "
+                        "again (인가코드가 해제되었습니다. 다시 시도하십시오)");
+        }
+        store::ApplicationRecord issued_application = **current;
         issued_application.status = store::ApplicationStatus::issued;
         issued_application.new_serial = serial.hex();
         issued_application.issued_at = now;
@@ -732,7 +746,11 @@ Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest
         if (!updated) {
             return updated;
         }
-        store::CustomerRecord holder = *customer;
+        auto registered = SealedRegister(tx, keys_).find(customer->customer_id);
+        if (!registered) {
+            return tl::unexpected(registered.error());
+        }
+        store::CustomerRecord holder = *registered ? **registered : *customer;
         holder.certificate_serials.push_back(serial.hex());
         holder.updated_at = now;
         auto saved = SealedRegister(tx, keys_).upsert(holder);

@@ -217,6 +217,23 @@ Result<void> RenewalService::confirm(const SerialNumber& old_serial,
 }
 
 Result<void> RenewalService::abandon(const SerialNumber& new_serial) const {
+    // Only a renewal still waiting for its certConf: a confirmed one keeps its certificate.
+    bool waiting = false;
+    auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto found = tx.applications().find_by_new_serial(new_serial.hex());
+        if (!found) {
+            return tl::unexpected(found.error());
+        }
+        waiting = *found && (*found)->origin == "renewal" &&
+                  (*found)->status == store::ApplicationStatus::issued;
+        return ok();
+    });
+    if (!read) {
+        return read;
+    }
+    if (!waiting) {
+        return ok();
+    }
     auto revoked = ca::revoke(*database_,
                               *clock_,
                               new_serial,
