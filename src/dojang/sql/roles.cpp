@@ -424,64 +424,42 @@ Result<AuditEntry> SqlAuditLog::append(AuditEntry entry) {
 
 namespace {
 
-Result<std::vector<AuditEntry>> read_audit_entries(Query& query);
+constexpr std::string_view audit_columns =
+    "sequence, at, actor, action, subject, details, previous_hash, hash";
+
+Result<AuditEntry> read_audit_entry(const Statement& row) {
+    auto sequence = row.column_int64(0);
+    if (!sequence) {
+        return tl::unexpected(sequence.error());
+    }
+    auto at = required_seconds(row, 1);
+    if (!at) {
+        return tl::unexpected(at.error());
+    }
+    return AuditEntry{.sequence = *sequence,
+                      .at = *at,
+                      .actor = row.column_text(2),
+                      .action = row.column_text(3),
+                      .subject = row.column_text(4),
+                      .details = row.column_text(5),
+                      .previous_hash = row.column_text(6),
+                      .hash = row.column_text(7)};
+}
 
 }  // namespace
 
 Result<std::vector<AuditEntry>> SqlAuditLog::entries() {
     Query query(connection_,
-                "SELECT sequence, at, actor, action, subject, details, previous_hash, hash "
-                "FROM audit_log ORDER BY sequence");
-    return read_audit_entries(query);
+                "SELECT " + std::string(audit_columns) + " FROM audit_log ORDER BY sequence");
+    return collect_rows<AuditEntry>(query, read_audit_entry);
 }
 
 Result<std::optional<AuditEntry>> SqlAuditLog::last() {
-    Query query(connection_,
-                "SELECT sequence, at, actor, action, subject, details, previous_hash, hash "
-                "FROM audit_log ORDER BY sequence DESC LIMIT 1");
-    auto entries = read_audit_entries(query);
-    if (!entries) {
-        return tl::unexpected(entries.error());
-    }
-    if (entries->empty()) {
-        return std::optional<AuditEntry>{};
-    }
-    return std::optional<AuditEntry>{std::move(entries->front())};
+    Query query(
+        connection_,
+        "SELECT " + std::string(audit_columns) + " FROM audit_log ORDER BY sequence DESC LIMIT 1");
+    return first_row<AuditEntry>(query, read_audit_entry);
 }
-
-namespace {
-
-Result<std::vector<AuditEntry>> read_audit_entries(Query& query) {
-    std::vector<AuditEntry> entries;
-    while (true) {
-        auto more = query.next_row();
-        if (!more) {
-            return tl::unexpected(more.error());
-        }
-        if (!*more) {
-            return entries;
-        }
-        const Statement& row = query.row();
-        auto sequence = row.column_int64(0);
-        if (!sequence) {
-            return tl::unexpected(sequence.error());
-        }
-        auto at = required_seconds(row, 1);
-        if (!at) {
-            return tl::unexpected(at.error());
-        }
-        entries.push_back(AuditEntry{.sequence = *sequence,
-                                     .at = *at,
-                                     .actor = row.column_text(2),
-                                     .action = row.column_text(3),
-                                     .subject = row.column_text(4),
-                                     .details = row.column_text(5),
-                                     .previous_hash = row.column_text(6),
-                                     .hash = row.column_text(7)});
-    }
-}
-
-}  // namespace
 
 Result<std::int64_t> SqlCounters::next(const std::string& name) {
     // One statement, so two nodes can never both see the same value: the row lock (PostgreSQL)
@@ -556,58 +534,48 @@ Result<void> SqlCmpTransactions::put(const store::CmpTransactionRecord& record) 
     return ok();
 }
 
-Result<std::vector<store::CmpTransactionRecord>> SqlCmpTransactions::select(
-    const std::string& where, const std::string& text, std::int64_t number) {
-    Query query(connection_,
-                "SELECT transaction_id, state, request_sealed, sender_nonce, serial, "
-                "renewed_from, token_sealed, expires_at FROM cmp_transactions WHERE " +
-                    where);
-    if (!text.empty()) {
-        query.text(text);
-    } else {
-        query.integer(number);
+namespace {
+
+constexpr std::string_view cmp_columns =
+    "transaction_id, state, request_sealed, sender_nonce, serial, renewed_from, token_sealed, "
+    "expires_at";
+
+Result<store::CmpTransactionRecord> read_cmp_transaction(const Statement& row) {
+    auto request = row.column_blob(2);
+    if (!request) {
+        return tl::unexpected(request.error());
     }
-    std::vector<store::CmpTransactionRecord> records;
-    while (true) {
-        auto more = query.next_row();
-        if (!more) {
-            return tl::unexpected(more.error());
-        }
-        if (!*more) {
-            return records;
-        }
-        const Statement& row = query.row();
-        auto request = row.column_blob(2);
-        auto nonce = row.column_blob(3);
-        auto token = row.column_blob(6);
-        auto expires = required_seconds(row, 7);
-        if (!request || !nonce || !token || !expires) {
-            return tl::unexpected(!request ? request.error()
-                                  : !nonce ? nonce.error()
-                                  : !token ? token.error()
-                                           : expires.error());
-        }
-        records.push_back(store::CmpTransactionRecord{.transaction_id = row.column_text(0),
-                                                      .state = row.column_text(1),
-                                                      .request_sealed = std::move(*request),
-                                                      .sender_nonce = std::move(*nonce),
-                                                      .serial = row.column_text(4),
-                                                      .renewed_from = row.column_text(5),
-                                                      .token_sealed = std::move(*token),
-                                                      .expires_at = *expires});
+    auto nonce = row.column_blob(3);
+    if (!nonce) {
+        return tl::unexpected(nonce.error());
     }
+    auto token = row.column_blob(6);
+    if (!token) {
+        return tl::unexpected(token.error());
+    }
+    auto expires = required_seconds(row, 7);
+    if (!expires) {
+        return tl::unexpected(expires.error());
+    }
+    return store::CmpTransactionRecord{.transaction_id = row.column_text(0),
+                                       .state = row.column_text(1),
+                                       .request_sealed = std::move(*request),
+                                       .sender_nonce = std::move(*nonce),
+                                       .serial = row.column_text(4),
+                                       .renewed_from = row.column_text(5),
+                                       .token_sealed = std::move(*token),
+                                       .expires_at = *expires};
 }
+
+}  // namespace
 
 Result<std::optional<store::CmpTransactionRecord>> SqlCmpTransactions::find(
     const std::string& transaction_id) {
-    auto found = select("transaction_id = ?", transaction_id, 0);
-    if (!found) {
-        return tl::unexpected(found.error());
-    }
-    if (found->empty()) {
-        return std::optional<store::CmpTransactionRecord>{};
-    }
-    return std::optional<store::CmpTransactionRecord>{std::move(found->front())};
+    Query query(
+        connection_,
+        "SELECT " + std::string(cmp_columns) + " FROM cmp_transactions WHERE transaction_id = ?");
+    query.text(transaction_id);
+    return first_row<store::CmpTransactionRecord>(query, read_cmp_transaction);
 }
 
 Result<void> SqlCmpTransactions::erase(const std::string& transaction_id) {
@@ -621,7 +589,11 @@ Result<void> SqlCmpTransactions::erase(const std::string& transaction_id) {
 }
 
 Result<std::vector<store::CmpTransactionRecord>> SqlCmpTransactions::expired(Seconds now) {
-    return select("expires_at < ?", {}, epoch(now));
+    Query query(
+        connection_,
+        "SELECT " + std::string(cmp_columns) + " FROM cmp_transactions WHERE expires_at < ?");
+    query.integer(epoch(now));
+    return collect_rows<store::CmpTransactionRecord>(query, read_cmp_transaction);
 }
 
 }  // namespace dojang::sql

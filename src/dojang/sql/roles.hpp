@@ -84,9 +84,6 @@ public:
     Result<std::vector<store::CmpTransactionRecord>> expired(Seconds now) override;
 
 private:
-    Result<std::vector<store::CmpTransactionRecord>> select(const std::string& where,
-                                                            const std::string& text,
-                                                            std::int64_t number);
     Connection& connection_;
 };
 
