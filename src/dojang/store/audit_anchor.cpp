@@ -202,21 +202,13 @@ Result<AuditReport> verify_audit_log(Database& database,
     const std::int64_t last_sequence = entries.empty() ? 0 : entries.back().sequence;
 
     // 1. The chain itself.
+    if (const auto broken = first_broken_link(entries)) {
+        report.problems.push_back("the hash chain breaks at entry " + std::to_string(*broken) +
+                                  ": it or an earlier entry was changed, removed or inserted");
+    }
     std::map<std::int64_t, std::string> stored_hash;
-    std::string previous(64, '0');
-    std::int64_t expected = 1;
-    bool broken = false;
     for (const auto& entry : entries) {
         stored_hash[entry.sequence] = entry.hash;
-        if (!broken && (entry.sequence != expected || entry.previous_hash != previous ||
-                        audit_hash(previous, entry) != entry.hash)) {
-            report.problems.push_back("the hash chain breaks at entry " +
-                                      std::to_string(entry.sequence) +
-                                      ": it or an earlier entry was changed, removed or inserted");
-            broken = true;
-        }
-        previous = entry.hash;
-        ++expected;
     }
 
     // 2. A checkpoint, from the log or the file: its MAC, and the chain at its entry.

@@ -131,6 +131,20 @@ Result<void> record_audit(Transaction& tx,
     return ok();
 }
 
+std::optional<std::int64_t> first_broken_link(const std::vector<AuditEntry>& entries) {
+    std::string previous(64, '0');
+    std::int64_t expected_sequence = 1;
+    for (const auto& entry : entries) {
+        if (entry.sequence != expected_sequence || entry.previous_hash != previous ||
+            audit_hash(previous, entry) != entry.hash) {
+            return entry.sequence;
+        }
+        previous = entry.hash;
+        ++expected_sequence;
+    }
+    return std::nullopt;
+}
+
 Result<std::optional<std::int64_t>> verify_audit_chain(Database& database) {
     std::optional<std::int64_t> broken;
     auto result = database.transact([&](Transaction& tx) -> Result<void> {
@@ -138,17 +152,7 @@ Result<std::optional<std::int64_t>> verify_audit_chain(Database& database) {
         if (!entries) {
             return tl::unexpected(entries.error());
         }
-        std::string previous(64, '0');
-        std::int64_t expected_sequence = 1;
-        for (const auto& entry : *entries) {
-            if (entry.sequence != expected_sequence || entry.previous_hash != previous ||
-                audit_hash(previous, entry) != entry.hash) {
-                broken = entry.sequence;
-                return ok();
-            }
-            previous = entry.hash;
-            ++expected_sequence;
-        }
+        broken = first_broken_link(*entries);
         return ok();
     });
     if (!result) {

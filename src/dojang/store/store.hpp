@@ -204,6 +204,9 @@ Result<void> record_audit(Transaction& tx,
                           std::string subject,
                           std::string details);
 
+/// The sequence of the first entry whose link to the one before is broken, or nullopt.
+std::optional<std::int64_t> first_broken_link(const std::vector<AuditEntry>& entries);
+
 /// Walks the audit log; returns the sequence of the first broken link, or nullopt if intact.
 Result<std::optional<std::int64_t>> verify_audit_chain(Database& database);
 
