@@ -150,26 +150,33 @@ unsigned status_for_read_error(const beast::error_code& ec) {
     return 0;
 }
 
-Request to_request(BeastRequest&& message, std::string remote, std::string client, std::string id) {
+/// A request as handlers see it, from a header alone (the body is the caller's to add).
+template <typename Header>
+Request request_of(const Header& header, std::string remote, std::string client, std::string id) {
     Request request;
-    request.method = std::string(message.method_string());
-    request.target = std::string(message.target());
+    request.method = std::string(header.method_string());
+    request.target = std::string(header.target());
     const auto question = request.target.find('?');
     request.path = request.target.substr(0, question);
     if (question != std::string::npos) {
         request.query = request.target.substr(question + 1);
     }
-    for (const auto& field : message) {
+    for (const auto& field : header) {
         std::string name(field.name_string());
         std::transform(name.begin(), name.end(), name.begin(), [](char c) {
             return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         });
         request.headers.emplace_back(std::move(name), std::string(field.value()));
     }
-    request.body = std::move(message.body());
     request.remote_address = std::move(remote);
     request.client = std::move(client);
     request.request_id = std::move(id);
+    return request;
+}
+
+Request to_request(BeastRequest&& message, std::string remote, std::string client, std::string id) {
+    Request request = request_of(message, std::move(remote), std::move(client), std::move(id));
+    request.body = std::move(message.body());
     return request;
 }
 
@@ -733,24 +740,7 @@ private:
     std::optional<std::pair<Response, std::string>> check_header(const Header& header,
                                                                  const std::string& remote,
                                                                  const std::string& client) {
-        Request probe;
-        probe.method = std::string(header.method_string());
-        probe.target = std::string(header.target());
-        const auto question = probe.target.find('?');
-        probe.path = probe.target.substr(0, question);
-        if (question != std::string::npos) {
-            probe.query = probe.target.substr(question + 1);
-        }
-        for (const auto& field : header) {
-            std::string name(field.name_string());
-            std::transform(name.begin(), name.end(), name.begin(), [](char c) {
-                return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            });
-            probe.headers.emplace_back(std::move(name), std::string(field.value()));
-        }
-        probe.remote_address = remote;
-        probe.client = client;
-        probe.request_id = next_request_id();
+        const Request probe = request_of(header, remote, client, next_request_id());
         const Route* route = router_.match(probe, nullptr);
         if (route == nullptr || !route->check_header) {
             return std::nullopt;
