@@ -19,19 +19,10 @@ trap 'cleanup_work "$work"' EXIT
 cd "$work"
 
 "$dojangd" init --data ca --listen 127.0.0.1:0 >/dev/null || fail "init"
-if [ -n "${DOJANG_TEST_POSTGRES:-}" ]; then
-    sed -i "s|^driver = \"sqlite\".*|driver = \"postgres\"\nurl = \"$DOJANG_TEST_POSTGRES\"|" ca/dojang.toml
-fi
+store_from_environment ca
 sed -i -e 's/^release_claims_after_seconds = 120/release_claims_after_seconds = 2/' \
     -e 's/^max_delay_after_revocation_seconds = .*/max_delay_after_revocation_seconds = 1/' ca/dojang.toml
 grep -q '^release_claims_after_seconds = 2$' ca/dojang.toml || fail "cannot shorten the release delay"
-sql() {  # sql QUERY → rows, one per line
-    if [ -n "${DOJANG_TEST_POSTGRES:-}" ]; then
-        psql "$DOJANG_TEST_POSTGRES" -Atc "$1"
-    else
-        sqlite3 ca/dojang.db "$1"
-    fi
-}
 ocsp_status() {  # ocsp_status SERIAL_HEX → good | revoked | unknown | an error line
     openssl ocsp -issuer ca/ca/issuing.pem -serial "0x$1" -url "$url/ocsp" -CAfile ca/ca/root.pem \
         -no_nonce >ocsp.log 2>&1 || { tail -1 ocsp.log; return; }
@@ -81,7 +72,7 @@ for path in rest cmp; do
         wait "$server_pid" 2>/dev/null && fail "$path $step: the server exited normally"
 
         start_server "$dojangd" ca "serve.$round.after.log"
-        serial=$(sql "SELECT new_serial FROM applications WHERE reference_number = '$reference'")
+        serial=$(sql ca "SELECT new_serial FROM applications WHERE reference_number = '$reference'")
         if [ "$step" = issue.after_commit ]; then
             [ -n "$serial" ] || fail "$path $step: the committed certificate is not on its application"
             [ "$(ocsp_status "$serial")" = good ] || { cat ocsp.log; fail "$path $step: OCSP"; }
@@ -89,8 +80,8 @@ for path in rest cmp; do
             [ "$(request_rest "$reference" "$code")" = 409 ] || { cat out.json; fail "$path $step: the codes worked twice"; }
         else
             [ -z "$serial" ] || fail "$path $step: a certificate was recorded before its commit"
-            [ "$(sql "SELECT COUNT(*) FROM certificates WHERE status = 'issued'")" = \
-                "$(sql "SELECT COUNT(*) FROM applications WHERE new_serial IS NOT NULL AND new_serial <> ''")" ] ||
+            [ "$(sql ca "SELECT COUNT(*) FROM certificates WHERE status = 'issued'")" = \
+                "$(sql ca "SELECT COUNT(*) FROM applications WHERE new_serial IS NOT NULL AND new_serial <> ''")" ] ||
                 fail "$path $step: an issued certificate without its application"
             wait_for 30 works_again "$path" "$reference" "$code" ||
                 { cat out.json cmp.log 2>/dev/null; fail "$path $step: the codes never worked again"; }
@@ -103,10 +94,10 @@ done
 
 # Every certificate a status service calls good is on an application; intents are never good.
 start_server "$dojangd" ca serve.final.log
-orphans=$(sql "SELECT serial FROM certificates WHERE status = 'issued' AND serial NOT IN
+orphans=$(sql ca "SELECT serial FROM certificates WHERE status = 'issued' AND serial NOT IN
     (SELECT new_serial FROM applications WHERE new_serial IS NOT NULL)")
 [ -z "$orphans" ] || fail "issued certificates on no application: $orphans"
-for serial in $(sql "SELECT serial FROM certificates WHERE status = 'intended'"); do
+for serial in $(sql ca "SELECT serial FROM certificates WHERE status = 'intended'"); do
     [ "$(ocsp_status "$serial")" != good ] || fail "OCSP calls the intent $serial good"
 done
 kill "$server_pid"

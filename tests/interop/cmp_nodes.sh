@@ -14,17 +14,8 @@ trap 'cleanup_work "$work"' EXIT
 cd "$work"
 
 "$dojangd" init --data ca --listen 127.0.0.1:0 >/dev/null || fail "init"
-if [ -n "${DOJANG_TEST_POSTGRES:-}" ]; then
-    sed -i "s|^driver = \"sqlite\".*|driver = \"postgres\"\nurl = \"$DOJANG_TEST_POSTGRES\"|" ca/dojang.toml
-fi
+store_from_environment ca
 sed -i 's/^poll_interval_seconds = 60/poll_interval_seconds = 1/' ca/dojang.toml
-sql() {
-    if [ -n "${DOJANG_TEST_POSTGRES:-}" ]; then
-        psql "$DOJANG_TEST_POSTGRES" -Atc "$1"
-    else
-        sqlite3 ca/dojang.db "$1"
-    fi
-}
 printf 'correct horse battery staple\n' >officer.pass
 "$dojangd" admin officers add --data ca --username backoffice --password-file officer.pass --token \
     >officer.txt || fail "officers add"
@@ -51,7 +42,7 @@ printf '9001011234567\n' >idn
 cmp_ir codes.json new.pem ir.log || { cat ir.log proxy.log; fail "ir and certConf on two nodes"; }
 [ "$(grep -c ' -> ' proxy.log)" -ge 2 ] && grep -q " -> ${a_url##*:}$" proxy.log && grep -q " -> ${b_url##*:}$" proxy.log ||
     { cat proxy.log; fail "the messages did not go to both nodes"; }
-[ "$(sql "SELECT status FROM applications WHERE id = '$(jq -r .application_id codes.json)'")" = confirmed ] ||
+[ "$(sql ca "SELECT status FROM applications WHERE id = '$(jq -r .application_id codes.json)'")" = confirmed ] ||
     fail "the certConf on the other node did not confirm the certificate"
 
 # 2. A request in review is polled on both nodes until an officer approves it on one of them.
@@ -61,15 +52,15 @@ cmp_ir codes.json new.pem ir.log || { cat ir.log proxy.log; fail "ir and certCon
 cmp_ir held.json held.pem held.log &
 client=$!
 polled_twice() {
-    [ "$(sql "SELECT COUNT(*) FROM audit_log WHERE action = 'cmp.pollReq' AND details LIKE '%\"waiting\"%'")" -ge 2 ]
+    [ "$(sql ca "SELECT COUNT(*) FROM audit_log WHERE action = 'cmp.pollReq' AND details LIKE '%\"waiting\"%'")" -ge 2 ]
 }
 wait_for 30 polled_twice || { cat held.log proxy.log; fail "openssl cmp did not poll across the nodes"; }
 [ "$(curl -sS -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $officer_token" \
     -H 'Content-Type: application/json' --data '{}' "$b_url/api/v1/reviews/$(jq -r .application_id held.json)/approve")" = 200 ] ||
     fail "the officer could not approve"
 wait "$client" || { cat held.log proxy.log; fail "the polled request did not end with a certificate"; }
-[ "$(sql "SELECT status FROM applications WHERE id = '$(jq -r .application_id held.json)'")" = confirmed ] ||
+[ "$(sql ca "SELECT status FROM applications WHERE id = '$(jq -r .application_id held.json)'")" = confirmed ] ||
     fail "the polled certificate was not confirmed"
-[ "$(sql "SELECT COUNT(*) FROM cmp_transactions")" = 0 ] || fail "finished transactions left in the store"
+[ "$(sql ca "SELECT COUNT(*) FROM cmp_transactions")" = 0 ] || fail "finished transactions left in the store"
 "$dojangd" audit verify --data ca >/dev/null || fail "audit verify"
 echo "cmp nodes: ok"

@@ -15,9 +15,7 @@ cd "$work"
 
 "$dojangd" init --data ca --listen 127.0.0.1:0 >/dev/null
 # With DOJANG_TEST_POSTGRES (scripts/with-postgres.sh) the journey runs on PostgreSQL.
-if [ -n "${DOJANG_TEST_POSTGRES:-}" ]; then
-    sed -i "s|^driver = \"sqlite\".*|driver = \"postgres\"\nurl = \"$DOJANG_TEST_POSTGRES\"|" ca/dojang.toml
-fi
+store_from_environment ca
 cat >customers.csv <<CSV
 customer_id,holder_type,name,birth_date,resident_number,business_number,corporate_number,representative,phone,email,certificate_serials
 c-10,corporate,주식회사 도장,,,120-81-47521,,김대표,010-5555-6666,ceo@dojang.example,
@@ -232,12 +230,7 @@ set -e
 # The audit log names the documents each decision was made on (their SHA-256) and every
 # one-time code entered.
 audit_details() {  # audit_details ACTION SUBJECT → the details of the matching entries
-    local query="SELECT details FROM audit_log WHERE action = '$1' AND subject = '$2'"
-    if [ -n "${DOJANG_TEST_POSTGRES:-}" ]; then
-        psql "$DOJANG_TEST_POSTGRES" -Atc "$query"
-    else
-        sqlite3 ca/dojang.db "$query"
-    fi
+    sql ca "SELECT details FROM audit_log WHERE action = '$1' AND subject = '$2'"
 }
 pdf_sum=$(sha256sum registration.pdf | cut -d' ' -f1)
 png_sum=$(sha256sum id.png | cut -d' ' -f1)

@@ -31,6 +31,23 @@ cleanup_work() {
     rm -rf "$1"
 }
 
+# store_from_environment DATA: with DOJANG_TEST_POSTGRES (scripts/with-postgres.sh) the data
+# directory's store becomes PostgreSQL; otherwise it stays SQLite.
+store_from_environment() {
+    if [ -n "${DOJANG_TEST_POSTGRES:-}" ]; then
+        sed -i "s|^driver = \"sqlite\".*|driver = \"postgres\"\nurl = \"$DOJANG_TEST_POSTGRES\"|" "$1/dojang.toml"
+    fi
+}
+
+# sql DATA QUERY → the rows, one per line, from whichever store DATA uses
+sql() {
+    if [ -n "${DOJANG_TEST_POSTGRES:-}" ]; then
+        psql "$DOJANG_TEST_POSTGRES" -Atc "$2"
+    else
+        sqlite3 "$1/dojang.db" "$2"
+    fi
+}
+
 # wait_for SECONDS COMMAND... : retries until the command succeeds
 wait_for() {
     local seconds=$1

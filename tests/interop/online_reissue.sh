@@ -15,9 +15,7 @@ cd "$work"
 
 "$dojangd" init --data ca --listen 127.0.0.1:0 >/dev/null
 # With DOJANG_TEST_POSTGRES (scripts/with-postgres.sh) the journey runs on PostgreSQL.
-if [ -n "${DOJANG_TEST_POSTGRES:-}" ]; then
-    sed -i "s|^driver = \"sqlite\".*|driver = \"postgres\"\nurl = \"$DOJANG_TEST_POSTGRES\"|" ca/dojang.toml
-fi
+store_from_environment ca
 start_server "$dojangd" ca serve.log
 curl -fsS -o chain.pem "$url/ca/issuing.pem"
 curl -fsS -o root.pem "$url/ca/root.pem"
