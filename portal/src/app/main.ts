@@ -4,9 +4,12 @@
 import { h, clear } from '../common/dom';
 import { initLang, onLangChange, t } from '../common/i18n';
 import { renderBar } from '../common/ui';
-import { applyPage, codePage, documentsPage, startPage, stopTimers } from './apply';
+import { applyPage } from './apply';
+import { codePage, stopTimers } from './code';
+import { documentsPage } from './documents';
 import { errorPage, helpPage } from './help';
 import { resultPage, statusPage, stopPolling } from './status';
+import { startPage } from './start';
 import { journey } from './state';
 
 const main = document.getElementById('main') as HTMLElement;

@@ -4,7 +4,7 @@ import { api, asProblem, portalConfig } from '../common/api';
 import { copyText, h, notice, show } from '../common/dom';
 import { t, tMaybe, type MessageKey } from '../common/i18n';
 import { button, formatTime, problemBox } from '../common/ui';
-import { go } from './apply';
+import { go } from './nav';
 import { codes, finish, journey, restart, save } from './state';
 
 interface StatusAnswer {
