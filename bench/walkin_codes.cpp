@@ -7,8 +7,6 @@
 // certificate (reason forgot_password). Writes one line per application to --out:
 // "reference_number authorization_code" (the code with its hyphens), and a RESULT line to stdout.
 // Asserts nothing.
-#include "dojang/ca/issuer.hpp"
-#include "dojang/ra/register.hpp"
 #include "dojang/ra/reissue.hpp"
 
 #include <CLI/CLI.hpp>
@@ -19,6 +17,7 @@
 #include <iostream>
 #include <string>
 
+#include "authority.hpp"
 #include "data_dir.hpp"
 
 int main(int argc, char** argv) {
@@ -48,31 +47,13 @@ int main(int argc, char** argv) {
         std::cerr << "walkin_codes: " << installation.error().describe() << "\n";
         return 1;
     }
-    auto keys = ra::load_register_keys(installation->dir.register_key());
-    if (!keys) {
-        std::cerr << "walkin_codes: " << keys.error().describe() << "\n";
-        return 1;
-    }
     SystemClock clock;
-    auto issuer = ca::Issuer::create(*installation->issuing,
-                                     installation->config.profiles,
-                                     {installation->config.server.base_url},
-                                     *installation->database,
-                                     clock);
-    if (!issuer) {
-        std::cerr << "walkin_codes: " << issuer.error().describe() << "\n";
+    auto authority = app::open_registration_authority(*installation, clock);
+    if (!authority) {
+        std::cerr << "walkin_codes: " << authority.error().describe() << "\n";
         return 1;
     }
-    const auto& ra_config = installation->config.ra;
-    ra::ReissueService service(*installation->database,
-                               *issuer,
-                               *installation->issuing,
-                               std::move(*keys),
-                               clock,
-                               {ra_config.codes_valid,
-                                ra_config.confirm_within,
-                                ra_config.organisation,
-                                ra_config.contact});
+    ra::ReissueService& service = (*authority)->reissue;
 
     std::ofstream out(out_path, std::ios::trunc);
     if (!out) {

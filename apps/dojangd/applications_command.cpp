@@ -6,6 +6,7 @@
 
 #include <ostream>
 
+#include "authority.hpp"
 #include "data_dir.hpp"
 
 namespace dojang::app {
@@ -23,28 +24,10 @@ Result<void> register_walk_in(const WalkInOptions& options, const Clock& clock, 
     if (!installation) {
         return tl::unexpected(installation.error());
     }
-    auto keys = ra::load_register_keys(installation->dir.register_key());
-    if (!keys) {
-        return tl::unexpected(keys.error());
+    auto authority = open_registration_authority(*installation, clock);
+    if (!authority) {
+        return tl::unexpected(authority.error());
     }
-    auto issuer = ca::Issuer::create(*installation->issuing,
-                                     installation->config.profiles,
-                                     {installation->config.server.base_url},
-                                     *installation->database,
-                                     clock);
-    if (!issuer) {
-        return tl::unexpected(issuer.error());
-    }
-    const auto& ra_config = installation->config.ra;
-    ra::ReissueService service(*installation->database,
-                               *issuer,
-                               *installation->issuing,
-                               std::move(*keys),
-                               clock,
-                               {ra_config.codes_valid,
-                                ra_config.confirm_within,
-                                ra_config.organisation,
-                                ra_config.contact});
     ra::WalkInRequest request;
     request.holder_type = *holder_type;
     request.name = options.name;
@@ -55,7 +38,7 @@ Result<void> register_walk_in(const WalkInOptions& options, const Clock& clock, 
     request.reason = *reason;
     request.old_serial = options.old_serial;
     request.back_office_review = options.back_office_review;
-    auto codes = service.register_walk_in(request);
+    auto codes = (*authority)->reissue.register_walk_in(request);
     if (!codes) {
         return tl::unexpected(codes.error());
     }

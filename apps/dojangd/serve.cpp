@@ -33,6 +33,7 @@
 #include <mutex>
 #include <thread>
 
+#include "authority.hpp"
 #include "commands.hpp"
 #include "data_dir.hpp"
 
@@ -611,42 +612,29 @@ Result<void> serve(const std::string& data,
     http::Server server(router, limits, tls);
     status.add_routes(router, server.metrics());
 
-    // The reissue journey: REST issuance with the codes, and the outbox's delivery.
-    auto issuer = ca::Issuer::create(*installation->issuing,
-                                     installation->config.profiles,
-                                     {installation->config.server.base_url},
-                                     *installation->database,
-                                     clock);
-    if (!issuer) {
-        return tl::unexpected(issuer.error());
+    // The registration authority: REST issuance with the codes, online applications verified
+    // with one-time codes, and officers' review of companies' and proxies' documents.
+    auto authority = open_registration_authority(*installation, clock);
+    if (!authority) {
+        return tl::unexpected(authority.error());
     }
-    auto register_keys = ra::load_register_keys(installation->dir.register_key());
-    if (!register_keys) {
-        return tl::unexpected(register_keys.error());
+    // Register rows written before the register was sealed are sealed now, once.
+    auto resealed = ra::seal_legacy_customers(*installation->database, (*authority)->keys);
+    if (!resealed) {
+        return tl::unexpected(resealed.error());
     }
-    const auto& ra_config = installation->config.ra;
-    ra::ReissueService reissue(*installation->database,
-                               *issuer,
-                               *installation->issuing,
-                               std::move(*register_keys),
-                               clock,
-                               {ra_config.codes_valid,
-                                ra_config.confirm_within,
-                                ra_config.organisation,
-                                ra_config.contact,
-                                ra_config.code_by_other_channel,
-                                ra_config.release_claims_after});
+    if (*resealed > 0) {
+        log::info("sealed the personal fields of {} register entries", *resealed);
+    }
+    ra::ReissueService& reissue = (*authority)->reissue;
     api::add_routes(router, reissue);
+    api::add_application_routes(router, (*authority)->online);
+    api::add_review_routes(router, (*authority)->review);
     // CMP over HTTP (RFC 6712): how Korean clients fetch the certificate with the codes.
     // Renewal (kur) and revocation (rr) are signed with the holder's key; their answers with
     // the CMP server certificate.
-    ra::RenewalService renewal(*installation->database,
-                               *issuer,
-                               *installation->issuing,
-                               clock,
-                               {installation->config.cmp.renewal_window});
     cmp::Server cmp_server({reissue,
-                            renewal,
+                            (*authority)->renewal,
                             *installation->issuing,
                             *installation->cmp_certificate,
                             *installation->cmp_key,
@@ -667,43 +655,9 @@ Result<void> serve(const std::string& data,
                 200, "application/pkixcmp", std::string(answer->begin(), answer->end()));
         },
         http::RouteClass::issuance);
-    // Online applications of individuals, verified with one-time codes (SMS or e-mail).
-    auto online_keys = ra::load_register_keys(installation->dir.register_key());
-    if (!online_keys) {
-        return tl::unexpected(online_keys.error());
-    }
-    // Register rows written before the register was sealed are sealed now, once.
-    auto resealed = ra::seal_legacy_customers(*installation->database, *online_keys);
-    if (!resealed) {
-        return tl::unexpected(resealed.error());
-    }
-    if (*resealed > 0) {
-        log::info("sealed the personal fields of {} register entries", *resealed);
-    }
-    ra::OnlineApplications online(
-        *installation->database,
-        reissue,
-        *online_keys,
-        clock,
-        ra::OtpSettings{
-            .valid_for = ra_config.otp_valid,
-            .applications_per_client_hour = ra_config.applications_per_client_hour,
-            .applications_per_client_day = ra_config.applications_per_client_day,
-        },
-        ra::DocumentFiles(installation->dir.documents()));
-    api::add_application_routes(router, online);
-    // Companies and proxies: documents reviewed by officers (argon2id passwords, API tokens).
-    ra::ReviewService review(*installation->database,
-                             reissue,
-                             std::move(*online_keys),
-                             ra::DocumentFiles(installation->dir.documents()),
-                             clock,
-                             {ra_config.approvals_required,
-                              std::chrono::hours{8},
-                              installation->config.server.base_url + "/portal/"});
-    api::add_review_routes(router, review);
     // The web portal: applicant and officer pages under /portal/ (src/dojang/portal).
-    portal::add_routes(router, {{}, ra_config.organisation, ra_config.contact});
+    portal::add_routes(router,
+                       {{}, installation->config.ra.organisation, installation->config.ra.contact});
     // Notifications: the spool (development default) or the configured SMTP server and SMS
     // gateway ([notify] in dojang.toml).
     const auto& notify_config = installation->config.notify;
@@ -786,7 +740,7 @@ Result<void> serve(const std::string& data,
             if (std::chrono::steady_clock::now() >= next_reminders) {
                 next_reminders = std::chrono::steady_clock::now() + std::chrono::hours{1};
                 if (auto due = ra::queue_expiry_reminders(
-                        *installation->database, *online_keys, clock, reminders);
+                        *installation->database, (*authority)->keys, clock, reminders);
                     !due) {
                     log::warn("queueing expiry reminders failed: {}", due.error().describe());
                 } else if (*due > 0) {
