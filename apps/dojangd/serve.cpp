@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-// `dojangd serve`: the composition root of the server. Wires the status services (OCSP, CRL,
-// CA certificates) to HTTP routes and runs the background work that keeps them fresh.
+// `dojangd serve`: the composition root of the server. Builds the services, adds each
+// component's routes to the one router, and runs the background work that keeps the status
+// services fresh, the outbox moving and the audit log anchored.
 #include "dojang/api/routes.hpp"
-#include "dojang/cmp/server.hpp"
+#include "dojang/api/service_routes.hpp"
+#include "dojang/cmp/routes.hpp"
 #include "dojang/core/bytes.hpp"
 #include "dojang/core/text.hpp"
-#include "dojang/crl/publisher.hpp"
+#include "dojang/crl/routes.hpp"
 #include "dojang/crypto/openssl.hpp"
 #include "dojang/http/server.hpp"
 #include "dojang/log/log.hpp"
@@ -13,7 +15,7 @@
 #include "dojang/notify/sms_channel.hpp"
 #include "dojang/notify/smtp_channel.hpp"
 #include "dojang/notify/spool_channel.hpp"
-#include "dojang/ocsp/responder.hpp"
+#include "dojang/ocsp/routes.hpp"
 #include "dojang/portal/portal.hpp"
 #include "dojang/ra/reissue.hpp"
 #include "dojang/ra/reminders.hpp"
@@ -24,10 +26,8 @@
 
 #include <sys/statvfs.h>
 
-#include <array>
 #include <condition_variable>
 #include <cstdlib>
-#include <ctime>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -40,74 +40,12 @@
 namespace dojang::app {
 namespace {
 
-/// RFC 9110 section 5.6.7 IMF-fixdate.
-std::string http_date(Seconds at) {
-    const std::time_t seconds = at.time_since_epoch().count();
-    std::tm parts{};
-    gmtime_r(&seconds, &parts);
-    static constexpr std::array<const char*, 7> days{
-        "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    static constexpr std::array<const char*, 12> months{
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    std::array<char, 64> buffer{};
-    std::snprintf(buffer.data(),
-                  buffer.size(),
-                  "%s, %02d %s %04d %02d:%02d:%02d GMT",
-                  days[static_cast<std::size_t>(parts.tm_wday)],
-                  parts.tm_mday,
-                  months[static_cast<std::size_t>(parts.tm_mon)],
-                  parts.tm_year + 1900,
-                  parts.tm_hour,
-                  parts.tm_min,
-                  parts.tm_sec);
-    return buffer.data();
-}
-
-std::string etag_of(const Bytes& bytes) {
-    return "\"" + to_hex(crypto::sha256(bytes)).substr(0, 32) + "\"";
-}
-
-/// Caching headers of a signed object valid until `next_update` (RFC 5019 section 6.2):
-/// max-age stays below nextUpdate − now, so no cache serves it past nextUpdate.
-void add_caching(http::Response& response,
-                 const Bytes& body,
-                 Seconds this_update,
-                 Seconds next_update,
-                 Seconds now,
-                 std::chrono::seconds at_most) {
-    auto remaining = std::chrono::duration_cast<std::chrono::seconds>(next_update - now) -
-                     std::chrono::seconds{60};
-    remaining = std::clamp(remaining, std::chrono::seconds{0}, at_most);
-    response.headers.emplace_back(
-        "Cache-Control",
-        "max-age=" + std::to_string(remaining.count()) + ", public, no-transform, must-revalidate");
-    response.headers.emplace_back("ETag", etag_of(body));
-    response.headers.emplace_back("Last-Modified", http_date(this_update));
-    response.headers.emplace_back("Expires", http_date(next_update));
-}
-
-/// Decodes %XX escapes (an OCSP GET path is URL-encoded base64, RFC 6960 A.1).
-std::string percent_decode(std::string_view text) {
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size() + 0 && i + 2 <= text.size() - 1 + 0) {
-            auto byte = from_hex(text.substr(i + 1, 2));
-            if (byte && byte->size() == 1) {
-                out.push_back(static_cast<char>((*byte)[0]));
-                i += 2;
-                continue;
-            }
-        }
-        out.push_back(text[i]);
-    }
-    return out;
-}
-
-class StatusService {
+/// The status services of one server (the OCSP responder and the CRL publishers of both CAs)
+/// and the background work that keeps them fresh; their routes live in their components.
+class StatusUpkeep {
 public:
-    StatusService(Installation& installation, const Clock& clock)
+    StatusUpkeep(Installation& installation, const Clock& clock)
         : installation_(installation),
-          clock_(clock),
           responder_(*installation.issuing,
                      std::move(*installation.responder_certificate),
                      std::move(*installation.responder_key),
@@ -153,8 +91,10 @@ public:
         return ok();
     }
 
-    void add_routes(http::Router& router, http::Metrics& metrics) {
-        ocsp_good_ = &metrics.counter("dojang_ocsp_requests_total", "OCSP requests answered");
+    ocsp::Responder& responder() { return responder_; }
+    const crl::Publishers& publishers() const { return publishers_; }
+
+    void add_metrics(http::Metrics& metrics) {
         crl_published_ =
             &metrics.counter("dojang_crl_published_total", "CRLs published by this process");
         ocsp_cached_ =
@@ -165,40 +105,6 @@ public:
             &metrics.gauge("dojang_revocations", "Revocations recorded (database counter)");
         issuances_ = &metrics.gauge("dojang_issuances", "Certificates issued (database counter)");
         update_gauges();
-
-        router.add(
-            "POST",
-            "/ocsp",
-            [this](const http::Request& request) {
-                return ocsp_answer(to_bytes(request.body), false);
-            },
-            http::RouteClass::status);
-        router.add_prefix(
-            "GET",
-            "/ocsp/",
-            [this](const http::Request& request) {
-                auto der = from_base64(percent_decode(std::string_view(request.path).substr(6)));
-                return ocsp_answer(der ? *der : Bytes{}, true, request.header("if-none-match"));
-            },
-            http::RouteClass::status);
-        router.add_prefix(
-            "GET",
-            "/crl/",
-            [this](const http::Request& request) {
-                return crl_file(request.path.substr(5), request.header("if-none-match"));
-            },
-            http::RouteClass::status);
-        router.add_prefix(
-            "GET",
-            "/ca/",
-            [this](const http::Request& request) { return ca_file(request.path.substr(4)); },
-            http::RouteClass::status);
-        router.add(
-            "GET",
-            "/healthz",
-            [this](const http::Request&) { return health(); },
-            http::RouteClass::status);
-        router.add("GET", "/", [this](const http::Request&) { return index(); });
     }
 
     /// One round of background work; logs and keeps going on errors.
@@ -236,140 +142,6 @@ public:
         update_gauges();
     }
 
-private:
-    Result<std::int64_t> revocation_counter() { return counter("revocations"); }
-
-    Result<std::int64_t> counter(const std::string& name) {
-        std::int64_t value = 0;
-        auto read = installation_.database->transact([&](store::Transaction& tx) -> Result<void> {
-            auto current = tx.counters().current(name);
-            if (!current) {
-                return tl::unexpected(current.error());
-            }
-            value = *current;
-            return ok();
-        });
-        if (!read) {
-            return tl::unexpected(read.error());
-        }
-        return value;
-    }
-
-    void update_gauges() {
-        ocsp_cached_->set(static_cast<std::int64_t>(responder_.size()));
-        crl_number_->set(publishers_.at("issuing").current().number);
-        revocations_->set(last_counter_);
-        auto issued = counter("issuances");
-        if (issued) {
-            issuances_->set(*issued);
-        }
-    }
-
-    http::Response ocsp_answer(const Bytes& request,
-                               bool cacheable,
-                               const std::string& if_none_match = {}) {
-        ocsp_good_->inc();
-        const ocsp::Answer answer = responder_.answer(request);
-        std::string body(answer.der->begin(), answer.der->end());
-        if (cacheable && answer.next_update && !if_none_match.empty() &&
-            if_none_match == etag_of(*answer.der)) {
-            http::Response not_modified{304, {}, {}};
-            add_caching(not_modified,
-                        *answer.der,
-                        *answer.this_update,
-                        *answer.next_update,
-                        clock_.now(),
-                        std::chrono::hours{24});
-            return not_modified;
-        }
-        auto response = http::Response::bytes(200, "application/ocsp-response", std::move(body));
-        if (cacheable && answer.next_update) {
-            add_caching(response,
-                        *answer.der,
-                        *answer.this_update,
-                        *answer.next_update,
-                        clock_.now(),
-                        std::chrono::hours{24});
-        } else {
-            response.headers.emplace_back("Cache-Control", "no-store");
-        }
-        return response;
-    }
-
-    http::Response crl_file(const std::string& file, const std::string& if_none_match) {
-        const auto dot = file.rfind(".crl");
-        const auto found = dot == std::string::npos || dot + 4 != file.size()
-                               ? publishers_.end()
-                               : publishers_.find(file.substr(0, dot));
-        if (found == publishers_.end()) {
-            return http::Response::problem(
-                404, "Not found", "CRL_NOT_FOUND", "no CRL called " + file);
-        }
-        const crl::Published current = found->second.current();
-        if (!current.der) {
-            return http::Response::problem(
-                503, "Service busy", "CRL_NOT_READY", "the CRL is being published");
-        }
-        // A CRL changes at the latest after a revocation, so caches keep it briefly.
-        const auto at_most = std::chrono::duration_cast<std::chrono::seconds>(
-            installation_.config.crl.max_delay_after_revocation);
-        if (!if_none_match.empty() && if_none_match == etag_of(*current.der)) {
-            http::Response not_modified{304, {}, {}};
-            add_caching(not_modified,
-                        *current.der,
-                        current.this_update,
-                        current.next_update,
-                        clock_.now(),
-                        at_most);
-            return not_modified;
-        }
-        auto response = http::Response::bytes(
-            200, "application/pkix-crl", std::string(current.der->begin(), current.der->end()));
-        add_caching(response,
-                    *current.der,
-                    current.this_update,
-                    current.next_update,
-                    clock_.now(),
-                    at_most);
-        return response;
-    }
-
-    http::Response ca_file(const std::string& file) {
-        if (file == "vid.pem") {
-            // The certificate the Korean CMP clients encrypt the VID and R to (EncryptedVID).
-            auto response = http::Response::bytes(
-                200, "application/x-pem-file", *installation_.vid_certificate->pem());
-            response.headers.emplace_back("Cache-Control", "max-age=3600, public");
-            return response;
-        }
-        for (const ca::Authority* authority : {&*installation_.issuing, &*installation_.root}) {
-            if (file == authority->name + ".pem") {
-                // The CA's certificate followed by its issuers: what a relying party needs.
-                std::string pem = *authority->certificate.pem();
-                for (const auto& issuer : authority->chain) {
-                    pem += *issuer.pem();
-                }
-                auto response =
-                    http::Response::bytes(200, "application/x-pem-file", std::move(pem));
-                response.headers.emplace_back("Cache-Control", "max-age=3600, public");
-                return response;
-            }
-            if (file == authority->name + ".crt") {
-                const Bytes der = *authority->certificate.der();
-                auto response = http::Response::bytes(
-                    200, "application/pkix-cert", std::string(der.begin(), der.end()));
-                response.headers.emplace_back("Cache-Control", "max-age=3600, public");
-                return response;
-            }
-        }
-        return http::Response::problem(
-            404,
-            "Not found",
-            "CA_NOT_FOUND",
-            "no CA certificate called " + file + "; try /ca/issuing.pem");
-    }
-
-public:
     /// Whether the store and the data directory still take writes: a write probe through the
     /// store and the free space of the data directory's disk, once a tick. /healthz reports the
     /// last finding (a probe there would block the I/O thread).
@@ -400,69 +172,54 @@ public:
         unwritable_ = std::move(problem);
     }
 
-private:
-    http::Response health() {
-        std::string unwritable;
+    /// What /healthz reports: the last write probe, and a read of the store now.
+    api::Health health() {
+        api::Health health;
         {
             std::lock_guard lock(probe_mutex_);
-            unwritable = unwritable_;
+            health.unwritable = unwritable_;
         }
-        if (!unwritable.empty()) {
-            auto response = http::Response::problem(
-                503, "Service unavailable", "STORE_NOT_WRITABLE", unwritable);
-            response.headers.emplace_back("Retry-After", "30");
-            return response;
-        }
-        auto counter = revocation_counter();
-        if (!counter) {
-            auto response = http::Response::problem(
-                503, "Service unavailable", "DATABASE_UNAVAILABLE", "the database does not answer");
-            response.headers.emplace_back("Retry-After", "5");
-            return response;
-        }
-        return http::Response::bytes(
-            200,
-            "application/json",
-            "{\"status\":\"ok\",\"ocsp_cached_responses\":" + std::to_string(responder_.size()) +
-                ",\"crl_number\":" + std::to_string(publishers_.at("issuing").current().number) +
-                "}");
+        health.store_answers = revocation_counter().has_value();
+        health.ocsp_cached_responses = responder_.size();
+        health.crl_number = publishers_.at("issuing").current().number;
+        return health;
     }
 
-    http::Response index() {
-        const std::string base = installation_.config.server.base_url;
-        return http::Response::text(
-            200,
-            "dojangd — 도장 인증서 발급 서버 (certificate authority)\n\n"
-            "  " +
-                base +
-                "/ca/issuing.pem   발급 CA 인증서 체인 (issuing CA chain, PEM)\n"
-                "  " +
-                base +
-                "/ca/root.pem      최상위 인증서 (root certificate)\n"
-                "  " +
-                base +
-                "/ca/vid.pem       VID 암호화용 인증서 (EncryptedVID recipient, PEM)\n"
-                "  " +
-                base +
-                "/crl/issuing.crl  인증서 폐지 목록 (CRL, DER)\n"
-                "  " +
-                base +
-                "/ocsp             OCSP (POST, or GET /ocsp/<base64>)\n"
-                "  " +
-                base +
-                "/healthz          상태 (health)\n"
-                "  " +
-                base + "/metrics          Prometheus metrics\n");
+private:
+    Result<std::int64_t> revocation_counter() { return counter("revocations"); }
+
+    Result<std::int64_t> counter(const std::string& name) {
+        std::int64_t value = 0;
+        auto read = installation_.database->transact([&](store::Transaction& tx) -> Result<void> {
+            auto current = tx.counters().current(name);
+            if (!current) {
+                return tl::unexpected(current.error());
+            }
+            value = *current;
+            return ok();
+        });
+        if (!read) {
+            return tl::unexpected(read.error());
+        }
+        return value;
+    }
+
+    void update_gauges() {
+        ocsp_cached_->set(static_cast<std::int64_t>(responder_.size()));
+        crl_number_->set(publishers_.at("issuing").current().number);
+        revocations_->set(last_counter_);
+        auto issued = counter("issuances");
+        if (issued) {
+            issuances_->set(*issued);
+        }
     }
 
     Installation& installation_;
-    const Clock& clock_;
     std::mutex probe_mutex_;
     std::string unwritable_;  ///< why the last probe found the store not writable, or empty
     ocsp::Responder responder_;
-    std::map<std::string, crl::Publisher> publishers_;
+    crl::Publishers publishers_;
     std::int64_t last_counter_ = 0;
-    http::Counter* ocsp_good_ = nullptr;
     http::Counter* crl_published_ = nullptr;
     http::Gauge* ocsp_cached_ = nullptr;
     http::Gauge* crl_number_ = nullptr;
@@ -581,7 +338,7 @@ Result<void> serve(const std::string& data,
     if (!loaded) {
         return loaded;
     }
-    StatusService status(*installation, clock);
+    StatusUpkeep status(*installation, clock);
     auto started = status.start();
     if (!started) {
         return started;
@@ -610,7 +367,19 @@ Result<void> serve(const std::string& data,
     http::Router router;
     // The server owns the metrics, so it is created before the routes that register counters.
     http::Server server(router, limits, tls);
-    status.add_routes(router, server.metrics());
+    status.add_metrics(server.metrics());
+    ocsp::add_routes(
+        router,
+        status.responder(),
+        clock,
+        server.metrics().counter("dojang_ocsp_requests_total", "OCSP requests answered"));
+    crl::add_routes(router,
+                    status.publishers(),
+                    clock,
+                    std::chrono::duration_cast<std::chrono::seconds>(
+                        installation->config.crl.max_delay_after_revocation));
+    api::add_ca_routes(
+        router, {&*installation->issuing, &*installation->root}, *installation->vid_certificate);
 
     // The registration authority: REST issuance with the codes, online applications verified
     // with one-time codes, and officers' review of companies' and proxies' documents.
@@ -643,18 +412,7 @@ Result<void> serve(const std::string& data,
                             &*installation->vid_certificate,
                             &*installation->vid_key,
                             installation->config.cmp.poll_interval});
-    router.add(
-        "POST",
-        "/cmp",
-        [&cmp_server](const http::Request& request) {
-            auto answer = cmp_server.handle(to_bytes(request.body));
-            if (!answer) {
-                return api::problem(answer.error());
-            }
-            return http::Response::bytes(
-                200, "application/pkixcmp", std::string(answer->begin(), answer->end()));
-        },
-        http::RouteClass::issuance);
+    cmp::add_routes(router, cmp_server);
     // The web portal: applicant and officer pages under /portal/ (src/dojang/portal).
     portal::add_routes(router,
                        {{}, installation->config.ra.organisation, installation->config.ra.contact});
@@ -673,31 +431,9 @@ Result<void> serve(const std::string& data,
         channels->sms ? static_cast<notify::Channel*>(channels->sms.get()) : &spool;
     log::info("notifications: e-mail via {}, SMS via {}", notify_config.email, notify_config.sms);
     notify::Dispatcher dispatcher(*installation->database, {{"email", email}, {"sms", sms}}, clock);
-    router.add(
-        "GET",
-        "/metrics",
-        [&server](const http::Request&) {
-            return http::Response::bytes(
-                200, "text/plain; version=0.0.4", server.metrics().render());
-        },
-        http::RouteClass::status);
-    // The route index: what this server answers, checked against docs/openapi.yaml by the tests.
-    router.add(
-        "GET",
-        "/api/v1",
-        [&router](const http::Request&) {
-            std::string body = "{\"routes\":[";
-            bool first = true;
-            for (const auto& route : router.routes()) {
-                body += (first ? "" : ",");
-                body += "{\"method\":" + json_quote(route.method) +
-                        ",\"path\":" + json_quote(route.pattern) +
-                        ",\"prefix\":" + (route.is_prefix ? "true" : "false") + "}";
-                first = false;
-            }
-            return http::Response::bytes(200, "application/json", body + "]}");
-        },
-        http::RouteClass::status);
+    // Last: the route index lists every route added before it.
+    api::add_service_routes(
+        router, [&status] { return status.health(); }, server.metrics(), settings.base_url);
     auto listening = server.listen(listen->first, listen->second);
     if (!listening) {
         return listening;

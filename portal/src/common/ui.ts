@@ -172,7 +172,7 @@ export function problemBox(problem: Problem, helpBase = '#/help/'): HTMLElement 
     (known ? (lang() === 'ko' ? problem.title_ko ?? problem.title : problem.title) : undefined) ??
     t('problem.unknown');
   const next = problem.next_step ? problem.next_step[lang()] : undefined;
-  const violations = (problem.violations ?? []).filter((v) => v.code !== 'ATTEMPTS_LEFT' && v.code !== 'RETRY_AFTER');
+  const violations = (problem.violations ?? []).filter((v) => v.code !== 'ATTEMPTS_LEFT');
   return notice(
     'error',
     h('strong', { class: 'problem-title' }, title),

@@ -4,8 +4,12 @@
 #include "dojang/api/routes.hpp"
 #include "dojang/crypto/openssl.hpp"
 #include "dojang/dto/dto.hpp"
+#include "dojang/http/problem.hpp"
 
 namespace dojang::api {
+
+using http::problem;
+
 namespace {
 
 constexpr std::string_view session_cookie = "__Host-dojang_officer";
@@ -86,7 +90,7 @@ http::Response sign_in(ra::ReviewService& review, const http::Request& request) 
                                   request.client.empty() ? request.remote_address : request.client);
     if (!session) {
         if (session.error().code == "OFFICER_SIGN_IN_THROTTLED") {
-            return too_many(session.error());
+            return problem(session.error());
         }
         return unauthenticated(session.error());
     }

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dojang/api/routes.hpp"
 
-#include "dojang/api/catalog.hpp"
 #include "dojang/api/json_writer.hpp"
 #include "dojang/core/text.hpp"
+#include "dojang/dto/catalog.hpp"
 #include "dojang/dto/dto.hpp"
+#include "dojang/http/problem.hpp"
 
 namespace dojang::api {
+
+using http::problem;
+
 namespace {
 
 http::Response json(unsigned status, std::string body) {
@@ -123,7 +127,7 @@ http::Response create_application(ra::OnlineApplications& online, const http::Re
     if (!created) {
         if (created.error().code == "RESEND_TOO_SOON" ||
             created.error().code == "APPLICATIONS_TOO_MANY") {
-            return too_many(created.error());
+            return problem(created.error());
         }
         return problem(created.error());
     }
@@ -285,7 +289,7 @@ http::Response application_action(ra::OnlineApplications& online, const http::Re
         auto sent = online.resend(id, body->channel);
         if (!sent) {
             if (sent.error().code == "RESEND_TOO_SOON") {
-                return too_many(sent.error());
+                return problem(sent.error());
             }
             return problem(sent.error());
         }
@@ -344,55 +348,6 @@ http::Response upload_document(ra::OnlineApplications& online, const http::Reque
 
 }  // namespace
 
-namespace {
-
-// The wait an error names for itself (its RETRY_AFTER violation), so that the header and the
-// problem document never disagree; otherwise the route class's default.
-std::string retry_after(const Error& error, std::string fallback) {
-    for (const auto& violation : error.violations) {
-        if (violation.code == "RETRY_AFTER") {
-            return violation.detail;
-        }
-    }
-    return fallback;
-}
-
-}  // namespace
-
-http::Response problem(const Error& error) {
-    Error shown = error;
-    if (error.kind == ErrorKind::internal) {
-        // Never show internals: the detail of an internal error may name files or keys.
-        shown = Error{ErrorKind::internal, "INTERNAL", "internal error", {}, {}};
-    }
-    // The catalog names the status of a code where it is more precise than its kind's (413,
-    // 415, 429).
-    const dto::ErrorEntry* entry = find_error(shown.code);
-    const unsigned status = entry != nullptr ? entry->status : http_status(error.kind);
-    auto response = http::Response::bytes(
-        status, "application/problem+json", dto::problem_json(shown, status, entry));
-    if (error.kind == ErrorKind::unavailable) {
-        response.headers.emplace_back("Retry-After", retry_after(error, "5"));
-    }
-    response.headers.emplace_back("Cache-Control", "no-store");
-    return response;
-}
-
-http::Response too_many(const Error& error) {
-    auto response = problem(error);
-    response.status = 429;
-    std::erase_if(response.headers,
-                  [](const auto& header) { return header.first == "Retry-After"; });
-    response.headers.emplace_back("Retry-After", retry_after(error, "60"));
-    // The problem document's status member says 429 too.
-    const std::string from = "\"status\":" + std::to_string(http_status(error.kind));
-    const auto at = response.body.find(from);
-    if (at != std::string::npos) {
-        response.body.replace(at, from.size(), "\"status\":429");
-    }
-    return response;
-}
-
 void add_routes(http::Router& router, ra::ReissueService& reissue) {
     router.add(
         "POST",
@@ -407,7 +362,7 @@ void add_routes(http::Router& router, ra::ReissueService& reissue) {
     router.add(
         "GET",
         "/api/v1/errors",
-        [](const http::Request&) { return json(200, dto::to_json(error_catalog())); },
+        [](const http::Request&) { return json(200, dto::to_json(dto::error_catalog())); },
         http::RouteClass::status);
 }
 

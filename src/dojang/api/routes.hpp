@@ -8,14 +8,6 @@
 
 namespace dojang::api {
 
-/// Turns an Error into an RFC 9457 problem+json response (internal errors say nothing more
-/// than "internal error"; causes go to the log). unavailable adds Retry-After.
-http::Response problem(const Error& error);
-
-/// A problem answered 429 Too Many Requests, with Retry-After from the error's RETRY_AFTER
-/// violation (60 s when it has none).
-http::Response too_many(const Error& error);
-
 /// Adds the REST routes of the reissue journey: POST /api/v1/certificates,
 /// POST /api/v1/certificates/{serial}/confirm, GET /api/v1/errors.
 void add_routes(http::Router& router, ra::ReissueService& reissue);

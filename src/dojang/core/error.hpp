@@ -3,6 +3,8 @@
 
 #include <tl/expected.hpp>
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +39,9 @@ struct Error {
     std::string detail;  ///< Safe to show to the user.
     std::string cause;   ///< Internal cause; logged, never shown.
     std::vector<Violation> violations;
+    /// How long to wait before trying again, when the refusal knows (a rate limit, a
+    /// throttle); edges send it as Retry-After and in the problem document.
+    std::optional<std::chrono::seconds> retry_after{};
 
     /// Detail followed by the cause, for logs and operator output.
     [[nodiscard]] std::string describe() const;

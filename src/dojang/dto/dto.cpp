@@ -107,6 +107,21 @@ std::string to_json(const std::vector<ErrorEntry>& catalog) {
     return json::serialize(json::object{{"errors", std::move(errors)}});
 }
 
+std::string to_json(const std::vector<RouteEntry>& routes) {
+    json::array listed;
+    for (const auto& route : routes) {
+        listed.push_back(
+            json::object{{"method", route.method}, {"path", route.path}, {"prefix", route.prefix}});
+    }
+    return json::serialize(json::object{{"routes", std::move(listed)}});
+}
+
+std::string to_json(const HealthReport& health) {
+    return json::serialize(json::object{{"status", "ok"},
+                                        {"ocsp_cached_responses", health.ocsp_cached_responses},
+                                        {"crl_number", health.crl_number}});
+}
+
 Result<ApplicationRequest> parse_application_request(std::string_view text) {
     auto object = parse_object(text);
     if (!object) {
@@ -191,8 +206,8 @@ Result<OtpRequest> parse_otp_request(std::string_view text, bool need_code) {
 }
 
 std::string problem_json(const Error& error, unsigned status, const ErrorEntry* entry) {
-    // RFC 9457 section 3: type, title, status, detail; "code", "title_ko", "next_step" and
-    // "violations" are extension members.
+    // RFC 9457 section 3: type, title, status, detail; "code", "title_ko", "next_step",
+    // "retry_after" (seconds) and "violations" are extension members.
     json::object object;
     object["type"] = "/api/v1/errors#" + error.code;
     object["title"] = entry != nullptr ? entry->title_en : std::string(to_string(error.kind));
@@ -203,6 +218,9 @@ std::string problem_json(const Error& error, unsigned status, const ErrorEntry* 
     object["status"] = status;
     object["code"] = error.code;
     object["detail"] = error.detail;
+    if (error.retry_after) {
+        object["retry_after"] = error.retry_after->count();
+    }
     if (!error.violations.empty()) {
         json::array violations;
         for (const auto& violation : error.violations) {

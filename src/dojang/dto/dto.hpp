@@ -3,6 +3,8 @@
 
 #include "dojang/core/error.hpp"
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -94,6 +96,23 @@ Result<ConfirmRequest> parse_confirm_request(std::string_view json);
 
 std::string to_json(const CertificateResponse& response);
 std::string to_json(const std::vector<ErrorEntry>& catalog);
+
+/// One route of the server, as GET /api/v1 lists it.
+struct RouteEntry {
+    std::string method;
+    std::string path;
+    bool prefix = false;  ///< the path is a prefix (e.g. "/ocsp/")
+};
+/// {"routes":[{"method","path","prefix"}…]}
+std::string to_json(const std::vector<RouteEntry>& routes);
+
+/// GET /healthz when the server is ready.
+struct HealthReport {
+    std::size_t ocsp_cached_responses = 0;
+    std::int64_t crl_number = 0;  ///< of the issuing CA's current CRL
+};
+/// {"status":"ok","ocsp_cached_responses":…,"crl_number":…}
+std::string to_json(const HealthReport& health);
 
 /// An RFC 9457 problem document for `error`, with the catalog's titles when it knows the code.
 std::string problem_json(const Error& error, unsigned status, const ErrorEntry* entry);

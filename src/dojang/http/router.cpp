@@ -2,6 +2,7 @@
 #include "dojang/http/router.hpp"
 
 #include "dojang/core/text.hpp"
+#include "dojang/http/problem.hpp"
 
 #include <algorithm>
 #include <array>
@@ -66,16 +67,6 @@ Response Response::bytes(unsigned status, std::string content_type, std::string 
     response.headers.emplace_back("Content-Type", std::move(content_type));
     response.body = std::move(body);
     return response;
-}
-
-Response Response::problem(unsigned status,
-                           std::string title,
-                           std::string code,
-                           std::string detail) {
-    std::string body = R"({"type":"about:blank","title":)" + json_quote(title) + R"(,"status":)" +
-                       std::to_string(status) + R"(,"code":)" + json_quote(code) + R"(,"detail":)" +
-                       json_quote(detail) + "}";
-    return bytes(status, "application/problem+json", std::move(body));
 }
 
 std::string_view to_string(RouteClass cls) {
@@ -163,14 +154,19 @@ const Route* Router::match(const Request& request, Response* error) const {
     }
     if (error != nullptr) {
         if (allowed.empty()) {
-            *error = Response::problem(404, "Not found", "NOT_FOUND", "No resource at this path.");
+            *error = problem(
+                Error{ErrorKind::not_found, "NOT_FOUND", "No resource at this path.", {}, {}});
         } else {
             std::string allow;
             for (const auto& method : allowed) {
                 allow += allow.empty() ? method : ", " + method;
             }
-            *error = Response::problem(
-                405, "Method not allowed", "METHOD_NOT_ALLOWED", "Allowed methods: " + allow + ".");
+            // The catalog names 405 for this code.
+            *error = problem(Error{ErrorKind::invalid_request,
+                                   "METHOD_NOT_ALLOWED",
+                                   "Allowed methods: " + allow + ".",
+                                   {},
+                                   {}});
             error->headers.emplace_back("Allow", allow);
         }
     }

@@ -40,12 +40,6 @@ struct Response {
     static Response text(unsigned status, std::string body);
     /// A response with the given content type and body.
     static Response bytes(unsigned status, std::string content_type, std::string body);
-    /// An RFC 9457 application/problem+json response with a stable `code`.
-    static Response problem(unsigned status,
-                            std::string title,
-                            std::string code,
-                            std::string detail);
-
     /// The first value of a header (name in any case); empty when absent.
     [[nodiscard]] std::string header(std::string_view name) const;
 };

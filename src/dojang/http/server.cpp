@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dojang/http/server.hpp"
 
+#include "dojang/http/caching.hpp"
+#include "dojang/http/problem.hpp"
 #include "dojang/http/scheduler.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -75,29 +77,6 @@ constexpr std::chrono::milliseconds accept_backoff{50};
 constexpr std::size_t max_drain_bytes = 1 << 20;
 /// Bytes asked for by the first read of a request (the wait of an idle connection).
 constexpr std::size_t first_read_bytes = 4096;
-
-/// IMF-fixdate (RFC 9110 section 5.6.7), independent of the C locale.
-std::string http_date() {
-    static constexpr std::array<const char*, 7> days{
-        "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    static constexpr std::array<const char*, 12> months{
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    std::array<char, 40> text{};
-    std::snprintf(text.data(),
-                  text.size(),
-                  "%s, %02d %s %04d %02d:%02d:%02d GMT",
-                  days.at(static_cast<std::size_t>(utc.tm_wday)),
-                  utc.tm_mday,
-                  months.at(static_cast<std::size_t>(utc.tm_mon)),
-                  utc.tm_year + 1900,
-                  utc.tm_hour,
-                  utc.tm_min,
-                  utc.tm_sec);
-    return text.data();
-}
 
 bool is_token_char(char c) {
     const auto u = static_cast<unsigned char>(c);
@@ -180,11 +159,11 @@ Request to_request(BeastRequest&& message, std::string remote, std::string clien
     return request;
 }
 
+/// A handler that threw: the answer names nothing but its X-Request-Id header; the log has
+/// the failure under the same id.
 Response internal_error(const std::string& request_id) {
-    return Response::problem(500,
-                             "Internal error",
-                             "INTERNAL",
-                             "The server failed to answer; quote request id " + request_id + ".");
+    return problem(Error{ErrorKind::internal, "INTERNAL", "the handler failed", {}, {}},
+                   request_id);
 }
 
 void log_failure(const std::string& request_id, std::string_view what) {
@@ -216,7 +195,9 @@ BeastResponse to_message(Response response,
             message.insert(name, value);
         }
     }
-    message.set(bhttp::field::date, http_date());
+    message.set(bhttp::field::date,
+                http_date(std::chrono::time_point_cast<std::chrono::seconds>(
+                    std::chrono::system_clock::now())));
     message.set(bhttp::field::server, "dojang");
     message.set("X-Request-Id", request_id);
     message.keep_alive(keep_alive);
@@ -785,32 +766,38 @@ private:
         Response response;
         switch (status) {
             case 413:
-                response = Response::problem(
-                    413,
-                    "Request body too large",
-                    "BODY_TOO_LARGE",
-                    "At most " + std::to_string(body_limit) + " bytes are accepted here.");
+                response = problem(
+                    Error{ErrorKind::invalid_request,
+                          "BODY_TOO_LARGE",
+                          "At most " + std::to_string(body_limit) + " bytes are accepted here.",
+                          {},
+                          {}});
                 break;
             case 431:
-                response = Response::problem(431,
-                                             "Request header fields too large",
-                                             "HEADER_TOO_LARGE",
-                                             "At most " + std::to_string(limits_.header_bytes) +
-                                                 " bytes of header are accepted.");
+                response = problem(Error{ErrorKind::invalid_request,
+                                         "HEADER_TOO_LARGE",
+                                         "At most " + std::to_string(limits_.header_bytes) +
+                                             " bytes of header are accepted.",
+                                         {},
+                                         {}});
                 break;
             case 408:
-                response = Response::problem(408,
-                                             "Request timeout",
-                                             "REQUEST_TIMEOUT",
-                                             "The request header did not arrive within " +
-                                                 std::to_string(limits_.header_timeout.count()) +
-                                                 " seconds. (요청 헤더가 " +
-                                                 std::to_string(limits_.header_timeout.count()) +
-                                                 "초 안에 도착하지 않았습니다.)");
+                response = problem(Error{ErrorKind::invalid_request,
+                                         "REQUEST_TIMEOUT",
+                                         "The request header did not arrive within " +
+                                             std::to_string(limits_.header_timeout.count()) +
+                                             " seconds. (요청 헤더가 " +
+                                             std::to_string(limits_.header_timeout.count()) +
+                                             "초 안에 도착하지 않았습니다.)",
+                                         {},
+                                         {}});
                 break;
             default:
-                response = Response::problem(
-                    400, "Bad request", "MALFORMED_HTTP", "The request is not valid HTTP/1.1.");
+                response = problem(Error{ErrorKind::invalid_request,
+                                         "MALFORMED_HTTP",
+                                         "The request is not valid HTTP/1.1.",
+                                         {},
+                                         {}});
                 break;
         }
         metrics_.observe_request("invalid", status, std::chrono::nanoseconds{0});
@@ -914,29 +901,28 @@ private:
 
     Response busy(RouteClass cls) {
         metrics_.observe_rejection(std::string(to_string(cls)));
-        Response response =
-            Response::problem(503,
-                              "Service busy",
-                              "SERVER_BUSY",
-                              "The server is at capacity for " + std::string(to_string(cls)) +
-                                  " requests; retry after " +
-                                  std::to_string(limits_.retry_after.count()) + " seconds.");
-        response.headers.emplace_back("Retry-After", std::to_string(limits_.retry_after.count()));
-        return response;
+        return problem(Error{ErrorKind::unavailable,
+                             "SERVER_BUSY",
+                             "The server is at capacity for " + std::string(to_string(cls)) +
+                                 " requests; retry after " +
+                                 std::to_string(limits_.retry_after.count()) + " seconds.",
+                             {},
+                             {},
+                             limits_.retry_after});
     }
 
     Response too_many(RouteClass cls, std::chrono::seconds retry_after) {
         client_limited_->inc();
         const std::string seconds = std::to_string(retry_after.count());
-        Response response = Response::problem(429,
-                                              "Too many requests",
-                                              "TOO_MANY_REQUESTS",
-                                              "Too many " + std::string(to_string(cls)) +
-                                                  " requests from your address; retry after " +
-                                                  seconds + " seconds. (요청이 너무 많습니다. " +
-                                                  seconds + "초 후에 다시 시도하십시오.)");
-        response.headers.emplace_back("Retry-After", seconds);
-        return response;
+        return problem(Error{ErrorKind::forbidden,
+                             "TOO_MANY_REQUESTS",
+                             "Too many " + std::string(to_string(cls)) +
+                                 " requests from your address; retry after " + seconds +
+                                 " seconds. (요청이 너무 많습니다. " + seconds +
+                                 "초 후에 다시 시도하십시오.)",
+                             {},
+                             {},
+                             retry_after});
     }
 
     static std::array<ClientLimit, 3> client_limits(const Limits& limits) {

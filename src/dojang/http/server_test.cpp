@@ -480,7 +480,8 @@ TEST(Server, ShedsLoadWith503AndRetryAfterWhenClassIsFull) {
     EXPECT_EQ(header(rejected, bhttp::field::retry_after), "1");
     EXPECT_EQ(header(rejected, bhttp::field::content_type), "application/problem+json");
     EXPECT_NE(rejected.body().find(R"("code":"SERVER_BUSY")"), std::string::npos);
-    EXPECT_NE(rejected.body().find(R"("title":"Service busy")"), std::string::npos);
+    EXPECT_NE(rejected.body().find(R"("title":"The server is busy")"), std::string::npos);
+    EXPECT_NE(rejected.body().find(R"("title_ko":)"), std::string::npos);
     EXPECT_EQ(running_client.receive().result_int(), 200U);
     EXPECT_EQ(queued_client.receive().result_int(), 200U);
     EXPECT_EQ(server.metrics().rejections("general"), 1U);

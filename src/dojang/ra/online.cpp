@@ -136,6 +136,7 @@ Result<store::OtpChallenge> OnlineApplications::send_code(
     }
     if (retry_after.count() > 0) {
         const std::string seconds = std::to_string(retry_after.count());
+        const auto wait = retry_after.count();
         return tl::unexpected(Error{ErrorKind::forbidden,
                                     "RESEND_TOO_SOON",
                                     "a code was requested for these details too recently; try "
@@ -143,7 +144,8 @@ Result<store::OtpChallenge> OnlineApplications::send_code(
                                         seconds + " seconds (" + seconds +
                                         "초 후에 다시 요청하십시오)",
                                     {},
-                                    {{"RETRY_AFTER", seconds}}});
+                                    {},
+                                    std::chrono::seconds{wait}});
     }
     // 2. The code: shadows get one that is never stored, so it can never verify.
     auto code = crypto::random_digits(6);
@@ -386,8 +388,9 @@ Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
                       std::chrono::hours{1};
         }
         if (free_at) {
-            const std::string seconds = std::to_string(std::max<std::int64_t>(
-                1, std::chrono::duration_cast<std::chrono::seconds>(*free_at - now).count()));
+            const auto wait = std::max<std::int64_t>(
+                1, std::chrono::duration_cast<std::chrono::seconds>(*free_at - now).count());
+            const std::string seconds = std::to_string(wait);
             return tl::unexpected(Error{ErrorKind::forbidden,
                                         "APPLICATIONS_TOO_MANY",
                                         "too many applications from this address; try again in " +
@@ -395,7 +398,8 @@ Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
                                             " seconds (이 주소에서 신청이 너무 많습니다. " +
                                             seconds + "초 후에 다시 시도하십시오)",
                                         {},
-                                        {{"RETRY_AFTER", seconds}}});
+                                        {},
+                                        std::chrono::seconds{wait}});
         }
         auto found = SealedRegister(tx, keys_).find_by_idn_hash(*hash);
         if (!found) {

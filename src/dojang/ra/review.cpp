@@ -332,15 +332,17 @@ Result<OfficerSignIn> ReviewService::sign_in(const std::string& username,
         free_at = free_at ? std::max(*free_at, at) : at;
     }
     if (free_at) {
-        const std::string seconds = std::to_string(std::max<std::int64_t>(
-            1, std::chrono::duration_cast<std::chrono::seconds>(*free_at - now).count()));
+        const auto wait = std::max<std::int64_t>(
+            1, std::chrono::duration_cast<std::chrono::seconds>(*free_at - now).count());
+        const std::string seconds = std::to_string(wait);
         return tl::unexpected(Error{ErrorKind::forbidden,
                                     "OFFICER_SIGN_IN_THROTTLED",
                                     "too many failed sign-ins; try again in " + seconds +
                                         " seconds (로그인 실패가 많습니다. " + seconds +
                                         "초 후에 다시 시도하십시오)",
                                     {},
-                                    {{"RETRY_AFTER", seconds}}});
+                                    {},
+                                    std::chrono::seconds{wait}});
     }
     {
         std::lock_guard lock(budget_->mutex);
@@ -355,7 +357,8 @@ Result<OfficerSignIn> ReviewService::sign_in(const std::string& username,
                                         "too many sign-ins at this moment; try again in a second "
                                         "(로그인 요청이 많습니다. 잠시 후 다시 시도하십시오)",
                                         {},
-                                        {{"RETRY_AFTER", "1"}}});
+                                        {},
+                                        std::chrono::seconds{1}});
         }
         ++budget_->used;
     }

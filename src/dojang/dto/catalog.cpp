@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "dojang/api/catalog.hpp"
+#include "dojang/dto/catalog.hpp"
 
-namespace dojang::api {
+namespace dojang::dto {
 
-const std::vector<dto::ErrorEntry>& error_catalog() {
-    static const std::vector<dto::ErrorEntry> catalog{
+const std::vector<ErrorEntry>& error_catalog() {
+    static const std::vector<ErrorEntry> catalog{
         {"AUTHORIZATION_INVALID",
          401,
          "Reference number or authorization code is wrong",
@@ -253,6 +253,51 @@ const std::vector<dto::ErrorEntry>& error_catalog() {
          "요청이 너무 많습니다",
          "Wait the number of seconds in Retry-After, then try again; the limit is per address.",
          "Retry-After 에 표시된 시간만큼 기다린 뒤 다시 시도하십시오. 주소별 제한입니다."},
+        {"STORE_NOT_WRITABLE",
+         503,
+         "The server cannot store anything at the moment",
+         "지금은 서버에 저장할 수 없습니다",
+         "Nothing was lost. Try again in a few minutes; operators: free disk space or repair the "
+         "database.",
+         "접수된 내용은 보존됩니다. 몇 분 뒤 다시 시도하십시오. 운영자는 디스크 공간이나 "
+         "데이터베이스를 확인하십시오."},
+        {"HEADER_TOO_LARGE",
+         431,
+         "The request's header is too large",
+         "요청 헤더가 너무 큽니다",
+         "Send fewer or shorter headers (cookies included).",
+         "헤더(쿠키 포함)를 줄여서 다시 보내십시오."},
+        {"REQUEST_TIMEOUT",
+         408,
+         "The request did not arrive in time",
+         "요청이 제시간에 도착하지 않았습니다",
+         "Send the request again on a new connection.",
+         "새 연결로 요청을 다시 보내십시오."},
+        {"MALFORMED_HTTP",
+         400,
+         "The request is not valid HTTP/1.1",
+         "올바른 HTTP/1.1 요청이 아닙니다",
+         "Use an HTTP/1.1 client; nothing was processed.",
+         "HTTP/1.1 을 지원하는 프로그램으로 다시 보내십시오. 처리된 내용은 없습니다."},
+        {"CRL_NOT_FOUND",
+         404,
+         "No such certificate revocation list",
+         "해당 인증서 폐지 목록(CRL)이 없습니다",
+         "Use the CRL address in the certificate's CRL distribution points (e.g. "
+         "/crl/issuing.crl).",
+         "인증서의 CRL 배포 지점에 적힌 주소를 사용하십시오 (예: /crl/issuing.crl)."},
+        {"CRL_NOT_READY",
+         503,
+         "The revocation list is being published",
+         "인증서 폐지 목록(CRL)을 게시하는 중입니다",
+         "Try again in a few seconds.",
+         "몇 초 뒤 다시 시도하십시오."},
+        {"CA_NOT_FOUND",
+         404,
+         "No such CA certificate",
+         "해당 CA 인증서가 없습니다",
+         "The CA certificates are /ca/issuing.pem, /ca/root.pem (and .crt) and /ca/vid.pem.",
+         "CA 인증서 주소는 /ca/issuing.pem, /ca/root.pem (.crt) 과 /ca/vid.pem 입니다."},
         {"STORE_UNAVAILABLE",
          503,
          "The service is temporarily unavailable",
@@ -394,7 +439,7 @@ const std::vector<dto::ErrorEntry>& error_catalog() {
     return catalog;
 }
 
-const dto::ErrorEntry* find_error(std::string_view code) {
+const ErrorEntry* find_error(std::string_view code) {
     for (const auto& entry : error_catalog()) {
         if (entry.code == code) {
             return &entry;
@@ -427,4 +472,4 @@ unsigned http_status(ErrorKind kind) {
     return 500;
 }
 
-}  // namespace dojang::api
+}  // namespace dojang::dto
