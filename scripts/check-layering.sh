@@ -24,5 +24,12 @@ for dir in */; do
     done < <(cd "$component" && grep -rnoE '#include "dojang/[a-z0-9_]+/' . |
         sed -E 's|^\./||; s|#include "dojang/([a-z0-9_]+)/|\1|')
 done
+# The registration authority and the REST edge use hashes, HMAC and the CSPRNG through
+# crypto/digest.hpp and crypto/aead.hpp, never OpenSSL's own headers.
+while IFS=: read -r file line text; do
+    echo "layering: $file:$line includes OpenSSL directly ($text); use dojang/crypto/digest.hpp"
+    status=1
+done < <(grep -nE '#include (<openssl/|"dojang/crypto/openssl.hpp")' ra/*.cpp ra/*.hpp api/*.cpp api/*.hpp |
+    grep -v '_test\.cpp:' || :)
 [ $status -eq 0 ] && echo "layering: ok"
 exit $status

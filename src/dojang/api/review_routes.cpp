@@ -2,7 +2,7 @@
 // The officers' REST API: sessions, the review queue, documents, decisions.
 #include "dojang/api/json_writer.hpp"
 #include "dojang/api/routes.hpp"
-#include "dojang/crypto/openssl.hpp"
+#include "dojang/crypto/digest.hpp"
 #include "dojang/dto/dto.hpp"
 #include "dojang/http/problem.hpp"
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dojang/crypto/aead.hpp"
 
+#include "dojang/crypto/openssl.hpp"
+
 #include <climits>
 
 namespace dojang::crypto {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "dojang/core/bytes.hpp"
+#include "dojang/core/error.hpp"
 #include "dojang/core/secret.hpp"
-#include "dojang/crypto/openssl.hpp"
 
 #include <span>
 #include <string_view>

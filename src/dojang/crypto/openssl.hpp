@@ -3,6 +3,7 @@
 
 #include "dojang/core/bytes.hpp"
 #include "dojang/core/error.hpp"
+#include "dojang/crypto/digest.hpp"
 
 #include <openssl/bio.h>
 #include <openssl/evp.h>
@@ -68,23 +69,5 @@ Result<Bytes> to_der(const T* object, int (*i2d)(const T*, unsigned char**)) {
 BioPtr memory_bio(const Bytes& bytes);
 /// The content written into a memory BIO.
 Bytes bio_bytes(BIO* bio);
-
-/// SHA-256 of `data`.
-Bytes sha256(std::span<const std::uint8_t> data);
-/// SHA-1 of `data` (key identifiers and OCSP CertIDs only, as RFC 5280/6960 specify).
-Bytes sha1(std::span<const std::uint8_t> data);
-
-/// HMAC-SHA256 of `data` under `key` (keyed hashes for matching secrets without storing them).
-Result<Bytes> hmac_sha256(std::span<const std::uint8_t> key, std::span<const std::uint8_t> data);
-
-/// Whether two byte strings are equal, in time that depends only on their lengths.
-bool constant_time_equal(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b);
-
-/// `count` bytes from the CSPRNG.
-Result<Bytes> random_bytes(std::size_t count);
-
-/// `count` decimal digits from the CSPRNG, uniformly (bytes ≥ 250 are drawn again): one-time
-/// codes, reference numbers, authorization codes.
-Result<std::string> random_digits(std::size_t count);
 
 }  // namespace dojang::crypto

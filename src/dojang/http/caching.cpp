@@ -2,7 +2,7 @@
 #include "dojang/http/caching.hpp"
 
 #include "dojang/core/text.hpp"
-#include "dojang/crypto/openssl.hpp"
+#include "dojang/crypto/digest.hpp"
 
 #include <algorithm>
 #include <array>

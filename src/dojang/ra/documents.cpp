@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dojang/ra/documents.hpp"
 
-#include "dojang/crypto/openssl.hpp"
+#include "dojang/crypto/digest.hpp"
 
 #include <algorithm>
 #include <array>

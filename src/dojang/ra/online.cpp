@@ -3,7 +3,7 @@
 
 #include "dojang/core/bytes.hpp"
 #include "dojang/core/text.hpp"
-#include "dojang/crypto/openssl.hpp"
+#include "dojang/crypto/digest.hpp"
 #include "dojang/notify/notification.hpp"
 #include "dojang/ra/review.hpp"
 #include "dojang/ra/sealed_register.hpp"

@@ -2,7 +2,7 @@
 #include "dojang/ra/register.hpp"
 
 #include "dojang/crypto/aead.hpp"
-#include "dojang/crypto/openssl.hpp"
+#include "dojang/crypto/digest.hpp"
 
 #include <array>
 #include <chrono>

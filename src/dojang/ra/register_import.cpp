@@ -3,7 +3,7 @@
 
 #include "dojang/core/ids.hpp"
 #include "dojang/core/text.hpp"
-#include "dojang/crypto/openssl.hpp"
+#include "dojang/crypto/digest.hpp"
 #include "dojang/ra/sealed_register.hpp"
 
 #include <boost/json.hpp>

@@ -2,7 +2,7 @@
 #include "dojang/ra/renewal.hpp"
 
 #include "dojang/core/text.hpp"
-#include "dojang/crypto/openssl.hpp"
+#include "dojang/crypto/digest.hpp"
 
 namespace dojang::ra {
 namespace {
