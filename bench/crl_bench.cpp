@@ -200,9 +200,7 @@ int main(int argc, char** argv) {
     const auto query_start = Stopwatch::now();
     auto read = (*database)->transact([&](store::Transaction& tx) -> Result<void> {
         auto found = tx.certificates().revoked_unexpired("issuing", now);
-        if (!found) {
-            return tl::unexpected(found.error());
-        }
+        DOJANG_TRY(found);
         rows = std::move(*found);
         return ok();
     });

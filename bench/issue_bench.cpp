@@ -29,9 +29,7 @@ using Stopwatch = std::chrono::steady_clock;
 /// A PKCS#10 request (DER) for a fresh RSA-2048 key, subject C=KR,O=dojang,OU=personal,CN=….
 Result<Bytes> make_csr(int index) {
     auto key = crypto::generate_key(crypto::KeyAlgorithm::rsa2048);
-    if (!key) {
-        return tl::unexpected(key.error());
-    }
+    DOJANG_TRY(key);
     crypto::X509ReqPtr request(X509_REQ_new());
     crypto::X509NamePtr name(X509_NAME_new());
     if (!request || !name) {

@@ -40,18 +40,12 @@ cmpclient::Waiter busy_countdown(const Say& say) {
 
 Result<SecretBytes> new_password(const Say& say, const std::string& file) {
     auto password = read_password(file, std::string(say("새 인증서 암호: ", "new password: ")));
-    if (!password) {
-        return tl::unexpected(password.error());
-    }
+    DOJANG_TRY(password);
     auto strong = check_password_policy(*password);
-    if (!strong) {
-        return tl::unexpected(strong.error());
-    }
+    DOJANG_TRY(strong);
     if (file.empty()) {
         auto again = read_password(file, std::string(say("한 번 더: ", "once more: ")));
-        if (!again) {
-            return tl::unexpected(again.error());
-        }
+        DOJANG_TRY(again);
         if (!std::equal(password->bytes().begin(),
                         password->bytes().end(),
                         again->bytes().begin(),
@@ -75,9 +69,7 @@ int report(const Result<void>& result) {
 Result<SecretBytes> read_password(const std::string& file, const std::string& prompt) {
     if (!file.empty()) {
         auto bytes = read_file(file);
-        if (!bytes) {
-            return tl::unexpected(bytes.error());
-        }
+        DOJANG_TRY(bytes);
         const auto end = std::find(bytes->begin(), bytes->end(), '\n');
         bytes->erase(end, bytes->end());
         if (!bytes->empty() && bytes->back() == '\r') {
@@ -127,9 +119,7 @@ Result<void> check_password_policy(const SecretBytes& password) {
 
 Result<pkix::Certificate> read_certificate(const std::string& path) {
     auto bytes = read_file(path);
-    if (!bytes) {
-        return tl::unexpected(bytes.error());
-    }
+    DOJANG_TRY(bytes);
     return pkix::Certificate::parse(*bytes);
 }
 

@@ -37,13 +37,9 @@ struct KeygenOptions {
 
 Result<void> keygen(const KeygenOptions& options) {
     auto name = pkix::parse_name(options.subject);
-    if (!name) {
-        return tl::unexpected(name.error());
-    }
+    DOJANG_TRY(name);
     auto algorithm = crypto::key_algorithm_from_string(options.key_algorithm);
-    if (!algorithm) {
-        return tl::unexpected(algorithm.error());
-    }
+    DOJANG_TRY(algorithm);
     std::error_code error;
     std::filesystem::create_directories(options.out, error);
     const std::string key_path = options.out + "/signPri.key";
@@ -51,18 +47,12 @@ Result<void> keygen(const KeygenOptions& options) {
         return fail(ErrorKind::conflict, "KEY_EXISTS", key_path + " exists; choose another folder");
     }
     auto password = holder::new_password(holder::Say(holder::locale_lang()), options.password_file);
-    if (!password) {
-        return tl::unexpected(password.error());
-    }
+    DOJANG_TRY(password);
     // 1. The key pair and R (randomNum), made here: neither ever leaves this device.
     auto key = crypto::generate_key(*algorithm);
-    if (!key) {
-        return tl::unexpected(key.error());
-    }
+    DOJANG_TRY(key);
     auto random_num = npki::generate_random_num();
-    if (!random_num) {
-        return tl::unexpected(random_num.error());
-    }
+    DOJANG_TRY(random_num);
     crypto::Pkcs8Ptr info(EVP_PKEY2PKCS8(key->get()));
     auto attached = npki::set_random_num(info.get(), *random_num);
     if (!attached) {
@@ -70,9 +60,7 @@ Result<void> keygen(const KeygenOptions& options) {
     }
     // 2. The key file: PBES2/AES-256, R kept as the randomNum attribute (korea.md).
     auto encrypted = crypto::encrypt_pkcs8_der(info.get(), *password);
-    if (!encrypted) {
-        return tl::unexpected(encrypted.error());
-    }
+    DOJANG_TRY(encrypted);
     auto written = write_file_atomic(key_path, *encrypted, 0600);
     if (!written) {
         return written;
@@ -107,50 +95,34 @@ Result<void> vid_check(const std::string& certificate_path,
                        const std::string& idn_file,
                        const std::string& password_file) {
     auto certificate = read_certificate(certificate_path);
-    if (!certificate) {
-        return tl::unexpected(certificate.error());
-    }
+    DOJANG_TRY(certificate);
     auto identify = identify_data_of(*certificate);
-    if (!identify) {
-        return tl::unexpected(identify.error());
-    }
+    DOJANG_TRY(identify);
     if (!*identify) {
         return fail(
             ErrorKind::not_found, "VID_MISSING", "the certificate carries no identifyData VID");
     }
     auto idn = read_file(idn_file);
-    if (!idn) {
-        return tl::unexpected(idn.error());
-    }
+    DOJANG_TRY(idn);
     std::string number(idn->begin(), idn->end());
     number.erase(std::remove_if(number.begin(),
                                 number.end(),
                                 [](char c) { return c == '\n' || c == '\r' || c == '-'; }),
                  number.end());
     auto key_file = read_file(key_path);
-    if (!key_file) {
-        return tl::unexpected(key_file.error());
-    }
+    DOJANG_TRY(key_file);
     auto password = read_password(password_file, "key password (인증서 암호): ");
-    if (!password) {
-        return tl::unexpected(password.error());
-    }
+    DOJANG_TRY(password);
     auto info = crypto::decrypt_pkcs8_der(*key_file, *password);
-    if (!info) {
-        return tl::unexpected(info.error());
-    }
+    DOJANG_TRY(info);
     auto random_num = npki::random_num_of(info->get());
-    if (!random_num) {
-        return tl::unexpected(random_num.error());
-    }
+    DOJANG_TRY(random_num);
     if (!*random_num) {
         return fail(
             ErrorKind::not_found, "RANDOM_NUM_MISSING", "the key file carries no randomNum (R)");
     }
     auto matches = npki::vid_matches(**identify, number, **random_num);
-    if (!matches) {
-        return tl::unexpected(matches.error());
-    }
+    DOJANG_TRY(matches);
     if (!*matches) {
         return fail(ErrorKind::forbidden,
                     "VID_MISMATCH",

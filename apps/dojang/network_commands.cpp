@@ -56,9 +56,7 @@ Result<bool> back_up_folder(const fs::path& folder) {
             continue;
         }
         auto written = write_file_atomic((folder / name).string() + backup_suffix, *content, 0600);
-        if (!written) {
-            return tl::unexpected(written.error());
-        }
+        DOJANG_TRY(written);
     }
     return true;
 }
@@ -75,9 +73,7 @@ Result<cmpclient::ServerTrust> trust_server(const Say& say,
                                             const fs::path& home,
                                             const cmpclient::Endpoint& endpoint) {
     auto trusted = cmpclient::establish_trust(home, endpoint);
-    if (!trusted) {
-        return tl::unexpected(trusted.error());
-    }
+    DOJANG_TRY(trusted);
     auto& [trust, state] = *trusted;
     if (state == cmpclient::PinState::first_use) {
         std::cout << say("이 서버의 최상위 인증서를 처음 받아 고정했습니다 (다음부터 바뀌면 "
@@ -102,9 +98,7 @@ Result<cmpclient::ServerTrust> trust_of(const Say& say,
                                         const pkix::Certificate& certificate) {
     if (!server.empty()) {
         auto endpoint = cmpclient::parse_endpoint(server);
-        if (!endpoint) {
-            return tl::unexpected(endpoint.error());
-        }
+        DOJANG_TRY(endpoint);
         auto stored = cmpclient::load_trust(cmpclient::trust_folder(home, *endpoint));
         if (stored) {
             return stored;
@@ -151,9 +145,7 @@ Result<void> check_vid(const Say& say,
                        const std::optional<std::string>& idn,
                        const Bytes& random_num) {
     auto identify = identify_data_of(certificate);
-    if (!identify) {
-        return tl::unexpected(identify.error());
-    }
+    DOJANG_TRY(identify);
     if (!*identify) {
         std::cout << "VID         "
                   << say("없음 — 서버가 R(randomNum)을 반영하지 않았습니다. R 은 개인키 파일에 "
@@ -172,9 +164,7 @@ Result<void> check_vid(const Say& say,
         return ok();
     }
     auto matches = npki::vid_matches(**identify, *idn, random_num);
-    if (!matches) {
-        return tl::unexpected(matches.error());
-    }
+    DOJANG_TRY(matches);
     if (!*matches) {
         return fail(ErrorKind::forbidden,
                     "VID_MISMATCH",
@@ -208,9 +198,7 @@ Result<SecretBytes> read_secret(const std::string& file, const std::string& prom
 Result<void> issue_certificate(const GlobalOptions& globals, const IssueInput& input) {
     const Say say = say_for(globals);
     auto endpoint = cmpclient::parse_endpoint(input.server);
-    if (!endpoint) {
-        return tl::unexpected(endpoint.error());
-    }
+    DOJANG_TRY(endpoint);
     if (input.reference.empty() ||
         !std::all_of(input.reference.begin(), input.reference.end(), [](unsigned char c) {
             return std::isdigit(c) != 0;
@@ -223,38 +211,26 @@ Result<void> issue_certificate(const GlobalOptions& globals, const IssueInput& i
     std::optional<std::string> idn;
     if (!input.idn_file.empty()) {
         auto number = read_password(input.idn_file, "");
-        if (!number) {
-            return tl::unexpected(number.error());
-        }
+        DOJANG_TRY(number);
         idn = digits_of(*number);
     }
     // 1. Trust: the CA's root, pinned on first use.
     auto trust = trust_server(say, store.home(), *endpoint);
-    if (!trust) {
-        return tl::unexpected(trust.error());
-    }
+    DOJANG_TRY(trust);
     auto password = new_password(say, input.password_file);
-    if (!password) {
-        return tl::unexpected(password.error());
-    }
+    DOJANG_TRY(password);
     // 2. The key pair and R, made here: neither ever leaves this device.
     std::cerr << say("이 기기에서 새 키를 만드는 중입니다 (RSA-2048)…",
                      "generating the new key on this device (RSA-2048)…")
               << std::endl;
     auto key = crypto::generate_key(crypto::KeyAlgorithm::rsa2048);
-    if (!key) {
-        return tl::unexpected(key.error());
-    }
+    DOJANG_TRY(key);
     auto random_num = npki::generate_random_num();
-    if (!random_num) {
-        return tl::unexpected(random_num.error());
-    }
+    DOJANG_TRY(random_num);
     if (idn) {
         // The VID this key's R gives for the number (korea.md): checks the number early.
         auto vid = npki::compute_vid(*idn, *random_num);
-        if (!vid) {
-            return tl::unexpected(vid.error());
-        }
+        DOJANG_TRY(vid);
     }
     crypto::Pkcs8Ptr info(EVP_PKEY2PKCS8(key->get()));
     if (!info) {
@@ -267,9 +243,7 @@ Result<void> issue_certificate(const GlobalOptions& globals, const IssueInput& i
     // 3. The key file, encrypted before the request so that installing is quick.
     progress(say, keystore::default_pbes2_iterations);
     auto key_file = keystore::encrypt_key_file(info.get(), *password);
-    if (!key_file) {
-        return tl::unexpected(key_file.error());
-    }
+    DOJANG_TRY(key_file);
     // 4. p10cr (with R) → cp; install; certConf → pkiConf.
     std::cerr << say("인증서를 요청하는 중입니다 (CMP p10cr, R 포함)…",
                      "requesting the certificate (CMP p10cr, with R)…")
@@ -284,14 +258,10 @@ Result<void> issue_certificate(const GlobalOptions& globals, const IssueInput& i
         }
         folder = folder_of(store, certificate);
         auto backup = back_up_folder(folder);
-        if (!backup) {
-            return tl::unexpected(backup.error());
-        }
+        DOJANG_TRY(backup);
         backed_up = *backup;
         auto added = store.add(certificate, *key_file, true);
-        if (!added) {
-            return tl::unexpected(added.error());
-        }
+        DOJANG_TRY(added);
         return ok();
     };
     cmpclient::Session session;
@@ -341,9 +311,7 @@ Result<void> issue(const GlobalOptions& globals, const IssueOptions& options) {
     const Say say = say_for(globals);
     auto code = read_secret(options.code_file,
                             std::string(say("인가코드 (16자리): ", "authorization code: ")));
-    if (!code) {
-        return tl::unexpected(code.error());
-    }
+    DOJANG_TRY(code);
     return issue_certificate(globals,
                              IssueInput{options.server,
                                         options.reference,
@@ -364,31 +332,21 @@ Result<StoredKey> open_stored(const Say& say,
                               const std::string& password_file,
                               SecretBytes* password_out) {
     auto entry = store.find(selector);
-    if (!entry) {
-        return tl::unexpected(entry.error());
-    }
+    DOJANG_TRY(entry);
     auto key_file = read_file(entry->key_path().string());
-    if (!key_file) {
-        return tl::unexpected(key_file.error());
-    }
+    DOJANG_TRY(key_file);
     auto password =
         read_password(password_file, std::string(say("인증서 암호: ", "certificate password: ")));
-    if (!password) {
-        return tl::unexpected(password.error());
-    }
+    DOJANG_TRY(password);
     auto key = open_key(say, *key_file, *password);
-    if (!key) {
-        return tl::unexpected(key.error());
-    }
+    DOJANG_TRY(key);
     if (!keystore::key_matches_certificate(key->info.get(), entry->certificate.get())) {
         return fail(ErrorKind::invalid_request,
                     "KEY_CERTIFICATE_MISMATCH",
                     "signPri.key is not the key of signCert.der (개인키와 인증서가 맞지 않습니다)");
     }
     auto private_key = keystore::private_key_of(key->info.get());
-    if (!private_key) {
-        return tl::unexpected(private_key.error());
-    }
+    DOJANG_TRY(private_key);
     if (password_out != nullptr) {
         *password_out = std::move(*password);
     }
@@ -406,27 +364,19 @@ Result<void> renew(const GlobalOptions& globals, const RenewOptions& options) {
     const NpkiStore store(keystore::npki_home(globals.home));
     SecretBytes password;
     auto current = open_stored(say, store, options.serial, options.password_file, &password);
-    if (!current) {
-        return tl::unexpected(current.error());
-    }
+    DOJANG_TRY(current);
     const pkix::Certificate& old_certificate = current->entry.certificate;
     auto trust = trust_of(say, store.home(), options.server, old_certificate);
-    if (!trust) {
-        return tl::unexpected(trust.error());
-    }
+    DOJANG_TRY(trust);
     // The renewed certificate keeps the identifyData (VID) of the old one (cmp/README.md), and
     // the VID is bound to R: the new key keeps the old R, or VID checks would fail.
     auto old_random = npki::random_num_of(current->key.info.get());
-    if (!old_random) {
-        return tl::unexpected(old_random.error());
-    }
+    DOJANG_TRY(old_random);
     std::cerr << say("이 기기에서 새 키를 만드는 중입니다 (RSA-2048)…",
                      "generating the new key on this device (RSA-2048)…")
               << std::endl;
     auto key = crypto::generate_key(crypto::KeyAlgorithm::rsa2048);
-    if (!key) {
-        return tl::unexpected(key.error());
-    }
+    DOJANG_TRY(key);
     crypto::Pkcs8Ptr info(EVP_PKEY2PKCS8(key->get()));
     if (!info) {
         return crypto::openssl_failure(ErrorKind::internal, "KEY_FAILED", "cannot encode the key");
@@ -439,9 +389,7 @@ Result<void> renew(const GlobalOptions& globals, const RenewOptions& options) {
     }
     progress(say, keystore::default_pbes2_iterations);
     auto key_file = keystore::encrypt_key_file(info.get(), password);
-    if (!key_file) {
-        return tl::unexpected(key_file.error());
-    }
+    DOJANG_TRY(key_file);
     std::cerr << say("갱신을 요청하는 중입니다 (CMP kur, 현재 키로 서명)…",
                      "requesting the renewal (CMP kur, signed with the current key)…")
               << std::endl;
@@ -455,14 +403,10 @@ Result<void> renew(const GlobalOptions& globals, const RenewOptions& options) {
         }
         folder = folder_of(store, certificate);
         auto backup = back_up_folder(current->entry.folder);
-        if (!backup) {
-            return tl::unexpected(backup.error());
-        }
+        DOJANG_TRY(backup);
         backed_up = *backup;
         auto added = store.add(certificate, *key_file, true);
-        if (!added) {
-            return tl::unexpected(added.error());
-        }
+        DOJANG_TRY(added);
         return ok();
     };
     cmpclient::Session session;
@@ -513,14 +457,10 @@ Result<void> confirm(const Say& say, const std::string& question) {
 Result<void> revoke(const GlobalOptions& globals, const RevokeOptions& options) {
     const Say say = say_for(globals);
     auto reason = cmpclient::parse_revocation_reason(options.reason);
-    if (!reason) {
-        return tl::unexpected(reason.error());
-    }
+    DOJANG_TRY(reason);
     const NpkiStore store(keystore::npki_home(globals.home));
     auto entry = store.find(options.serial);
-    if (!entry) {
-        return tl::unexpected(entry.error());
-    }
+    DOJANG_TRY(entry);
     if (!options.yes) {
         auto confirmed =
             confirm(say,
@@ -532,13 +472,9 @@ Result<void> revoke(const GlobalOptions& globals, const RevokeOptions& options) 
         }
     }
     auto current = open_stored(say, store, options.serial, options.password_file, nullptr);
-    if (!current) {
-        return tl::unexpected(current.error());
-    }
+    DOJANG_TRY(current);
     auto trust = trust_of(say, store.home(), options.server, current->entry.certificate);
-    if (!trust) {
-        return tl::unexpected(trust.error());
-    }
+    DOJANG_TRY(trust);
     cmpclient::Session session;
     session.trust = &*trust;
     session.busy_wait = busy_countdown(say);
@@ -565,9 +501,7 @@ Result<void> status(const GlobalOptions& globals, const StatusOptions& options) 
     const Say say = say_for(globals);
     const NpkiStore store(keystore::npki_home(globals.home));
     auto entries = store.list();
-    if (!entries) {
-        return tl::unexpected(entries.error());
-    }
+    DOJANG_TRY(entries);
     if (entries->empty()) {
         std::cout << say("저장된 인증서가 없습니다: ", "no certificates in ")
                   << store.home().string() << "\n";

@@ -193,9 +193,7 @@ Result<void> resend(const Say& say,
     }
     auto response =
         api.send("POST", "/api/v1/applications/" + id + "/otp/resend", json::serialize(body));
-    if (!response) {
-        return tl::unexpected(response.error());
-    }
+    DOJANG_TRY(response);
     if (response->status / 100 != 2) {
         // Too soon (429 + Retry-After) or another refusal: the server's own words.
         app::print_error(std::cerr, cmpclient::error_of(*response));
@@ -242,14 +240,10 @@ Result<Verified> verify_code(const Say& say,
     while (attempts < max_attempts) {
         auto code = options.otp_command.empty() ? code_from_terminal(say)
                                                 : code_from_command(options.otp_command);
-        if (!code) {
-            return tl::unexpected(code.error());
-        }
+        DOJANG_TRY(code);
         if (*code == "r" || *code == "s" || *code == "e") {
             auto sent = resend(say, api, id, *code == "r" ? "" : (*code == "s" ? "sms" : "email"));
-            if (!sent) {
-                return tl::unexpected(sent.error());
-            }
+            DOJANG_TRY(sent);
             continue;
         }
         ++attempts;
@@ -257,14 +251,10 @@ Result<Verified> verify_code(const Say& say,
         body["code"] = *code;
         auto response =
             api.send("POST", "/api/v1/applications/" + id + "/otp/verify", json::serialize(body));
-        if (!response) {
-            return tl::unexpected(response.error());
-        }
+        DOJANG_TRY(response);
         if (response->status == 200) {
             auto object = object_of(*response);
-            if (!object) {
-                return tl::unexpected(object.error());
-            }
+            DOJANG_TRY(object);
             return verified_of(*object);
         }
         const Error error = cmpclient::error_of(*response);
@@ -280,9 +270,7 @@ Result<Verified> verify_code(const Say& say,
             if (!options.otp_command.empty()) {
                 resent = true;
                 auto sent = resend(say, api, id, "");
-                if (!sent) {
-                    return tl::unexpected(sent.error());
-                }
+                DOJANG_TRY(sent);
             } else {
                 std::cerr << say("r 을 입력하면 새 인증번호를 보냅니다\n",
                                  "type r to get a new code\n");
@@ -330,17 +318,13 @@ Result<void> upload_documents(const Say& say,
         }
         const std::string kind = document.substr(0, equals);
         auto content = read_file(document.substr(equals + 1));
-        if (!content) {
-            return tl::unexpected(content.error());
-        }
+        DOJANG_TRY(content);
         auto response = api.send("PUT",
                                  "/api/v1/applications/" + id + "/documents/" + kind,
                                  std::string(content->begin(), content->end()),
                                  media_type_of(*content),
                                  token);
-        if (!response) {
-            return tl::unexpected(response.error());
-        }
+        DOJANG_TRY(response);
         if (response->status / 100 != 2) {
             return tl::unexpected(cmpclient::error_of(*response));
         }
@@ -374,16 +358,12 @@ Result<Verified> wait_for_review(const Say& say,
     const auto limit = std::chrono::minutes{options.wait_minutes};
     for (;;) {
         auto response = api.send("GET", "/api/v1/applications/" + id, "", "", token);
-        if (!response) {
-            return tl::unexpected(response.error());
-        }
+        DOJANG_TRY(response);
         if (response->status != 200) {
             return tl::unexpected(cmpclient::error_of(*response));
         }
         auto object = object_of(*response);
-        if (!object) {
-            return tl::unexpected(object.error());
-        }
+        DOJANG_TRY(object);
         const std::string status = text_of(*object, "status");
         if (const auto* codes = object->if_contains("codes");
             codes != nullptr && codes->is_object()) {
@@ -434,9 +414,7 @@ Result<Verified> wait_for_review(const Say& say,
 Result<void> reissue(const GlobalOptions& globals, ReissueOptions options) {
     const Say say = say_for(globals);
     auto endpoint = cmpclient::parse_endpoint(options.server);
-    if (!endpoint) {
-        return tl::unexpected(endpoint.error());
-    }
+    DOJANG_TRY(endpoint);
     // 1. Who applies and why.
     for (auto [value, prompt, flag] :
          {std::tuple{&options.holder_type,
@@ -484,9 +462,7 @@ Result<void> reissue(const GlobalOptions& globals, ReissueOptions options) {
         auto number =
             read_secret(options.resident_number_file,
                         std::string(say("주민등록번호: ", "resident registration number: ")));
-        if (!number) {
-            return tl::unexpected(number.error());
-        }
+        DOJANG_TRY(number);
         body["resident_number"] = json::string(number->chars(), number->size());
         idn_file = options.resident_number_file;
     }
@@ -496,22 +472,16 @@ Result<void> reissue(const GlobalOptions& globals, ReissueOptions options) {
     // 2. The application; one Idempotency-Key for all its retries, so a 503 never makes two.
     Api api(say, endpoint->url());
     auto key = crypto::random_bytes(16);
-    if (!key) {
-        return tl::unexpected(key.error());
-    }
+    DOJANG_TRY(key);
     api.set_idempotency_key(to_hex(*key));
     auto created = api.send("POST", "/api/v1/applications", json::serialize(body));
     body.clear();
-    if (!created) {
-        return tl::unexpected(created.error());
-    }
+    DOJANG_TRY(created);
     if (created->status != 201 && created->status != 200) {
         return tl::unexpected(cmpclient::error_of(*created));
     }
     auto application = object_of(*created);
-    if (!application) {
-        return tl::unexpected(application.error());
-    }
+    DOJANG_TRY(application);
     const std::string id = text_of(*application, "application_id");
     const std::string token = text_of(*application, "status_token");
     std::cout << say("신청했습니다: ", "applied: ") << id << "\n";
@@ -520,9 +490,7 @@ Result<void> reissue(const GlobalOptions& globals, ReissueOptions options) {
     }
     // 3. The one-time code.
     auto verified = verify_code(say, api, id, options);
-    if (!verified) {
-        return tl::unexpected(verified.error());
-    }
+    DOJANG_TRY(verified);
     // 4. Documents and the officer's decision, when the server asks for them.
     if (verified->reference.empty()) {
         std::cout << say("서류 심사가 필요합니다: ", "documents are reviewed by an officer: ");
@@ -536,9 +504,7 @@ Result<void> reissue(const GlobalOptions& globals, ReissueOptions options) {
             return uploaded;
         }
         verified = wait_for_review(say, api, id, token, options);
-        if (!verified) {
-            return tl::unexpected(verified.error());
-        }
+        DOJANG_TRY(verified);
     }
     if (verified->reference.empty() || verified->authorization.empty()) {
         return fail(ErrorKind::internal, "CODES_MISSING", "the server gave no codes");

@@ -46,9 +46,7 @@ Result<keystore::DecryptedKey> open_key(const Say& say,
                                         const Bytes& key_file,
                                         const SecretBytes& password) {
     auto header = keystore::inspect_key_file(key_file);
-    if (!header) {
-        return tl::unexpected(header.error());
-    }
+    DOJANG_TRY(header);
     progress(say, header->iterations);
     return keystore::read_key_file(key_file, password);
 }
@@ -103,9 +101,7 @@ void print_certificate(const pkix::Certificate& certificate) {
 
 Result<void> print_identity(const pkix::Certificate& certificate) {
     auto identify = identify_data_of(certificate);
-    if (!identify) {
-        return tl::unexpected(identify.error());
-    }
+    DOJANG_TRY(identify);
     if (*identify) {
         std::cout << "real name   " << (*identify)->real_name << "\n"
                   << "VID         " << to_hex((*identify)->vid) << " (" << (*identify)->hash_name
@@ -130,25 +126,17 @@ Result<void> show(const GlobalOptions& globals, const ShowOptions& options) {
     if (!options.target.empty() && fs::is_regular_file(options.target, error)) {
         if (!is_pkcs12_name(options.target)) {
             auto certificate = read_certificate(options.target);
-            if (!certificate) {
-                return tl::unexpected(certificate.error());
-            }
+            DOJANG_TRY(certificate);
             print_certificate(*certificate);
             return print_identity(*certificate);
         }
         auto bytes = read_file(options.target);
-        if (!bytes) {
-            return tl::unexpected(bytes.error());
-        }
+        DOJANG_TRY(bytes);
         auto password = read_password(options.password_file,
                                       std::string(say("PKCS#12 암호: ", "PKCS#12 password: ")));
-        if (!password) {
-            return tl::unexpected(password.error());
-        }
+        DOJANG_TRY(password);
         auto contents = keystore::import_pkcs12(*bytes, *password);
-        if (!contents) {
-            return tl::unexpected(contents.error());
-        }
+        DOJANG_TRY(contents);
         const std::string random_num = random_num_text(contents->key.get());
         auto certificate = pkix::Certificate::adopt(std::move(contents->certificate));
         print_certificate(certificate);
@@ -158,9 +146,7 @@ Result<void> show(const GlobalOptions& globals, const ShowOptions& options) {
     }
     NpkiStore store(keystore::npki_home(globals.home));
     auto entry = store.find(options.target);
-    if (!entry) {
-        return tl::unexpected(entry.error());
-    }
+    DOJANG_TRY(entry);
     print_certificate(entry->certificate);
     auto identity = print_identity(entry->certificate);
     if (!identity) {
@@ -181,13 +167,9 @@ Result<void> show(const GlobalOptions& globals, const ShowOptions& options) {
         return ok();
     }
     auto password = read_password(options.password_file, "");
-    if (!password) {
-        return tl::unexpected(password.error());
-    }
+    DOJANG_TRY(password);
     auto key = open_key(say, *key_file, *password);
-    if (!key) {
-        return tl::unexpected(key.error());
-    }
+    DOJANG_TRY(key);
     std::cout << "R           " << random_num_text(key->info.get()) << "\n"
               << "key match   "
               << (keystore::key_matches_certificate(key->info.get(), entry->certificate.get())
@@ -201,9 +183,7 @@ Result<void> list(const GlobalOptions& globals) {
     const Say say = say_for(globals);
     NpkiStore store(keystore::npki_home(globals.home));
     auto entries = store.list();
-    if (!entries) {
-        return tl::unexpected(entries.error());
-    }
+    DOJANG_TRY(entries);
     if (entries->empty()) {
         std::cout << say("저장된 인증서가 없습니다: ", "no certificates in ")
                   << store.home().string() << "\n";
@@ -256,9 +236,7 @@ Result<Bytes> reencrypt(const Say& say,
     progress(say,
              legacy_seed ? keystore::legacy_seed_iterations : keystore::default_pbes2_iterations);
     auto encrypted = keystore::encrypt_key_file(info, password, options);
-    if (!encrypted) {
-        return tl::unexpected(encrypted.error());
-    }
+    DOJANG_TRY(encrypted);
     // Read it back with the new password before it replaces anything: the file written must be
     // the same key, attributes (R) included.
     auto check = keystore::read_key_file(*encrypted, password);
@@ -277,30 +255,18 @@ Result<void> passwd(const GlobalOptions& globals, const PasswdOptions& options) 
     const Say say = say_for(globals);
     NpkiStore store(keystore::npki_home(globals.home));
     auto entry = store.find(options.selector);
-    if (!entry) {
-        return tl::unexpected(entry.error());
-    }
+    DOJANG_TRY(entry);
     auto key_file = read_file(entry->key_path().string());
-    if (!key_file) {
-        return tl::unexpected(key_file.error());
-    }
+    DOJANG_TRY(key_file);
     auto old_password = read_password(options.password_file,
                                       std::string(say("현재 인증서 암호: ", "current password: ")));
-    if (!old_password) {
-        return tl::unexpected(old_password.error());
-    }
+    DOJANG_TRY(old_password);
     auto key = open_key(say, *key_file, *old_password);
-    if (!key) {
-        return tl::unexpected(key.error());
-    }
+    DOJANG_TRY(key);
     auto new_password = holder::new_password(say, options.new_password_file);
-    if (!new_password) {
-        return tl::unexpected(new_password.error());
-    }
+    DOJANG_TRY(new_password);
     auto encrypted = reencrypt(say, key->info.get(), *new_password, options.legacy_seed);
-    if (!encrypted) {
-        return tl::unexpected(encrypted.error());
-    }
+    DOJANG_TRY(encrypted);
     // The key-management key usually shares the password; it changes with the signing key,
     // as one replacement: a crash leaves both old keys or both new ones, never a mix.
     std::vector<std::pair<std::string, Bytes>> replaced_files{
@@ -314,9 +280,7 @@ Result<void> passwd(const GlobalOptions& globals, const PasswdOptions& options) 
         } else {
             auto km_encrypted =
                 reencrypt(say, km_key->info.get(), *new_password, options.legacy_seed);
-            if (!km_encrypted) {
-                return tl::unexpected(km_encrypted.error());
-            }
+            DOJANG_TRY(km_encrypted);
             replaced_files.emplace_back(keystore::km_key_file, std::move(*km_encrypted));
         }
     }
@@ -348,28 +312,18 @@ Result<void> export_pfx(const GlobalOptions& globals, const ExportOptions& optio
     const Say say = say_for(globals);
     NpkiStore store(keystore::npki_home(globals.home));
     auto entry = store.find(options.selector);
-    if (!entry) {
-        return tl::unexpected(entry.error());
-    }
+    DOJANG_TRY(entry);
     auto key_file = read_file(entry->key_path().string());
-    if (!key_file) {
-        return tl::unexpected(key_file.error());
-    }
+    DOJANG_TRY(key_file);
     auto password =
         read_password(options.password_file, std::string(say("인증서 암호: ", "password: ")));
-    if (!password) {
-        return tl::unexpected(password.error());
-    }
+    DOJANG_TRY(password);
     auto key = open_key(say, *key_file, *password);
-    if (!key) {
-        return tl::unexpected(key.error());
-    }
+    DOJANG_TRY(key);
     SecretBytes pfx_password = *password;
     if (!options.pfx_password_file.empty()) {
         auto other = read_password(options.pfx_password_file, "");
-        if (!other) {
-            return tl::unexpected(other.error());
-        }
+        DOJANG_TRY(other);
         auto strong = check_password_policy(*other);
         if (!strong) {
             return strong;
@@ -382,9 +336,7 @@ Result<void> export_pfx(const GlobalOptions& globals, const ExportOptions& optio
     progress(say, options.iterations);
     auto pfx = keystore::export_pkcs12(
         key->info.get(), entry->certificate.get(), {}, pfx_password, pkcs12);
-    if (!pfx) {
-        return tl::unexpected(pfx.error());
-    }
+    DOJANG_TRY(pfx);
     auto written = write_file_atomic(options.pfx, *pfx, 0600);
     if (!written) {
         return written;
@@ -407,17 +359,11 @@ Result<void> import_folder(const Say& say,
                            const SecretBytes& password,
                            bool replace) {
     auto certificate = read_certificate((folder / keystore::sign_certificate_file).string());
-    if (!certificate) {
-        return tl::unexpected(certificate.error());
-    }
+    DOJANG_TRY(certificate);
     auto key_file = read_file((folder / keystore::sign_key_file).string());
-    if (!key_file) {
-        return tl::unexpected(key_file.error());
-    }
+    DOJANG_TRY(key_file);
     auto key = open_key(say, *key_file, password);
-    if (!key) {
-        return tl::unexpected(key.error());
-    }
+    DOJANG_TRY(key);
     if (!keystore::key_matches_certificate(key->info.get(), certificate->get())) {
         return fail(ErrorKind::invalid_request,
                     "KEY_CERTIFICATE_MISMATCH",
@@ -432,9 +378,7 @@ Result<void> import_folder(const Say& say,
         }
     }
     auto added = store.add(*certificate, *key_file, replace, others);
-    if (!added) {
-        return tl::unexpected(added.error());
-    }
+    DOJANG_TRY(added);
     std::cout << say("가져왔습니다: ", "imported: ") << added->string() << "\n"
               << "R           " << random_num_text(key->info.get()) << "\n";
     return ok();
@@ -445,9 +389,7 @@ Result<void> import(const GlobalOptions& globals, const ImportOptions& options) 
     NpkiStore store(keystore::npki_home(globals.home));
     auto password =
         read_password(options.password_file, std::string(say("인증서 암호: ", "password: ")));
-    if (!password) {
-        return tl::unexpected(password.error());
-    }
+    DOJANG_TRY(password);
     std::error_code error;
     const fs::path path(options.path);
     if (fs::is_directory(path, error)) {
@@ -456,9 +398,7 @@ Result<void> import(const GlobalOptions& globals, const ImportOptions& options) 
         }
         // An NPKI tree (a USB stick's NPKI folder): every certificate in it.
         auto entries = NpkiStore(path).list();
-        if (!entries) {
-            return tl::unexpected(entries.error());
-        }
+        DOJANG_TRY(entries);
         if (entries->empty()) {
             return fail(ErrorKind::not_found,
                         "CERTIFICATE_NOT_FOUND",
@@ -473,13 +413,9 @@ Result<void> import(const GlobalOptions& globals, const ImportOptions& options) 
         return ok();
     }
     auto bytes = read_file(options.path);
-    if (!bytes) {
-        return tl::unexpected(bytes.error());
-    }
+    DOJANG_TRY(bytes);
     auto contents = keystore::import_pkcs12(*bytes, *password);
-    if (!contents) {
-        return tl::unexpected(contents.error());
-    }
+    DOJANG_TRY(contents);
     if (!check_password_policy(*password)) {
         std::cerr << say(
             "경고: 이 암호는 정책(영문·숫자·특수문자 10자 이상)에 맞지 않습니다. "
@@ -488,15 +424,11 @@ Result<void> import(const GlobalOptions& globals, const ImportOptions& options) 
             "letters, digits and symbols); change it with dojang passwd\n");
     }
     auto encrypted = reencrypt(say, contents->key.get(), *password, false);
-    if (!encrypted) {
-        return tl::unexpected(encrypted.error());
-    }
+    DOJANG_TRY(encrypted);
     const std::string random_num = random_num_text(contents->key.get());
     auto certificate = pkix::Certificate::adopt(std::move(contents->certificate));
     auto added = store.add(certificate, *encrypted, options.replace);
-    if (!added) {
-        return tl::unexpected(added.error());
-    }
+    DOJANG_TRY(added);
     std::cout << say("가져왔습니다: ", "imported: ") << added->string() << "\n"
               << "R           " << random_num << "\n";
     return ok();
@@ -506,9 +438,7 @@ Result<void> backup(const GlobalOptions& globals, const std::string& folder) {
     const Say say = say_for(globals);
     NpkiStore store(keystore::npki_home(globals.home));
     auto copied = keystore::backup_store(store, folder, now());
-    if (!copied) {
-        return tl::unexpected(copied.error());
-    }
+    DOJANG_TRY(copied);
     std::cout << say("백업했습니다: ", "backed up: ") << *copied << say("개 파일 → ", " files → ")
               << folder << "/" << keystore::backup_manifest_name << "\n";
     return ok();
@@ -518,9 +448,7 @@ Result<void> restore(const GlobalOptions& globals, const std::string& folder) {
     const Say say = say_for(globals);
     NpkiStore store(keystore::npki_home(globals.home));
     auto restored = keystore::restore_store(store, folder);
-    if (!restored) {
-        return tl::unexpected(restored.error());
-    }
+    DOJANG_TRY(restored);
     std::cout << say("복원했습니다: ", "restored: ") << *restored
               << say("개 파일 (체크섬 확인 완료) → ", " files (checksums verified) → ")
               << store.home().string() << "\n";
@@ -540,15 +468,11 @@ Result<std::size_t> doctor(const GlobalOptions& globals, const std::string& pass
     const Say say = say_for(globals);
     NpkiStore store(keystore::npki_home(globals.home));
     auto entries = store.list();
-    if (!entries) {
-        return tl::unexpected(entries.error());
-    }
+    DOJANG_TRY(entries);
     std::optional<SecretBytes> password;
     if (!password_file.empty()) {
         auto read = read_password(password_file, "");
-        if (!read) {
-            return tl::unexpected(read.error());
-        }
+        DOJANG_TRY(read);
         password = std::move(*read);
     }
     std::size_t problems = 0;

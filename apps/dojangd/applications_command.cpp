@@ -13,21 +13,13 @@ namespace dojang::app {
 
 Result<void> register_walk_in(const WalkInOptions& options, const Clock& clock, std::ostream& out) {
     auto holder_type = store::holder_type_from_string(options.holder_type);
-    if (!holder_type) {
-        return tl::unexpected(holder_type.error());
-    }
+    DOJANG_TRY(holder_type);
     auto reason = store::reissue_reason_from_string(options.reason);
-    if (!reason) {
-        return tl::unexpected(reason.error());
-    }
+    DOJANG_TRY(reason);
     auto installation = open(options.data, true, "admin applications register");
-    if (!installation) {
-        return tl::unexpected(installation.error());
-    }
+    DOJANG_TRY(installation);
     auto authority = open_registration_authority(*installation, clock);
-    if (!authority) {
-        return tl::unexpected(authority.error());
-    }
+    DOJANG_TRY(authority);
     ra::WalkInRequest request;
     request.holder_type = *holder_type;
     request.name = options.name;
@@ -39,9 +31,7 @@ Result<void> register_walk_in(const WalkInOptions& options, const Clock& clock, 
     request.old_serial = options.old_serial;
     request.back_office_review = options.back_office_review;
     auto codes = (*authority)->reissue.register_walk_in(request);
-    if (!codes) {
-        return tl::unexpected(codes.error());
-    }
+    DOJANG_TRY(codes);
     if (codes->is_revocation()) {
         std::string serials;
         for (const auto& serial : codes->revoked) {

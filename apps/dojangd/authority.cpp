@@ -57,17 +57,13 @@ RegistrationAuthority::RegistrationAuthority(Installation& installation,
 Result<std::unique_ptr<RegistrationAuthority>> open_registration_authority(
     Installation& installation, const Clock& clock) {
     auto keys = ra::load_register_keys(installation.dir.register_key());
-    if (!keys) {
-        return tl::unexpected(keys.error());
-    }
+    DOJANG_TRY(keys);
     auto issuer = ca::Issuer::create(*installation.issuing,
                                      installation.config.profiles,
                                      {installation.config.server.base_url},
                                      *installation.database,
                                      clock);
-    if (!issuer) {
-        return tl::unexpected(issuer.error());
-    }
+    DOJANG_TRY(issuer);
     return std::make_unique<RegistrationAuthority>(
         installation, std::move(*issuer), std::move(*keys), clock);
 }

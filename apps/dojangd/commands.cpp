@@ -52,22 +52,16 @@ Result<Seconds> parse_rfc3339(const std::string& text) {
 
 Result<void> issue(const IssueOptions& options, const Clock& clock, std::ostream& out) {
     auto csr = read_file(options.csr_file);
-    if (!csr) {
-        return tl::unexpected(csr.error());
-    }
+    DOJANG_TRY(csr);
     auto installation = open(options.data, true, "admin issue");
-    if (!installation) {
-        return tl::unexpected(installation.error());
-    }
+    DOJANG_TRY(installation);
     ca::IssueRequest request;
     request.csr = std::move(*csr);
     request.profile = options.profile;
     request.subject = options.subject;
     if (options.keep_not_after) {
         auto keep = parse_rfc3339(*options.keep_not_after);
-        if (!keep) {
-            return tl::unexpected(keep.error());
-        }
+        DOJANG_TRY(keep);
         request.keep_not_after = *keep;
     }
     if (options.idn.has_value() != options.random_hex.has_value()) {
@@ -104,17 +98,11 @@ Result<void> issue(const IssueOptions& options, const Clock& clock, std::ostream
                                      endpoints,
                                      *installation->database,
                                      clock);
-    if (!issuer) {
-        return tl::unexpected(issuer.error());
-    }
+    DOJANG_TRY(issuer);
     auto issued = issuer->issue(request);
-    if (!issued) {
-        return tl::unexpected(issued.error());
-    }
+    DOJANG_TRY(issued);
     auto pem = issued->certificate.pem();
-    if (!pem) {
-        return tl::unexpected(pem.error());
-    }
+    DOJANG_TRY(pem);
     auto written = write_file_atomic(options.out, to_bytes(*pem));
     if (!written) {
         // The certificate is issued and recorded; say so, so the operator can fetch it again.
@@ -136,17 +124,11 @@ Result<void> revoke(const std::string& data,
                     const Clock& clock,
                     std::ostream& out) {
     auto serial = SerialNumber::from_hex(serial_text);
-    if (!serial) {
-        return tl::unexpected(serial.error());
-    }
+    DOJANG_TRY(serial);
     auto reason = store::revocation_reason_from_string(reason_text);
-    if (!reason) {
-        return tl::unexpected(reason.error());
-    }
+    DOJANG_TRY(reason);
     auto installation = open(data, false);
-    if (!installation) {
-        return tl::unexpected(installation.error());
-    }
+    DOJANG_TRY(installation);
     auto revoked = ca::revoke(*installation->database, clock, *serial, *reason, "operator");
     if (!revoked) {
         return revoked;
@@ -161,13 +143,9 @@ Result<void> release_hold(const std::string& data,
                           const Clock& clock,
                           std::ostream& out) {
     auto serial = SerialNumber::from_hex(serial_text);
-    if (!serial) {
-        return tl::unexpected(serial.error());
-    }
+    DOJANG_TRY(serial);
     auto installation = open(data, false);
-    if (!installation) {
-        return tl::unexpected(installation.error());
-    }
+    DOJANG_TRY(installation);
     auto released = ca::release_hold(*installation->database, clock, *serial, "operator");
     if (!released) {
         return released;
@@ -178,9 +156,7 @@ Result<void> release_hold(const std::string& data,
 
 Result<void> publish_crl(const std::string& data, const Clock& clock, std::ostream& out) {
     auto installation = open(data, true, "admin crl");
-    if (!installation) {
-        return tl::unexpected(installation.error());
-    }
+    DOJANG_TRY(installation);
     for (const ca::Authority* authority : {&*installation->issuing, &*installation->root}) {
         crl::Publisher publisher(*authority,
                                  *installation->database,
@@ -188,9 +164,7 @@ Result<void> publish_crl(const std::string& data, const Clock& clock, std::ostre
                                  installation->dir.crl(authority->name),
                                  crl_settings(installation->config));
         auto published = publisher.publish("operator");
-        if (!published) {
-            return tl::unexpected(published.error());
-        }
+        DOJANG_TRY(published);
         out << "published " << installation->dir.crl(authority->name) << ": CRL number "
             << published->number << ", next update " << to_rfc3339(published->next_update) << "\n";
     }
@@ -204,21 +178,15 @@ Result<void> list_certificates(const std::string& data,
     std::optional<store::CertificateStatus> status;
     if (status_text) {
         auto parsed = store::certificate_status_from_string(*status_text);
-        if (!parsed) {
-            return tl::unexpected(parsed.error());
-        }
+        DOJANG_TRY(parsed);
         status = *parsed;
     }
     auto installation = open(data, false);
-    if (!installation) {
-        return tl::unexpected(installation.error());
-    }
+    DOJANG_TRY(installation);
     std::vector<store::CertificateRecord> rows;
     auto read = installation->database->transact([&](store::Transaction& tx) -> Result<void> {
         auto listed = tx.certificates().list(status, limit, 0);
-        if (!listed) {
-            return tl::unexpected(listed.error());
-        }
+        DOJANG_TRY(listed);
         rows = std::move(*listed);
         return ok();
     });
@@ -242,18 +210,12 @@ Result<void> list_certificates(const std::string& data,
 
 Result<void> verify_audit(const std::string& data, std::ostream& out) {
     auto installation = open(data, false);
-    if (!installation) {
-        return tl::unexpected(installation.error());
-    }
+    DOJANG_TRY(installation);
     auto key = store::FileCheckpointKey::load(installation->dir.audit_key());
-    if (!key) {
-        return tl::unexpected(key.error());
-    }
+    DOJANG_TRY(key);
     auto report = store::verify_audit_log(
         *installation->database, *key, installation->dir.audit_checkpoints());
-    if (!report) {
-        return tl::unexpected(report.error());
-    }
+    DOJANG_TRY(report);
     if (!report->problems.empty()) {
         std::string all;
         for (const auto& problem : report->problems) {
@@ -280,13 +242,9 @@ Result<void> verify_audit(const std::string& data, std::ostream& out) {
 
 Result<void> checkpoint_audit(const std::string& data, const Clock& clock, std::ostream& out) {
     auto installation = open(data, false);
-    if (!installation) {
-        return tl::unexpected(installation.error());
-    }
+    DOJANG_TRY(installation);
     auto anchored = anchor_audit(installation->dir, *installation->database, clock.now());
-    if (!anchored) {
-        return tl::unexpected(anchored.error());
-    }
+    DOJANG_TRY(anchored);
     if (*anchored) {
         out << "checkpoint written for entry " << **anchored << "; appended to "
             << installation->dir.audit_checkpoints() << "\n";

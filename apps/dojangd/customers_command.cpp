@@ -19,15 +19,11 @@ Result<std::size_t> register_size(store::Database& database) {
     std::size_t size = 0;
     auto counted = database.transact([&](store::Transaction& tx) -> Result<void> {
         auto value = tx.customers().count();
-        if (!value) {
-            return tl::unexpected(value.error());
-        }
+        DOJANG_TRY(value);
         size = *value;
         return ok();
     });
-    if (!counted) {
-        return tl::unexpected(counted.error());
-    }
+    DOJANG_TRY(counted);
     return size;
 }
 
@@ -40,9 +36,7 @@ Result<ra::RegisterKeys> register_keys(Installation& installation, std::ostream&
         return keys;
     }
     auto size = register_size(*installation.database);
-    if (!size) {
-        return tl::unexpected(size.error());
-    }
+    DOJANG_TRY(size);
     if (*size > 0) {
         Error missing = keys.error();
         missing.detail += "; the register holds " + std::to_string(*size) +
@@ -50,9 +44,7 @@ Result<ra::RegisterKeys> register_keys(Installation& installation, std::ostream&
         return tl::unexpected(missing);
     }
     auto created = ra::create_register_keys(path);
-    if (!created) {
-        return tl::unexpected(created.error());
-    }
+    DOJANG_TRY(created);
     note << "created the customer register key " << path << " (mode 0600); back it up with the "
          << "database: without it no stored number can be read\n";
     return ra::load_register_keys(path);
@@ -89,17 +81,11 @@ Result<bool> import_customers(const CustomersImportOptions& options,
                               std::ostream& out,
                               std::ostream& progress) {
     auto format = format_from_string(options.format);
-    if (!format) {
-        return tl::unexpected(format.error());
-    }
+    DOJANG_TRY(format);
     auto installation = open(options.data, false);
-    if (!installation) {
-        return tl::unexpected(installation.error());
-    }
+    DOJANG_TRY(installation);
     auto keys = register_keys(*installation, progress);
-    if (!keys) {
-        return tl::unexpected(keys.error());
-    }
+    DOJANG_TRY(keys);
     // Progress for large files: about every 5 %, at least 1,000 rows apart.
     std::size_t next_mark = 0;
     std::size_t last_shown = 0;
@@ -124,9 +110,7 @@ Result<bool> import_customers(const CustomersImportOptions& options,
     };
     auto report = ra::import_customers(
         *installation->database, *keys, options.file, *format, clock, report_progress);
-    if (!report) {
-        return tl::unexpected(report.error());
-    }
+    DOJANG_TRY(report);
     const std::size_t rows = report->inserted + report->updated + report->rejected;
     out << "imported " << options.file << ": " << report->inserted << " inserted, "
         << report->updated << " updated, " << report->rejected << " rejected (" << rows
@@ -150,19 +134,13 @@ Result<void> show_customer(const std::string& data,
                            const std::string& customer_id,
                            std::ostream& out) {
     auto installation = open(data, false);
-    if (!installation) {
-        return tl::unexpected(installation.error());
-    }
+    DOJANG_TRY(installation);
     auto keys = ra::load_register_keys(installation->dir.register_key());
-    if (!keys) {
-        return tl::unexpected(keys.error());
-    }
+    DOJANG_TRY(keys);
     std::optional<store::CustomerRecord> found;
     auto read = installation->database->transact([&](store::Transaction& tx) -> Result<void> {
         auto row = ra::SealedRegister(tx, *keys).find(customer_id);
-        if (!row) {
-            return tl::unexpected(row.error());
-        }
+        DOJANG_TRY(row);
         found = std::move(*row);
         return ok();
     });
@@ -179,9 +157,7 @@ Result<void> show_customer(const std::string& data,
     if (customer.holder_type == store::HolderType::individual) {
         // Decrypting proves the key and the row belong together; only the mask is shown.
         auto number = ra::decrypt_idn(*keys, customer.idn_ciphertext);
-        if (!number) {
-            return tl::unexpected(number.error());
-        }
+        DOJANG_TRY(number);
         resident_number =
             ra::mask_resident_number(std::string_view(number->chars(), number->size()));
     }

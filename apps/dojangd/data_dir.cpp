@@ -41,9 +41,7 @@ Result<void> write_text(const std::string& path, const std::string& text, unsign
 /// parties) refuses a certificate with any OID arc above 2^31 - 1.
 Result<std::string> fresh_policy_arc() {
     auto bytes = crypto::random_bytes(4);
-    if (!bytes) {
-        return tl::unexpected(bytes.error());
-    }
+    DOJANG_TRY(bytes);
     std::uint32_t value = 0;
     for (const std::uint8_t byte : *bytes) {
         value = (value << 8) | byte;
@@ -79,17 +77,13 @@ Result<void> write_key(const std::string& path,
                        const SecretBytes& passphrase,
                        int iterations) {
     auto pem = crypto::encrypt_private_key_pem(key.key(), passphrase, iterations);
-    if (!pem) {
-        return tl::unexpected(pem.error());
-    }
+    DOJANG_TRY(pem);
     return write_text(path, *pem, 0600);
 }
 
 Result<crypto::Signer> read_key(const std::string& path, const SecretBytes& passphrase) {
     auto pem = read_file(path);
-    if (!pem) {
-        return tl::unexpected(pem.error());
-    }
+    DOJANG_TRY(pem);
     auto key = crypto::decrypt_private_key_pem(std::string(pem->begin(), pem->end()), passphrase);
     if (!key) {
         Error error = key.error();
@@ -101,9 +95,7 @@ Result<crypto::Signer> read_key(const std::string& path, const SecretBytes& pass
 
 Result<pkix::Certificate> read_certificate(const std::string& path) {
     auto bytes = read_file(path);
-    if (!bytes) {
-        return tl::unexpected(bytes.error());
-    }
+    DOJANG_TRY(bytes);
     return pkix::Certificate::parse(*bytes);
 }
 
@@ -123,13 +115,9 @@ Result<ca::Authority> load_authority(const DataDir& dir,
                                      const SecretBytes& passphrase,
                                      std::vector<pkix::Certificate> chain) {
     auto certificate = read_certificate(dir.ca_certificate(name));
-    if (!certificate) {
-        return tl::unexpected(certificate.error());
-    }
+    DOJANG_TRY(certificate);
     auto key = read_key(dir.ca_key(name), passphrase);
-    if (!key) {
-        return tl::unexpected(key.error());
-    }
+    DOJANG_TRY(key);
     if (X509_check_private_key(certificate->get(), key->key()) != 1) {
         return crypto::openssl_failure(
             ErrorKind::internal,
@@ -157,9 +145,7 @@ Result<void> audit_event(store::Database& database,
         entry.subject = subject;
         entry.details = details;
         auto appended = tx.audit().append(std::move(entry));
-        if (!appended) {
-            return tl::unexpected(appended.error());
-        }
+        DOJANG_TRY(appended);
         return ok();
     });
 }
@@ -209,17 +195,11 @@ Result<void> issue_delegated(const DataDir& dir,
         return made;
     }
     auto key = crypto::generate_key(what.key_algorithm);
-    if (!key) {
-        return tl::unexpected(key.error());
-    }
+    DOJANG_TRY(key);
     auto certificate = what.make(issuing, key->get(), what.subject, cmp_certificate_validity, now);
-    if (!certificate) {
-        return tl::unexpected(certificate.error());
-    }
+    DOJANG_TRY(certificate);
     auto pem = certificate->pem();
-    if (!pem) {
-        return tl::unexpected(pem.error());
-    }
+    DOJANG_TRY(pem);
     auto written =
         write_key(what.key_path, crypto::Signer(std::move(*key)), passphrase, iterations);
     if (!written) {
@@ -237,22 +217,14 @@ Result<std::optional<std::int64_t>> anchor_audit(const DataDir& dir,
     const std::string folder = fs::path(dir.audit_checkpoints()).parent_path().string();
     if (!fs::exists(folder, error)) {
         auto made = make_folder(folder, fs::perms::owner_all);
-        if (!made) {
-            return tl::unexpected(made.error());
-        }
+        DOJANG_TRY(made);
     }
     auto created = store::FileCheckpointKey::create_if_missing(dir.audit_key());
-    if (!created) {
-        return tl::unexpected(created.error());
-    }
+    DOJANG_TRY(created);
     auto key = store::FileCheckpointKey::load(dir.audit_key());
-    if (!key) {
-        return tl::unexpected(key.error());
-    }
+    DOJANG_TRY(key);
     auto checkpoint = store::write_audit_checkpoint(database, *key, dir.audit_checkpoints(), now);
-    if (!checkpoint) {
-        return tl::unexpected(checkpoint.error());
-    }
+    DOJANG_TRY(checkpoint);
     if (!*checkpoint) {
         return std::optional<std::int64_t>{};
     }
@@ -272,9 +244,7 @@ Result<InitReport> build(const DataDir& dir, const InitOptions& options, const C
                     fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                         fs::perms::others_read | fs::perms::others_exec}}) {
         auto made = make_folder(dir.root + "/" + folder, perms);
-        if (!made) {
-            return tl::unexpected(made.error());
-        }
+        DOJANG_TRY(made);
     }
     // 1. The passphrase that encrypts the CA keys.
     SecretBytes passphrase;
@@ -293,20 +263,14 @@ Result<InitReport> build(const DataDir& dir, const InitOptions& options, const C
         config::Ca ca;
         ca.passphrase_file = passphrase_file;
         auto read = read_passphrase(dir, ca);
-        if (!read) {
-            return tl::unexpected(read.error());
-        }
+        DOJANG_TRY(read);
         passphrase = std::move(*read);
     } else {
         auto random = crypto::random_bytes(32);
-        if (!random) {
-            return tl::unexpected(random.error());
-        }
+        DOJANG_TRY(random);
         passphrase = SecretBytes(std::string_view(to_hex(*random)));
         auto written = write_file_atomic(dir.file(passphrase_file), passphrase.bytes(), 0600);
-        if (!written) {
-            return tl::unexpected(written.error());
-        }
+        DOJANG_TRY(written);
         report.generated_passphrase = true;
     }
     if (passphrase.size() < 16) {
@@ -318,9 +282,7 @@ Result<InitReport> build(const DataDir& dir, const InitOptions& options, const C
     std::string policy_arc = options.policy_arc;
     if (policy_arc.empty()) {
         auto arc = fresh_policy_arc();
-        if (!arc) {
-            return tl::unexpected(arc.error());
-        }
+        DOJANG_TRY(arc);
         policy_arc = *arc;
     }
     for (std::size_t start = 0; start <= policy_arc.size();) {
@@ -355,63 +317,45 @@ Result<InitReport> build(const DataDir& dir, const InitOptions& options, const C
         toml.replace(toml.find(from), from.size(), to);
     }
     auto parsed = config::parse(toml, dir.config());
-    if (!parsed) {
-        return tl::unexpected(parsed.error());
-    }
+    DOJANG_TRY(parsed);
     auto key_algorithm = crypto::key_algorithm_from_string(options.key_algorithm);
-    if (!key_algorithm) {
-        return tl::unexpected(key_algorithm.error());
-    }
+    DOJANG_TRY(key_algorithm);
     // 3. Keys and certificates.
     ca::HierarchySpec spec;
     spec.ca_key = *key_algorithm;
     spec.endpoints.base_url = base_url;
     auto hierarchy = ca::create_hierarchy(spec, clock.now());
-    if (!hierarchy) {
-        return tl::unexpected(hierarchy.error());
-    }
+    DOJANG_TRY(hierarchy);
     report.root_subject = hierarchy->root.certificate.subject();
     report.issuing_subject = hierarchy->issuing.certificate.subject();
     for (const auto& [path, key] : {std::pair{dir.ca_key("root"), &hierarchy->root.signer},
                                     std::pair{dir.ca_key("issuing"), &hierarchy->issuing.signer},
                                     std::pair{dir.responder_key(), &hierarchy->responder}}) {
         auto written = write_key(path, *key, passphrase, options.key_iterations);
-        if (!written) {
-            return tl::unexpected(written.error());
-        }
+        DOJANG_TRY(written);
     }
     for (const auto& [path, certificate] :
          {std::pair{dir.ca_certificate("root"), &hierarchy->root.certificate},
           std::pair{dir.ca_certificate("issuing"), &hierarchy->issuing.certificate},
           std::pair{dir.responder_certificate(), &hierarchy->responder_certificate}}) {
         auto pem = certificate->pem();
-        if (!pem) {
-            return tl::unexpected(pem.error());
-        }
+        DOJANG_TRY(pem);
         auto written = write_text(path, *pem);
-        if (!written) {
-            return tl::unexpected(written.error());
-        }
+        DOJANG_TRY(written);
     }
     for (const Delegated& what : delegated_certificates(dir, *parsed)) {
         auto issued = issue_delegated(
             dir, what, hierarchy->issuing, passphrase, options.key_iterations, clock.now());
-        if (!issued) {
-            return tl::unexpected(issued.error());
-        }
+        DOJANG_TRY(issued);
     }
     // The customer register's keys: identification numbers in the database are unreadable
     // without this file.
     auto register_key = ra::create_register_keys(dir.register_key());
-    if (!register_key) {
-        return tl::unexpected(register_key.error());
-    }
+    DOJANG_TRY(register_key);
     // 4. Database (migrations run on open), then the configuration last: its presence
     // marks a complete data directory.
     auto database = open_database(dir, parsed->database);
-    if (!database) {
-        return tl::unexpected(database.error());
-    }
+    DOJANG_TRY(database);
     auto audited = audit_event(
         **database,
         "ca.init",
@@ -420,19 +364,13 @@ Result<InitReport> build(const DataDir& dir, const InitOptions& options, const C
             ",\"issuing_ca_sha256\":" + json_quote(fingerprint(hierarchy->issuing.certificate)) +
             ",\"responder_sha256\":" + json_quote(fingerprint(hierarchy->responder_certificate)) +
             ",\"key_algorithm\":" + json_quote(options.key_algorithm) + "}");
-    if (!audited) {
-        return tl::unexpected(audited.error());
-    }
+    DOJANG_TRY(audited);
     // The key that MACs audit checkpoints; the first checkpoint is written when the server
     // starts, against the database it is configured with then.
     auto audit_key = store::FileCheckpointKey::create_if_missing(dir.audit_key());
-    if (!audit_key) {
-        return tl::unexpected(audit_key.error());
-    }
+    DOJANG_TRY(audit_key);
     auto written = write_text(dir.config(), toml, 0640);
-    if (!written) {
-        return tl::unexpected(written.error());
-    }
+    DOJANG_TRY(written);
     return report;
 }
 
@@ -458,24 +396,16 @@ Result<std::pair<pkix::Certificate, crypto::Signer>> load_delegated(Installation
     ERR_clear_error();
     auto issued = issue_delegated(
         installation.dir, what, issuing, passphrase, InitOptions{}.key_iterations, now);
-    if (!issued) {
-        return tl::unexpected(issued.error());
-    }
+    DOJANG_TRY(issued);
     certificate = read_certificate(what.certificate_path);
-    if (!certificate) {
-        return tl::unexpected(certificate.error());
-    }
+    DOJANG_TRY(certificate);
     key = read_key(what.key_path, passphrase);
-    if (!key) {
-        return tl::unexpected(key.error());
-    }
+    DOJANG_TRY(key);
     auto audited = audit_event(*installation.database,
                                what.audit_action,
                                certificate->serial() ? certificate->serial()->hex() : "",
                                "{\"sha256\":" + json_quote(fingerprint(*certificate)) + "}");
-    if (!audited) {
-        return tl::unexpected(audited.error());
-    }
+    DOJANG_TRY(audited);
     return std::pair{std::move(*certificate), std::move(*key)};
 }
 
@@ -502,9 +432,7 @@ Result<InitReport> init(const std::string& directory,
     fs::remove_all(staging, error);
     // The owner's alone: the database and the spool under it hold personal data.
     auto made = make_folder(staging.string(), fs::perms::owner_all);
-    if (!made) {
-        return tl::unexpected(made.error());
-    }
+    DOJANG_TRY(made);
     auto report = build(DataDir{staging.string()}, options, clock);
     if (!report) {
         fs::remove_all(staging, error);
@@ -533,50 +461,34 @@ Result<Installation> open(const std::string& directory, bool with_keys, std::str
                         " is not a dojang data directory; run: dojangd init --data " + directory);
     }
     auto config = config::load(installation.dir.config());
-    if (!config) {
-        return tl::unexpected(config.error());
-    }
+    DOJANG_TRY(config);
     installation.config = std::move(*config);
     auto database = open_database(installation.dir, installation.config.database);
-    if (!database) {
-        return tl::unexpected(database.error());
-    }
+    DOJANG_TRY(database);
     installation.database = std::move(*database);
     if (!with_keys) {
         return installation;
     }
     auto passphrase = read_passphrase(installation.dir, installation.config.ca);
-    if (!passphrase) {
-        return tl::unexpected(passphrase.error());
-    }
+    DOJANG_TRY(passphrase);
     auto root = load_authority(installation.dir, "root", *passphrase, {});
-    if (!root) {
-        return tl::unexpected(root.error());
-    }
+    DOJANG_TRY(root);
     auto root_copy = pkix::Certificate::parse(*root->certificate.der());
     std::vector<pkix::Certificate> chain;
     chain.push_back(std::move(*root_copy));
     auto issuing = load_authority(installation.dir, "issuing", *passphrase, std::move(chain));
-    if (!issuing) {
-        return tl::unexpected(issuing.error());
-    }
+    DOJANG_TRY(issuing);
     auto responder_certificate = read_certificate(installation.dir.responder_certificate());
-    if (!responder_certificate) {
-        return tl::unexpected(responder_certificate.error());
-    }
+    DOJANG_TRY(responder_certificate);
     auto responder_key = read_key(installation.dir.responder_key(), *passphrase);
-    if (!responder_key) {
-        return tl::unexpected(responder_key.error());
-    }
+    DOJANG_TRY(responder_key);
     // The CMP endpoint's certificates: data directories from before one existed get it now,
     // and so does one whose certificate is about to expire or does not match its key.
     const Seconds now = SystemClock().now();
     std::vector<std::pair<pkix::Certificate, crypto::Signer>> delegated;
     for (const Delegated& what : delegated_certificates(installation.dir, installation.config)) {
         auto loaded = load_delegated(installation, what, *issuing, *passphrase, now);
-        if (!loaded) {
-            return tl::unexpected(loaded.error());
-        }
+        DOJANG_TRY(loaded);
         delegated.push_back(std::move(*loaded));
     }
     auto config_bytes = read_file(installation.dir.config());
@@ -586,9 +498,7 @@ Result<Installation> open(const std::string& directory, bool with_keys, std::str
         ",\"issuing_ca_sha256\":" + json_quote(fingerprint(issuing->certificate)) +
         ",\"responder_sha256\":" + json_quote(fingerprint(*responder_certificate)) + "}";
     auto audited = audit_event(*installation.database, "ca.keys_load", "keys", details);
-    if (!audited) {
-        return tl::unexpected(audited.error());
-    }
+    DOJANG_TRY(audited);
     installation.root = std::move(*root);
     installation.issuing = std::move(*issuing);
     installation.responder_certificate = std::move(*responder_certificate);

@@ -11,24 +11,18 @@ namespace dojang::app {
 
 Result<void> add_officer(const OfficerAddOptions& options, const Clock& clock, std::ostream& out) {
     auto content = read_file(options.password_file);
-    if (!content) {
-        return tl::unexpected(content.error());
-    }
+    DOJANG_TRY(content);
     std::string password(content->begin(), content->end());
     password = password.substr(0, password.find_first_of("\r\n"));
     auto installation = open(options.data, false, "admin officers add");
-    if (!installation) {
-        return tl::unexpected(installation.error());
-    }
+    DOJANG_TRY(installation);
     auto token = ra::add_officer(*installation->database,
                                  clock,
                                  options.username,
                                  options.display_name,
                                  password,
                                  options.token);
-    if (!token) {
-        return tl::unexpected(token.error());
-    }
+    DOJANG_TRY(token);
     out << "officer: " << options.username << "\n";
     if (*token) {
         out << "api_token: " << **token << "\n"
@@ -44,9 +38,7 @@ Result<void> unlock_officer(const std::string& data,
                             const Clock& clock,
                             std::ostream& out) {
     auto installation = open(data, false, "admin officers unlock");
-    if (!installation) {
-        return tl::unexpected(installation.error());
-    }
+    DOJANG_TRY(installation);
     auto unlocked = ra::unlock_officer(*installation->database, clock, "operator", username);
     if (!unlocked) {
         return unlocked;

@@ -80,9 +80,7 @@ public:
             }
         }
         auto counter = revocation_counter();
-        if (!counter) {
-            return tl::unexpected(counter.error());
-        }
+        DOJANG_TRY(counter);
         last_counter_ = *counter;
         log::info("OCSP: {} pre-signed responses; CRL {} number {}",
                   responder_.size(),
@@ -156,9 +154,7 @@ public:
             auto written =
                 installation_.database->transact([](store::Transaction& tx) -> Result<void> {
                     auto next = tx.counters().next("health_probe");
-                    if (!next) {
-                        return tl::unexpected(next.error());
-                    }
+                    DOJANG_TRY(next);
                     return ok();
                 });
             if (!written) {
@@ -192,15 +188,11 @@ private:
         std::int64_t value = 0;
         auto read = installation_.database->transact([&](store::Transaction& tx) -> Result<void> {
             auto current = tx.counters().current(name);
-            if (!current) {
-                return tl::unexpected(current.error());
-            }
+            DOJANG_TRY(current);
             value = *current;
             return ok();
         });
-        if (!read) {
-            return tl::unexpected(read.error());
-        }
+        DOJANG_TRY(read);
         return value;
     }
 
@@ -257,9 +249,7 @@ Result<RealChannels> make_channels(const config::Notify& settings, const Clock& 
         smtp.allow_plaintext_auth = settings.smtp_allow_plaintext_auth;
         smtp.ca_file = settings.smtp_ca_file;
         auto channel = notify::SmtpChannel::create(std::move(smtp), clock);
-        if (!channel) {
-            return tl::unexpected(channel.error());
-        }
+        DOJANG_TRY(channel);
         channels.smtp = std::move(*channel);
     }
     if (settings.sms == "http") {
@@ -279,9 +269,7 @@ Result<RealChannels> make_channels(const config::Notify& settings, const Clock& 
                 {settings.sms_api_key_header, SecretBytes(std::string_view(key))});
         }
         auto channel = notify::HttpSmsChannel::create(std::move(gateway));
-        if (!channel) {
-            return tl::unexpected(channel.error());
-        }
+        DOJANG_TRY(channel);
         channels.sms = std::move(*channel);
     }
     return channels;
@@ -290,9 +278,7 @@ Result<RealChannels> make_channels(const config::Notify& settings, const Clock& 
 /// Records config.load (the SHA-256 of dojang.toml) and writes a checkpoint.
 Result<void> audit_config_load(Installation& installation, Seconds now) {
     auto text = read_file(installation.dir.config());
-    if (!text) {
-        return tl::unexpected(text.error());
-    }
+    DOJANG_TRY(text);
     const std::string digest = to_hex(crypto::sha256(*text));
     auto recorded = installation.database->transact([&](store::Transaction& tx) -> Result<void> {
         return store::record_audit(
@@ -302,9 +288,7 @@ Result<void> audit_config_load(Installation& installation, Seconds now) {
         return recorded;
     }
     auto anchored = anchor_audit(installation.dir, *installation.database, now);
-    if (!anchored) {
-        return tl::unexpected(anchored.error());
-    }
+    DOJANG_TRY(anchored);
     return ok();
 }
 
@@ -321,18 +305,14 @@ Result<void> serve(const std::string& data,
                    const std::optional<std::string>& listen_override,
                    const Clock& clock) {
     auto installation = open(data, true, "serve");
-    if (!installation) {
-        return tl::unexpected(installation.error());
-    }
+    DOJANG_TRY(installation);
     auto logging = log::init(installation->config.log_level);
     if (!logging) {
         return logging;
     }
     const auto& settings = installation->config.server;
     auto listen = config::split_listen(listen_override.value_or(settings.listen));
-    if (!listen) {
-        return tl::unexpected(listen.error());
-    }
+    DOJANG_TRY(listen);
     // What configuration this server runs with goes on the record, then the log is anchored.
     auto loaded = audit_config_load(*installation, clock.now());
     if (!loaded) {
@@ -384,14 +364,10 @@ Result<void> serve(const std::string& data,
     // The registration authority: REST issuance with the codes, online applications verified
     // with one-time codes, and officers' review of companies' and proxies' documents.
     auto authority = open_registration_authority(*installation, clock);
-    if (!authority) {
-        return tl::unexpected(authority.error());
-    }
+    DOJANG_TRY(authority);
     // Register rows written before the register was sealed are sealed now, once.
     auto resealed = ra::seal_legacy_customers(*installation->database, (*authority)->keys);
-    if (!resealed) {
-        return tl::unexpected(resealed.error());
-    }
+    DOJANG_TRY(resealed);
     if (*resealed > 0) {
         log::info("sealed the personal fields of {} register entries", *resealed);
     }
@@ -422,9 +398,7 @@ Result<void> serve(const std::string& data,
     notify::SpoolChannel spool(
         installation->dir.root, notify_config.from, notify_config.from_name, clock);
     auto channels = make_channels(notify_config, clock);
-    if (!channels) {
-        return tl::unexpected(channels.error());
-    }
+    DOJANG_TRY(channels);
     notify::Channel* email =
         channels->smtp ? static_cast<notify::Channel*>(channels->smtp.get()) : &spool;
     notify::Channel* sms =

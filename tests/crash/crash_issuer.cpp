@@ -54,9 +54,7 @@ int check(const std::string& data) {
     std::vector<store::CertificateRecord> rows;
     auto read = installation->database->transact([&](store::Transaction& tx) -> Result<void> {
         auto listed = tx.certificates().list(std::nullopt, 100000000, 0);
-        if (!listed) {
-            return tl::unexpected(listed.error());
-        }
+        DOJANG_TRY(listed);
         rows = std::move(*listed);
         return ok();
     });

@@ -19,32 +19,24 @@ Result<http::Response> find_ca_file(const std::vector<const ca::Authority*>& aut
                                     std::string_view file) {
     if (file == "vid.pem") {
         auto pem = vid_certificate.pem();
-        if (!pem) {
-            return tl::unexpected(pem.error());
-        }
+        DOJANG_TRY(pem);
         return ca_file("application/x-pem-file", std::move(*pem));
     }
     for (const ca::Authority* authority : authorities) {
         if (file == authority->name + ".pem") {
             // The CA's certificate followed by its issuers: what a relying party needs.
             auto pem = authority->certificate.pem();
-            if (!pem) {
-                return tl::unexpected(pem.error());
-            }
+            DOJANG_TRY(pem);
             for (const auto& issuer : authority->chain) {
                 auto issuer_pem = issuer.pem();
-                if (!issuer_pem) {
-                    return tl::unexpected(issuer_pem.error());
-                }
+                DOJANG_TRY(issuer_pem);
                 *pem += *issuer_pem;
             }
             return ca_file("application/x-pem-file", std::move(*pem));
         }
         if (file == authority->name + ".crt") {
             auto der = authority->certificate.der();
-            if (!der) {
-                return tl::unexpected(der.error());
-            }
+            DOJANG_TRY(der);
             return ca_file("application/pkix-cert", std::string(der->begin(), der->end()));
         }
     }

@@ -11,13 +11,9 @@ Result<crypto::X509Ptr> ca_skeleton(const CaCertificateSpec& spec,
                                     EVP_PKEY* public_key,
                                     Seconds now) {
     auto subject = pkix::parse_name(spec.subject);
-    if (!subject) {
-        return tl::unexpected(subject.error());
-    }
+    DOJANG_TRY(subject);
     auto serial = random_serial();
-    if (!serial) {
-        return tl::unexpected(serial.error());
-    }
+    DOJANG_TRY(serial);
     return new_certificate(*serial,
                            subject->get(),
                            issuer == nullptr ? subject->get() : issuer,
@@ -38,9 +34,7 @@ std::string basic_constraints(int path_length) {
 
 Result<SerialNumber> random_serial() {
     auto bytes = crypto::random_bytes(16);
-    if (!bytes) {
-        return tl::unexpected(bytes.error());
-    }
+    DOJANG_TRY(bytes);
     // Clear the top bit so that the DER INTEGER is positive and exactly 16 octets, and set the
     // next one so the serial never has a short encoding: 126 random bits remain.
     (*bytes)[0] = static_cast<std::uint8_t>(((*bytes)[0] & 0x7FU) | 0x40U);
@@ -51,21 +45,15 @@ Result<pkix::Certificate> make_root_certificate(const crypto::Signer& key,
                                                 const CaCertificateSpec& spec,
                                                 Seconds now) {
     auto cert = ca_skeleton(spec, nullptr, key.key(), now);
-    if (!cert) {
-        return tl::unexpected(cert.error());
-    }
+    DOJANG_TRY(cert);
     auto added = add_extensions(cert->get(),
                                 cert->get(),
                                 {{NID_basic_constraints, basic_constraints(spec.path_length)},
                                  {NID_key_usage, "critical,keyCertSign,cRLSign"},
                                  {NID_subject_key_identifier, "hash"}});
-    if (!added) {
-        return tl::unexpected(added.error());
-    }
+    DOJANG_TRY(added);
     auto signed_cert = sign_certificate(cert->get(), key);
-    if (!signed_cert) {
-        return tl::unexpected(signed_cert.error());
-    }
+    DOJANG_TRY(signed_cert);
     return pkix::Certificate::adopt(std::move(*cert));
 }
 
@@ -75,9 +63,7 @@ Result<pkix::Certificate> make_subordinate_certificate(const Authority& parent,
                                                        const Endpoints& endpoints,
                                                        Seconds now) {
     auto cert = ca_skeleton(spec, X509_get_subject_name(parent.certificate.get()), public_key, now);
-    if (!cert) {
-        return tl::unexpected(cert.error());
-    }
+    DOJANG_TRY(cert);
     auto added = add_extensions(
         cert->get(),
         parent.certificate.get(),
@@ -87,13 +73,9 @@ Result<pkix::Certificate> make_subordinate_certificate(const Authority& parent,
          {NID_authority_key_identifier, "keyid:always"},
          {NID_crl_distribution_points, "URI:" + endpoints.crl_url(parent.name)},
          {NID_info_access, "caIssuers;URI:" + endpoints.ca_issuers_url(parent.name)}});
-    if (!added) {
-        return tl::unexpected(added.error());
-    }
+    DOJANG_TRY(added);
     auto signed_cert = sign_certificate(cert->get(), parent.signer);
-    if (!signed_cert) {
-        return tl::unexpected(signed_cert.error());
-    }
+    DOJANG_TRY(signed_cert);
     return pkix::Certificate::adopt(std::move(*cert));
 }
 
@@ -114,9 +96,7 @@ Result<pkix::Certificate> make_delegated_certificate(
                             X509_get_subject_name(issuer.certificate.get()),
                             public_key,
                             now);
-    if (!cert) {
-        return tl::unexpected(cert.error());
-    }
+    DOJANG_TRY(cert);
     std::vector<std::pair<int, std::string>> extensions{
         {NID_basic_constraints, "critical,CA:FALSE"}, {NID_key_usage, key_usage}};
     extensions.insert(extensions.end(), purpose.begin(), purpose.end());
@@ -124,13 +104,9 @@ Result<pkix::Certificate> make_delegated_certificate(
         extensions.end(),
         {{NID_subject_key_identifier, "hash"}, {NID_authority_key_identifier, "keyid:always"}});
     auto added = add_extensions(cert->get(), issuer.certificate.get(), extensions);
-    if (!added) {
-        return tl::unexpected(added.error());
-    }
+    DOJANG_TRY(added);
     auto signed_cert = sign_certificate(cert->get(), issuer.signer);
-    if (!signed_cert) {
-        return tl::unexpected(signed_cert.error());
-    }
+    DOJANG_TRY(signed_cert);
     return pkix::Certificate::adopt(std::move(*cert));
 }
 
@@ -187,9 +163,7 @@ Result<Hierarchy> create_hierarchy(const HierarchySpec& spec, Seconds now) {
     crypto::Signer root_signer(std::move(*root_key));
     auto root_certificate =
         make_root_certificate(root_signer, {spec.root_subject, spec.root_validity, 1}, now);
-    if (!root_certificate) {
-        return tl::unexpected(root_certificate.error());
-    }
+    DOJANG_TRY(root_certificate);
     Authority root{"root", std::move(*root_certificate), {}, std::move(root_signer)};
     auto issuing_certificate =
         make_subordinate_certificate(root,
@@ -197,13 +171,9 @@ Result<Hierarchy> create_hierarchy(const HierarchySpec& spec, Seconds now) {
                                      {spec.issuing_subject, spec.issuing_validity, 0},
                                      spec.endpoints,
                                      now);
-    if (!issuing_certificate) {
-        return tl::unexpected(issuing_certificate.error());
-    }
+    DOJANG_TRY(issuing_certificate);
     auto root_copy = pkix::Certificate::parse(*root.certificate.der());
-    if (!root_copy) {
-        return tl::unexpected(root_copy.error());
-    }
+    DOJANG_TRY(root_copy);
     std::vector<pkix::Certificate> chain;
     chain.push_back(std::move(*root_copy));
     Authority issuing{"issuing",
@@ -212,9 +182,7 @@ Result<Hierarchy> create_hierarchy(const HierarchySpec& spec, Seconds now) {
                       crypto::Signer(std::move(*issuing_key))};
     auto responder_certificate = make_ocsp_responder_certificate(
         issuing, responder_key->get(), spec.responder_subject, spec.responder_validity, now);
-    if (!responder_certificate) {
-        return tl::unexpected(responder_certificate.error());
-    }
+    DOJANG_TRY(responder_certificate);
     return Hierarchy{std::move(root),
                      std::move(issuing),
                      std::move(*responder_certificate),

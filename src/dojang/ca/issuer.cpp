@@ -158,9 +158,7 @@ Result<Issued> Issuer::issue(const IssueRequest& request, const IssueHooks& hook
         }
     } else {
         auto parsed = pkix::Csr::parse(request.csr);
-        if (!parsed) {
-            return tl::unexpected(parsed.error());
-        }
+        DOJANG_TRY(parsed);
         csr.emplace(std::move(*parsed));
     }
     // The key as it came (SubjectPublicKeyInfo), and decoded for the policy checks.
@@ -180,9 +178,7 @@ Result<Issued> Issuer::issue(const IssueRequest& request, const IssueHooks& hook
         subject.reset(X509_NAME_dup(X509_get_subject_name(renewed.get())));
     } else if (request.subject) {
         auto parsed = pkix::parse_name(*request.subject);
-        if (!parsed) {
-            return tl::unexpected(parsed.error());
-        }
+        DOJANG_TRY(parsed);
         subject = std::move(*parsed);
     } else {
         subject.reset(X509_NAME_dup(csr->subject()));
@@ -225,9 +221,7 @@ Result<Issued> Issuer::issue(const IssueRequest& request, const IssueHooks& hook
     std::optional<Bytes> key_digest;
     if (public_key != nullptr && spki != nullptr) {
         auto spki_der = crypto::to_der(spki, i2d_X509_PUBKEY);
-        if (!spki_der) {
-            return tl::unexpected(spki_der.error());
-        }
+        DOJANG_TRY(spki_der);
         key_digest = crypto::sha256(*spki_der);
     }
     if (!violations.empty()) {
@@ -247,9 +241,7 @@ Result<Issued> Issuer::issue(const IssueRequest& request, const IssueHooks& hook
         refusal.reset();
         if (key_digest) {
             auto listed = tx.certificates().is_key_blocked(*key_digest);
-            if (!listed) {
-                return tl::unexpected(listed.error());
-            }
+            DOJANG_TRY(listed);
             if (*listed) {
                 refusal = policy::rejection(
                     {{"KEY_COMPROMISED",
@@ -266,24 +258,18 @@ Result<Issued> Issuer::issue(const IssueRequest& request, const IssueHooks& hook
         }
         for (int attempt = 0; attempt < max_serial_attempts && !serial; ++attempt) {
             auto candidate = random_serial();
-            if (!candidate) {
-                return tl::unexpected(candidate.error());
-            }
+            DOJANG_TRY(candidate);
             auto built = new_certificate(*candidate,
                                          subject.get(),
                                          X509_get_subject_name(authority_->certificate.get()),
                                          spki,
                                          now,
                                          not_after);
-            if (!built) {
-                return tl::unexpected(built.error());
-            }
+            DOJANG_TRY(built);
             cert = std::move(*built);
             auto ski = add_extensions(
                 cert.get(), authority_->certificate.get(), {{NID_subject_key_identifier, "hash"}});
-            if (!ski) {
-                return tl::unexpected(ski.error());
-            }
+            DOJANG_TRY(ski);
             for (const auto& extension : prepared.extensions) {
                 X509_add_ext(cert.get(), extension.get(), -1);
             }
@@ -294,9 +280,7 @@ Result<Issued> Issuer::issue(const IssueRequest& request, const IssueHooks& hook
                 X509_add_ext(cert.get(), kept_alt_name.get(), -1);
             }
             auto prepared_tbs = prepare_tbs(cert.get(), authority_->signer);
-            if (!prepared_tbs) {
-                return tl::unexpected(prepared_tbs.error());
-            }
+            DOJANG_TRY(prepared_tbs);
             tbs = std::move(*prepared_tbs);
             const store::CertificateRecord record{
                 .serial = *candidate,
@@ -326,9 +310,7 @@ Result<Issued> Issuer::issue(const IssueRequest& request, const IssueHooks& hook
         }
         return ok();
     });
-    if (!intended) {
-        return tl::unexpected(intended.error());
-    }
+    DOJANG_TRY(intended);
     if (refusal) {
         return tl::unexpected(std::move(*refusal));
     }
@@ -339,14 +321,10 @@ Result<Issued> Issuer::issue(const IssueRequest& request, const IssueHooks& hook
 
     // 5. Sign, and check that what was signed is exactly what was recorded.
     auto signed_cert = sign_certificate(cert.get(), authority_->signer);
-    if (!signed_cert) {
-        return tl::unexpected(signed_cert.error());
-    }
+    DOJANG_TRY(signed_cert);
     auto issued = pkix::Certificate::adopt(std::move(cert));
     auto der = issued.der();
-    if (!der) {
-        return tl::unexpected(der.error());
-    }
+    DOJANG_TRY(der);
     unsigned char* signed_tbs = nullptr;
     const int signed_length = i2d_re_X509_tbs(issued.get(), &signed_tbs);
     const bool same = signed_length > 0 && Bytes(signed_tbs, signed_tbs + signed_length) == tbs;
@@ -373,9 +351,7 @@ Result<Issued> Issuer::issue(const IssueRequest& request, const IssueHooks& hook
             return marked;
         }
         auto counted = tx.counters().next("issuances");
-        if (!counted) {
-            return tl::unexpected(counted.error());
-        }
+        DOJANG_TRY(counted);
         auto audited = store::record_audit(
             tx, now, request.actor, "certificate.issue", serial->hex(), details);
         if (!audited) {
@@ -390,16 +366,12 @@ Result<Issued> Issuer::issue(const IssueRequest& request, const IssueHooks& hook
         failpoint("issue.before_commit");
         return ok();
     });
-    if (!stored) {
-        return tl::unexpected(stored.error());
-    }
+    DOJANG_TRY(stored);
     failpoint("issue.after_commit");
     // 7. Answer with the recorded bytes, parsed: the in-memory certificate carries its key
     //    only as the copied SubjectPublicKeyInfo (x509_build.hpp).
     auto answered = pkix::Certificate::parse(*der);
-    if (!answered) {
-        return tl::unexpected(answered.error());
-    }
+    DOJANG_TRY(answered);
     return Issued{*serial, std::move(*answered)};
 }
 
@@ -408,20 +380,14 @@ namespace {
 /// Blocks the key of a certificate revoked for keyCompromise, in the revoking transaction.
 Result<void> block_key_of(store::Transaction& tx, const SerialNumber& serial, Seconds now) {
     auto record = tx.certificates().find(serial);
-    if (!record) {
-        return tl::unexpected(record.error());
-    }
+    DOJANG_TRY(record);
     if (!*record || (*record)->der.empty()) {
         return ok();
     }
     auto certificate = pkix::Certificate::parse((*record)->der);
-    if (!certificate) {
-        return tl::unexpected(certificate.error());
-    }
+    DOJANG_TRY(certificate);
     auto spki = crypto::to_der(X509_get_X509_PUBKEY(certificate->get()), i2d_X509_PUBKEY);
-    if (!spki) {
-        return tl::unexpected(spki.error());
-    }
+    DOJANG_TRY(spki);
     return tx.certificates().block_key(crypto::sha256(*spki), serial, now);
 }
 
@@ -445,9 +411,7 @@ Result<void> revoke(store::Database& database,
             }
         }
         auto counted = tx.counters().next("revocations");
-        if (!counted) {
-            return tl::unexpected(counted.error());
-        }
+        DOJANG_TRY(counted);
         return store::record_audit(tx,
                                    now,
                                    actor,
@@ -468,9 +432,7 @@ Result<void> release_hold(store::Database& database,
             return released;
         }
         auto counted = tx.counters().next("revocations");
-        if (!counted) {
-            return tl::unexpected(counted.error());
-        }
+        DOJANG_TRY(counted);
         return store::record_audit(tx, now, actor, "certificate.release_hold", serial.hex(), "{}");
     });
 }
@@ -517,9 +479,7 @@ public:
         body.reserve(entries.size() * 48);
         for (const auto& [serial, entry] : sorted) {
             auto appended = append(serial, *entry, body);
-            if (!appended) {
-                return tl::unexpected(appended.error());
-            }
+            DOJANG_TRY(appended);
         }
         if (body.size() > static_cast<std::size_t>(INT_MAX / 2)) {
             return crl_failure("too many CRL entries");
@@ -642,9 +602,7 @@ Result<Bytes> sign_crl(const Authority& authority,
     AsnTypePtr revoked;
     if (!entries.empty()) {
         auto encoded = EntryEncoder().encode(entries);
-        if (!encoded) {
-            return tl::unexpected(encoded.error());
-        }
+        DOJANG_TRY(encoded);
         revoked = std::move(*encoded);
     }
     crypto::Asn1IntegerPtr version(ASN1_INTEGER_new());
@@ -662,13 +620,9 @@ Result<Bytes> sign_crl(const Authority& authority,
     };
     auto tbs_der = encode_item(&tbs, ASN1_ITEM_rptr(DOJANG_TBS_CERT_LIST));
     revoked.reset();
-    if (!tbs_der) {
-        return tl::unexpected(tbs_der.error());
-    }
+    DOJANG_TRY(tbs_der);
     auto tbs_any = any_sequence(tbs_der->first, tbs_der->second);
-    if (!tbs_any) {
-        return tl::unexpected(tbs_any.error());
-    }
+    DOJANG_TRY(tbs_any);
     const ASN1_STRING* tbs_bytes = (*tbs_any)->value.sequence;
 
     // 3. The signature over those octets, as X509_CRL_sign() makes it.

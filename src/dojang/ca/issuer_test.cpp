@@ -34,9 +34,7 @@ protected:
         std::optional<store::CertificateRecord> record;
         EXPECT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
             auto found = tx.certificates().find(serial);
-            if (!found) {
-                return tl::unexpected(found.error());
-            }
+            DOJANG_TRY(found);
             record = *found;
             return ok();
         }));
@@ -47,9 +45,7 @@ protected:
         std::size_t count = 0;
         EXPECT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
             auto rows = tx.certificates().list(std::nullopt, 1000000, 0);
-            if (!rows) {
-                return tl::unexpected(rows.error());
-            }
+            DOJANG_TRY(rows);
             count = rows->size();
             return ok();
         }));

@@ -20,9 +20,7 @@ Result<crypto::X509Ptr> certificate_without_key(const SerialNumber& serial,
                                                 Seconds not_after) {
     crypto::X509Ptr cert(X509_new());
     auto serial_integer = pkix::to_asn1_integer(serial);
-    if (!serial_integer) {
-        return tl::unexpected(serial_integer.error());
-    }
+    DOJANG_TRY(serial_integer);
     const auto before = pkix::to_asn1_time(not_before);
     const auto after = pkix::to_asn1_time(not_after);
     if (!cert || X509_set_version(cert.get(), X509_VERSION_3) != 1 ||

@@ -630,9 +630,7 @@ Result<std::optional<npki::ClaimedVid>> encrypted_vid(const Server::Transaction&
                     "this CA has no VID encryption key; send R (randomNum) instead");
     }
     auto claim = npki::open_vid(**sealed, services.vid_certificate->get(), services.vid_key->key());
-    if (!claim) {
-        return tl::unexpected(claim.error());
-    }
+    DOJANG_TRY(claim);
     return std::optional<npki::ClaimedVid>{std::move(*claim)};
 }
 
@@ -649,9 +647,7 @@ Result<HolderVid> holder_vid(const Server::Transaction& transaction,
         random_num = npki::random_num_of(p10cr);
     } else if (crmf != nullptr && (random_num = utf8_pairs_random_num(crmf))) {
         auto claim = encrypted_vid(transaction, crmf);
-        if (!claim) {
-            return tl::unexpected(claim.error());
-        }
+        DOJANG_TRY(claim);
         if (*claim && *random_num) {
             return bad_random_num(
                 "send R once: either in utf8Pairs or in the EncryptedVID (R 은 한 번만 "
@@ -698,9 +694,7 @@ OSSL_CMP_PKISI* replay_answer(Server::Transaction& transaction,
     auto read =
         transaction.services->database.transact([&](store::Transaction& tx) -> Result<void> {
             auto found = tx.certificates().find(*serial);
-            if (!found) {
-                return tl::unexpected(found.error());
-            }
+            DOJANG_TRY(found);
             stored = std::move(*found);
             return ok();
         });
@@ -1120,9 +1114,7 @@ Result<void> Server::keep(const std::string& transaction_id,
     record.transaction_id = transaction_id;
     record.state = transaction.pending_request ? "waiting" : "issued";
     auto sealed = services_.reissue.seal(transaction.request_der, request_label);
-    if (!sealed) {
-        return tl::unexpected(sealed.error());
-    }
+    DOJANG_TRY(sealed);
     record.request_sealed = std::move(*sealed);
     record.sender_nonce = sender_nonce(OSSL_CMP_MSG_get0_header(response));
     record.serial = transaction.serial ? transaction.serial->hex() : std::string();
@@ -1130,9 +1122,7 @@ Result<void> Server::keep(const std::string& transaction_id,
         transaction.renewed_from ? transaction.renewed_from->hex() : std::string();
     if (!transaction.confirmation_token.empty()) {
         auto token = services_.reissue.seal(to_bytes(transaction.confirmation_token), token_label);
-        if (!token) {
-            return tl::unexpected(token.error());
-        }
+        DOJANG_TRY(token);
         record.token_sealed = std::move(*token);
     }
     record.expires_at = now + std::chrono::duration_cast<std::chrono::seconds>(waiting_lifetime);
@@ -1140,9 +1130,7 @@ Result<void> Server::keep(const std::string& transaction_id,
     // (revoke_unconfirmed() revokes reissues and renewals alike after confirm_within).
     return services_.database.transact([&](store::Transaction& tx) -> Result<void> {
         auto expired = tx.cmp().expired(now);
-        if (!expired) {
-            return tl::unexpected(expired.error());
-        }
+        DOJANG_TRY(expired);
         for (const auto& old : *expired) {
             auto erased = tx.cmp().erase(old.transaction_id);
             if (!erased) {
@@ -1157,9 +1145,7 @@ std::unique_ptr<Server::Transaction> Server::resume(const std::string& transacti
     std::optional<store::CmpTransactionRecord> record;
     auto read = services_.database.transact([&](store::Transaction& tx) -> Result<void> {
         auto found = tx.cmp().find(transaction_id);
-        if (!found) {
-            return tl::unexpected(found.error());
-        }
+        DOJANG_TRY(found);
         record = std::move(*found);
         return ok();
     });
@@ -1307,12 +1293,8 @@ Result<Bytes> Server::handle(const Bytes& request_der) {
     }
     // 5. Every message is audited, refused ones too; a failed audit write fails the request.
     auto audited = audit(request.get(), transaction.get(), response.get());
-    if (!audited) {
-        return tl::unexpected(audited.error());
-    }
-    if (!stored) {
-        return tl::unexpected(stored.error());
-    }
+    DOJANG_TRY(audited);
+    DOJANG_TRY(stored);
     if (!response) {
         return fail(ErrorKind::internal, "CMP_SERVER_FAILED", "the CMP server could not answer");
     }

@@ -631,9 +631,7 @@ TEST_F(CmpServerTest, RandomNumWithoutAReadableNumberInTheRegisterIsRefusedAsOve
     holder.idn_ciphertext.clear();
     ASSERT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto upserted = tx.customers().upsert(holder);
-        if (!upserted) {
-            return tl::unexpected(upserted.error());
-        }
+        DOJANG_TRY(upserted);
         return ok();
     }));
     auto random_num = npki::generate_random_num();

@@ -150,9 +150,7 @@ Result<CmpContextPtr> make_context(const Session& session) {
     }
     static_cast<void>(target.release());  // the context owns it now (free_context)
     auto store = trust_store(*session.trust);
-    if (!store) {
-        return tl::unexpected(store.error());
-    }
+    DOJANG_TRY(store);
     X509StackPtr chain(chain_stack(*session.trust));
     const int seconds = static_cast<int>(session.timeout.count());
     if (OSSL_CMP_CTX_set_log_cb(context.get(), quiet_log) != 1 ||
@@ -233,9 +231,7 @@ Result<crypto::X509ReqPtr> certification_request(EVP_PKEY* new_key,
             ErrorKind::internal, "CSR_FAILED", "cannot build the certification request");
     }
     auto attached = npki::add_random_num(request.get(), random_num);
-    if (!attached) {
-        return tl::unexpected(attached.error());
-    }
+    DOJANG_TRY(attached);
     if (X509_REQ_sign(request.get(), new_key, EVP_sha256()) <= 0) {
         return crypto::openssl_failure(
             ErrorKind::internal, "CSR_FAILED", "cannot sign the certification request");
@@ -340,13 +336,9 @@ Result<Enrolled> enroll(const Session& session,
                         std::span<const std::uint8_t> random_num,
                         const Install& install) {
     auto request = certification_request(new_key, random_num);
-    if (!request) {
-        return tl::unexpected(request.error());
-    }
+    DOJANG_TRY(request);
     auto context = make_context(session);
-    if (!context) {
-        return tl::unexpected(context.error());
-    }
+    DOJANG_TRY(context);
     const SecretBytes secret = authorization_secret(code);
     const std::string sender(reference);
     if (OSSL_CMP_CTX_set1_p10CSR(context->get(), request->get()) != 1 ||
@@ -359,9 +351,7 @@ Result<Enrolled> enroll(const Session& session,
             ErrorKind::internal, "CMP_CONTEXT_FAILED", "cannot set up the CMP request");
     }
     auto keyed = set_new_key(context->get(), new_key);
-    if (!keyed) {
-        return tl::unexpected(keyed.error());
-    }
+    DOJANG_TRY(keyed);
     return request_certificate(
         context->get(),
         OSSL_CMP_P10CR,
@@ -375,9 +365,7 @@ Result<Enrolled> update_key(const Session& session,
                             EVP_PKEY* new_key,
                             const Install& install) {
     auto context = make_context(session);
-    if (!context) {
-        return tl::unexpected(context.error());
-    }
+    DOJANG_TRY(context);
     if (OSSL_CMP_CTX_set1_cert(context->get(), current.get()) != 1 ||
         OSSL_CMP_CTX_set1_pkey(context->get(), current_key) != 1 ||
         OSSL_CMP_CTX_set1_oldCert(context->get(), current.get()) != 1) {
@@ -385,9 +373,7 @@ Result<Enrolled> update_key(const Session& session,
             ErrorKind::internal, "CMP_CONTEXT_FAILED", "cannot set up the CMP request");
     }
     auto keyed = set_new_key(context->get(), new_key);
-    if (!keyed) {
-        return tl::unexpected(keyed.error());
-    }
+    DOJANG_TRY(keyed);
     return request_certificate(context->get(),
                                OSSL_CMP_KUR,
                                install,
@@ -399,9 +385,7 @@ Result<void> revoke(const Session& session,
                     EVP_PKEY* key,
                     RevocationReason reason) {
     auto context = make_context(session);
-    if (!context) {
-        return tl::unexpected(context.error());
-    }
+    DOJANG_TRY(context);
     if (OSSL_CMP_CTX_set1_cert(context->get(), certificate.get()) != 1 ||
         OSSL_CMP_CTX_set1_pkey(context->get(), key) != 1 ||
         OSSL_CMP_CTX_set1_oldCert(context->get(), certificate.get()) != 1 ||

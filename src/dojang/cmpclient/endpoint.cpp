@@ -112,9 +112,7 @@ Result<Bytes> http_get(const std::string& url, std::chrono::seconds timeout) {
     HttpRequest request;
     request.url = url;
     auto answer = curl_transport(timeout)(request);
-    if (!answer) {
-        return tl::unexpected(answer.error());
-    }
+    DOJANG_TRY(answer);
     if (answer->status == 404) {
         return fail(ErrorKind::not_found, "HTTP_NOT_FOUND", url + " answered 404");
     }

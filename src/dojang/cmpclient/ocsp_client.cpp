@@ -37,9 +37,7 @@ Result<StatusAnswer> check_status(const std::string& url,
                                   X509_STORE* trusted,
                                   std::chrono::seconds timeout) {
     auto endpoint = parse_endpoint(url);
-    if (!endpoint) {
-        return tl::unexpected(endpoint.error());
-    }
+    DOJANG_TRY(endpoint);
     // 1. The request: one CertID (SHA-1, as RFC 6960 B.1 and every responder accept).
     crypto::OcspRequestPtr request(OCSP_REQUEST_new());
     OCSP_CERTID* id = OCSP_cert_to_id(EVP_sha1(), certificate, issuer);
@@ -49,9 +47,7 @@ Result<StatusAnswer> check_status(const std::string& url,
             ErrorKind::internal, "OCSP_REQUEST_FAILED", "cannot build the OCSP request");
     }
     auto request_der = crypto::to_der<OCSP_REQUEST>(request.get(), i2d_OCSP_REQUEST);
-    if (!request_der) {
-        return tl::unexpected(request_der.error());
-    }
+    DOJANG_TRY(request_der);
     // 2. POST it (RFC 6960 A.1), over http or https.
     HttpRequest post;
     post.method = "POST";

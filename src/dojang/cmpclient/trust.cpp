@@ -26,9 +26,7 @@ Result<std::string> pem_of(const std::vector<pkix::Certificate>& certificates) {
     std::string text;
     for (const auto& certificate : certificates) {
         auto pem = certificate.pem();
-        if (!pem) {
-            return tl::unexpected(pem.error());
-        }
+        DOJANG_TRY(pem);
         text += *pem;
     }
     return text;
@@ -113,9 +111,7 @@ Result<PinState> pin(const fs::path& folder,
     auto stored = read_file((folder / "root.pem").string());
     if (stored) {
         auto pinned = pkix::Certificate::parse(*stored);
-        if (!pinned) {
-            return tl::unexpected(pinned.error());
-        }
+        DOJANG_TRY(pinned);
         if (X509_cmp(pinned->get(), root.get()) != 0) {
             return fail(ErrorKind::forbidden,
                         "ROOT_CHANGED",
@@ -136,46 +132,30 @@ Result<PinState> pin(const fs::path& folder,
     }
     if (state == PinState::first_use) {
         auto root_pem = root.pem();
-        if (!root_pem) {
-            return tl::unexpected(root_pem.error());
-        }
+        DOJANG_TRY(root_pem);
         auto written = write_text(folder / "root.pem", *root_pem);
-        if (!written) {
-            return tl::unexpected(written.error());
-        }
+        DOJANG_TRY(written);
     }
     auto chain_pem = pem_of(chain);
-    if (!chain_pem) {
-        return tl::unexpected(chain_pem.error());
-    }
+    DOJANG_TRY(chain_pem);
     auto written = write_text(folder / "chain.pem", *chain_pem);
     if (written) {
         written = write_text(folder / "url", endpoint.url() + "\n");
     }
-    if (!written) {
-        return tl::unexpected(written.error());
-    }
+    DOJANG_TRY(written);
     return state;
 }
 
 Result<std::pair<ServerTrust, PinState>> establish_trust(const fs::path& home,
                                                          const Endpoint& endpoint) {
     auto root_pem = http_get(endpoint.url() + "/ca/root.pem", fetch_timeout);
-    if (!root_pem) {
-        return tl::unexpected(root_pem.error());
-    }
+    DOJANG_TRY(root_pem);
     auto chain_pem = http_get(endpoint.url() + "/ca/issuing.pem", fetch_timeout);
-    if (!chain_pem) {
-        return tl::unexpected(chain_pem.error());
-    }
+    DOJANG_TRY(chain_pem);
     auto roots = pkix::parse_pem_bundle(std::string(root_pem->begin(), root_pem->end()));
-    if (!roots) {
-        return tl::unexpected(roots.error());
-    }
+    DOJANG_TRY(roots);
     auto chain = pkix::parse_pem_bundle(std::string(chain_pem->begin(), chain_pem->end()));
-    if (!chain) {
-        return tl::unexpected(chain.error());
-    }
+    DOJANG_TRY(chain);
     if (roots->size() != 1 || chain->empty()) {
         return fail(ErrorKind::invalid_request,
                     "CA_CERTIFICATES_MALFORMED",
@@ -190,9 +170,7 @@ Result<std::pair<ServerTrust, PinState>> establish_trust(const fs::path& home,
     }
     const fs::path folder = trust_folder(home, endpoint);
     auto state = pin(folder, endpoint, roots->front(), below);
-    if (!state) {
-        return tl::unexpected(state.error());
-    }
+    DOJANG_TRY(state);
     return std::make_pair(
         ServerTrust{endpoint, std::move(roots->front()), std::move(below), folder}, *state);
 }
@@ -205,30 +183,22 @@ Result<ServerTrust> load_trust(const fs::path& folder) {
                     "no pinned root in " + folder.string() + " (신뢰할 인증기관 정보가 없습니다)");
     }
     auto root = pkix::Certificate::parse(*root_pem);
-    if (!root) {
-        return tl::unexpected(root.error());
-    }
+    DOJANG_TRY(root);
     std::vector<pkix::Certificate> chain;
     auto chain_pem = read_file((folder / "chain.pem").string());
     if (chain_pem) {
         auto parsed = pkix::parse_pem_bundle(std::string(chain_pem->begin(), chain_pem->end()));
-        if (!parsed) {
-            return tl::unexpected(parsed.error());
-        }
+        DOJANG_TRY(parsed);
         chain = std::move(*parsed);
     }
     auto url = read_file((folder / "url").string());
-    if (!url) {
-        return tl::unexpected(url.error());
-    }
+    DOJANG_TRY(url);
     std::string text(url->begin(), url->end());
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
         text.pop_back();
     }
     auto endpoint = parse_endpoint(text);
-    if (!endpoint) {
-        return tl::unexpected(endpoint.error());
-    }
+    DOJANG_TRY(endpoint);
     return ServerTrust{std::move(*endpoint), std::move(*root), std::move(chain), folder};
 }
 

@@ -360,9 +360,7 @@ Result<Config> parse(const std::string& toml_text, const std::string& source_nam
 
 Result<Config> load(const std::string& path) {
     auto bytes = read_file(path);
-    if (!bytes) {
-        return tl::unexpected(bytes.error());
-    }
+    DOJANG_TRY(bytes);
     return parse(std::string(bytes->begin(), bytes->end()), path);
 }
 

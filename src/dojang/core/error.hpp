@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace dojang {
@@ -55,6 +56,18 @@ using Result = tl::expected<T, Error>;
 inline Result<void> ok() {
     return {};
 }
+
+/// Passes the error of `result`, a Result<T> variable, to the caller of the enclosing function
+/// (which returns a Result of any type); otherwise goes on. One line for the four of
+///     auto parsed = parse(text);
+///     if (!parsed) { return tl::unexpected(parsed.error()); }
+/// so that `auto parsed = parse(text); DOJANG_TRY(parsed);` reads as the steps it is.
+#define DOJANG_TRY(result)                                    \
+    do {                                                      \
+        if (!(result)) {                                      \
+            return tl::unexpected(std::move(result).error()); \
+        }                                                     \
+    } while (false)
 
 /// Builds an unexpected Error, for `return fail(...)`.
 tl::unexpected<Error> fail(ErrorKind kind,

@@ -31,24 +31,16 @@ Result<Published> Publisher::publish(const std::string& actor) {
     // never sign the same number and the number order matches the content order.
     auto done = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto number = tx.counters().next("crl:" + authority_->name);
-        if (!number) {
-            return tl::unexpected(number.error());
-        }
+        DOJANG_TRY(number);
         // The revocation counter read with the entries tells publish_if_due() which
         // revocations this CRL already covers.
         auto counter = tx.counters().current("revocations");
-        if (!counter) {
-            return tl::unexpected(counter.error());
-        }
+        DOJANG_TRY(counter);
         covered = *counter;
         auto entries = tx.certificates().revoked_unexpired(authority_->name, now);
-        if (!entries) {
-            return tl::unexpected(entries.error());
-        }
+        DOJANG_TRY(entries);
         auto der = ca::sign_crl(*authority_, *number, now, published.next_update, *entries);
-        if (!der) {
-            return tl::unexpected(der.error());
-        }
+        DOJANG_TRY(der);
         published.number = *number;
         published.der = std::make_shared<const Bytes>(std::move(*der));
         store::AuditEntry entry;
@@ -60,14 +52,10 @@ Result<Published> Publisher::publish(const std::string& actor) {
                         ",\"entries\":" + std::to_string(entries->size()) +
                         ",\"next_update\":" + json_quote(to_rfc3339(published.next_update)) + "}";
         auto appended = tx.audit().append(std::move(entry));
-        if (!appended) {
-            return tl::unexpected(appended.error());
-        }
+        DOJANG_TRY(appended);
         return ok();
     });
-    if (!done) {
-        return tl::unexpected(done.error());
-    }
+    DOJANG_TRY(done);
     {
         std::lock_guard lock(mutex_);
         current_ = published;
@@ -77,9 +65,7 @@ Result<Published> Publisher::publish(const std::string& actor) {
     // so a number never names two different CRLs. A failed write loses nothing: the committed
     // CRL is served from memory and the next one rewrites the file.
     auto written = write_file_atomic(path_, *published.der);
-    if (!written) {
-        return tl::unexpected(written.error());
-    }
+    DOJANG_TRY(written);
     return published;
 }
 
@@ -117,9 +103,7 @@ Result<void> Publisher::load_or_publish() {
         return ok();
     }
     auto published = publish();
-    if (!published) {
-        return tl::unexpected(published.error());
-    }
+    DOJANG_TRY(published);
     return ok();
 }
 
@@ -154,9 +138,7 @@ Result<bool> Publisher::publish_if_due(std::int64_t revocation_counter) {
         return false;
     }
     auto published = publish();
-    if (!published) {
-        return tl::unexpected(published.error());
-    }
+    DOJANG_TRY(published);
     return true;
 }
 

@@ -25,9 +25,7 @@ Result<Bytes> aead_seal(std::span<const std::uint8_t> key,
         return fail(ErrorKind::invalid_request, "AEAD_INPUT_INVALID", "bad key or input size");
     }
     auto nonce = random_bytes(nonce_size);
-    if (!nonce) {
-        return tl::unexpected(nonce.error());
-    }
+    DOJANG_TRY(nonce);
     Bytes sealed(nonce_size + plaintext.size() + tag_size);
     std::copy(nonce->begin(), nonce->end(), sealed.begin());
     Owned<EVP_CIPHER_CTX, EVP_CIPHER_CTX_free> context(EVP_CIPHER_CTX_new());

@@ -83,9 +83,7 @@ Result<SigPtr> encrypt_pkcs8(const PKCS8_PRIV_KEY_INFO* info,
     // RFC 8018 PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC, a fresh 16-byte salt (NIST SP
     // 800-132 asks for at least 128 bits; OpenSSL's default is 8 bytes) and a fresh IV.
     auto salt = random_bytes(16);
-    if (!salt) {
-        return tl::unexpected(salt.error());
-    }
+    DOJANG_TRY(salt);
     Owned<X509_ALGOR, X509_ALGOR_free> pbe(PKCS5_pbe2_set_iv_ex(EVP_aes_256_cbc(),
                                                                 iterations,
                                                                 salt->data(),
@@ -115,9 +113,7 @@ Result<Bytes> encrypt_pkcs8_der(const PKCS8_PRIV_KEY_INFO* info,
                                 const SecretBytes& passphrase,
                                 int iterations) {
     auto encrypted = encrypt_pkcs8(info, passphrase, iterations);
-    if (!encrypted) {
-        return tl::unexpected(encrypted.error());
-    }
+    DOJANG_TRY(encrypted);
     return to_der(encrypted->get(), i2d_X509_SIG);
 }
 
@@ -129,9 +125,7 @@ Result<std::string> encrypt_private_key_pem(const EVP_PKEY* key,
         return openssl_failure(ErrorKind::internal, "KEY_ENCODING_FAILED", "cannot encode the key");
     }
     auto encrypted = encrypt_pkcs8(info.get(), passphrase, iterations);
-    if (!encrypted) {
-        return tl::unexpected(encrypted.error());
-    }
+    DOJANG_TRY(encrypted);
     BioPtr out(BIO_new(BIO_s_mem()));
     if (PEM_write_bio_PKCS8(out.get(), encrypted->get()) != 1) {
         return openssl_failure(ErrorKind::internal, "KEY_ENCODING_FAILED", "cannot write PEM");

@@ -86,9 +86,7 @@ Result<std::string> random_digits(std::size_t count) {
     std::string digits;
     while (digits.size() < count) {
         auto bytes = random_bytes(count * 2);
-        if (!bytes) {
-            return tl::unexpected(bytes.error());
-        }
+        DOJANG_TRY(bytes);
         for (const auto byte : *bytes) {
             if (byte < 250 && digits.size() < count) {
                 digits.push_back(static_cast<char>('0' + byte % 10));

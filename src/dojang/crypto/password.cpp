@@ -20,9 +20,7 @@ constexpr unsigned most_passes = 64;
 
 Result<std::string> hash_password(std::string_view password, PasswordCost cost) {
     auto salt = random_bytes(salt_bytes);
-    if (!salt) {
-        return tl::unexpected(salt.error());
-    }
+    DOJANG_TRY(salt);
     const std::size_t length = argon2_encodedlen(cost.passes,
                                                  cost.memory_kib,
                                                  cost.lanes,

@@ -51,9 +51,7 @@ Error body_error(std::vector<Violation> violations) {
 
 Result<CertificateRequest> parse_certificate_request(std::string_view text) {
     auto object = parse_object(text);
-    if (!object) {
-        return tl::unexpected(object.error());
-    }
+    DOJANG_TRY(object);
     std::vector<Violation> violations;
     CertificateRequest request;
     request.reference_number =
@@ -70,9 +68,7 @@ Result<CertificateRequest> parse_certificate_request(std::string_view text) {
 
 Result<ConfirmRequest> parse_confirm_request(std::string_view text) {
     auto object = parse_object(text);
-    if (!object) {
-        return tl::unexpected(object.error());
-    }
+    DOJANG_TRY(object);
     std::vector<Violation> violations;
     ConfirmRequest request;
     request.confirmation_token =
@@ -124,9 +120,7 @@ std::string to_json(const HealthReport& health) {
 
 Result<ApplicationRequest> parse_application_request(std::string_view text) {
     auto object = parse_object(text);
-    if (!object) {
-        return tl::unexpected(object.error());
-    }
+    DOJANG_TRY(object);
     std::vector<Violation> violations;
     ApplicationRequest request;
     request.holder_type = text_field(*object, "holder_type", true, violations).value_or("");
@@ -162,9 +156,7 @@ Result<ApplicationRequest> parse_application_request(std::string_view text) {
 
 Result<SignInRequest> parse_sign_in_request(std::string_view text) {
     auto object = parse_object(text);
-    if (!object) {
-        return tl::unexpected(object.error());
-    }
+    DOJANG_TRY(object);
     std::vector<Violation> violations;
     SignInRequest request;
     request.username = text_field(*object, "username", true, violations).value_or("");
@@ -177,9 +169,7 @@ Result<SignInRequest> parse_sign_in_request(std::string_view text) {
 
 Result<RejectRequest> parse_reject_request(std::string_view text) {
     auto object = parse_object(text);
-    if (!object) {
-        return tl::unexpected(object.error());
-    }
+    DOJANG_TRY(object);
     std::vector<Violation> violations;
     RejectRequest request;
     request.reason = text_field(*object, "reason", true, violations).value_or("");
@@ -192,9 +182,7 @@ Result<RejectRequest> parse_reject_request(std::string_view text) {
 
 Result<OtpRequest> parse_otp_request(std::string_view text, bool need_code) {
     auto object = parse_object(text.empty() ? std::string_view("{}") : text);
-    if (!object) {
-        return tl::unexpected(object.error());
-    }
+    DOJANG_TRY(object);
     std::vector<Violation> violations;
     OtpRequest request;
     request.code = text_field(*object, "code", need_code, violations).value_or("");

@@ -308,9 +308,7 @@ public:
         }
         if (tls_config_) {
             auto context = make_tls_context(*tls_config_);
-            if (!context) {
-                return tl::unexpected(context.error());
-            }
+            DOJANG_TRY(context);
         }
         beast::error_code ec;
         const auto address = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);

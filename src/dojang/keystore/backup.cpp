@@ -56,9 +56,7 @@ bool is_npki_path(const fs::path& relative) {
 
 Result<std::vector<ManifestLine>> read_manifest(const fs::path& folder) {
     auto bytes = read_file((folder / backup_manifest_name).string());
-    if (!bytes) {
-        return tl::unexpected(bytes.error());
-    }
+    DOJANG_TRY(bytes);
     if (bytes->size() > max_manifest_bytes) {
         return fail(ErrorKind::invalid_request, "BACKUP_MALFORMED", "the manifest is too large");
     }
@@ -102,9 +100,7 @@ Result<std::size_t> backup_store(const NpkiStore& store, const fs::path& folder,
                         "백업이 있는 폴더입니다)");
     }
     auto entries = store.list();
-    if (!entries) {
-        return tl::unexpected(entries.error());
-    }
+    DOJANG_TRY(entries);
     if (entries->empty()) {
         return fail(ErrorKind::not_found,
                     "CERTIFICATE_NOT_FOUND",
@@ -121,9 +117,7 @@ Result<std::size_t> backup_store(const NpkiStore& store, const fs::path& folder,
                 continue;
             }
             auto content = read_file(source.string());
-            if (!content) {
-                return tl::unexpected(content.error());
-            }
+            DOJANG_TRY(content);
             // Encrypted files only: a plaintext key must never land on a backup medium.
             if (is_key_name(name)) {
                 auto header = inspect_key_file(*content);
@@ -145,9 +139,7 @@ Result<std::size_t> backup_store(const NpkiStore& store, const fs::path& folder,
                             error.message());
             }
             auto written = write_file_atomic((target / name).string(), *content, 0600);
-            if (!written) {
-                return tl::unexpected(written.error());
-            }
+            DOJANG_TRY(written);
             manifest += to_hex(crypto::sha256(*content)) + "  " + (relative / name).string() + "\n";
             ++copied;
         }
@@ -155,9 +147,7 @@ Result<std::size_t> backup_store(const NpkiStore& store, const fs::path& folder,
     // The manifest last: a backup without one is visibly incomplete.
     auto written =
         write_file_atomic((folder / backup_manifest_name).string(), to_bytes(manifest), 0600);
-    if (!written) {
-        return tl::unexpected(written.error());
-    }
+    DOJANG_TRY(written);
     const fs::path records = store.home() / record_folder;
     fs::create_directories(records, error);
     // "<epoch seconds> <RFC 3339> <folder>": the number is read back, the text is for people.
@@ -166,17 +156,13 @@ Result<std::size_t> backup_store(const NpkiStore& store, const fs::path& folder,
                           to_bytes(std::to_string(now.time_since_epoch().count()) + " " +
                                    to_rfc3339(now) + " " + fs::absolute(folder).string() + "\n"),
                           0600);
-    if (!written) {
-        return tl::unexpected(written.error());
-    }
+    DOJANG_TRY(written);
     return copied;
 }
 
 Result<std::size_t> restore_store(const NpkiStore& store, const fs::path& folder) {
     auto lines = read_manifest(folder);
-    if (!lines) {
-        return tl::unexpected(lines.error());
-    }
+    DOJANG_TRY(lines);
     // 1. Verify everything before touching the store: a tampered backup restores nothing.
     Error tampered{ErrorKind::invalid_request,
                    "BACKUP_TAMPERED",
@@ -227,9 +213,7 @@ Result<std::size_t> restore_store(const NpkiStore& store, const fs::path& folder
             target.parent_path(), fs::perms::owner_all, fs::perm_options::replace, error);
         const bool key = is_key_name(target.filename().string());
         auto written = write_file_atomic(target.string(), contents[i], key ? 0600 : 0644);
-        if (!written) {
-            return tl::unexpected(written.error());
-        }
+        DOJANG_TRY(written);
     }
     return lines->size();
 }

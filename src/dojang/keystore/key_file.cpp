@@ -139,9 +139,7 @@ Result<KeyFileInfo> inspect_pbes2(int type, const void* parameter, long max_iter
         return malformed("the key file's PBKDF2 parameters are malformed");
     }
     auto iterations = checked_iterations(kdf->iter, max_iterations);
-    if (!iterations) {
-        return tl::unexpected(iterations.error());
-    }
+    DOJANG_TRY(iterations);
     // RFC 8018 A.2: prf DEFAULT algid-hmacWithSHA1.
     const int prf = kdf->prf == nullptr ? NID_hmacWithSHA1 : OBJ_obj2nid(kdf->prf->algorithm);
     if (!is_allowed_prf(prf)) {
@@ -222,9 +220,7 @@ Result<void> derive_seed_key(const SecretBytes& password,
     std::int64_t iterations = 0;
     ASN1_INTEGER_get_int64(&iterations, param->iter);
     auto derived = pbkdf1_sha1(password, param->salt, static_cast<long>(iterations));
-    if (!derived) {
-        return tl::unexpected(derived.error());
-    }
+    DOJANG_TRY(derived);
     const auto dk = derived->bytes();
     std::copy_n(dk.begin(), seed_block, out.key.begin());
     if (format == KeyFileFormat::seed_cbc_with_sha1) {
@@ -240,9 +236,7 @@ Result<crypto::Pkcs8Ptr> decrypt_seed(const X509_SIG* encrypted,
                                       KeyFileFormat format,
                                       const SecretBytes& password) {
     auto cipher = detail::seed_cbc();
-    if (!cipher) {
-        return tl::unexpected(cipher.error());
-    }
+    DOJANG_TRY(cipher);
     const X509_ALGOR* algorithm = nullptr;
     const ASN1_OCTET_STRING* ciphertext = nullptr;
     X509_SIG_get0(encrypted, &algorithm, &ciphertext);
@@ -250,18 +244,14 @@ Result<crypto::Pkcs8Ptr> decrypt_seed(const X509_SIG* encrypted,
     int type = 0;
     X509_ALGOR_get0(nullptr, &type, &parameter, algorithm);
     auto param = pbe_param(type, parameter);
-    if (!param) {
-        return tl::unexpected(param.error());
-    }
+    DOJANG_TRY(param);
     const int length = ASN1_STRING_length(ciphertext);
     if (length <= 0 || length % static_cast<int>(seed_block) != 0) {
         return malformed("the key file's ciphertext is not whole SEED blocks");
     }
     SeedKey seed;
     auto derived = derive_seed_key(password, param->get(), format, seed);
-    if (!derived) {
-        return tl::unexpected(derived.error());
-    }
+    DOJANG_TRY(derived);
     CipherCtxPtr context(EVP_CIPHER_CTX_new());
     WipedBuffer plain(static_cast<std::size_t>(length) + seed_block);
     std::uint8_t* out = plain.data.data();
@@ -289,18 +279,12 @@ Result<Bytes> encrypt_legacy_seed(const PKCS8_PRIV_KEY_INFO* info,
                                   const SecretBytes& password,
                                   int iterations) {
     auto cipher = detail::seed_cbc();
-    if (!cipher) {
-        return tl::unexpected(cipher.error());
-    }
+    DOJANG_TRY(cipher);
     auto salt = crypto::random_bytes(legacy_salt_size);
-    if (!salt) {
-        return tl::unexpected(salt.error());
-    }
+    DOJANG_TRY(salt);
     PbeParamPtr param(PBEPARAM_new());
     auto oid = npki::detail::oid_object(seed_cbc_with_sha1_oid);
-    if (!oid) {
-        return tl::unexpected(oid.error());
-    }
+    DOJANG_TRY(oid);
     if (!param ||
         ASN1_OCTET_STRING_set(param->salt, salt->data(), static_cast<int>(salt->size())) != 1 ||
         ASN1_INTEGER_set(param->iter, iterations) != 1) {
@@ -309,9 +293,7 @@ Result<Bytes> encrypt_legacy_seed(const PKCS8_PRIV_KEY_INFO* info,
     }
     SeedKey seed;
     auto derived = derive_seed_key(password, param.get(), KeyFileFormat::seed_cbc_with_sha1, seed);
-    if (!derived) {
-        return tl::unexpected(derived.error());
-    }
+    DOJANG_TRY(derived);
     unsigned char* plain = nullptr;
     const int plain_length = i2d_PKCS8_PRIV_KEY_INFO(info, &plain);
     if (plain_length <= 0) {
@@ -417,13 +399,9 @@ Result<KeyFileInfo> inspect_algorithm(const X509_ALGOR* algorithm, long max_iter
             "암호화 방식입니다)");
     }
     auto param = pbe_param(type, parameter);
-    if (!param) {
-        return tl::unexpected(param.error());
-    }
+    DOJANG_TRY(param);
     auto iterations = checked_iterations((*param)->iter, max_iterations);
-    if (!iterations) {
-        return tl::unexpected(iterations.error());
-    }
+    DOJANG_TRY(iterations);
     info.iterations = *iterations;
     return info;
 }
@@ -440,9 +418,7 @@ Result<crypto::Pkcs8Ptr> decrypt(const X509_SIG* encrypted,
             return decrypt_seed(encrypted, info.format, password);
         case KeyFileFormat::pbes2_seed: {
             auto cipher = seed_cbc();
-            if (!cipher) {
-                return tl::unexpected(cipher.error());
-            }
+            DOJANG_TRY(cipher);
             break;
         }
         case KeyFileFormat::pbes2_aes:
@@ -462,9 +438,7 @@ Result<crypto::Pkcs8Ptr> decrypt(const X509_SIG* encrypted,
 
 Result<KeyFileInfo> inspect_key_file(const Bytes& der, long max_iterations) {
     auto encrypted = parse_sig(der);
-    if (!encrypted) {
-        return tl::unexpected(encrypted.error());
-    }
+    DOJANG_TRY(encrypted);
     const X509_ALGOR* algorithm = nullptr;
     X509_SIG_get0(encrypted->get(), &algorithm, nullptr);
     return detail::inspect_algorithm(algorithm, max_iterations);
@@ -474,22 +448,16 @@ Result<DecryptedKey> read_key_file(const Bytes& der,
                                    const SecretBytes& password,
                                    long max_iterations) {
     auto encrypted = parse_sig(der);
-    if (!encrypted) {
-        return tl::unexpected(encrypted.error());
-    }
+    DOJANG_TRY(encrypted);
     const X509_ALGOR* algorithm = nullptr;
     X509_SIG_get0(encrypted->get(), &algorithm, nullptr);
     auto info = detail::inspect_algorithm(algorithm, max_iterations);
-    if (!info) {
-        return tl::unexpected(info.error());
-    }
+    DOJANG_TRY(info);
     if (info->format == KeyFileFormat::pkcs12_pbe) {
         return unsupported("a PKCS#12 PBE belongs in a .pfx, not in a key file");
     }
     auto decrypted = detail::decrypt(encrypted->get(), *info, password);
-    if (!decrypted) {
-        return tl::unexpected(decrypted.error());
-    }
+    DOJANG_TRY(decrypted);
     return DecryptedKey{std::move(*decrypted), std::move(*info)};
 }
 

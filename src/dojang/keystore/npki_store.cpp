@@ -230,9 +230,7 @@ Result<std::vector<StoredCertificate>> NpkiStore::list() const {
 
 Result<StoredCertificate> NpkiStore::find(std::string_view selector) const {
     auto entries = list();
-    if (!entries) {
-        return tl::unexpected(entries.error());
-    }
+    DOJANG_TRY(entries);
     std::vector<StoredCertificate> matches;
     auto wanted_serial = SerialNumber::from_hex(selector);
     for (auto& entry : *entries) {
@@ -299,13 +297,9 @@ Result<fs::path> NpkiStore::add(
         }
     }
     auto made = make_private_folder(folder);
-    if (!made) {
-        return tl::unexpected(made.error());
-    }
+    DOJANG_TRY(made);
     auto der = certificate.der();
-    if (!der) {
-        return tl::unexpected(der.error());
-    }
+    DOJANG_TRY(der);
     // Keys first, the certificate last: a folder with a certificate always has its key.
     auto written = write_file_atomic((folder / sign_key_file).string(), key_file, 0600);
     for (const auto& [name, content] : other_files) {
@@ -318,9 +312,7 @@ Result<fs::path> NpkiStore::add(
     if (written) {
         written = write_file_atomic((folder / sign_certificate_file).string(), *der, 0644);
     }
-    if (!written) {
-        return tl::unexpected(written.error());
-    }
+    DOJANG_TRY(written);
     return folder;
 }
 

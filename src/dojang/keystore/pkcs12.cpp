@@ -84,13 +84,9 @@ Result<void> collect(const STACK_OF(PKCS12_SAFEBAG) * bags,
                 const X509_ALGOR* algorithm = nullptr;
                 X509_SIG_get0(encrypted, &algorithm, nullptr);
                 auto info = detail::inspect_algorithm(algorithm, max_iterations);
-                if (!info) {
-                    return tl::unexpected(info.error());
-                }
+                DOJANG_TRY(info);
                 auto key = detail::decrypt(encrypted, *info, password);
-                if (!key) {
-                    return tl::unexpected(key.error());
-                }
+                DOJANG_TRY(key);
                 keys.push_back(std::move(*key));
                 break;
             }
@@ -134,14 +130,10 @@ Result<SafeBagsPtr> open_safe(PKCS7* safe, const SecretBytes& password, long max
                 return malformed("a PKCS#12 encrypted safe has no content");
             }
             auto info = detail::inspect_algorithm(encrypted->enc_data->algorithm, max_iterations);
-            if (!info) {
-                return tl::unexpected(info.error());
-            }
+            DOJANG_TRY(info);
             if (info->format == KeyFileFormat::pbes2_seed) {
                 auto seed = detail::seed_cbc();
-                if (!seed) {
-                    return tl::unexpected(seed.error());
-                }
+                DOJANG_TRY(seed);
             }
             auto* decrypted = PKCS12_item_decrypt_d2i_ex(encrypted->enc_data->algorithm,
                                                          ASN1_ITEM_rptr(PKCS12_SAFEBAGS),
@@ -210,9 +202,7 @@ Result<Bytes> export_pkcs12(const PKCS8_PRIV_KEY_INFO* key,
     // 2. The key, attributes and all, shrouded with PBES2 (16-byte salt, HMAC-SHA256,
     //    AES-256-CBC) through OpenSSL's PKCS#8 encoder.
     auto salt = crypto::random_bytes(16);
-    if (!salt) {
-        return tl::unexpected(salt.error());
-    }
+    DOJANG_TRY(salt);
     AlgorPtr pbe(PKCS5_pbe2_set_iv_ex(EVP_aes_256_cbc(),
                                       options.iterations,
                                       salt->data(),
@@ -311,13 +301,9 @@ Result<Pkcs12Contents> import_pkcs12(const Bytes& der,
     std::vector<crypto::X509Ptr> certificates;
     for (int i = 0; i < sk_PKCS7_num(safes.get()); ++i) {
         auto bags = open_safe(sk_PKCS7_value(safes.get(), i), password, max_iterations);
-        if (!bags) {
-            return tl::unexpected(bags.error());
-        }
+        DOJANG_TRY(bags);
         auto collected = collect(bags->get(), password, max_iterations, keys, certificates);
-        if (!collected) {
-            return tl::unexpected(collected.error());
-        }
+        DOJANG_TRY(collected);
     }
     // 3. One key, and the certificate whose public key is the key's.
     if (keys.size() != 1) {

@@ -72,23 +72,17 @@ Result<std::size_t> Dispatcher::deliver_due() {
     auto taken = database_.transact([&](store::Transaction& tx) -> Result<void> {
         claimed.clear();  // the transaction may be re-run after a busy store
         auto due = tx.outbox().due(now, settings_.batch);
-        if (!due) {
-            return tl::unexpected(due.error());
-        }
+        DOJANG_TRY(due);
         for (store::OutboxMessage& message : *due) {
             auto mine = tx.outbox().claim(message.id, now, now + settings_.claim_lease);
-            if (!mine) {
-                return tl::unexpected(mine.error());
-            }
+            DOJANG_TRY(mine);
             if (*mine) {
                 claimed.push_back(std::move(message));
             }
         }
         return ok();
     });
-    if (!taken) {
-        return tl::unexpected(taken.error());
-    }
+    DOJANG_TRY(taken);
     // 2. Send each outside any transaction, and 3. record how it went.
     std::size_t sent_count = 0;
     std::optional<Error> first_error;

@@ -85,9 +85,7 @@ public:
                 .created_at = at,
                 .sent_at = std::nullopt,
             });
-            if (!enqueued) {
-                return tl::unexpected(enqueued.error());
-            }
+            DOJANG_TRY(enqueued);
             id = *enqueued;
             return ok();
         });
@@ -99,9 +97,7 @@ public:
         store::OutboxMessage found;
         auto result = database_->transact([&](store::Transaction& tx) -> Result<void> {
             auto row = tx.outbox().find(id);
-            if (!row) {
-                return tl::unexpected(row.error());
-            }
+            DOJANG_TRY(row);
             EXPECT_TRUE(row->has_value());
             found = row->value_or(store::OutboxMessage{});
             return ok();
@@ -322,9 +318,7 @@ TEST(EnqueueNotification, RendersIntoTheCallersTransaction) {
                                                        {"origin", "203.0.113.7"},
                                                        {"contact", "1588-0000"}}},
                                  t0);
-        if (!enqueued) {
-            return tl::unexpected(enqueued.error());
-        }
+        DOJANG_TRY(enqueued);
         id = *enqueued;
         return ok();
     });
@@ -348,9 +342,7 @@ TEST(EnqueueNotification, FailsTheTransactionOnAMissingVariable) {
                                                           .application_id = "app-1",
                                                           .vars = {{"code", "123456"}}},
                                              t0);
-        if (!enqueued) {
-            return tl::unexpected(enqueued.error());
-        }
+        DOJANG_TRY(enqueued);
         return ok();
     });
 

@@ -18,9 +18,7 @@ Result<std::int64_t> enqueue_notification(store::Transaction& tx,
                     "a notification needs a destination and a dedupe key");
     }
     auto rendered = templates.render(notification.kind, notification.language, notification.vars);
-    if (!rendered) {
-        return tl::unexpected(rendered.error());
-    }
+    DOJANG_TRY(rendered);
     return tx.outbox().enqueue(store::OutboxMessage{
         .id = 0,
         .dedupe_key = notification.dedupe_key,

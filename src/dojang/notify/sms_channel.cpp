@@ -134,17 +134,13 @@ Result<std::unique_ptr<HttpSmsChannel>> HttpSmsChannel::create(SmsGatewaySetting
 Result<void> HttpSmsChannel::send(const store::OutboxMessage& message) {
     // 1. The request body; a malformed number is permanent.
     auto phone = normalise_phone_number(message.destination);
-    if (!phone) {
-        return tl::unexpected(phone.error());
-    }
+    DOJANG_TRY(phone);
     const std::string body = render_gateway_body(settings_.body_template, *phone, message.body);
     // 2. The request: headers (API keys among them), JSON body.
     std::array<char, CURL_ERROR_SIZE> error_buffer{};
     auto easy =
         detail::make_easy("http,https", settings_.timeout, settings_.ca_file, error_buffer.data());
-    if (!easy) {
-        return tl::unexpected(easy.error());
-    }
+    DOJANG_TRY(easy);
     CURL* handle = easy->get();
     detail::CurlList headers;
     bool has_content_type = false;

@@ -214,9 +214,7 @@ TEST(SmsDelivery, GivesUpAtOnceOnA400) {
     ASSERT_TRUE((*database)
                     ->transact([&](store::Transaction& tx) -> Result<void> {
                         auto enqueued = tx.outbox().enqueue(sms("hello"));
-                        if (!enqueued) {
-                            return tl::unexpected(enqueued.error());
-                        }
+                        DOJANG_TRY(enqueued);
                         id = *enqueued;
                         return ok();
                     })
@@ -231,9 +229,7 @@ TEST(SmsDelivery, GivesUpAtOnceOnA400) {
     ASSERT_TRUE((*database)
                     ->transact([&](store::Transaction& tx) -> Result<void> {
                         auto found = tx.outbox().find(id);
-                        if (!found) {
-                            return tl::unexpected(found.error());
-                        }
+                        DOJANG_TRY(found);
                         stored = *found;
                         return ok();
                     })

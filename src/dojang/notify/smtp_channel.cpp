@@ -74,16 +74,12 @@ Result<void> SmtpChannel::send(const store::OutboxMessage& message) {
     // 1. The message itself; a malformed address is permanent.
     auto composed =
         compose_email(message, EmailEnvelope{settings_.from, settings_.from_name, clock_.now()});
-    if (!composed) {
-        return tl::unexpected(composed.error());
-    }
+    DOJANG_TRY(composed);
     // 2. The transfer: envelope, TLS policy, credentials, upload.
     std::array<char, CURL_ERROR_SIZE> error_buffer{};
     auto easy =
         detail::make_easy("smtp,smtps", settings_.timeout, settings_.ca_file, error_buffer.data());
-    if (!easy) {
-        return tl::unexpected(easy.error());
-    }
+    DOJANG_TRY(easy);
     CURL* handle = easy->get();
     const std::string mail_from = "<" + settings_.from + ">";
     detail::CurlList recipients;

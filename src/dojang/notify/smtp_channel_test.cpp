@@ -150,9 +150,7 @@ TEST(SmtpDelivery, DeliversExactlyOnceWhenTheServerComesUpLater) {
     auto enqueue = [&] {
         return (*database)->transact([&](store::Transaction& tx) -> Result<void> {
             auto id = enqueue_notification(tx, notification, clock.now());
-            if (!id) {
-                return tl::unexpected(id.error());
-            }
+            DOJANG_TRY(id);
             return ok();
         });
     };
@@ -160,9 +158,7 @@ TEST(SmtpDelivery, DeliversExactlyOnceWhenTheServerComesUpLater) {
         std::vector<store::OutboxMessage> rows;
         auto read = (*database)->transact([&](store::Transaction& tx) -> Result<void> {
             auto all = tx.outbox().for_application("app-1");
-            if (!all) {
-                return tl::unexpected(all.error());
-            }
+            DOJANG_TRY(all);
             rows = *all;
             return ok();
         });

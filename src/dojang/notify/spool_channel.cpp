@@ -35,15 +35,11 @@ Result<void> SpoolChannel::send(const store::OutboxMessage& message) {
     std::string content;
     if (message.channel == "email") {
         auto composed = compose_email(message, EmailEnvelope{from_, from_name_, clock_.now()});
-        if (!composed) {
-            return tl::unexpected(composed.error());
-        }
+        DOJANG_TRY(composed);
         content = std::move(*composed);
     } else if (message.channel == "sms") {
         auto phone = normalise_phone_number(message.destination);
-        if (!phone) {
-            return tl::unexpected(phone.error());
-        }
+        DOJANG_TRY(phone);
         content = "To: " + *phone + "\n\n" + message.body + "\n";
     } else {
         return fail(ErrorKind::invalid_request,

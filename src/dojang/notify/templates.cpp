@@ -157,13 +157,9 @@ Result<Rendered> Templates::render(TemplateKind kind,
                         std::string(to_string(kind)) + " notification");
     }
     auto subject = fill(text->subject, vars, kind);
-    if (!subject) {
-        return tl::unexpected(subject.error());
-    }
+    DOJANG_TRY(subject);
     auto body = fill(text->body, vars, kind);
-    if (!body) {
-        return tl::unexpected(body.error());
-    }
+    DOJANG_TRY(body);
     return Rendered{std::move(*subject), std::move(*body)};
 }
 

@@ -81,9 +81,7 @@ bool names_certificate(const PKCS7_ISSUER_AND_SERIAL* id, const X509* certificat
 /// universal SEQUENCE after certReq (popo is a context-tagged CHOICE).
 Result<std::pair<SequencePtr, int>> crmf_elements(const OSSL_CRMF_MSG* request) {
     auto der = crypto::to_der(request, i2d_OSSL_CRMF_MSG);
-    if (!der) {
-        return tl::unexpected(der.error());
-    }
+    DOJANG_TRY(der);
     SequencePtr elements = decode_exactly<SequencePtr>(*der, d2i_ASN1_SEQUENCE_ANY);
     if (!elements || sk_ASN1_TYPE_num(elements.get()) < 1) {
         return bad_reg_info("the CRMF request cannot be read");
@@ -128,9 +126,7 @@ Result<Bytes> seal_vid(const ClaimedVid& claim, const X509* recipient) {
     content->random_num->flags &= ~0x07L;
     content->random_num->flags |= ASN1_STRING_FLAG_BITS_LEFT;
     auto plain = crypto::to_der(content.get(), i2d_DOJANG_VID_AND_RANDOM_NUM);
-    if (!plain) {
-        return tl::unexpected(plain.error());
-    }
+    DOJANG_TRY(plain);
     const SecretBytes plaintext(std::move(*plain));
     crypto::PkeyCtxPtr context(EVP_PKEY_CTX_new_from_pkey(nullptr, public_key, nullptr));
     std::size_t length = 0;
@@ -231,9 +227,7 @@ Result<ClaimedVid> open_vid(std::span<const std::uint8_t> der,
 
 Result<std::optional<Bytes>> reg_info_value(const OSSL_CRMF_MSG* request, const char* oid) {
     auto elements = crmf_elements(request);
-    if (!elements) {
-        return tl::unexpected(elements.error());
-    }
+    DOJANG_TRY(elements);
     if (elements->second < 0) {
         return std::optional<Bytes>{};
     }
@@ -252,9 +246,7 @@ Result<std::optional<Bytes>> reg_info_value(const OSSL_CRMF_MSG* request, const 
             return bad_reg_info(std::string("regInfo names ") + oid + " more than once");
         }
         auto value = crypto::to_der(entry->value, i2d_ASN1_TYPE);
-        if (!value) {
-            return tl::unexpected(value.error());
-        }
+        DOJANG_TRY(value);
         found = std::move(*value);
     }
     return found;
@@ -264,9 +256,7 @@ Result<CrmfMsgPtr> with_reg_info(const OSSL_CRMF_MSG* request,
                                  const char* oid,
                                  std::span<const std::uint8_t> value_der) {
     auto elements = crmf_elements(request);
-    if (!elements) {
-        return tl::unexpected(elements.error());
-    }
+    DOJANG_TRY(elements);
     auto& [sequence, at] = *elements;
     RegInfoPtr reg_info(
         at >= 0 ? decode_exactly<RegInfoPtr>(encoding_of(sk_ASN1_TYPE_value(sequence.get(), at)),
@@ -288,9 +278,7 @@ Result<CrmfMsgPtr> with_reg_info(const OSSL_CRMF_MSG* request,
     }
     static_cast<void>(entry.release());
     auto reg_info_der = crypto::to_der(reg_info.get(), i2d_DOJANG_REG_INFO);
-    if (!reg_info_der) {
-        return tl::unexpected(reg_info_der.error());
-    }
+    DOJANG_TRY(reg_info_der);
     TypePtr element = decode_exactly<TypePtr>(*reg_info_der, d2i_ASN1_TYPE);
     if (!element) {
         return crypto::openssl_failure(ErrorKind::internal, "ENCODING_FAILED", "regInfo");
@@ -305,9 +293,7 @@ Result<CrmfMsgPtr> with_reg_info(const OSSL_CRMF_MSG* request,
         return crypto::openssl_failure(ErrorKind::internal, "ENCODING_FAILED", "CertReqMsg");
     }
     auto der = crypto::to_der(sequence.get(), i2d_ASN1_SEQUENCE_ANY);
-    if (!der) {
-        return tl::unexpected(der.error());
-    }
+    DOJANG_TRY(der);
     CrmfMsgPtr rebuilt = decode_exactly<CrmfMsgPtr>(*der, d2i_OSSL_CRMF_MSG);
     if (!rebuilt) {
         return crypto::openssl_failure(ErrorKind::internal, "ENCODING_FAILED", "CertReqMsg");

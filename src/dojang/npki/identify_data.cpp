@@ -80,9 +80,7 @@ Result<IdentifyDataPtr> build_identify_data(std::string_view real_name,
                                             std::span<const std::uint8_t> vid,
                                             HashAlgorithm algorithm) {
     auto vid_value = build_vid(vid, algorithm);
-    if (!vid_value) {
-        return tl::unexpected(vid_value.error());
-    }
+    DOJANG_TRY(vid_value);
     UserInfoPtr info(DOJANG_USER_INFO_new());
     auto vid_object = detail::oid_object(vid_oid);
     if (!info || !vid_object) {
@@ -115,9 +113,7 @@ Result<crypto::GeneralNamesPtr> build_general_names(std::string_view real_name,
                                                     std::span<const std::uint8_t> vid,
                                                     HashAlgorithm algorithm) {
     auto data = build_identify_data(real_name, vid, algorithm);
-    if (!data) {
-        return tl::unexpected(data.error());
-    }
+    DOJANG_TRY(data);
     // OTHERNAME ::= SEQUENCE { type-id OBJECT IDENTIFIER, value [0] EXPLICIT ANY }: the [0] is
     // OpenSSL's, the ANY is our IdentifyData SEQUENCE.
     Asn1TypePtr value(
@@ -223,9 +219,7 @@ Result<Bytes> identify_data_san(std::string_view real_name,
         return tl::unexpected(std::move(error));
     }
     auto names = build_general_names(real_name, vid, algorithm);
-    if (!names) {
-        return tl::unexpected(names.error());
-    }
+    DOJANG_TRY(names);
     return crypto::to_der(names->get(), i2d_GENERAL_NAMES);
 }
 
@@ -233,9 +227,7 @@ Result<crypto::X509ExtPtr> identify_data_extension(std::string_view real_name,
                                                    std::span<const std::uint8_t> vid,
                                                    HashAlgorithm algorithm) {
     auto der = identify_data_san(real_name, vid, algorithm);
-    if (!der) {
-        return tl::unexpected(der.error());
-    }
+    DOJANG_TRY(der);
     crypto::Asn1OctetStringPtr value(ASN1_OCTET_STRING_new());
     if (!value ||
         ASN1_OCTET_STRING_set(value.get(), der->data(), static_cast<int>(der->size())) != 1) {
@@ -266,9 +258,7 @@ Result<IdentifyData> parse_identify_data(const Bytes& san_der) {
 
     // 2. Exactly one otherName of type identifyData.
     auto identify_object = detail::oid_object(identify_data_oid);
-    if (!identify_object) {
-        return tl::unexpected(identify_object.error());
-    }
+    DOJANG_TRY(identify_object);
     ASN1_TYPE* identify_value = nullptr;
     for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
         ASN1_OBJECT* type_id = nullptr;
@@ -306,9 +296,7 @@ Result<IdentifyData> parse_identify_data(const Bytes& san_der) {
 
     // 4. Exactly one userInfo of type VID.
     auto vid_object = detail::oid_object(vid_oid);
-    if (!vid_object) {
-        return tl::unexpected(vid_object.error());
-    }
+    DOJANG_TRY(vid_object);
     const DOJANG_USER_INFO* vid_info = nullptr;
     for (int i = 0; i < dojang_identify_data_user_info_count(data.get()); ++i) {
         const DOJANG_USER_INFO* info = dojang_identify_data_user_info(data.get(), i);
@@ -335,9 +323,7 @@ Result<bool> vid_matches(const IdentifyData& data,
                     "the VID is hashed with " + data.hash_name + ", which dojang cannot recompute");
     }
     auto expected = compute_vid(idn, random_num, *data.hash_algorithm);
-    if (!expected) {
-        return tl::unexpected(expected.error());
-    }
+    DOJANG_TRY(expected);
     if (expected->size() != data.vid.size()) {
         return false;
     }

@@ -88,9 +88,7 @@ Result<void> check_size(std::span<const std::uint8_t> random_num) {
 
 Result<std::optional<Bytes>> random_num_of(const PKCS8_PRIV_KEY_INFO* key) {
     auto object = detail::oid_object(random_num_oid);
-    if (!object) {
-        return tl::unexpected(object.error());
-    }
+    DOJANG_TRY(object);
     const STACK_OF(X509_ATTRIBUTE)* attributes = PKCS8_pkey_get0_attrs(key);
     const int index = X509at_get_attr_by_OBJ(attributes, object->get(), -1);
     if (index < 0) {
@@ -104,9 +102,7 @@ Result<std::optional<Bytes>> random_num_of(const PKCS8_PRIV_KEY_INFO* key) {
 
 Result<std::optional<Bytes>> random_num_of(const X509_REQ* request) {
     auto object = detail::oid_object(random_num_oid);
-    if (!object) {
-        return tl::unexpected(object.error());
-    }
+    DOJANG_TRY(object);
     const int index = X509_REQ_get_attr_by_OBJ(request, object->get(), -1);
     if (index < 0) {
         return std::optional<Bytes>{};
@@ -123,9 +119,7 @@ Result<void> set_random_num(PKCS8_PRIV_KEY_INFO* key, std::span<const std::uint8
         return sized;
     }
     auto existing = random_num_of(key);
-    if (!existing) {
-        return tl::unexpected(existing.error());
-    }
+    DOJANG_TRY(existing);
     if (existing->has_value()) {
         const Bytes& current = **existing;
         if (current.size() == random_num.size() &&
@@ -137,9 +131,7 @@ Result<void> set_random_num(PKCS8_PRIV_KEY_INFO* key, std::span<const std::uint8
                     "the key already carries a different randomNum");
     }
     auto attribute = random_num_attribute(random_num);
-    if (!attribute) {
-        return tl::unexpected(attribute.error());
-    }
+    DOJANG_TRY(attribute);
     if (PKCS8_pkey_add1_attr(key, attribute->get()) != 1) {
         return crypto::openssl_failure(
             ErrorKind::internal, "ASN1_FAILED", "cannot add the randomNum attribute");
@@ -153,17 +145,13 @@ Result<void> add_random_num(X509_REQ* request, std::span<const std::uint8_t> ran
         return sized;
     }
     auto object = detail::oid_object(random_num_oid);
-    if (!object) {
-        return tl::unexpected(object.error());
-    }
+    DOJANG_TRY(object);
     if (X509_REQ_get_attr_by_OBJ(request, object->get(), -1) >= 0) {
         return fail(
             ErrorKind::conflict, "RANDOM_NUM_PRESENT", "the request already carries a randomNum");
     }
     auto attribute = random_num_attribute(random_num);
-    if (!attribute) {
-        return tl::unexpected(attribute.error());
-    }
+    DOJANG_TRY(attribute);
     if (X509_REQ_add1_attr(request, attribute->get()) != 1) {
         return crypto::openssl_failure(
             ErrorKind::internal, "ASN1_FAILED", "cannot add the randomNum attribute");

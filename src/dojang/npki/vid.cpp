@@ -149,14 +149,10 @@ Result<Bytes> compute_vid(std::string_view idn,
                           std::span<const std::uint8_t> random_num,
                           HashAlgorithm algorithm) {
     auto content = vid_hash_content(idn, random_num);
-    if (!content) {
-        return tl::unexpected(content.error());
-    }
+    DOJANG_TRY(content);
     const EVP_MD* md = digest_of(algorithm);
     auto inner = digest(content->bytes(), md);
-    if (!inner) {
-        return tl::unexpected(inner.error());
-    }
+    DOJANG_TRY(inner);
     const SecretBytes inner_secret(std::move(*inner));
     return digest(inner_secret.bytes(), md);
 }

@@ -113,17 +113,13 @@ Result<Answer> Responder::sign(
     crypto::OcspResponsePtr response(
         OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic.get()));
     auto der = crypto::to_der(response.get(), i2d_OCSP_RESPONSE);
-    if (!der) {
-        return tl::unexpected(der.error());
-    }
+    DOJANG_TRY(der);
     return Answer{std::make_shared<const Bytes>(std::move(*der)), now, next};
 }
 
 Result<Answer> Responder::sign_record(const store::CertificateRecord& record) const {
     auto serial = pkix::to_asn1_integer(record.serial);
-    if (!serial) {
-        return tl::unexpected(serial.error());
-    }
+    DOJANG_TRY(serial);
     crypto::Owned<ASN1_BIT_STRING, ASN1_BIT_STRING_free> key(
         ASN1_STRING_dup(X509_get0_pubkey_bitstr(issuer_->certificate.get())));
     crypto::OcspCertIdPtr id(OCSP_cert_id_new(
@@ -206,9 +202,7 @@ Result<void> Responder::warm() {
     std::vector<store::CertificateRecord> records;
     auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto all = tx.certificates().all_signed(issuer_->name, settings_.cache_entries);
-        if (!all) {
-            return tl::unexpected(all.error());
-        }
+        DOJANG_TRY(all);
         records = std::move(*all);
         return ok();
     });
@@ -218,9 +212,7 @@ Result<void> Responder::warm() {
     std::map<std::string, Entry> fresh;
     for (const auto& record : records) {
         auto signed_answer = sign_record(record);
-        if (!signed_answer) {
-            return tl::unexpected(signed_answer.error());
-        }
+        DOJANG_TRY(signed_answer);
         fresh.emplace(record.serial.hex(),
                       Entry{*signed_answer, record.status == store::CertificateStatus::revoked});
     }
@@ -233,23 +225,17 @@ Result<std::optional<store::CertificateRecord>> Responder::load(const SerialNumb
     std::optional<store::CertificateRecord> record;
     auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto found = tx.certificates().find(serial);
-        if (!found) {
-            return tl::unexpected(found.error());
-        }
+        DOJANG_TRY(found);
         record = std::move(*found);
         return ok();
     });
-    if (!read) {
-        return tl::unexpected(read.error());
-    }
+    DOJANG_TRY(read);
     return record;
 }
 
 Result<Answer> Responder::store_entry(const store::CertificateRecord& record) {
     auto signed_answer = sign_record(record);
-    if (!signed_answer) {
-        return tl::unexpected(signed_answer.error());
-    }
+    DOJANG_TRY(signed_answer);
     const std::string hex = record.serial.hex();
     std::unique_lock lock(mutex_);
     cache_[hex] = Entry{*signed_answer, record.status == store::CertificateStatus::revoked};
@@ -279,9 +265,7 @@ void Responder::trim(const std::string& keep) {
 
 Result<std::optional<Answer>> Responder::refresh_answer(const SerialNumber& serial) {
     auto record = load(serial);
-    if (!record) {
-        return tl::unexpected(record.error());
-    }
+    DOJANG_TRY(record);
     if (!*record || (*record)->status == store::CertificateStatus::intended ||
         (*record)->ca != issuer_->name) {
         std::unique_lock lock(mutex_);
@@ -289,17 +273,13 @@ Result<std::optional<Answer>> Responder::refresh_answer(const SerialNumber& seri
         return std::optional<Answer>{};
     }
     auto stored = store_entry(**record);
-    if (!stored) {
-        return tl::unexpected(stored.error());
-    }
+    DOJANG_TRY(stored);
     return std::optional<Answer>{std::move(*stored)};
 }
 
 Result<void> Responder::refresh(const SerialNumber& serial) {
     auto refreshed = refresh_answer(serial);
-    if (!refreshed) {
-        return tl::unexpected(refreshed.error());
-    }
+    DOJANG_TRY(refreshed);
     return ok();
 }
 
@@ -307,15 +287,11 @@ Result<std::size_t> Responder::sync_revocations() {
     std::vector<store::RevokedEntry> revoked;
     auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto entries = tx.certificates().revoked_unexpired(issuer_->name, clock_->now());
-        if (!entries) {
-            return tl::unexpected(entries.error());
-        }
+        DOJANG_TRY(entries);
         revoked = std::move(*entries);
         return ok();
     });
-    if (!read) {
-        return tl::unexpected(read.error());
-    }
+    DOJANG_TRY(read);
     std::set<std::string> revoked_now;
     for (const auto& entry : revoked) {
         revoked_now.insert(entry.serial.hex());
@@ -342,9 +318,7 @@ Result<std::size_t> Responder::sync_revocations() {
     }
     for (const auto& serial : changed) {
         auto refreshed = refresh(serial);
-        if (!refreshed) {
-            return tl::unexpected(refreshed.error());
-        }
+        DOJANG_TRY(refreshed);
     }
     return changed.size();
 }
@@ -365,9 +339,7 @@ Result<std::size_t> Responder::refresh_due() {
     }
     for (const auto& serial : due) {
         auto refreshed = refresh(serial);
-        if (!refreshed) {
-            return tl::unexpected(refreshed.error());
-        }
+        DOJANG_TRY(refreshed);
     }
     return due.size();
 }

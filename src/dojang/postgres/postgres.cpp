@@ -97,9 +97,7 @@ public:
 
     Result<void> bind_null(int index) override {
         auto slot = parameter(index);
-        if (!slot) {
-            return tl::unexpected(slot.error());
-        }
+        DOJANG_TRY(slot);
         parameters_[*slot].is_null = true;
         return ok();
     }
@@ -107,9 +105,7 @@ public:
     Result<bool> step() override {
         if (!result_) {
             auto ran = run();
-            if (!ran) {
-                return tl::unexpected(ran.error());
-            }
+            DOJANG_TRY(ran);
             row_ = -1;
         }
         if (row_ + 1 >= PQntuples(result_.get())) {
@@ -162,9 +158,7 @@ public:
 
     Result<std::int64_t> execute() override {
         auto ran = run();
-        if (!ran) {
-            return tl::unexpected(ran.error());
-        }
+        DOJANG_TRY(ran);
         row_ = PQntuples(result_.get());
         const std::string_view changed = PQcmdTuples(result_.get());
         std::int64_t count = 0;
@@ -198,9 +192,7 @@ private:
             return fail(ErrorKind::invalid_request, "VALUE_TOO_LARGE", "value too large to store");
         }
         auto slot = parameter(index);
-        if (!slot) {
-            return tl::unexpected(slot.error());
-        }
+        DOJANG_TRY(slot);
         parameters_[*slot] = Parameter{std::move(value), type, format, false};
         return ok();
     }
@@ -267,9 +259,7 @@ public:
 
     Result<void> execute_script(std::string_view text) override {
         auto result = run(text);
-        if (!result) {
-            return tl::unexpected(result.error());
-        }
+        DOJANG_TRY(result);
         return ok();
     }
 
@@ -277,9 +267,7 @@ public:
 
     Result<void> commit() override {
         auto result = run("COMMIT");
-        if (!result) {
-            return tl::unexpected(result.error());
-        }
+        DOJANG_TRY(result);
         // COMMIT of a transaction that already failed answers "ROLLBACK": nothing was stored.
         if (std::strcmp(PQcmdStatus(result->get()), "COMMIT") != 0) {
             return fail(ErrorKind::internal,
@@ -331,9 +319,7 @@ Result<std::unique_ptr<sql::Connection>> connect_postgres(const std::string& con
     PQsetNoticeProcessor(handle, ignore_notice, nullptr);
     auto configured =
         connection->execute_script("SET bytea_output = 'hex'; SET client_min_messages = warning");
-    if (!configured) {
-        return tl::unexpected(configured.error());
-    }
+    DOJANG_TRY(configured);
     return std::unique_ptr<sql::Connection>(std::move(connection));
 }
 
@@ -349,9 +335,7 @@ Result<std::unique_ptr<store::Database>> open_postgres(const std::string& connin
     };
     auto database =
         sql::SqlDatabase::open([conninfo]() { return connect_postgres(conninfo); }, pool);
-    if (!database) {
-        return tl::unexpected(database.error());
-    }
+    DOJANG_TRY(database);
     return std::unique_ptr<store::Database>(std::move(*database));
 }
 

@@ -83,13 +83,9 @@ Result<store::DocumentRecord> DocumentFiles::write(const std::string& applicatio
                     "documents may be at most 10 MB (서류는 10MB 이하여야 합니다)");
     }
     auto type = sniff_document(content, declared_type);
-    if (!type) {
-        return tl::unexpected(type.error());
-    }
+    DOJANG_TRY(type);
     auto name = crypto::random_bytes(16);
-    if (!name) {
-        return tl::unexpected(name.error());
-    }
+    DOJANG_TRY(name);
     std::error_code ec;
     std::filesystem::create_directories(directory_, ec);
     std::filesystem::permissions(directory_, std::filesystem::perms::owner_all, ec);
@@ -103,9 +99,7 @@ Result<store::DocumentRecord> DocumentFiles::write(const std::string& applicatio
     record.uploaded_at = now;
     auto written = write_file_atomic(
         (std::filesystem::path(directory_) / record.stored_name).string(), content, 0600);
-    if (!written) {
-        return tl::unexpected(written.error());
-    }
+    DOJANG_TRY(written);
     return record;
 }
 

@@ -86,9 +86,7 @@ Result<std::string> OnlineApplications::status_token_for(const std::string& appl
     // Idempotency-Key) gets the same token back. The key lives outside the database.
     auto mac = crypto::hmac_sha256(
         keys_.hash_key(), to_bytes(std::string(status_token_context) + ":" + application_id));
-    if (!mac) {
-        return tl::unexpected(mac.error());
-    }
+    DOJANG_TRY(mac);
     return to_hex(*mac);
 }
 
@@ -104,9 +102,7 @@ Result<std::string> OnlineApplications::keyed_hex(std::string_view context,
                                                   std::string_view text) const {
     auto mac = crypto::hmac_sha256(keys_.hash_key(),
                                    to_bytes(std::string(context) + ":" + std::string(text)));
-    if (!mac) {
-        return tl::unexpected(mac.error());
-    }
+    DOJANG_TRY(mac);
     return to_hex(*mac);
 }
 
@@ -119,9 +115,7 @@ Result<store::OtpChallenge> OnlineApplications::send_code(
     const std::string limit_key = online.identity_key + "/" + channel;
     // 1. The send limits, per typed identity and channel.
     auto sent = tx.otp().sent_since(limit_key, now - send_limits.back().window);
-    if (!sent) {
-        return tl::unexpected(sent.error());
-    }
+    DOJANG_TRY(sent);
     std::chrono::seconds retry_after{0};
     for (const auto& limit : send_limits) {
         std::vector<Seconds> inside;
@@ -160,14 +154,10 @@ Result<store::OtpChallenge> OnlineApplications::send_code(
     challenge.created_at = now;
     challenge.expires_at = now + settings_.valid_for;
     auto hash = code_hash(challenge, online.matched ? *code : *decoy);
-    if (!hash) {
-        return tl::unexpected(hash.error());
-    }
+    DOJANG_TRY(hash);
     challenge.code_hash = std::move(*hash);
     auto id = tx.otp().insert_challenge(challenge);
-    if (!id) {
-        return tl::unexpected(id.error());
-    }
+    DOJANG_TRY(id);
     challenge.id = *id;
     // 3. The message, in the same transaction (transactional outbox), only to the phone or
     //    e-mail on file for a register entry the typed details matched: a mismatch sends
@@ -183,9 +173,7 @@ Result<store::OtpChallenge> OnlineApplications::send_code(
         notification.vars = {{"code", *code},
                              {"minutes", std::to_string(settings_.valid_for.count())}};
         auto enqueued = notify::enqueue_notification(tx, notification, now);
-        if (!enqueued) {
-            return tl::unexpected(enqueued.error());
-        }
+        DOJANG_TRY(enqueued);
     }
     // The same timeline entry either way: the applicant learns nothing of the register.
     auto added = tx.applications().add_event(
@@ -196,9 +184,7 @@ Result<store::OtpChallenge> OnlineApplications::send_code(
          "one-time code requested by " + channel + "; it goes to the " +
              (channel == "sms" ? "phone number" : "e-mail address") +
              " on file when the details match the register (등록된 연락처로 발송)"});
-    if (!added) {
-        return tl::unexpected(added.error());
-    }
+    DOJANG_TRY(added);
     return challenge;
 }
 
@@ -211,9 +197,7 @@ Result<OnlineCreated> OnlineApplications::replay(const store::OnlineApplication&
                     "로 다른 요청을 보냈습니다)");
     }
     auto token = status_token_for(existing.application_id);
-    if (!token) {
-        return tl::unexpected(token.error());
-    }
+    DOJANG_TRY(token);
     return OnlineCreated{existing.application_id,
                          *token,
                          existing.channel,
@@ -226,9 +210,7 @@ Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
     // Keyed: the body holds a resident number, and an unkeyed hash of it could be searched.
     auto keyed_request = crypto::hmac_sha256(
         keys_.hash_key(), to_bytes(std::string(request_context) + ":" + request.body));
-    if (!keyed_request) {
-        return tl::unexpected(keyed_request.error());
-    }
+    DOJANG_TRY(keyed_request);
     const Bytes request_hash = std::move(*keyed_request);
     // 1. Check the form of every field at once; nothing here depends on the register.
     std::vector<Violation> violations;
@@ -329,15 +311,11 @@ Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
         std::optional<store::OnlineApplication> existing;
         auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
             auto found = tx.otp().find_by_idempotency_key(request.idempotency_key);
-            if (!found) {
-                return tl::unexpected(found.error());
-            }
+            DOJANG_TRY(found);
             existing = std::move(*found);
             return ok();
         });
-        if (!read) {
-            return tl::unexpected(read.error());
-        }
+        DOJANG_TRY(read);
         if (existing) {
             return replay(*existing, request_hash);
         }
@@ -345,18 +323,12 @@ Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
     // 3. Match the register. Every path does the same work: the hash (of a number that never
     //    matches when none was given), one lookup, the same comparisons and the same writes.
     auto hash = idn_hash(keys_, idn.empty() ? std::string_view("0000000000000") : idn);
-    if (!hash) {
-        return tl::unexpected(hash.error());
-    }
+    DOJANG_TRY(hash);
     auto id_bytes = crypto::random_bytes(10);
-    if (!id_bytes) {
-        return tl::unexpected(id_bytes.error());
-    }
+    DOJANG_TRY(id_bytes);
     const std::string application_id = "a" + to_hex(*id_bytes);
     auto token = status_token_for(application_id);
-    if (!token) {
-        return tl::unexpected(token.error());
-    }
+    DOJANG_TRY(token);
     // What the send limits count: the identity as typed (for a match, the register entry).
     auto identity_key = keyed_hex(identity_context,
                                   std::string(store::to_string(request.holder_type)) + "\n" + idn +
@@ -370,9 +342,7 @@ Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
     auto stored = database_->transact([&](store::Transaction& tx) -> Result<void> {
         // Applications per client address: an hour's and a day's worth, whatever was typed.
         auto from_client = tx.otp().applications_since(*client_key, now - std::chrono::hours{24});
-        if (!from_client) {
-            return tl::unexpected(from_client.error());
-        }
+        DOJANG_TRY(from_client);
         const auto in_hour =
             std::count_if(from_client->begin(), from_client->end(), [&](Seconds at) {
                 return at > now - std::chrono::hours{1};
@@ -402,9 +372,7 @@ Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
                                         std::chrono::seconds{wait}});
         }
         auto found = SealedRegister(tx, keys_).find_by_idn_hash(*hash);
-        if (!found) {
-            return tl::unexpected(found.error());
-        }
+        DOJANG_TRY(found);
         const store::CustomerRecord customer = found->value_or(store::CustomerRecord{});
         const std::string serial_hex = request.old_serial.empty()
                                            ? std::string()
@@ -466,15 +434,11 @@ Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
         if (matched) {  // one open application per holder: earlier ones and their codes end
             auto cancelled = reissue_->cancel_unfinished(
                 tx, customer, application_id, "application:" + application_id);
-            if (!cancelled) {
-                return tl::unexpected(cancelled.error());
-            }
+            DOJANG_TRY(cancelled);
         }
         auto challenge = send_code(
             tx, online, request.channel, matched ? std::optional(customer) : std::nullopt);
-        if (!challenge) {
-            return tl::unexpected(challenge.error());
-        }
+        DOJANG_TRY(challenge);
         sent = std::move(*challenge);
         return ok();
     });
@@ -484,9 +448,7 @@ Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
             std::optional<store::OnlineApplication> existing;
             auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
                 auto found = tx.otp().find_by_idempotency_key(request.idempotency_key);
-                if (!found) {
-                    return tl::unexpected(found.error());
-                }
+                DOJANG_TRY(found);
                 existing = std::move(*found);
                 return ok();
             });
@@ -509,13 +471,9 @@ Result<Verified> OnlineApplications::verify(const std::string& application_id,
     std::optional<Verified> in_review;
     auto checked = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto online = tx.otp().find_application(application_id);
-        if (!online) {
-            return tl::unexpected(online.error());
-        }
+        DOJANG_TRY(online);
         auto found = tx.applications().find(application_id);
-        if (!found) {
-            return tl::unexpected(found.error());
-        }
+        DOJANG_TRY(found);
         if (!*online || !*found) {
             refusal = not_found();
             return ok();
@@ -538,9 +496,7 @@ Result<Verified> OnlineApplications::verify(const std::string& application_id,
             return ok();
         }
         auto latest = tx.otp().latest_challenge(application_id);
-        if (!latest) {
-            return tl::unexpected(latest.error());
-        }
+        DOJANG_TRY(latest);
         if (!*latest) {
             refusal = expired();
             return ok();
@@ -561,9 +517,7 @@ Result<Verified> OnlineApplications::verify(const std::string& application_id,
             return ok();
         }
         auto presented = code_hash(challenge, code);
-        if (!presented) {
-            return tl::unexpected(presented.error());
-        }
+        DOJANG_TRY(presented);
         const bool right = crypto::constant_time_equal(*presented, challenge.code_hash);
         if (!right || !(*online)->matched) {
             ++challenge.failed_attempts;
@@ -597,9 +551,7 @@ Result<Verified> OnlineApplications::verify(const std::string& application_id,
                 return ok();
             }
             auto killed = tx.otp().killed_challenges(application_id);
-            if (!killed) {
-                return tl::unexpected(killed.error());
-            }
+            DOJANG_TRY(killed);
             if (*killed >= settings_.kills_to_lock) {
                 (*online)->locked_at = now;
                 auto saved = tx.otp().update_application(**online);
@@ -665,9 +617,7 @@ Result<Verified> OnlineApplications::verify(const std::string& application_id,
                  "waiting for an officer to review the documents (서류 심사 대기)"});
         }
         auto holder = SealedRegister(tx, keys_).find((*found)->customer_id);
-        if (!holder) {
-            return tl::unexpected(holder.error());
-        }
+        DOJANG_TRY(holder);
         if (!*holder) {
             return fail(ErrorKind::internal, "CUSTOMER_MISSING", "matched customer disappeared");
         }
@@ -675,9 +625,7 @@ Result<Verified> OnlineApplications::verify(const std::string& application_id,
         customer = std::move(*holder);
         return ok();
     });
-    if (!checked) {
-        return tl::unexpected(checked.error());
-    }
+    DOJANG_TRY(checked);
     if (refusal) {
         return tl::unexpected(std::move(*refusal));
     }
@@ -690,17 +638,13 @@ Result<Verified> OnlineApplications::verify(const std::string& application_id,
                                    {{"approved", "identity verified with a one-time code"}},
                                    "application:" + application_id,
                                    false);
-    if (!codes) {
-        return tl::unexpected(codes.error());
-    }
+    DOJANG_TRY(codes);
     if (codes->is_revocation()) {
         return Verified{"revoked", std::nullopt, {}};
     }
     auto sent = send_code_other_channel(
         *database_, keys_, reissue_->settings(), application_id, *codes, now);
-    if (!sent) {
-        return tl::unexpected(sent.error());
-    }
+    DOJANG_TRY(sent);
     return Verified{"approved", std::move(*codes), {}};
 }
 
@@ -729,9 +673,7 @@ Result<void> OnlineApplications::may_upload(const std::string& application_id,
         }
         return ok();
     });
-    if (!read) {
-        return tl::unexpected(read.error());
-    }
+    DOJANG_TRY(read);
     if (!status_now) {
         return tl::unexpected(token_invalid());
     }
@@ -765,14 +707,10 @@ Result<store::DocumentRecord> OnlineApplications::upload_document(
     std::string_view declared_type,
     std::span<const std::uint8_t> content) {
     auto allowed = may_upload(application_id, status_token, kind);
-    if (!allowed) {
-        return tl::unexpected(allowed.error());
-    }
+    DOJANG_TRY(allowed);
     const Seconds now = clock_->now();
     auto record = files_->write(application_id, kind, declared_type, content, now);
-    if (!record) {
-        return tl::unexpected(record.error());
-    }
+    DOJANG_TRY(record);
     // The upload replaces an earlier one of the same kind: its file goes once the new record
     // is stored (personal data is not kept longer than it is needed).
     std::optional<store::DocumentRecord> replaced;
@@ -781,9 +719,7 @@ Result<store::DocumentRecord> OnlineApplications::upload_document(
         replaced.reset();
         refusal.reset();
         auto earlier = tx.review().documents(application_id);
-        if (!earlier) {
-            return tl::unexpected(earlier.error());
-        }
+        DOJANG_TRY(earlier);
         std::int64_t total = record->size;
         for (const auto& document : *earlier) {
             if (document.kind == kind) {
@@ -793,9 +729,7 @@ Result<store::DocumentRecord> OnlineApplications::upload_document(
             }
         }
         auto events = tx.applications().events(application_id);
-        if (!events) {
-            return tl::unexpected(events.error());
-        }
+        DOJANG_TRY(events);
         const auto uploads = std::count_if(events->begin(), events->end(), [](const auto& event) {
             return event.kind == "document_uploaded";
         });
@@ -847,13 +781,9 @@ Result<CodeSent> OnlineApplications::resend(const std::string& application_id,
     std::optional<store::OtpChallenge> sent;
     auto done = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto online = tx.otp().find_application(application_id);
-        if (!online) {
-            return tl::unexpected(online.error());
-        }
+        DOJANG_TRY(online);
         auto found = tx.applications().find(application_id);
-        if (!found) {
-            return tl::unexpected(found.error());
-        }
+        DOJANG_TRY(found);
         if (!*online || !*found) {
             return tl::unexpected(not_found());
         }
@@ -867,9 +797,7 @@ Result<CodeSent> OnlineApplications::resend(const std::string& application_id,
         }
         const std::string to = channel.value_or((*online)->channel);
         auto latest = tx.otp().latest_challenge(application_id);
-        if (!latest) {
-            return tl::unexpected(latest.error());
-        }
+        DOJANG_TRY(latest);
         if (*latest && (*latest)->state == store::OtpState::active) {
             (*latest)->state = store::OtpState::superseded;
             auto updated = tx.otp().update_challenge(**latest);
@@ -887,21 +815,15 @@ Result<CodeSent> OnlineApplications::resend(const std::string& application_id,
         std::optional<store::CustomerRecord> holder;
         if ((*online)->matched) {
             auto on_file = SealedRegister(tx, keys_).find((*found)->customer_id);
-            if (!on_file) {
-                return tl::unexpected(on_file.error());
-            }
+            DOJANG_TRY(on_file);
             holder = std::move(*on_file);
         }
         auto challenge = send_code(tx, **online, to, holder);
-        if (!challenge) {
-            return tl::unexpected(challenge.error());
-        }
+        DOJANG_TRY(challenge);
         sent = std::move(*challenge);
         return ok();
     });
-    if (!done) {
-        return tl::unexpected(done.error());
-    }
+    DOJANG_TRY(done);
     return CodeSent{sent->channel, sent->expires_at};
 }
 
@@ -911,9 +833,7 @@ Result<OnlineStatus> OnlineApplications::status(const std::string& application_i
     bool allowed = false;
     auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto online = tx.otp().find_application(application_id);
-        if (!online) {
-            return tl::unexpected(online.error());
-        }
+        DOJANG_TRY(online);
         const Bytes presented = crypto::sha256(to_bytes(status_token));
         if (!*online || !crypto::constant_time_equal(presented, (*online)->status_token_hash)) {
             return ok();
@@ -945,9 +865,7 @@ Result<OnlineStatus> OnlineApplications::status(const std::string& application_i
         if (status.application.status == store::ApplicationStatus::approved &&
             needs_review(status.application, **online) && !(*online)->codes_shown_at) {
             auto codes = reissue_->reveal_codes(status.application);
-            if (!codes) {
-                return tl::unexpected(codes.error());
-            }
+            DOJANG_TRY(codes);
             (*online)->codes_shown_at = clock_->now();
             auto saved = tx.otp().update_application(**online);
             if (!saved) {
@@ -957,9 +875,7 @@ Result<OnlineStatus> OnlineApplications::status(const std::string& application_i
         }
         return ok();
     });
-    if (!read) {
-        return tl::unexpected(read.error());
-    }
+    DOJANG_TRY(read);
     if (!allowed) {
         return tl::unexpected(token_invalid());
     }

@@ -37,9 +37,7 @@ protected:
         customer.updated_at = clock_.now();
         ASSERT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
             auto saved = SealedRegister(tx, *keys).upsert(customer);
-            if (!saved) {
-                return tl::unexpected(saved.error());
-            }
+            DOJANG_TRY(saved);
             return ok();
         }));
     }
@@ -87,9 +85,7 @@ protected:
             auto holder = *SealedRegister(tx, *keys_).find("c1");
             holder->certificate_serials.push_back(serial.hex());
             auto saved = SealedRegister(tx, *keys_).upsert(*holder);
-            if (!saved) {
-                return tl::unexpected(saved.error());
-            }
+            DOJANG_TRY(saved);
             return ok();
         }));
         return serial;

@@ -146,9 +146,7 @@ Result<RegisterKeys> load_register_keys(const std::string& path) {
                         " does not exist (고객 등록부 키 파일이 없습니다)");
     }
     auto bytes = read_file(path);
-    if (!bytes) {
-        return tl::unexpected(bytes.error());
-    }
+    DOJANG_TRY(bytes);
     auto keys = RegisterKeys::from_bytes(SecretBytes(std::move(*bytes)));
     if (!keys) {
         Error failure = keys.error();
@@ -166,27 +164,21 @@ Result<void> create_register_keys(const std::string& path) {
                     path + " already exists; a new key would make every stored number unreadable");
     }
     auto random = crypto::random_bytes(register_key_file_size);
-    if (!random) {
-        return tl::unexpected(random.error());
-    }
+    DOJANG_TRY(random);
     const SecretBytes material(std::move(*random));
     return write_file_atomic(path, material.bytes(), 0600);
 }
 
 Result<Bytes> idn_hash(const RegisterKeys& keys, std::string_view idn) {
     auto digits = idn_digits(idn);
-    if (!digits) {
-        return tl::unexpected(digits.error());
-    }
+    DOJANG_TRY(digits);
     const SecretBytes secret{std::string_view(*digits)};
     return crypto::hmac_sha256(keys.hash_key(), secret.bytes());
 }
 
 Result<Bytes> encrypt_idn(const RegisterKeys& keys, std::string_view idn) {
     auto digits = idn_digits(idn);
-    if (!digits) {
-        return tl::unexpected(digits.error());
-    }
+    DOJANG_TRY(digits);
     const SecretBytes plain{std::string_view(*digits)};
     // A fresh random nonce per encryption (crypto::aead_seal): GCM must never reuse a nonce
     // under one key, and 2^32 encryptions with random 96-bit nonces stay far inside NIST SP

@@ -310,14 +310,10 @@ Result<BatchResult> store_batch(store::Database& database,
                         ",\"updated\":" + std::to_string(result.updated) +
                         ",\"rejected\":" + std::to_string(result.errors.size()) + "}";
         auto appended = tx.audit().append(std::move(entry));
-        if (!appended) {
-            return tl::unexpected(appended.error());
-        }
+        DOJANG_TRY(appended);
         return ok();
     });
-    if (!stored) {
-        return tl::unexpected(stored.error());
-    }
+    DOJANG_TRY(stored);
     return result;
 }
 
@@ -340,9 +336,7 @@ Result<CustomerFile> parse_customer_csv(std::string_view text) {
         text.remove_prefix(byte_order_mark.size());
     }
     auto records = split_csv(text);
-    if (!records) {
-        return tl::unexpected(records.error());
-    }
+    DOJANG_TRY(records);
     if (records->empty()) {
         return invalid_file("the file is empty: it needs a header row", "파일이 비어 있습니다");
     }
@@ -627,9 +621,7 @@ Result<ImportReport> import_customers(store::Database& database,
                     path + " is larger than 256 MiB; split it (파일이 너무 큽니다)");
     }
     auto bytes = read_file(path);
-    if (!bytes) {
-        return tl::unexpected(bytes.error());
-    }
+    DOJANG_TRY(bytes);
     const std::string_view text(reinterpret_cast<const char*>(bytes->data()),  // NOLINT
                                 bytes->size());
     if (format == CustomerFileFormat::automatic) {
@@ -637,9 +629,7 @@ Result<ImportReport> import_customers(store::Database& database,
     }
     auto file =
         format == CustomerFileFormat::json ? parse_customer_json(text) : parse_customer_csv(text);
-    if (!file) {
-        return tl::unexpected(file.error());
-    }
+    DOJANG_TRY(file);
     const std::string file_sha256 = to_hex(crypto::sha256(*bytes));
     const Seconds now = clock.now();
     ImportReport report;
@@ -689,18 +679,14 @@ Result<ImportReport> import_customers(store::Database& database,
         ++rows_done;
         if (batch.size() >= import_batch_rows) {
             auto flushed = flush();
-            if (!flushed) {
-                return tl::unexpected(flushed.error());
-            }
+            DOJANG_TRY(flushed);
             if (progress) {
                 progress(rows_done, rows_total);
             }
         }
     }
     auto flushed = flush();
-    if (!flushed) {
-        return tl::unexpected(flushed.error());
-    }
+    DOJANG_TRY(flushed);
     if (progress) {
         progress(rows_total, rows_total);
     }

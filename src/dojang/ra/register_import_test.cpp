@@ -61,9 +61,7 @@ protected:
         std::optional<store::CustomerRecord> found;
         auto result = database_->transact([&](store::Transaction& tx) -> Result<void> {
             auto row = raw ? tx.customers().find(id) : SealedRegister(tx, keys_).find(id);
-            if (!row) {
-                return tl::unexpected(row.error());
-            }
+            DOJANG_TRY(row);
             found = *row;
             return ok();
         });
@@ -75,9 +73,7 @@ protected:
         std::size_t value = 0;
         auto result = database_->transact([&](store::Transaction& tx) -> Result<void> {
             auto counted = tx.customers().count();
-            if (!counted) {
-                return tl::unexpected(counted.error());
-            }
+            DOJANG_TRY(counted);
             value = *counted;
             return ok();
         });
@@ -482,9 +478,7 @@ TEST_F(Import, RecordsEachBatchInTheAuditLog) {
     ASSERT_TRUE(database_
                     ->transact([&](store::Transaction& tx) -> Result<void> {
                         auto all = tx.audit().entries();
-                        if (!all) {
-                            return tl::unexpected(all.error());
-                        }
+                        DOJANG_TRY(all);
                         entries = *all;
                         return ok();
                     })

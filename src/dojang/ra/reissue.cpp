@@ -143,9 +143,7 @@ Result<std::size_t> ReissueService::cancel_unfinished(store::Transaction& tx,
                                                       const std::string& actor) {
     const Seconds now = clock_->now();
     auto applications = tx.applications().of_customer(holder.customer_id);
-    if (!applications) {
-        return tl::unexpected(applications.error());
-    }
+    DOJANG_TRY(applications);
     std::size_t cancelled = 0;
     std::string last;
     for (auto& application : *applications) {
@@ -160,25 +158,19 @@ Result<std::size_t> ReissueService::cancel_unfinished(store::Transaction& tx,
         application.status = store::ApplicationStatus::cancelled;
         application.updated_at = now;
         auto updated = tx.applications().update(application);
-        if (!updated) {
-            return tl::unexpected(updated.error());
-        }
+        DOJANG_TRY(updated);
         auto added = event(tx,
                            application.id,
                            "cancelled",
                            "replaced by a newer application (새 신청이 접수되어 취소되었습니다)");
-        if (!added) {
-            return tl::unexpected(added.error());
-        }
+        DOJANG_TRY(added);
         auto audited = store::record_audit(tx,
                                            now,
                                            actor,
                                            "application.cancel",
                                            application.id,
                                            "{\"replaced_by\":" + json_quote(keep) + "}");
-        if (!audited) {
-            return tl::unexpected(audited.error());
-        }
+        DOJANG_TRY(audited);
         ++cancelled;
         last = application.id;
     }
@@ -195,9 +187,7 @@ Result<std::size_t> ReissueService::cancel_unfinished(store::Transaction& tx,
     notification.vars = {{"contact", settings_.contact}};
     if (!notification.destination.empty()) {
         auto enqueued = notify::enqueue_notification(tx, notification, now);
-        if (!enqueued) {
-            return tl::unexpected(enqueued.error());
-        }
+        DOJANG_TRY(enqueued);
     }
     return cancelled;
 }
@@ -223,21 +213,15 @@ std::string ReissueService::subject_for(const store::CustomerRecord& customer) c
 Result<store::CustomerRecord> ReissueService::match_or_add_customer(
     const WalkInRequest& request, const std::string& idn, std::vector<Violation>& violations) {
     auto hash = idn_hash(keys_, idn);
-    if (!hash) {
-        return tl::unexpected(hash.error());
-    }
+    DOJANG_TRY(hash);
     std::optional<store::CustomerRecord> found;
     auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto existing = SealedRegister(tx, keys_).find_by_idn_hash(*hash);
-        if (!existing) {
-            return tl::unexpected(existing.error());
-        }
+        DOJANG_TRY(existing);
         found = std::move(*existing);
         return ok();
     });
-    if (!read) {
-        return tl::unexpected(read.error());
-    }
+    DOJANG_TRY(read);
     if (found && found->holder_type != request.holder_type) {
         violations.push_back(
             {"HOLDER_TYPE_MISMATCH", "the register holds this number for another holder type"});
@@ -299,15 +283,11 @@ Result<Codes> ReissueService::register_walk_in(const WalkInRequest& request) {
             old_serial = *serial;
             auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
                 auto found = tx.certificates().find(*serial);
-                if (!found) {
-                    return tl::unexpected(found.error());
-                }
+                DOJANG_TRY(found);
                 old_certificate = std::move(*found);
                 return ok();
             });
-            if (!read) {
-                return tl::unexpected(read.error());
-            }
+            DOJANG_TRY(read);
             if (!old_certificate || old_certificate->status == store::CertificateStatus::intended ||
                 old_certificate->ca != issuing_->name) {
                 return fail(ErrorKind::not_found,
@@ -325,9 +305,7 @@ Result<Codes> ReissueService::register_walk_in(const WalkInRequest& request) {
                                     std::move(violations)});
     }
     auto customer = match_or_add_customer(request, idn, violations);
-    if (!customer) {
-        return tl::unexpected(customer.error());
-    }
+    DOJANG_TRY(customer);
     if (!violations.empty()) {
         return tl::unexpected(Error{
             ErrorKind::conflict, "REGISTER_MISMATCH", violations.front().detail, {}, violations});
@@ -342,9 +320,7 @@ Result<Codes> ReissueService::register_walk_in(const WalkInRequest& request) {
     }
     // 2. The application, approved, with fresh codes (shared with online applications).
     auto id_bytes = crypto::random_bytes(10);
-    if (!id_bytes) {
-        return tl::unexpected(id_bytes.error());
-    }
+    DOJANG_TRY(id_bytes);
     store::ApplicationRecord application{
         .id = "a" + to_hex(*id_bytes),
         .holder_type = request.holder_type,
@@ -388,15 +364,11 @@ Result<bool> ReissueService::in_review(std::string_view reference_number) {
     bool waiting = false;
     auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto found = tx.applications().find_by_reference(reference);
-        if (!found) {
-            return tl::unexpected(found.error());
-        }
+        DOJANG_TRY(found);
         waiting = *found && (*found)->status == store::ApplicationStatus::in_review;
         return ok();
     });
-    if (!read) {
-        return tl::unexpected(read.error());
-    }
+    DOJANG_TRY(read);
     return waiting;
 }
 
@@ -421,9 +393,7 @@ Result<Codes> ReissueService::release_codes(
         return store::record_audit(
             tx, now, actor, "application.approve", application.id, "{\"codes\":\"released\"}");
     });
-    if (!stored) {
-        return tl::unexpected(stored.error());
-    }
+    DOJANG_TRY(stored);
     return reveal_codes(application);
 }
 
@@ -444,9 +414,7 @@ Result<Codes> ReissueService::approve(
     }
     if (!application.old_serial.empty()) {
         auto serial = SerialNumber::from_hex(application.old_serial);
-        if (!serial) {
-            return tl::unexpected(serial.error());
-        }
+        DOJANG_TRY(serial);
     }
     // 1. A lost or leaked key is revoked before anything else (korea.md, quality-bar.md): every
     //    certificate of the holder, not only one the applicant named; a device holds them all.
@@ -458,9 +426,7 @@ Result<Codes> ReissueService::approve(
                         replaced_serials(application.old_serial, customer.certificate_serials, ""),
                         store::RevocationReason::key_compromise,
                         actor);
-        if (!revoked) {
-            return tl::unexpected(revoked.error());
-        }
+        DOJANG_TRY(revoked);
         compromised = std::move(*revoked);
     }
     // 2. Fresh codes; the application and the register entry in the same unit.
@@ -477,17 +443,13 @@ Result<Codes> ReissueService::approve(
         }
         auto sealed = crypto::aead_seal(
             keys_.encryption_key(), to_bytes(*code_digits), authorization_code_aad);
-        if (!sealed) {
-            return tl::unexpected(sealed.error());
-        }
+        DOJANG_TRY(sealed);
         application.reference_number = *reference;
         application.authorization_code_sealed = std::move(*sealed);
         code = *code_digits;
         auto stored = database_->transact([&](store::Transaction& tx) -> Result<void> {
             auto saved = SealedRegister(tx, keys_).upsert(customer);
-            if (!saved) {
-                return tl::unexpected(saved.error());
-            }
+            DOJANG_TRY(saved);
             auto written = insert ? tx.applications().insert(application)
                                   : tx.applications().update(application);
             if (!written) {
@@ -495,9 +457,7 @@ Result<Codes> ReissueService::approve(
             }
             if (insert) {  // a walk-in: the holder's earlier unfinished applications end here
                 auto cancelled = cancel_unfinished(tx, customer, application.id, actor);
-                if (!cancelled) {
-                    return tl::unexpected(cancelled.error());
-                }
+                DOJANG_TRY(cancelled);
             }
             for (const auto& [kind, detail] : events) {
                 auto added = event(tx, application.id, kind, detail);
@@ -558,15 +518,11 @@ Result<SecretBytes> ReissueService::authorization_secret(std::string_view refere
     std::optional<store::ApplicationRecord> application;
     auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto found = tx.applications().find_by_reference(reference);
-        if (!found) {
-            return tl::unexpected(found.error());
-        }
+        DOJANG_TRY(found);
         application = std::move(*found);
         return ok();
     });
-    if (!read) {
-        return tl::unexpected(read.error());
-    }
+    DOJANG_TRY(read);
     if (!application || reference.empty() || application->authorization_code_sealed.empty()) {
         return tl::unexpected(wrong_codes());
     }
@@ -582,9 +538,7 @@ Result<Codes> ReissueService::reveal_codes(const store::ApplicationRecord& appli
     }
     auto code = crypto::aead_open(
         keys_.encryption_key(), application.authorization_code_sealed, authorization_code_aad);
-    if (!code) {
-        return tl::unexpected(code.error());
-    }
+    DOJANG_TRY(code);
     const auto bytes = code->bytes();
     return Codes{application.id,
                  application.reference_number,
@@ -604,37 +558,27 @@ Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest
     std::optional<store::CertificateRecord> old_certificate;
     auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto found = tx.applications().find_by_reference(reference);
-        if (!found) {
-            return tl::unexpected(found.error());
-        }
+        DOJANG_TRY(found);
         application = std::move(*found);
         if (application) {
             auto holder = SealedRegister(tx, keys_).find(application->customer_id);
-            if (!holder) {
-                return tl::unexpected(holder.error());
-            }
+            DOJANG_TRY(holder);
             customer = std::move(*holder);
             if (!application->old_serial.empty()) {
                 auto old = tx.certificates().find(*SerialNumber::from_hex(application->old_serial));
-                if (!old) {
-                    return tl::unexpected(old.error());
-                }
+                DOJANG_TRY(old);
                 old_certificate = std::move(*old);
             }
         }
         return ok();
     });
-    if (!read) {
-        return tl::unexpected(read.error());
-    }
+    DOJANG_TRY(read);
     if (!application || reference.empty() || !customer) {
         return tl::unexpected(wrong_codes());
     }
     auto expected = crypto::aead_open(
         keys_.encryption_key(), application->authorization_code_sealed, authorization_code_aad);
-    if (!expected) {
-        return tl::unexpected(expected.error());
-    }
+    DOJANG_TRY(expected);
     if (!crypto::constant_time_equal(to_bytes(code), expected->bytes())) {
         return tl::unexpected(wrong_codes());
     }
@@ -668,9 +612,7 @@ Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest
     // 2. The confirmation token first: once the codes are claimed nothing may fail for want of
     //    randomness.
     auto token = crypto::random_bytes(24);
-    if (!token) {
-        return tl::unexpected(token.error());
-    }
+    DOJANG_TRY(token);
     const std::string token_text = to_hex(*token);
     // 3. Issue through the CA: the subject from the register, the old notAfter kept.
     ca::IssueRequest issue_request;
@@ -692,9 +634,7 @@ Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest
                         "정보(VID)를 넣을 수 없습니다)");
         }
         auto idn = decrypt_idn(keys_, customer->idn_ciphertext);
-        if (!idn) {
-            return tl::unexpected(idn.error());
-        }
+        DOJANG_TRY(idn);
         issue_request.identity = ca::Identity{customer->name,
                                               std::string(idn->chars(), idn->size()),
                                               *request.random_num,
@@ -708,9 +648,7 @@ Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest
     bool claimed = false;
     hooks.with_intent = [&](store::Transaction& tx) -> Result<void> {
         auto taken = tx.applications().claim_codes(application->id, now);
-        if (!taken) {
-            return tl::unexpected(taken.error());
-        }
+        DOJANG_TRY(taken);
         if (!*taken) {
             return fail(ErrorKind::conflict,
                         "AUTHORIZATION_USED",
@@ -725,9 +663,7 @@ Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest
         // Our claim must still stand: if the codes were given back meanwhile (a signing slower
         // than release_claims_after), another request may own them now, and nothing is recorded.
         auto current = tx.applications().find(application->id);
-        if (!current) {
-            return tl::unexpected(current.error());
-        }
+        DOJANG_TRY(current);
         if (!*current || (*current)->status != store::ApplicationStatus::approved ||
             (*current)->codes_used_at != now) {
             return fail(ErrorKind::conflict,
@@ -747,16 +683,12 @@ Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest
             return updated;
         }
         auto registered = SealedRegister(tx, keys_).find(customer->customer_id);
-        if (!registered) {
-            return tl::unexpected(registered.error());
-        }
+        DOJANG_TRY(registered);
         store::CustomerRecord holder = *registered ? **registered : *customer;
         holder.certificate_serials.push_back(serial.hex());
         holder.updated_at = now;
         auto saved = SealedRegister(tx, keys_).upsert(holder);
-        if (!saved) {
-            return tl::unexpected(saved.error());
-        }
+        DOJANG_TRY(saved);
         auto added = event(tx, application->id, "issued", "certificate " + serial.hex());
         if (!added) {
             return added;
@@ -766,9 +698,7 @@ Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest
             return ok();
         }
         auto parsed = pkix::Certificate::parse(der);
-        if (!parsed) {
-            return tl::unexpected(parsed.error());
-        }
+        DOJANG_TRY(parsed);
         const std::string serial_hex = serial.hex();
         const std::string kst = to_rfc3339(now + std::chrono::hours{9}).substr(0, 16);
         for (const auto& [kind, key] :
@@ -789,9 +719,7 @@ Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest
                 {"serial", serial_hex},
                 {"not_after", to_rfc3339(parsed->not_after()).substr(0, 10)}};
             auto enqueued = notify::enqueue_notification(tx, notification, now);
-            if (!enqueued) {
-                return tl::unexpected(enqueued.error());
-            }
+            DOJANG_TRY(enqueued);
         }
         return ok();
     };
@@ -827,9 +755,7 @@ Result<void> ReissueService::confirm(const SerialNumber& serial, std::string_vie
     std::optional<store::ApplicationRecord> application;
     auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto found = tx.applications().find_by_new_serial(serial.hex());
-        if (!found) {
-            return tl::unexpected(found.error());
-        }
+        DOJANG_TRY(found);
         application = std::move(*found);
         return ok();
     });
@@ -857,9 +783,7 @@ Result<void> ReissueService::confirm(const SerialNumber& serial, std::string_vie
         if (!application->customer_id.empty()) {
             auto holder = database_->transact([&](store::Transaction& tx) -> Result<void> {
                 auto found = tx.customers().find(application->customer_id);  // serials only
-                if (!found) {
-                    return tl::unexpected(found.error());
-                }
+                DOJANG_TRY(found);
                 on_file = *found ? (*found)->certificate_serials : std::vector<std::string>{};
                 return ok();
             });
@@ -873,9 +797,7 @@ Result<void> ReissueService::confirm(const SerialNumber& serial, std::string_vie
                         replaced_serials(application->old_serial, on_file, application->new_serial),
                         store::RevocationReason::superseded,
                         "application:" + application->id);
-        if (!revoked) {
-            return tl::unexpected(revoked.error());
-        }
+        DOJANG_TRY(revoked);
         superseded = std::move(*revoked);
     }
     application->status = store::ApplicationStatus::confirmed;
@@ -914,16 +836,12 @@ Result<Codes> ReissueService::revoke_all(
                     replaced_serials(application.old_serial, customer.certificate_serials, ""),
                     store::RevocationReason::key_compromise,
                     actor);
-    if (!revoked) {
-        return tl::unexpected(revoked.error());
-    }
+    DOJANG_TRY(revoked);
     application.status = store::ApplicationStatus::revoked;
     application.updated_at = now;
     auto stored = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto saved = SealedRegister(tx, keys_).upsert(customer);
-        if (!saved) {
-            return tl::unexpected(saved.error());
-        }
+        DOJANG_TRY(saved);
         auto written =
             insert ? tx.applications().insert(application) : tx.applications().update(application);
         if (!written) {
@@ -931,9 +849,7 @@ Result<Codes> ReissueService::revoke_all(
         }
         if (insert) {
             auto cancelled = cancel_unfinished(tx, customer, application.id, actor);
-            if (!cancelled) {
-                return tl::unexpected(cancelled.error());
-            }
+            DOJANG_TRY(cancelled);
         }
         for (const auto& [kind, detail] : events) {
             auto added = event(tx, application.id, kind, detail);
@@ -977,14 +893,10 @@ Result<Codes> ReissueService::revoke_all(
             return ok();
         }
         auto enqueued = notify::enqueue_notification(tx, notification, now);
-        if (!enqueued) {
-            return tl::unexpected(enqueued.error());
-        }
+        DOJANG_TRY(enqueued);
         return ok();
     });
-    if (!stored) {
-        return tl::unexpected(stored.error());
-    }
+    DOJANG_TRY(stored);
     return Codes{application.id, {}, {}, now, std::move(*revoked)};
 }
 
@@ -1004,9 +916,7 @@ Result<bool> ReissueService::release_claim(const std::string& application_id) {
     auto done = database_->transact([&](store::Transaction& tx) -> Result<void> {
         released = false;
         auto found = tx.applications().find(application_id);
-        if (!found) {
-            return tl::unexpected(found.error());
-        }
+        DOJANG_TRY(found);
         if (!*found || (*found)->status != store::ApplicationStatus::approved ||
             !(*found)->codes_used_at) {
             return ok();
@@ -1028,9 +938,7 @@ Result<bool> ReissueService::release_claim(const std::string& application_id) {
         return store::record_audit(
             tx, now, "system", "application.codes_released", application_id, "{}");
     });
-    if (!done) {
-        return tl::unexpected(done.error());
-    }
+    DOJANG_TRY(done);
     return released;
 }
 
@@ -1039,21 +947,15 @@ Result<std::size_t> ReissueService::release_stranded_claims() {
     std::vector<store::ApplicationRecord> stranded;
     auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto found = tx.applications().stranded_claims(now - settings_.release_claims_after);
-        if (!found) {
-            return tl::unexpected(found.error());
-        }
+        DOJANG_TRY(found);
         stranded = std::move(*found);
         return ok();
     });
-    if (!read) {
-        return tl::unexpected(read.error());
-    }
+    DOJANG_TRY(read);
     std::size_t count = 0;
     for (const auto& application : stranded) {
         auto released = release_claim(application.id);
-        if (!released) {
-            return tl::unexpected(released.error());
-        }
+        DOJANG_TRY(released);
         count += *released ? 1U : 0U;
     }
     return count;
@@ -1064,15 +966,11 @@ Result<std::size_t> ReissueService::revoke_unconfirmed() {
     std::vector<store::ApplicationRecord> late;
     auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto found = tx.applications().unconfirmed(now - settings_.confirm_within);
-        if (!found) {
-            return tl::unexpected(found.error());
-        }
+        DOJANG_TRY(found);
         late = std::move(*found);
         return ok();
     });
-    if (!read) {
-        return tl::unexpected(read.error());
-    }
+    DOJANG_TRY(read);
     for (auto& application : late) {
         auto serial = SerialNumber::from_hex(application.new_serial);
         if (serial) {
@@ -1107,9 +1005,7 @@ Result<std::size_t> ReissueService::revoke_unconfirmed() {
                          "confirmation_timeout",
                          "certificate " + abandoned + " revoked: installation was not confirmed");
         });
-        if (!reopened) {
-            return tl::unexpected(reopened.error());
-        }
+        DOJANG_TRY(reopened);
     }
     return late.size();
 }
@@ -1120,20 +1016,14 @@ ReissueService::status(const std::string& application_id) {
     std::vector<store::ApplicationEvent> events;
     auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto found = tx.applications().find(application_id);
-        if (!found) {
-            return tl::unexpected(found.error());
-        }
+        DOJANG_TRY(found);
         application = std::move(*found);
         auto timeline = tx.applications().events(application_id);
-        if (!timeline) {
-            return tl::unexpected(timeline.error());
-        }
+        DOJANG_TRY(timeline);
         events = std::move(*timeline);
         return ok();
     });
-    if (!read) {
-        return tl::unexpected(read.error());
-    }
+    DOJANG_TRY(read);
     if (!application) {
         return fail(ErrorKind::not_found, "APPLICATION_NOT_FOUND", "no such application");
     }

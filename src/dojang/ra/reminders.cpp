@@ -16,9 +16,7 @@ Result<std::optional<store::CustomerRecord>> holder_of(store::Transaction& tx,
                                                        const RegisterKeys& keys,
                                                        const std::string& serial) {
     auto application = tx.applications().find_by_new_serial(serial);
-    if (!application) {
-        return tl::unexpected(application.error());
-    }
+    DOJANG_TRY(application);
     if (*application && !(*application)->customer_id.empty()) {
         return SealedRegister(tx, keys).find((*application)->customer_id);
     }
@@ -28,9 +26,7 @@ Result<std::optional<store::CustomerRecord>> holder_of(store::Transaction& tx,
 /// Whether an application replacing `serial` has a certificate of its own.
 Result<bool> has_successor(store::Transaction& tx, const std::string& serial) {
     auto replacing = tx.applications().replacing(serial);
-    if (!replacing) {
-        return tl::unexpected(replacing.error());
-    }
+    DOJANG_TRY(replacing);
     return std::any_of(replacing->begin(), replacing->end(), [](const auto& application) {
         return !application.new_serial.empty() &&
                (application.status == store::ApplicationStatus::issued ||
@@ -55,9 +51,7 @@ Result<std::size_t> queue_expiry_reminders(store::Database& database,
     auto queued = database.transact([&](store::Transaction& tx) -> Result<void> {
         due = 0;
         auto expiring = tx.certificates().expiring(now, horizon, 10000);
-        if (!expiring) {
-            return tl::unexpected(expiring.error());
-        }
+        DOJANG_TRY(expiring);
         for (const auto& certificate : *expiring) {
             const std::string serial = certificate.serial.hex();
             const auto left =
@@ -69,13 +63,9 @@ Result<std::size_t> queue_expiry_reminders(store::Database& database,
                 continue;
             }
             auto successor = has_successor(tx, serial);
-            if (!successor) {
-                return tl::unexpected(successor.error());
-            }
+            DOJANG_TRY(successor);
             auto holder = holder_of(tx, keys, serial);
-            if (!holder) {
-                return tl::unexpected(holder.error());
-            }
+            DOJANG_TRY(holder);
             if (*successor || !*holder) {
                 continue;
             }
@@ -93,16 +83,12 @@ Result<std::size_t> queue_expiry_reminders(store::Database& database,
                                  {"not_after", to_rfc3339(certificate.not_after)},
                                  {"portal_url", settings.portal_url}};
             auto enqueued = notify::enqueue_notification(tx, notification, now);
-            if (!enqueued) {
-                return tl::unexpected(enqueued.error());
-            }
+            DOJANG_TRY(enqueued);
             ++due;
         }
         return ok();
     });
-    if (!queued) {
-        return tl::unexpected(queued.error());
-    }
+    DOJANG_TRY(queued);
     return due;
 }
 

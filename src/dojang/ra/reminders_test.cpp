@@ -38,9 +38,7 @@ protected:
         customer.updated_at = clock_.now();
         EXPECT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
             auto saved = SealedRegister(tx, keys_).upsert(customer);
-            if (!saved) {
-                return tl::unexpected(saved.error());
-            }
+            DOJANG_TRY(saved);
             return ok();
         }));
         return serial;
@@ -50,9 +48,7 @@ protected:
         std::vector<store::OutboxMessage> due;
         EXPECT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
             auto messages = tx.outbox().due(clock_.now() + std::chrono::days{400}, 100);
-            if (!messages) {
-                return tl::unexpected(messages.error());
-            }
+            DOJANG_TRY(messages);
             for (auto& message : *messages) {
                 if (message.dedupe_key.starts_with("expiry:")) {
                     due.push_back(std::move(message));

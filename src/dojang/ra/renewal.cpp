@@ -60,15 +60,11 @@ Result<store::CertificateRecord> RenewalService::holder_certificate(
     std::optional<store::CertificateRecord> record;
     auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto found = tx.certificates().find(*serial);
-        if (!found) {
-            return tl::unexpected(found.error());
-        }
+        DOJANG_TRY(found);
         record = std::move(*found);
         return ok();
     });
-    if (!read) {
-        return tl::unexpected(read.error());
-    }
+    DOJANG_TRY(read);
     // Only what this CA signed and recorded counts: same serial is not enough, the bytes must
     // be the ones we stored.
     if (!record || record->ca != issuing_->name || record->der.empty() || record->der != *der) {
@@ -116,13 +112,9 @@ Result<ca::Issued> RenewalService::renew(const pkix::Certificate& current,
                                          const Bytes& public_key) const {
     // 1. Authorise: the certificate is ours, valid, and in its renewal window.
     auto record = holder_certificate(current);
-    if (!record) {
-        return tl::unexpected(record.error());
-    }
+    DOJANG_TRY(record);
     auto open = check_window(*record);
-    if (!open) {
-        return tl::unexpected(open.error());
-    }
+    DOJANG_TRY(open);
     // 2.-7. The issuer checks the key, records, signs and audits.
     ca::IssueRequest request;
     request.public_key = public_key;
@@ -134,9 +126,7 @@ Result<ca::Issued> RenewalService::renew(const pkix::Certificate& current,
     //    the certificate: a restart between ip and certConf must not leave two valid
     //    certificates (ReissueService::revoke_unconfirmed ends it).
     auto id = crypto::random_bytes(10);
-    if (!id) {
-        return tl::unexpected(id.error());
-    }
+    DOJANG_TRY(id);
     ca::IssueHooks hooks;
     hooks.with_issued = [&](store::Transaction& tx, const SerialNumber& serial, const Bytes&) {
         return track(tx, *record, serial.hex(), "r" + to_hex(*id));
@@ -151,9 +141,7 @@ Result<void> RenewalService::track(store::Transaction& tx,
     const Seconds now = clock_->now();
     {
         auto holder = tx.customers().find_by_certificate(old_record.serial.hex());
-        if (!holder) {
-            return tl::unexpected(holder.error());
-        }
+        DOJANG_TRY(holder);
         store::ApplicationRecord renewal;
         renewal.id = id;
         renewal.holder_type = old_record.profile == "corporate" ? store::HolderType::corporate
@@ -182,9 +170,7 @@ Result<void> RenewalService::settle(const SerialNumber& new_serial,
     const Seconds now = clock_->now();
     return database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto found = tx.applications().find_by_new_serial(new_serial.hex());
-        if (!found) {
-            return tl::unexpected(found.error());
-        }
+        DOJANG_TRY(found);
         if (!*found || (*found)->origin != "renewal" ||
             (*found)->status != store::ApplicationStatus::issued) {
             return ok();
@@ -221,9 +207,7 @@ Result<void> RenewalService::abandon(const SerialNumber& new_serial) const {
     bool waiting = false;
     auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto found = tx.applications().find_by_new_serial(new_serial.hex());
-        if (!found) {
-            return tl::unexpected(found.error());
-        }
+        DOJANG_TRY(found);
         waiting = *found && (*found)->origin == "renewal" &&
                   (*found)->status == store::ApplicationStatus::issued;
         return ok();
@@ -256,9 +240,7 @@ Result<void> RenewalService::revoke(const pkix::Certificate& certificate,
                         " (이 사유로는 인증기관만 폐지할 수 있습니다)");
     }
     auto record = holder_certificate(certificate);
-    if (!record) {
-        return tl::unexpected(record.error());
-    }
+    DOJANG_TRY(record);
     return ca::revoke(
         *database_, *clock_, record->serial, reason, "holder:" + record->serial.hex());
 }

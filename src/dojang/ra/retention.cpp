@@ -21,9 +21,7 @@ Result<Purged> purge_expired(store::Database& database,
         auto done = database.transact([&](store::Transaction& tx) -> Result<void> {
             erased = 0;
             auto ids = tx.applications().unverified_before(now - settings.unverified, batch);
-            if (!ids) {
-                return tl::unexpected(ids.error());
-            }
+            DOJANG_TRY(ids);
             for (const auto& id : *ids) {
                 auto gone = tx.applications().erase(id);
                 if (!gone) {
@@ -38,9 +36,7 @@ Result<Purged> purge_expired(store::Database& database,
             }
             return ok();
         });
-        if (!done) {
-            return tl::unexpected(done.error());
-        }
+        DOJANG_TRY(done);
         purged.applications += erased;
         if (erased < batch) {
             break;
@@ -52,9 +48,7 @@ Result<Purged> purge_expired(store::Database& database,
         auto done = database.transact([&](store::Transaction& tx) -> Result<void> {
             deleted.clear();
             auto due = tx.review().documents_decided_before(now - settings.documents, batch);
-            if (!due) {
-                return tl::unexpected(due.error());
-            }
+            DOJANG_TRY(due);
             for (const auto& document : *due) {
                 auto gone = tx.review().delete_document(document.application_id, document.kind);
                 if (!gone) {
@@ -75,9 +69,7 @@ Result<Purged> purge_expired(store::Database& database,
             }
             return ok();
         });
-        if (!done) {
-            return tl::unexpected(done.error());
-        }
+        DOJANG_TRY(done);
         for (const auto& document : deleted) {
             if (!files.remove(document)) {
                 ++purged.files_left;

@@ -67,23 +67,17 @@ Result<std::optional<Applicant>> find_applicant(store::Transaction& tx,
                                                 const RegisterKeys& keys,
                                                 const std::string& application_id) {
     auto online = tx.otp().find_application(application_id);
-    if (!online) {
-        return tl::unexpected(online.error());
-    }
+    DOJANG_TRY(online);
     if (!*online || !(*online)->matched) {
         return std::optional<Applicant>();
     }
     auto application = tx.applications().find(application_id);
-    if (!application) {
-        return tl::unexpected(application.error());
-    }
+    DOJANG_TRY(application);
     if (!*application) {
         return std::optional<Applicant>();
     }
     auto holder = SealedRegister(tx, keys).find((*application)->customer_id);
-    if (!holder) {
-        return tl::unexpected(holder.error());
-    }
+    DOJANG_TRY(holder);
     if (!*holder) {
         return std::optional<Applicant>();
     }
@@ -99,9 +93,7 @@ Result<void> notify_applicant(store::Transaction& tx,
                               std::map<std::string, std::string> vars,
                               Seconds now) {
     auto applicant = find_applicant(tx, keys, application_id);
-    if (!applicant) {
-        return tl::unexpected(applicant.error());
-    }
+    DOJANG_TRY(applicant);
     if (!*applicant) {
         return ok();  // walk-in: the officer at the branch tells the holder
     }
@@ -114,9 +106,7 @@ Result<void> notify_applicant(store::Transaction& tx,
     notification.application_id = application_id;
     notification.vars = std::move(vars);
     auto enqueued = notify::enqueue_notification(tx, notification, now);
-    if (!enqueued) {
-        return tl::unexpected(enqueued.error());
-    }
+    DOJANG_TRY(enqueued);
     return ok();
 }
 
@@ -133,9 +123,7 @@ Result<void> send_code_other_channel(store::Database& database,
     }
     return database.transact([&](store::Transaction& tx) -> Result<void> {
         auto applicant = find_applicant(tx, keys, application_id);
-        if (!applicant) {
-            return tl::unexpected(applicant.error());
-        }
+        DOJANG_TRY(applicant);
         if (!*applicant) {
             return ok();
         }
@@ -155,9 +143,7 @@ Result<void> send_code_other_channel(store::Database& database,
             {"reference_hint", codes.reference_number.substr(codes.reference_number.size() - 4)},
             {"expires_at", to_rfc3339(codes.expires_at)}};
         auto enqueued = notify::enqueue_notification(tx, notification, now);
-        if (!enqueued) {
-            return tl::unexpected(enqueued.error());
-        }
+        DOJANG_TRY(enqueued);
         return ok();
     });
 }
@@ -237,9 +223,7 @@ Result<std::optional<std::string>> add_officer(store::Database& database,
                                     std::move(violations)});
     }
     auto hashed = crypto::hash_password(password);
-    if (!hashed) {
-        return tl::unexpected(hashed.error());
-    }
+    DOJANG_TRY(hashed);
     std::optional<std::string> token;
     store::OfficerRecord officer;
     officer.username = username;
@@ -248,9 +232,7 @@ Result<std::optional<std::string>> add_officer(store::Database& database,
     officer.created_at = clock.now();
     if (with_token) {
         auto random = crypto::random_bytes(32);
-        if (!random) {
-            return tl::unexpected(random.error());
-        }
+        DOJANG_TRY(random);
         token = "dso_" + to_hex(*random);
         officer.token_hash = token_hash(*token);
     }
@@ -267,9 +249,7 @@ Result<std::optional<std::string>> add_officer(store::Database& database,
             username,
             "{\"api_token\":" + std::string(with_token ? "true" : "false") + "}");
     });
-    if (!stored) {
-        return tl::unexpected(stored.error());
-    }
+    DOJANG_TRY(stored);
     return token;
 }
 
@@ -280,9 +260,7 @@ Result<OfficerSignIn> ReviewService::sign_in(const std::string& username,
     const std::string user_subject = "user:" + username;
     auto client_mac =
         crypto::hmac_sha256(keys_.hash_key(), to_bytes("dojang-sign-in-client-v1:" + client));
-    if (!client_mac) {
-        return tl::unexpected(client_mac.error());
-    }
+    DOJANG_TRY(client_mac);
     const std::string client_subject = "client:" + to_hex(*client_mac);
     const Seconds window_start = now - settings_.throttle_window;
     std::optional<store::OfficerRecord> officer;
@@ -305,9 +283,7 @@ Result<OfficerSignIn> ReviewService::sign_in(const std::string& username,
         client_failures = std::move(*by_client);
         return ok();
     });
-    if (!read) {
-        return tl::unexpected(read.error());
-    }
+    DOJANG_TRY(read);
     // 1. Locked, throttled or busy: decided before any password is checked, and the same for a
     //    name that exists and one that does not.
     if ((officer && officer->locked_at) || user_failures.size() >= settings_.failures_to_lock) {
@@ -392,17 +368,13 @@ Result<OfficerSignIn> ReviewService::sign_in(const std::string& username,
             }
             return store::record_audit(tx, now, username, "officer.sign_in_failed", username, "{}");
         });
-        if (!audited) {
-            return tl::unexpected(audited.error());
-        }
+        DOJANG_TRY(audited);
         return fail(ErrorKind::unauthenticated,
                     "OFFICER_SIGN_IN_FAILED",
                     "wrong username or password (사용자 이름 또는 비밀번호가 올바르지 않습니다)");
     }
     auto random = crypto::random_bytes(32);
-    if (!random) {
-        return tl::unexpected(random.error());
-    }
+    DOJANG_TRY(random);
     OfficerSignIn session{to_hex(*random), {}, username, now + settings_.session_lifetime};
     session.csrf_token = csrf_token(session.token);
     auto stored = database_->transact([&](store::Transaction& tx) -> Result<void> {
@@ -417,9 +389,7 @@ Result<OfficerSignIn> ReviewService::sign_in(const std::string& username,
         }
         return store::record_audit(tx, now, username, "officer.sign_in", username, "{}");
     });
-    if (!stored) {
-        return tl::unexpected(stored.error());
-    }
+    DOJANG_TRY(stored);
     return session;
 }
 
@@ -430,9 +400,7 @@ Result<void> unlock_officer(store::Database& database,
     const Seconds now = clock.now();
     return database.transact([&](store::Transaction& tx) -> Result<void> {
         auto found = tx.review().find_officer(username);
-        if (!found) {
-            return tl::unexpected(found.error());
-        }
+        DOJANG_TRY(found);
         if (!*found) {
             return fail(ErrorKind::not_found, "OFFICER_NOT_FOUND", "no officer " + username);
         }
@@ -466,22 +434,16 @@ Result<std::string> ReviewService::authenticate(std::string_view token, bool is_
         std::optional<store::OfficerRecord> record;
         if (is_session) {
             auto session = tx.review().find_session(token_hash(token));
-            if (!session) {
-                return tl::unexpected(session.error());
-            }
+            DOJANG_TRY(session);
             if (!*session || (*session)->expires_at <= now) {
                 return ok();
             }
             auto found = tx.review().find_officer((*session)->username);
-            if (!found) {
-                return tl::unexpected(found.error());
-            }
+            DOJANG_TRY(found);
             record = std::move(*found);
         } else {
             auto found = tx.review().find_officer_by_token(token_hash(token));
-            if (!found) {
-                return tl::unexpected(found.error());
-            }
+            DOJANG_TRY(found);
             record = std::move(*found);
         }
         if (record && !record->disabled_at) {
@@ -489,9 +451,7 @@ Result<std::string> ReviewService::authenticate(std::string_view token, bool is_
         }
         return ok();
     });
-    if (!read) {
-        return tl::unexpected(read.error());
-    }
+    DOJANG_TRY(read);
     if (!officer || token.empty()) {
         return fail(ErrorKind::unauthenticated,
                     "OFFICER_UNAUTHENTICATED",
@@ -511,9 +471,7 @@ Result<std::vector<ReviewItem>> ReviewService::queue(std::optional<store::Applic
     std::vector<ReviewItem> items;
     auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto applications = tx.applications().list(status, holder_type, 200);
-        if (!applications) {
-            return tl::unexpected(applications.error());
-        }
+        DOJANG_TRY(applications);
         for (auto& application : *applications) {
             auto online = tx.otp().find_application(application.id);
             auto customer = SealedRegister(tx, keys_).find(application.customer_id);
@@ -540,9 +498,7 @@ Result<std::vector<ReviewItem>> ReviewService::queue(std::optional<store::Applic
         }
         return ok();
     });
-    if (!read) {
-        return tl::unexpected(read.error());
-    }
+    DOJANG_TRY(read);
     return items;
 }
 
@@ -551,9 +507,7 @@ Result<ReviewDetail> ReviewService::detail(const std::string& application_id) {
     bool found_it = false;
     auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto application = tx.applications().find(application_id);
-        if (!application) {
-            return tl::unexpected(application.error());
-        }
+        DOJANG_TRY(application);
         if (!*application || (*application)->status == store::ApplicationStatus::submitted) {
             return ok();
         }
@@ -579,9 +533,7 @@ Result<ReviewDetail> ReviewService::detail(const std::string& application_id) {
             for (auto [field, value] : {std::pair{"proxy_name", &detail.online->proxy_name},
                                         std::pair{"proxy_phone", &detail.online->proxy_phone}}) {
                 auto opened = open_field(keys_, application_id, field, *value);
-                if (!opened) {
-                    return tl::unexpected(opened.error());
-                }
+                DOJANG_TRY(opened);
                 *value = std::move(*opened);
             }
         }
@@ -591,9 +543,7 @@ Result<ReviewDetail> ReviewService::detail(const std::string& application_id) {
         found_it = true;
         return ok();
     });
-    if (!read) {
-        return tl::unexpected(read.error());
-    }
+    DOJANG_TRY(read);
     if (!found_it) {
         return tl::unexpected(not_found());
     }
@@ -605,9 +555,7 @@ Result<std::pair<Bytes, std::string>> ReviewService::document(const std::string&
     std::optional<store::DocumentRecord> record;
     auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto documents = tx.review().documents(application_id);
-        if (!documents) {
-            return tl::unexpected(documents.error());
-        }
+        DOJANG_TRY(documents);
         for (auto& document : *documents) {
             if (document.kind == kind) {
                 record = std::move(document);
@@ -615,16 +563,12 @@ Result<std::pair<Bytes, std::string>> ReviewService::document(const std::string&
         }
         return ok();
     });
-    if (!read) {
-        return tl::unexpected(read.error());
-    }
+    DOJANG_TRY(read);
     if (!record) {
         return fail(ErrorKind::not_found, "DOCUMENT_NOT_FOUND", "no such document");
     }
     auto content = files_.read(*record);
-    if (!content) {
-        return tl::unexpected(content.error());
-    }
+    DOJANG_TRY(content);
     return std::make_pair(std::move(*content), record->media_type);
 }
 
@@ -713,9 +657,7 @@ Result<std::string> ReviewService::approve(const std::string& officer,
                  "approved by one officer; a second approval is required"});
         }
         auto holder = SealedRegister(tx, keys_).find((*found)->customer_id);
-        if (!holder) {
-            return tl::unexpected(holder.error());
-        }
+        DOJANG_TRY(holder);
         if (!*holder) {
             return fail(
                 ErrorKind::internal, "CUSTOMER_MISSING", "the applicant's register entry is gone");
@@ -724,9 +666,7 @@ Result<std::string> ReviewService::approve(const std::string& officer,
         customer = std::move(*holder);
         return ok();
     });
-    if (!decided) {
-        return tl::unexpected(decided.error());
-    }
+    DOJANG_TRY(decided);
     if (refusal) {
         return tl::unexpected(std::move(*refusal));
     }
@@ -739,9 +679,7 @@ Result<std::string> ReviewService::approve(const std::string& officer,
                                    {{"approved", "approved after document review"}},
                                    officer,
                                    false);
-    if (!codes) {
-        return tl::unexpected(codes.error());
-    }
+    DOJANG_TRY(codes);
     if (codes->is_revocation()) {
         return std::string("revoked");  // the holder was told by the revocation notice
     }
@@ -755,14 +693,10 @@ Result<std::string> ReviewService::approve(const std::string& officer,
              {"portal_url", settings_.portal_url}},
             now);
     });
-    if (!notified) {
-        return tl::unexpected(notified.error());
-    }
+    DOJANG_TRY(notified);
     auto sent = send_code_other_channel(
         *database_, keys_, reissue_->settings(), application_id, *codes, now);
-    if (!sent) {
-        return tl::unexpected(sent.error());
-    }
+    DOJANG_TRY(sent);
     return std::string("approved");
 }
 
@@ -782,9 +716,7 @@ Result<void> ReviewService::reject(const std::string& officer,
     std::optional<Error> refusal;
     auto decided = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto found = tx.applications().find(application_id);
-        if (!found) {
-            return tl::unexpected(found.error());
-        }
+        DOJANG_TRY(found);
         if (!*found) {
             refusal = not_found();
             return ok();
@@ -810,9 +742,7 @@ Result<void> ReviewService::reject(const std::string& officer,
             return event;
         }
         auto documents = tx.review().documents(application_id);
-        if (!documents) {
-            return tl::unexpected(documents.error());
-        }
+        DOJANG_TRY(documents);
         std::string details = documents_json(*documents);
         details.insert(1, "\"reason\":" + json_quote(reason) + ",");
         auto audited =
@@ -828,9 +758,7 @@ Result<void> ReviewService::reject(const std::string& officer,
                                  {"portal_url", settings_.portal_url}},
                                 now);
     });
-    if (!decided) {
-        return tl::unexpected(decided.error());
-    }
+    DOJANG_TRY(decided);
     if (refusal) {
         return tl::unexpected(std::move(*refusal));
     }

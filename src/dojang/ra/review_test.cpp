@@ -59,9 +59,7 @@ protected:
         company.updated_at = clock_.now();
         ASSERT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
             auto saved = tx.customers().upsert(company);
-            if (!saved) {
-                return tl::unexpected(saved.error());
-            }
+            DOJANG_TRY(saved);
             return ok();
         }));
         for (const auto* name : {"kim", "lee"}) {
@@ -495,9 +493,7 @@ TEST_F(ReviewTest, TenFailuresInARowLockAnAccountUntilAnotherOfficerUnlocksIt) {
     std::vector<std::string> actions;
     ASSERT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto entries = tx.audit().entries();
-        if (!entries) {
-            return tl::unexpected(entries.error());
-        }
+        DOJANG_TRY(entries);
         for (const auto& entry : *entries) {
             if (entry.action.starts_with("officer.") && entry.action != "officer.sign_in_failed" &&
                 entry.action != "officer.add") {
@@ -547,9 +543,7 @@ std::size_t audited(store::Database& database, const std::string& action) {
     std::size_t count = 0;
     EXPECT_TRUE(database.transact([&](store::Transaction& tx) -> Result<void> {
         auto entries = tx.audit().entries();
-        if (!entries) {
-            return tl::unexpected(entries.error());
-        }
+        DOJANG_TRY(entries);
         for (const auto& entry : *entries) {
             count += entry.action == action ? 1U : 0U;
         }

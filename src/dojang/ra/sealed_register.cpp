@@ -34,9 +34,7 @@ Result<std::string> seal_text(const RegisterKeys& keys,
         return value;
     }
     auto ciphertext = crypto::aead_seal(keys.encryption_key(), to_bytes(value), aad);
-    if (!ciphertext) {
-        return tl::unexpected(ciphertext.error());
-    }
+    DOJANG_TRY(ciphertext);
     return std::string(mark) + to_base64(*ciphertext);
 }
 
@@ -83,9 +81,7 @@ Result<store::CustomerRecord> seal_customer(const RegisterKeys& keys,
     store::CustomerRecord sealed = record;
     for (auto& [field, value] : fields_of(sealed)) {
         auto text = seal_text(keys, *value, aad_of(record.customer_id, field));
-        if (!text) {
-            return tl::unexpected(text.error());
-        }
+        DOJANG_TRY(text);
         *value = std::move(*text);
     }
     return sealed;
@@ -97,9 +93,7 @@ Result<store::CustomerRecord> open_customer(const RegisterKeys& keys,
     for (auto& [field, value] : fields_of(opened)) {
         auto text =
             open_text(keys, *value, aad_of(record.customer_id, field), "CUSTOMER_DECRYPT_FAILED");
-        if (!text) {
-            return tl::unexpected(text.error());
-        }
+        DOJANG_TRY(text);
         *value = std::move(*text);
     }
     return opened;
@@ -117,9 +111,7 @@ bool customer_is_sealed(const store::CustomerRecord& record) {
 
 Result<bool> SealedRegister::upsert(const store::CustomerRecord& record) {
     auto sealed = seal_customer(*keys_, record);
-    if (!sealed) {
-        return tl::unexpected(sealed.error());
-    }
+    DOJANG_TRY(sealed);
     return tx_->customers().upsert(*sealed);
 }
 
@@ -129,9 +121,7 @@ Result<std::optional<store::CustomerRecord>> SealedRegister::opened(
         return found;
     }
     auto plain = open_customer(*keys_, **found);
-    if (!plain) {
-        return tl::unexpected(plain.error());
-    }
+    DOJANG_TRY(plain);
     return std::optional<store::CustomerRecord>(std::move(*plain));
 }
 
@@ -158,30 +148,22 @@ Result<std::size_t> seal_legacy_customers(store::Database& database,
         auto done = database.transact([&](store::Transaction& tx) -> Result<void> {
             seen = 0;
             auto ids = tx.customers().ids_after(after, batch);
-            if (!ids) {
-                return tl::unexpected(ids.error());
-            }
+            DOJANG_TRY(ids);
             for (const auto& id : *ids) {
                 ++seen;
                 after = id;
                 auto found = tx.customers().find(id);
-                if (!found) {
-                    return tl::unexpected(found.error());
-                }
+                DOJANG_TRY(found);
                 if (!*found || customer_is_sealed(**found)) {
                     continue;
                 }
                 auto saved = SealedRegister(tx, keys).upsert(**found);
-                if (!saved) {
-                    return tl::unexpected(saved.error());
-                }
+                DOJANG_TRY(saved);
                 ++sealed;
             }
             return ok();
         });
-        if (!done) {
-            return tl::unexpected(done.error());
-        }
+        DOJANG_TRY(done);
         if (seen < batch) {
             return sealed;
         }

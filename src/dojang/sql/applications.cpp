@@ -31,9 +31,7 @@ Result<std::optional<Seconds>> optional_time(const Statement& row, int column) {
         return std::optional<Seconds>{};
     }
     auto value = row.column_int64(column);
-    if (!value) {
-        return tl::unexpected(value.error());
-    }
+    DOJANG_TRY(value);
     return std::optional<Seconds>(from_epoch(*value));
 }
 
@@ -159,9 +157,7 @@ Result<std::vector<ApplicationRecord>> SqlApplications::select(std::string_view 
 namespace {
 
 Result<std::optional<ApplicationRecord>> first(Result<std::vector<ApplicationRecord>> records) {
-    if (!records) {
-        return tl::unexpected(records.error());
-    }
+    DOJANG_TRY(records);
     if (records->empty()) {
         return std::optional<ApplicationRecord>{};
     }
@@ -209,9 +205,7 @@ Result<std::vector<std::string>> SqlApplications::unverified_before(Seconds befo
     std::vector<std::string> ids;
     for (;;) {
         auto more = query.next_row();
-        if (!more) {
-            return tl::unexpected(more.error());
-        }
+        DOJANG_TRY(more);
         if (!*more) {
             return ids;
         }
@@ -230,9 +224,7 @@ Result<void> SqlApplications::erase(const std::string& id) {
         Query query(connection_, sql);
         query.text(id);
         auto done = query.execute();
-        if (!done) {
-            return tl::unexpected(done.error());
-        }
+        DOJANG_TRY(done);
     }
     return ok();
 }
@@ -252,9 +244,7 @@ Result<bool> SqlApplications::claim_codes(const std::string& id, Seconds now) {
                 "codes_used_at IS NULL AND codes_expire_at > ? AND status = 'approved'");
     query.integer(epoch(now)).integer(epoch(now)).text(id).integer(epoch(now));
     auto changed = query.execute();
-    if (!changed) {
-        return tl::unexpected(changed.error());
-    }
+    DOJANG_TRY(changed);
     return *changed == 1;
 }
 
@@ -293,9 +283,7 @@ Result<void> SqlApplications::add_event(const store::ApplicationEvent& event) {
         "INSERT INTO application_events (application_id, at, kind, detail) VALUES (?, ?, ?, ?)");
     query.text(event.application_id).integer(epoch(event.at)).text(event.kind).text(event.detail);
     auto done = query.execute();
-    if (!done) {
-        return tl::unexpected(done.error());
-    }
+    DOJANG_TRY(done);
     return ok();
 }
 
@@ -308,9 +296,7 @@ Result<std::vector<store::ApplicationEvent>> SqlApplications::events(
     std::vector<store::ApplicationEvent> events;
     for (;;) {
         auto more = query.next_row();
-        if (!more) {
-            return tl::unexpected(more.error());
-        }
+        DOJANG_TRY(more);
         if (!*more) {
             return events;
         }

@@ -122,9 +122,7 @@ TEST_P(StoreContract, FindsClaimsThatNeverBecameAnIssuedCertificate) {
     std::vector<std::string> stranded;
     ASSERT_TRUE(in_tx(database(), [&](Transaction& tx) -> Result<void> {
         auto found = tx.applications().stranded_claims(t0 + std::chrono::seconds{50});
-        if (!found) {
-            return tl::unexpected(found.error());
-        }
+        DOJANG_TRY(found);
         for (const auto& record : *found) {
             stranded.push_back(record.id);
         }

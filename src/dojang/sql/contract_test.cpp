@@ -92,9 +92,7 @@ std::optional<CertificateRecord> find(store::Database& database, std::string_vie
     std::optional<CertificateRecord> found;
     auto result = in_tx(database, [&](Transaction& tx) -> Result<void> {
         auto row = tx.certificates().find(serial(hex));
-        if (!row) {
-            return tl::unexpected(row.error());
-        }
+        DOJANG_TRY(row);
         found = *row;
         return ok();
     });
@@ -109,9 +107,7 @@ std::vector<std::string> list_serials(store::Database& database,
     std::vector<std::string> serials;
     auto result = in_tx(database, [&](Transaction& tx) -> Result<void> {
         auto rows = tx.certificates().list(status, limit, offset);
-        if (!rows) {
-            return tl::unexpected(rows.error());
-        }
+        DOJANG_TRY(rows);
         for (const auto& row : *rows) {
             serials.push_back(row.serial.hex());
         }
@@ -125,15 +121,11 @@ Result<std::int64_t> next_counter(store::Database& database, const std::string& 
     std::int64_t value = 0;
     auto result = in_tx(database, [&](Transaction& tx) -> Result<void> {
         auto next = tx.counters().next(name);
-        if (!next) {
-            return tl::unexpected(next.error());
-        }
+        DOJANG_TRY(next);
         value = *next;
         return ok();
     });
-    if (!result) {
-        return tl::unexpected(result.error());
-    }
+    DOJANG_TRY(result);
     return value;
 }
 
@@ -148,15 +140,11 @@ Result<AuditEntry> append_audit(store::Database& database, std::string subject) 
                                                      .details = R"({"reason":"superseded"})",
                                                      .previous_hash = {},
                                                      .hash = {}});
-        if (!appended) {
-            return tl::unexpected(appended.error());
-        }
+        DOJANG_TRY(appended);
         stored = *appended;
         return ok();
     });
-    if (!result) {
-        return tl::unexpected(result.error());
-    }
+    DOJANG_TRY(result);
     return stored;
 }
 
@@ -362,9 +350,7 @@ TEST_P(StoreContract, RevokedUnexpiredExcludesExpiredAndUnrevoked) {
     std::vector<store::RevokedEntry> entries;
     auto result = in_tx(database(), [&](Transaction& tx) -> Result<void> {
         auto found = tx.certificates().revoked_unexpired("issuing", at(100 * day));
-        if (!found) {
-            return tl::unexpected(found.error());
-        }
+        DOJANG_TRY(found);
         entries = *found;
         return ok();
     });
@@ -388,9 +374,7 @@ TEST_P(StoreContract, AllSignedListsIssuedAndRevokedOfOneCa) {
     std::vector<std::string> serials;
     auto result = in_tx(database(), [&](Transaction& tx) -> Result<void> {
         auto rows = tx.certificates().all_signed("issuing", 100);
-        if (!rows) {
-            return tl::unexpected(rows.error());
-        }
+        DOJANG_TRY(rows);
         for (const auto& row : *rows) {
             serials.push_back(row.serial.hex());
         }
@@ -400,9 +384,7 @@ TEST_P(StoreContract, AllSignedListsIssuedAndRevokedOfOneCa) {
     EXPECT_EQ(serials, (std::vector<std::string>{"11", "12"}));
     auto limited = in_tx(database(), [&](Transaction& tx) -> Result<void> {
         auto rows = tx.certificates().all_signed("issuing", 1);
-        if (!rows) {
-            return tl::unexpected(rows.error());
-        }
+        DOJANG_TRY(rows);
         EXPECT_EQ(rows->size(), 1U);
         return ok();
     });
@@ -451,14 +433,10 @@ TEST_P(StoreContract, CountersStrictlyIncrease) {
     std::int64_t never = -1;
     auto read = in_tx(database(), [&](Transaction& tx) -> Result<void> {
         auto value = tx.counters().current("crl:issuing");
-        if (!value) {
-            return tl::unexpected(value.error());
-        }
+        DOJANG_TRY(value);
         current = *value;
         auto unused = tx.counters().current("crl:unused");
-        if (!unused) {
-            return tl::unexpected(unused.error());
-        }
+        DOJANG_TRY(unused);
         never = *unused;
         return ok();
     });
@@ -509,9 +487,7 @@ TEST_P(StoreContract, RollsBackEverythingWhenWorkFails) {
             return inserted;
         }
         auto counted = tx.counters().next("crl:issuing");
-        if (!counted) {
-            return tl::unexpected(counted.error());
-        }
+        DOJANG_TRY(counted);
         auto audited = tx.audit().append(AuditEntry{.sequence = 0,
                                                     .at = at(0),
                                                     .actor = "system",
@@ -520,9 +496,7 @@ TEST_P(StoreContract, RollsBackEverythingWhenWorkFails) {
                                                     .details = "{}",
                                                     .previous_hash = {},
                                                     .hash = {}});
-        if (!audited) {
-            return tl::unexpected(audited.error());
-        }
+        DOJANG_TRY(audited);
         return fail(ErrorKind::policy_rejected, "TEST_ABORT", "work failed on purpose");
     });
     ASSERT_FALSE(result.has_value());
@@ -543,9 +517,7 @@ TEST_P(StoreContract, ChainsAuditEntriesAndDetectsTampering) {
     std::vector<AuditEntry> entries;
     auto read = in_tx(database(), [&](Transaction& tx) -> Result<void> {
         auto all = tx.audit().entries();
-        if (!all) {
-            return tl::unexpected(all.error());
-        }
+        DOJANG_TRY(all);
         entries = *all;
         return ok();
     });

@@ -33,17 +33,11 @@ Result<CustomerRecord> read_customer(const Statement& row) {
         return tl::unexpected(corrupt("bad holder_type '" + row.column_text(1) + "'"));
     }
     auto idn_hash = row.column_blob(4);
-    if (!idn_hash) {
-        return tl::unexpected(idn_hash.error());
-    }
+    DOJANG_TRY(idn_hash);
     auto idn_ciphertext = row.column_blob(5);
-    if (!idn_ciphertext) {
-        return tl::unexpected(idn_ciphertext.error());
-    }
+    DOJANG_TRY(idn_ciphertext);
     auto updated_at = row.column_int64(11);
-    if (!updated_at) {
-        return tl::unexpected(updated_at.error());
-    }
+    DOJANG_TRY(updated_at);
     return CustomerRecord{
         .customer_id = row.column_text(0),
         .holder_type = *holder_type,
@@ -79,9 +73,7 @@ Result<bool> SqlCustomers::upsert(const CustomerRecord& record) {
     bool exists = false;
     while (true) {
         auto more = existing.next_row();
-        if (!more) {
-            return tl::unexpected(more.error());
-        }
+        DOJANG_TRY(more);
         if (!*more) {
             break;
         }
@@ -94,25 +86,19 @@ Result<bool> SqlCustomers::upsert(const CustomerRecord& record) {
     // 2. Write under a savepoint: a concurrent writer may still win the unique index between
     // the check and the write, and the caller's transaction must survive that.
     auto saved = connection_.execute_script("SAVEPOINT customer_upsert");
-    if (!saved) {
-        return tl::unexpected(saved.error());
-    }
+    DOJANG_TRY(saved);
     auto written = write(record, exists);
     if (!written) {
         auto rolled_back = connection_.execute_script(
             "ROLLBACK TO SAVEPOINT customer_upsert; RELEASE SAVEPOINT customer_upsert");
-        if (!rolled_back) {
-            return tl::unexpected(rolled_back.error());
-        }
+        DOJANG_TRY(rolled_back);
         if (written.error().kind == ErrorKind::conflict) {
             return idn_conflict();
         }
         return written;
     }
     auto released = connection_.execute_script("RELEASE SAVEPOINT customer_upsert");
-    if (!released) {
-        return tl::unexpected(released.error());
-    }
+    DOJANG_TRY(released);
     return written;
 }
 
@@ -139,25 +125,19 @@ Result<bool> SqlCustomers::write(const CustomerRecord& record, bool exists) {
         .integer(record.updated_at.time_since_epoch().count())
         .text(record.customer_id);
     auto changed = write.execute();
-    if (!changed) {
-        return tl::unexpected(changed.error());
-    }
+    DOJANG_TRY(changed);
     if (exists) {
         Query clear(connection_, "DELETE FROM customer_certificates WHERE customer_id = ?");
         clear.text(record.customer_id);
         auto cleared = clear.execute();
-        if (!cleared) {
-            return tl::unexpected(cleared.error());
-        }
+        DOJANG_TRY(cleared);
     }
     for (const std::string& serial : canonical_serials(record.certificate_serials)) {
         Query insert(connection_,
                      "INSERT INTO customer_certificates (customer_id, serial) VALUES (?, ?)");
         insert.text(record.customer_id).text(serial);
         auto inserted = insert.execute();
-        if (!inserted) {
-            return tl::unexpected(inserted.error());
-        }
+        DOJANG_TRY(inserted);
     }
     return !exists;
 }
@@ -174,24 +154,18 @@ Result<std::optional<CustomerRecord>> SqlCustomers::find_where(std::string_view 
         query.text(text);
     }
     auto found = query.next_row();
-    if (!found) {
-        return tl::unexpected(found.error());
-    }
+    DOJANG_TRY(found);
     if (!*found) {
         return std::optional<CustomerRecord>{};
     }
     auto record = read_customer(query.row());
-    if (!record) {
-        return tl::unexpected(record.error());
-    }
+    DOJANG_TRY(record);
     Query serials(connection_,
                   "SELECT serial FROM customer_certificates WHERE customer_id = ? ORDER BY serial");
     serials.text(record->customer_id);
     while (true) {
         auto more = serials.next_row();
-        if (!more) {
-            return tl::unexpected(more.error());
-        }
+        DOJANG_TRY(more);
         if (!*more) {
             break;
         }
@@ -212,9 +186,7 @@ Result<std::optional<CustomerRecord>> SqlCustomers::find_by_certificate(const st
     Query query(connection_, "SELECT customer_id FROM customer_certificates WHERE serial = ?");
     query.text(serial);
     auto found = query.next_row();
-    if (!found) {
-        return tl::unexpected(found.error());
-    }
+    DOJANG_TRY(found);
     if (!*found) {
         return std::optional<CustomerRecord>{};
     }
@@ -230,9 +202,7 @@ Result<std::vector<std::string>> SqlCustomers::ids_after(const std::string& afte
     std::vector<std::string> ids;
     for (;;) {
         auto more = query.next_row();
-        if (!more) {
-            return tl::unexpected(more.error());
-        }
+        DOJANG_TRY(more);
         if (!*more) {
             return ids;
         }
@@ -243,16 +213,12 @@ Result<std::vector<std::string>> SqlCustomers::ids_after(const std::string& afte
 Result<std::size_t> SqlCustomers::count() {
     Query query(connection_, "SELECT COUNT(*) FROM customers");
     auto found = query.next_row();
-    if (!found) {
-        return tl::unexpected(found.error());
-    }
+    DOJANG_TRY(found);
     if (!*found) {
         return fail(ErrorKind::internal, "STORE_FAILED", "COUNT returned no row");
     }
     auto value = query.row().column_int64(0);
-    if (!value) {
-        return tl::unexpected(value.error());
-    }
+    DOJANG_TRY(value);
     return static_cast<std::size_t>(*value);
 }
 

@@ -39,15 +39,11 @@ Result<bool> upsert(store::Database& database, const CustomerRecord& record) {
     bool inserted = false;
     auto result = database.transact([&](Transaction& tx) -> Result<void> {
         auto done = tx.customers().upsert(record);
-        if (!done) {
-            return tl::unexpected(done.error());
-        }
+        DOJANG_TRY(done);
         inserted = *done;
         return ok();
     });
-    if (!result) {
-        return tl::unexpected(result.error());
-    }
+    DOJANG_TRY(result);
     return inserted;
 }
 
@@ -55,9 +51,7 @@ std::optional<CustomerRecord> find(store::Database& database, const std::string&
     std::optional<CustomerRecord> found;
     auto result = database.transact([&](Transaction& tx) -> Result<void> {
         auto row = tx.customers().find(id);
-        if (!row) {
-            return tl::unexpected(row.error());
-        }
+        DOJANG_TRY(row);
         found = *row;
         return ok();
     });
@@ -69,9 +63,7 @@ std::size_t count(store::Database& database) {
     std::size_t value = 0;
     auto result = database.transact([&](Transaction& tx) -> Result<void> {
         auto counted = tx.customers().count();
-        if (!counted) {
-            return tl::unexpected(counted.error());
-        }
+        DOJANG_TRY(counted);
         value = *counted;
         return ok();
     });
@@ -138,14 +130,10 @@ TEST_P(StoreContract, FindsACustomerByIdnHash) {
     std::optional<CustomerRecord> unknown;
     auto result = database().transact([&](Transaction& tx) -> Result<void> {
         auto found = tx.customers().find_by_idn_hash(Bytes(32, 0x41));
-        if (!found) {
-            return tl::unexpected(found.error());
-        }
+        DOJANG_TRY(found);
         by_hash = *found;
         auto missing = tx.customers().find_by_idn_hash(Bytes(32, 0x99));
-        if (!missing) {
-            return tl::unexpected(missing.error());
-        }
+        DOJANG_TRY(missing);
         unknown = *missing;
         return ok();
     });
@@ -169,9 +157,7 @@ TEST_P(StoreContract, RefusesASecondCustomerWithTheSameIdnHashAndStaysUsable) {
         kind = second.error().kind;
         // The import goes on with the next row in the same transaction.
         auto next = tx.customers().upsert(customer("C-7", 0x71));
-        if (!next) {
-            return tl::unexpected(next.error());
-        }
+        DOJANG_TRY(next);
         return ok();
     });
     ASSERT_TRUE(result.has_value()) << result.error().describe();
@@ -195,9 +181,7 @@ TEST_P(StoreContract, KeepsTheTransactionUsableAfterAFailedCustomerWrite) {
     auto result = database().transact([&](Transaction& tx) -> Result<void> {
         (void)tx.customers().upsert(bad);
         auto next = tx.customers().upsert(customer("C-11", 0xb1));
-        if (!next) {
-            return tl::unexpected(next.error());
-        }
+        DOJANG_TRY(next);
         return ok();
     });
     ASSERT_TRUE(result.has_value()) << result.error().describe();
@@ -211,13 +195,9 @@ TEST_P(StoreContract, RollsBackCustomersWithTheirTransaction) {
         changed.name = "김철수";
         changed.certificate_serials = {};
         auto updated = tx.customers().upsert(changed);
-        if (!updated) {
-            return tl::unexpected(updated.error());
-        }
+        DOJANG_TRY(updated);
         auto inserted = tx.customers().upsert(customer("C-9", 0x91));
-        if (!inserted) {
-            return tl::unexpected(inserted.error());
-        }
+        DOJANG_TRY(inserted);
         return fail(ErrorKind::internal, "TEST", "abort");
     });
     ASSERT_FALSE(result.has_value());

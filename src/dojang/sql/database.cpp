@@ -80,38 +80,28 @@ void ConnectionPool::give_back(std::unique_ptr<Connection> connection, bool disc
 Result<int> migrate(Connection& connection) {
     const Dialect& dialect = connection.dialect();
     auto begun = connection.begin();
-    if (!begun) {
-        return tl::unexpected(begun.error());
-    }
+    DOJANG_TRY(begun);
     auto applied = [&]() -> Result<int> {
         // 1. Serialise concurrent openers (PostgreSQL: several nodes starting at once).
         if (!dialect.lock_migrations.empty()) {
             auto locked = connection.execute_script(dialect.lock_migrations);
-            if (!locked) {
-                return tl::unexpected(locked.error());
-            }
+            DOJANG_TRY(locked);
         }
         // 2. Find what is already there.
         auto created = connection.execute_script(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
-        if (!created) {
-            return tl::unexpected(created.error());
-        }
+        DOJANG_TRY(created);
         std::set<std::int64_t> done;
         Query versions(connection, "SELECT version FROM schema_migrations");
         while (true) {
             auto more = versions.next_row();
-            if (!more) {
-                return tl::unexpected(more.error());
-            }
+            DOJANG_TRY(more);
             if (!*more) {
                 break;
             }
             auto version = versions.row().column_int64(0);
-            if (!version) {
-                return tl::unexpected(version.error());
-            }
+            DOJANG_TRY(version);
             done.insert(*version);
         }
         // 3. Apply the missing ones in ascending version order (the list is kept in the order
@@ -130,17 +120,13 @@ Result<int> migrate(Connection& connection) {
                 continue;
             }
             auto ran = connection.execute_script(migration.script);
-            if (!ran) {
-                return tl::unexpected(ran.error());
-            }
+            DOJANG_TRY(ran);
             Query record(connection,
                          "INSERT INTO schema_migrations (version, name, applied_at) "
                          "VALUES (?, ?, CURRENT_TIMESTAMP)");
             record.integer(migration.version).text(migration.name);
             auto recorded = record.execute();
-            if (!recorded) {
-                return tl::unexpected(recorded.error());
-            }
+            DOJANG_TRY(recorded);
             ++count;
         }
         return count;
@@ -150,9 +136,7 @@ Result<int> migrate(Connection& connection) {
         return applied;
     }
     auto committed = connection.commit();
-    if (!committed) {
-        return tl::unexpected(committed.error());
-    }
+    DOJANG_TRY(committed);
     return applied;
 }
 
@@ -165,26 +149,20 @@ Result<std::unique_ptr<SqlDatabase>> SqlDatabase::open(ConnectionFactory factory
     Result<int> migrated = fail(ErrorKind::internal, "STORE_FAILED", "migration not attempted");
     for (int attempt = 1; attempt <= std::max(1, options.max_attempts); ++attempt) {
         auto lease = database->pool_.acquire();
-        if (!lease) {
-            return tl::unexpected(lease.error());
-        }
+        DOJANG_TRY(lease);
         migrated = migrate(**lease);
         if (migrated || !is_busy(migrated.error())) {
             break;
         }
         std::this_thread::sleep_for(options.retry_backoff * attempt);
     }
-    if (!migrated) {
-        return tl::unexpected(migrated.error());
-    }
+    DOJANG_TRY(migrated);
     return database;
 }
 
 Result<void> SqlDatabase::attempt(const std::function<Result<void>(store::Transaction&)>& work) {
     auto lease = pool_.acquire();
-    if (!lease) {
-        return tl::unexpected(lease.error());
-    }
+    DOJANG_TRY(lease);
     Connection& connection = **lease;
     auto begun = connection.begin();
     if (!begun) {

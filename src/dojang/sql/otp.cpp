@@ -118,9 +118,7 @@ Result<void> SqlOtp::update_application(const OnlineApplication& application) {
         .optional_integer(optional_epoch(application.codes_shown_at))
         .text(application.application_id);
     auto changed = query.execute();
-    if (!changed) {
-        return tl::unexpected(changed.error());
-    }
+    DOJANG_TRY(changed);
     if (*changed == 0) {
         return fail(ErrorKind::not_found, "APPLICATION_NOT_FOUND", "no such application");
     }
@@ -137,16 +135,12 @@ Result<std::optional<OnlineApplication>> SqlOtp::find_one(std::string_view colum
                     std::string(column) + " = ?");
     query.text(value);
     auto found = query.next_row();
-    if (!found) {
-        return tl::unexpected(found.error());
-    }
+    DOJANG_TRY(found);
     if (!*found) {
         return std::optional<OnlineApplication>{};
     }
     auto record = read_application(query.row());
-    if (!record) {
-        return tl::unexpected(record.error());
-    }
+    DOJANG_TRY(record);
     return std::optional<OnlineApplication>(std::move(*record));
 }
 
@@ -173,20 +167,14 @@ Result<std::int64_t> SqlOtp::insert_challenge(const OtpChallenge& challenge) {
         .integer(epoch(challenge.created_at))
         .integer(epoch(challenge.expires_at));
     auto row = query.next_row();
-    if (!row) {
-        return tl::unexpected(row.error());
-    }
+    DOJANG_TRY(row);
     if (!*row) {
         return fail(ErrorKind::internal, "STORE_FAILED", "inserted challenge has no id");
     }
     auto id = query.row().column_int64(0);
-    if (!id) {
-        return tl::unexpected(id.error());
-    }
+    DOJANG_TRY(id);
     auto rest = query.next_row();  // run the statement to its end
-    if (!rest) {
-        return tl::unexpected(rest.error());
-    }
+    DOJANG_TRY(rest);
     return *id;
 }
 
@@ -197,9 +185,7 @@ Result<void> SqlOtp::update_challenge(const OtpChallenge& challenge) {
         .integer(challenge.failed_attempts)
         .integer(challenge.id);
     auto changed = query.execute();
-    if (!changed) {
-        return tl::unexpected(changed.error());
-    }
+    DOJANG_TRY(changed);
     if (*changed == 0) {
         return fail(ErrorKind::not_found, "OTP_NOT_FOUND", "no such one-time code");
     }
@@ -213,9 +199,7 @@ Result<std::optional<OtpChallenge>> SqlOtp::latest_challenge(const std::string& 
                 "application_id = ? ORDER BY id DESC LIMIT 1");
     query.text(application_id);
     auto found = query.next_row();
-    if (!found) {
-        return tl::unexpected(found.error());
-    }
+    DOJANG_TRY(found);
     if (!*found) {
         return std::optional<OtpChallenge>{};
     }
@@ -248,16 +232,12 @@ Result<std::size_t> SqlOtp::killed_challenges(const std::string& application_id)
                 "'killed'");
     query.text(application_id);
     auto found = query.next_row();
-    if (!found) {
-        return tl::unexpected(found.error());
-    }
+    DOJANG_TRY(found);
     if (!*found) {
         return tl::unexpected(corrupt());
     }
     auto count = query.row().column_int64(0);
-    if (!count) {
-        return tl::unexpected(count.error());
-    }
+    DOJANG_TRY(count);
     return static_cast<std::size_t>(*count);
 }
 
@@ -273,16 +253,12 @@ Result<std::vector<Seconds>> times_of(Connection& connection,
     std::vector<Seconds> times;
     for (;;) {
         auto more = query.next_row();
-        if (!more) {
-            return tl::unexpected(more.error());
-        }
+        DOJANG_TRY(more);
         if (!*more) {
             return times;
         }
         auto at = query.row().column_int64(0);
-        if (!at) {
-            return tl::unexpected(at.error());
-        }
+        DOJANG_TRY(at);
         times.push_back(from_epoch(*at));
     }
 }

@@ -117,9 +117,7 @@ TEST_P(StoreContract, KeepsChallengesNewestFirstAndCountsKilledOnes) {
     ASSERT_TRUE(database().transact([&](Transaction& tx) -> Result<void> {
         for (int minute = 0; minute < 3; ++minute) {
             auto id = tx.otp().insert_challenge(challenge("a1", t0 + std::chrono::minutes{minute}));
-            if (!id) {
-                return tl::unexpected(id.error());
-            }
+            DOJANG_TRY(id);
             ids.push_back(*id);
         }
         return ok();
@@ -165,9 +163,7 @@ TEST_P(StoreContract, ListsWhenCodesWereAskedForUnderALimitKey) {
                                                 std::pair{20, "identity-2/sms"}}) {
             auto id = tx.otp().insert_challenge(
                 challenge("a1", t0 + std::chrono::minutes{minute}, limit_key));
-            if (!id) {
-                return tl::unexpected(id.error());
-            }
+            DOJANG_TRY(id);
         }
         return ok();
     }));

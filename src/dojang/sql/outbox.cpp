@@ -52,34 +52,24 @@ Error corrupt(std::string cause) {
 /// Reads a row selected with `outbox_columns`.
 Result<OutboxMessage> read_message(const Statement& row) {
     auto id = row.column_int64(0);
-    if (!id) {
-        return tl::unexpected(id.error());
-    }
+    DOJANG_TRY(id);
     auto status = store::outbox_status_from_string(row.column_text(7));
     if (!status) {
         return tl::unexpected(corrupt("bad outbox status '" + row.column_text(7) + "'"));
     }
     auto attempts = row.column_int64(8);
-    if (!attempts) {
-        return tl::unexpected(attempts.error());
-    }
+    DOJANG_TRY(attempts);
     if (*attempts < 0 || *attempts > std::numeric_limits<int>::max()) {
         return tl::unexpected(corrupt("bad attempt count " + std::to_string(*attempts)));
     }
     auto next_attempt_at = row.column_int64(9);
-    if (!next_attempt_at) {
-        return tl::unexpected(next_attempt_at.error());
-    }
+    DOJANG_TRY(next_attempt_at);
     auto created_at = row.column_int64(11);
-    if (!created_at) {
-        return tl::unexpected(created_at.error());
-    }
+    DOJANG_TRY(created_at);
     std::optional<Seconds> sent_at;
     if (!row.is_null(12)) {
         auto sent = row.column_int64(12);
-        if (!sent) {
-            return tl::unexpected(sent.error());
-        }
+        DOJANG_TRY(sent);
         sent_at = from_epoch(*sent);
     }
     return OutboxMessage{
@@ -103,16 +93,12 @@ Result<std::vector<OutboxMessage>> read_messages(Query& query) {
     std::vector<OutboxMessage> messages;
     while (true) {
         auto more = query.next_row();
-        if (!more) {
-            return tl::unexpected(more.error());
-        }
+        DOJANG_TRY(more);
         if (!*more) {
             return messages;
         }
         auto message = read_message(query.row());
-        if (!message) {
-            return tl::unexpected(message.error());
-        }
+        DOJANG_TRY(message);
         messages.push_back(std::move(*message));
     }
 }
@@ -142,16 +128,12 @@ Result<std::int64_t> SqlOutbox::enqueue(const OutboxMessage& message) {
         .integer(epoch(message.next_attempt_at))
         .integer(epoch(message.created_at));
     auto inserted = insert.execute();
-    if (!inserted) {
-        return tl::unexpected(inserted.error());
-    }
+    DOJANG_TRY(inserted);
     // 2. Whoever inserted it, the row with this key is the one message.
     Query select(connection_, "SELECT id FROM outbox_messages WHERE dedupe_key = ?");
     select.text(message.dedupe_key);
     auto found = select.next_row();
-    if (!found) {
-        return tl::unexpected(found.error());
-    }
+    DOJANG_TRY(found);
     if (!*found) {
         return fail(ErrorKind::internal, "STORE_FAILED", "enqueued outbox message not found");
     }
@@ -175,9 +157,7 @@ Result<bool> SqlOutbox::claim(std::int64_t id, Seconds now, Seconds until) {
                 "WHERE id = ? AND status = 'pending' AND next_attempt_at <= ?");
     query.integer(epoch(until)).integer(id).integer(epoch(now));
     auto changed = query.execute();
-    if (!changed) {
-        return tl::unexpected(changed.error());
-    }
+    DOJANG_TRY(changed);
     return *changed == 1;
 }
 
@@ -185,9 +165,7 @@ Result<void> SqlOutbox::explain_unchanged(std::int64_t id, std::string_view want
     Query query(connection_, "SELECT status FROM outbox_messages WHERE id = ?");
     query.integer(id);
     auto found = query.next_row();
-    if (!found) {
-        return tl::unexpected(found.error());
-    }
+    DOJANG_TRY(found);
     if (!*found) {
         return fail(ErrorKind::not_found,
                     "OUTBOX_MESSAGE_NOT_FOUND",
@@ -205,16 +183,12 @@ Result<void> SqlOutbox::mark_sent(std::int64_t id, Seconds at) {
                 "last_error = '', body = '', destination = '' WHERE id = ? AND status = 'pending'");
     query.integer(epoch(at)).integer(id);
     auto changed = query.execute();
-    if (!changed) {
-        return tl::unexpected(changed.error());
-    }
+    DOJANG_TRY(changed);
     if (*changed == 1) {
         return ok();
     }
     auto current = find(id);
-    if (!current) {
-        return tl::unexpected(current.error());
-    }
+    DOJANG_TRY(current);
     if (*current && (*current)->status == OutboxStatus::sent) {
         // A second dispatcher finished the same message (its lease ran out): keep the first.
         return ok();
@@ -230,9 +204,7 @@ Result<void> SqlOutbox::mark_attempt_failed(std::int64_t id,
                 "next_attempt_at = ? WHERE id = ? AND status = 'pending'");
     query.text(shorten(error)).integer(epoch(next_attempt_at)).integer(id);
     auto changed = query.execute();
-    if (!changed) {
-        return tl::unexpected(changed.error());
-    }
+    DOJANG_TRY(changed);
     if (*changed == 0) {
         return explain_unchanged(id, "retried");
     }
@@ -245,9 +217,7 @@ Result<void> SqlOutbox::mark_failed(std::int64_t id, const std::string& error) {
                 "last_error = ?, body = '', destination = '' WHERE id = ? AND status = 'pending'");
     query.text(shorten(error)).integer(id);
     auto changed = query.execute();
-    if (!changed) {
-        return tl::unexpected(changed.error());
-    }
+    DOJANG_TRY(changed);
     if (*changed == 0) {
         return explain_unchanged(id, "given up");
     }
@@ -270,9 +240,7 @@ Result<std::optional<OutboxMessage>> SqlOutbox::find(std::int64_t id) {
                 "SELECT " + std::string(outbox_columns) + " FROM outbox_messages WHERE id = ?");
     query.integer(id);
     auto messages = read_messages(query);
-    if (!messages) {
-        return tl::unexpected(messages.error());
-    }
+    DOJANG_TRY(messages);
     if (messages->empty()) {
         return std::optional<OutboxMessage>{};
     }

@@ -45,15 +45,11 @@ Result<std::int64_t> enqueue(store::Database& database, const OutboxMessage& out
     std::int64_t id = 0;
     auto result = database.transact([&](Transaction& tx) -> Result<void> {
         auto enqueued = tx.outbox().enqueue(outgoing);
-        if (!enqueued) {
-            return tl::unexpected(enqueued.error());
-        }
+        DOJANG_TRY(enqueued);
         id = *enqueued;
         return ok();
     });
-    if (!result) {
-        return tl::unexpected(result.error());
-    }
+    DOJANG_TRY(result);
     return id;
 }
 
@@ -61,9 +57,7 @@ std::vector<std::string> due_keys(store::Database& database, Seconds now, std::s
     std::vector<std::string> keys;
     auto result = database.transact([&](Transaction& tx) -> Result<void> {
         auto due = tx.outbox().due(now, limit);
-        if (!due) {
-            return tl::unexpected(due.error());
-        }
+        DOJANG_TRY(due);
         for (const auto& row : *due) {
             keys.push_back(row.dedupe_key);
         }
@@ -77,9 +71,7 @@ std::optional<OutboxMessage> find(store::Database& database, std::int64_t id) {
     std::optional<OutboxMessage> found;
     auto result = database.transact([&](Transaction& tx) -> Result<void> {
         auto row = tx.outbox().find(id);
-        if (!row) {
-            return tl::unexpected(row.error());
-        }
+        DOJANG_TRY(row);
         found = *row;
         return ok();
     });
@@ -231,17 +223,13 @@ TEST_P(StoreContract, OutboxLetsOnlyOneDispatcherClaimAMessage) {
     bool second = false;
     ASSERT_TRUE(in_tx(database(), [&](Transaction& tx) -> Result<void> {
                     auto claimed = tx.outbox().claim(*id, at(0), at(300));
-                    if (!claimed) {
-                        return tl::unexpected(claimed.error());
-                    }
+                    DOJANG_TRY(claimed);
                     first = *claimed;
                     return ok();
                 }).has_value());
     ASSERT_TRUE(in_tx(**other_node, [&](Transaction& tx) -> Result<void> {
                     auto claimed = tx.outbox().claim(*id, at(0), at(300));
-                    if (!claimed) {
-                        return tl::unexpected(claimed.error());
-                    }
+                    DOJANG_TRY(claimed);
                     second = *claimed;
                     return ok();
                 }).has_value());
@@ -256,9 +244,7 @@ TEST_P(StoreContract, OutboxRollsBackWithTheSurroundingTransaction) {
     std::int64_t id = 0;
     auto result = in_tx(database(), [&](Transaction& tx) -> Result<void> {
         auto enqueued = tx.outbox().enqueue(message("approved:app-9", 0, "app-9"));
-        if (!enqueued) {
-            return tl::unexpected(enqueued.error());
-        }
+        DOJANG_TRY(enqueued);
         id = *enqueued;
         return fail(ErrorKind::conflict, "TEST", "the application changed meanwhile");
     });
@@ -280,16 +266,12 @@ TEST_P(StoreContract, OutboxListsTheMessagesOfOneApplication) {
     std::size_t of_nobody = 99;
     auto listed = in_tx(database(), [&](Transaction& tx) -> Result<void> {
         auto rows = tx.outbox().for_application("app-1");
-        if (!rows) {
-            return tl::unexpected(rows.error());
-        }
+        DOJANG_TRY(rows);
         for (const auto& row : *rows) {
             keys.push_back(row.dedupe_key);
         }
         auto none = tx.outbox().for_application("");
-        if (!none) {
-            return tl::unexpected(none.error());
-        }
+        DOJANG_TRY(none);
         of_nobody = none->size();
         return ok();
     });

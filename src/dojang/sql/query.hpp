@@ -54,16 +54,12 @@ Result<std::vector<T>> collect_rows(Query& query, Read read) {
     std::vector<T> rows;
     for (;;) {
         auto more = query.next_row();
-        if (!more) {
-            return tl::unexpected(more.error());
-        }
+        DOJANG_TRY(more);
         if (!*more) {
             return rows;
         }
         Result<T> row = read(query.row());
-        if (!row) {
-            return tl::unexpected(row.error());
-        }
+        DOJANG_TRY(row);
         rows.push_back(std::move(*row));
     }
 }
@@ -72,16 +68,12 @@ Result<std::vector<T>> collect_rows(Query& query, Read read) {
 template <typename T, typename Read>
 Result<std::optional<T>> first_row(Query& query, Read read) {
     auto more = query.next_row();
-    if (!more) {
-        return tl::unexpected(more.error());
-    }
+    DOJANG_TRY(more);
     if (!*more) {
         return std::optional<T>{};
     }
     Result<T> row = read(query.row());
-    if (!row) {
-        return tl::unexpected(row.error());
-    }
+    DOJANG_TRY(row);
     return std::optional<T>(std::move(*row));
 }
 

@@ -99,9 +99,7 @@ Result<ReviewDecision> read_decision(const Statement& row) {
 }
 
 Result<void> done(Result<std::int64_t> changed) {
-    if (!changed) {
-        return tl::unexpected(changed.error());
-    }
+    DOJANG_TRY(changed);
     return ok();
 }
 
@@ -264,9 +262,7 @@ Result<std::vector<Seconds>> SqlReview::sign_in_failures(const std::string& subj
     std::vector<Seconds> times;
     for (;;) {
         auto more = query.next_row();
-        if (!more) {
-            return tl::unexpected(more.error());
-        }
+        DOJANG_TRY(more);
         if (!*more) {
             return times;
         }

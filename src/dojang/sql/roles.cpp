@@ -47,17 +47,13 @@ Result<std::optional<Seconds>> optional_seconds(const Statement& row, int column
         return std::optional<Seconds>{};
     }
     auto value = row.column_int64(column);
-    if (!value) {
-        return tl::unexpected(value.error());
-    }
+    DOJANG_TRY(value);
     return std::optional<Seconds>{from_epoch(*value)};
 }
 
 Result<Seconds> required_seconds(const Statement& row, int column) {
     auto value = row.column_int64(column);
-    if (!value) {
-        return tl::unexpected(value.error());
-    }
+    DOJANG_TRY(value);
     return from_epoch(*value);
 }
 
@@ -71,9 +67,7 @@ Result<SerialNumber> serial_column(const Statement& row, int column) {
 
 Result<RevocationReason> reason_column(const Statement& row, int column) {
     auto code = row.column_int64(column);
-    if (!code) {
-        return tl::unexpected(code.error());
-    }
+    DOJANG_TRY(code);
     if (*code < 0 || *code > 10) {
         return tl::unexpected(corrupt("bad reason code " + std::to_string(*code)));
     }
@@ -87,47 +81,29 @@ Result<RevocationReason> reason_column(const Statement& row, int column) {
 /// Reads a row selected with `certificate_columns`.
 Result<CertificateRecord> read_certificate(const Statement& row) {
     auto serial = serial_column(row, 0);
-    if (!serial) {
-        return tl::unexpected(serial.error());
-    }
+    DOJANG_TRY(serial);
     auto not_before = required_seconds(row, 4);
-    if (!not_before) {
-        return tl::unexpected(not_before.error());
-    }
+    DOJANG_TRY(not_before);
     auto not_after = required_seconds(row, 5);
-    if (!not_after) {
-        return tl::unexpected(not_after.error());
-    }
+    DOJANG_TRY(not_after);
     auto status = store::certificate_status_from_string(row.column_text(6));
     if (!status) {
         return tl::unexpected(corrupt("bad status '" + row.column_text(6) + "'"));
     }
     auto tbs = row.column_blob(7);
-    if (!tbs) {
-        return tl::unexpected(tbs.error());
-    }
+    DOJANG_TRY(tbs);
     auto der = row.column_blob(8);
-    if (!der) {
-        return tl::unexpected(der.error());
-    }
+    DOJANG_TRY(der);
     auto created_at = required_seconds(row, 9);
-    if (!created_at) {
-        return tl::unexpected(created_at.error());
-    }
+    DOJANG_TRY(created_at);
     auto issued_at = optional_seconds(row, 10);
-    if (!issued_at) {
-        return tl::unexpected(issued_at.error());
-    }
+    DOJANG_TRY(issued_at);
     auto revoked_at = optional_seconds(row, 11);
-    if (!revoked_at) {
-        return tl::unexpected(revoked_at.error());
-    }
+    DOJANG_TRY(revoked_at);
     std::optional<RevocationReason> reason;
     if (!row.is_null(12)) {
         auto code = reason_column(row, 12);
-        if (!code) {
-            return tl::unexpected(code.error());
-        }
+        DOJANG_TRY(code);
         reason = *code;
     }
     return CertificateRecord{
@@ -151,16 +127,12 @@ Result<std::vector<CertificateRecord>> read_certificates(Query& query) {
     std::vector<CertificateRecord> records;
     while (true) {
         auto more = query.next_row();
-        if (!more) {
-            return tl::unexpected(more.error());
-        }
+        DOJANG_TRY(more);
         if (!*more) {
             return records;
         }
         auto record = read_certificate(query.row());
-        if (!record) {
-            return tl::unexpected(record.error());
-        }
+        DOJANG_TRY(record);
         records.push_back(std::move(*record));
     }
 }
@@ -203,9 +175,7 @@ Result<void> SqlCertificateRepository::explain_unchanged(const SerialNumber& ser
     Query query(connection_, "SELECT status FROM certificates WHERE serial = ?");
     query.text(serial.hex());
     auto found = query.next_row();
-    if (!found) {
-        return tl::unexpected(found.error());
-    }
+    DOJANG_TRY(found);
     if (!*found) {
         return fail(ErrorKind::not_found,
                     "CERTIFICATE_NOT_FOUND",
@@ -225,9 +195,7 @@ Result<void> SqlCertificateRepository::mark_issued(const SerialNumber& serial,
                 "WHERE serial = ? AND status = 'intended'");
     query.blob(der).integer(epoch(at)).text(serial.hex());
     auto changed = query.execute();
-    if (!changed) {
-        return tl::unexpected(changed.error());
-    }
+    DOJANG_TRY(changed);
     if (*changed == 0) {
         return explain_unchanged(serial,
                                  "CERTIFICATE_NOT_INTENDED",
@@ -253,14 +221,10 @@ Result<void> SqlCertificateRepository::revoke(const SerialNumber& serial,
         .integer(code)
         .integer(hold_code);
     auto changed = query.execute();
-    if (!changed) {
-        return tl::unexpected(changed.error());
-    }
+    DOJANG_TRY(changed);
     if (*changed == 0) {
         auto current = find(serial);
-        if (!current) {
-            return tl::unexpected(current.error());
-        }
+        DOJANG_TRY(current);
         if (*current && (*current)->status == CertificateStatus::intended) {
             return fail(ErrorKind::conflict,
                         "CERTIFICATE_NOT_ISSUED",
@@ -278,9 +242,7 @@ Result<void> SqlCertificateRepository::release_hold(const SerialNumber& serial) 
                 "WHERE serial = ? AND status = 'revoked' AND reason = ?");
     query.text(serial.hex()).integer(hold_code);
     auto changed = query.execute();
-    if (!changed) {
-        return tl::unexpected(changed.error());
-    }
+    DOJANG_TRY(changed);
     if (*changed == 0) {
         return explain_unchanged(
             serial, "CERTIFICATE_NOT_ON_HOLD", "certificate " + serial.hex() + " is not on hold");
@@ -295,9 +257,7 @@ Result<std::optional<CertificateRecord>> SqlCertificateRepository::find(
         "SELECT " + std::string(certificate_columns) + " FROM certificates WHERE serial = ?");
     query.text(serial.hex());
     auto records = read_certificates(query);
-    if (!records) {
-        return tl::unexpected(records.error());
-    }
+    DOJANG_TRY(records);
     if (records->empty()) {
         return std::optional<CertificateRecord>{};
     }
@@ -339,29 +299,19 @@ Result<std::vector<RevokedEntry>> SqlCertificateRepository::revoked_unexpired(co
     std::vector<RevokedEntry> entries;
     while (true) {
         auto more = query.next_row();
-        if (!more) {
-            return tl::unexpected(more.error());
-        }
+        DOJANG_TRY(more);
         if (!*more) {
             return entries;
         }
         const Statement& row = query.row();
         auto serial = serial_column(row, 0);
-        if (!serial) {
-            return tl::unexpected(serial.error());
-        }
+        DOJANG_TRY(serial);
         auto revoked_at = required_seconds(row, 1);
-        if (!revoked_at) {
-            return tl::unexpected(revoked_at.error());
-        }
+        DOJANG_TRY(revoked_at);
         auto reason = reason_column(row, 2);
-        if (!reason) {
-            return tl::unexpected(reason.error());
-        }
+        DOJANG_TRY(reason);
         auto not_after = required_seconds(row, 3);
-        if (!not_after) {
-            return tl::unexpected(not_after.error());
-        }
+        DOJANG_TRY(not_after);
         entries.push_back(RevokedEntry{*serial, *revoked_at, *reason, *not_after});
     }
 }
@@ -382,23 +332,17 @@ Result<AuditEntry> SqlAuditLog::append(AuditEntry entry) {
     const std::string_view lock = connection_.dialect().lock_audit_log;
     if (!lock.empty()) {
         auto locked = connection_.execute_script(lock);
-        if (!locked) {
-            return tl::unexpected(locked.error());
-        }
+        DOJANG_TRY(locked);
     }
     // 2. Chain to the last entry, inside this transaction.
     Query last(connection_, "SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1");
     auto found = last.next_row();
-    if (!found) {
-        return tl::unexpected(found.error());
-    }
+    DOJANG_TRY(found);
     entry.sequence = 1;
     entry.previous_hash = std::string(64, '0');
     if (*found) {
         auto sequence = last.row().column_int64(0);
-        if (!sequence) {
-            return tl::unexpected(sequence.error());
-        }
+        DOJANG_TRY(sequence);
         entry.sequence = *sequence + 1;
         entry.previous_hash = last.row().column_text(1);
     }
@@ -416,9 +360,7 @@ Result<AuditEntry> SqlAuditLog::append(AuditEntry entry) {
         .text(entry.previous_hash)
         .text(entry.hash);
     auto inserted = insert.execute();
-    if (!inserted) {
-        return tl::unexpected(inserted.error());
-    }
+    DOJANG_TRY(inserted);
     return entry;
 }
 
@@ -429,13 +371,9 @@ constexpr std::string_view audit_columns =
 
 Result<AuditEntry> read_audit_entry(const Statement& row) {
     auto sequence = row.column_int64(0);
-    if (!sequence) {
-        return tl::unexpected(sequence.error());
-    }
+    DOJANG_TRY(sequence);
     auto at = required_seconds(row, 1);
-    if (!at) {
-        return tl::unexpected(at.error());
-    }
+    DOJANG_TRY(at);
     return AuditEntry{.sequence = *sequence,
                       .at = *at,
                       .actor = row.column_text(2),
@@ -469,9 +407,7 @@ Result<std::int64_t> SqlCounters::next(const std::string& name) {
                 "ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value");
     query.text(name);
     auto found = query.next_row();
-    if (!found) {
-        return tl::unexpected(found.error());
-    }
+    DOJANG_TRY(found);
     if (!*found) {
         return fail(ErrorKind::internal, "STORE_FAILED", "counter update returned no row");
     }
@@ -482,9 +418,7 @@ Result<std::int64_t> SqlCounters::current(const std::string& name) {
     Query query(connection_, "SELECT value FROM counters WHERE name = ?");
     query.text(name);
     auto found = query.next_row();
-    if (!found) {
-        return tl::unexpected(found.error());
-    }
+    DOJANG_TRY(found);
     if (!*found) {
         return 0;
     }
@@ -499,9 +433,7 @@ Result<void> SqlCertificateRepository::block_key(const Bytes& spki_sha256,
                 "ON CONFLICT (spki_sha256) DO NOTHING");
     query.blob(spki_sha256).text(serial.hex()).integer(at.time_since_epoch().count());
     auto done = query.execute();
-    if (!done) {
-        return tl::unexpected(done.error());
-    }
+    DOJANG_TRY(done);
     return ok();
 }
 
@@ -528,9 +460,7 @@ Result<void> SqlCmpTransactions::put(const store::CmpTransactionRecord& record) 
         .blob(record.token_sealed)
         .integer(epoch(record.expires_at));
     auto done = query.execute();
-    if (!done) {
-        return tl::unexpected(done.error());
-    }
+    DOJANG_TRY(done);
     return ok();
 }
 
@@ -542,21 +472,13 @@ constexpr std::string_view cmp_columns =
 
 Result<store::CmpTransactionRecord> read_cmp_transaction(const Statement& row) {
     auto request = row.column_blob(2);
-    if (!request) {
-        return tl::unexpected(request.error());
-    }
+    DOJANG_TRY(request);
     auto nonce = row.column_blob(3);
-    if (!nonce) {
-        return tl::unexpected(nonce.error());
-    }
+    DOJANG_TRY(nonce);
     auto token = row.column_blob(6);
-    if (!token) {
-        return tl::unexpected(token.error());
-    }
+    DOJANG_TRY(token);
     auto expires = required_seconds(row, 7);
-    if (!expires) {
-        return tl::unexpected(expires.error());
-    }
+    DOJANG_TRY(expires);
     return store::CmpTransactionRecord{.transaction_id = row.column_text(0),
                                        .state = row.column_text(1),
                                        .request_sealed = std::move(*request),
@@ -582,9 +504,7 @@ Result<void> SqlCmpTransactions::erase(const std::string& transaction_id) {
     Query query(connection_, "DELETE FROM cmp_transactions WHERE transaction_id = ?");
     query.text(transaction_id);
     auto done = query.execute();
-    if (!done) {
-        return tl::unexpected(done.error());
-    }
+    DOJANG_TRY(done);
     return ok();
 }
 

@@ -203,9 +203,7 @@ public:
     Result<std::int64_t> execute() override {
         while (true) {
             auto row = step();
-            if (!row) {
-                return tl::unexpected(row.error());
-            }
+            DOJANG_TRY(row);
             if (!*row) {
                 return static_cast<std::int64_t>(sqlite3_changes64(db_));
             }
@@ -291,13 +289,9 @@ public:
     /// Runs a PRAGMA that answers one row and returns that answer.
     Result<std::string> pragma(std::string_view text) {
         auto statement = prepare(text);
-        if (!statement) {
-            return tl::unexpected(statement.error());
-        }
+        DOJANG_TRY(statement);
         auto row = (*statement)->step();
-        if (!row) {
-            return tl::unexpected(row.error());
-        }
+        DOJANG_TRY(row);
         return *row ? (*statement)->column_text(0) : std::string{};
     }
 
@@ -317,9 +311,7 @@ Result<void> configure(SqliteConnection& connection, const SqliteOptions& option
         }
         std::this_thread::sleep_for(std::chrono::milliseconds{10 * attempt});
     }
-    if (!mode) {
-        return tl::unexpected(mode.error());
-    }
+    DOJANG_TRY(mode);
     if (*mode != "wal") {
         return fail(ErrorKind::internal,
                     "STORE_FAILED",
@@ -364,9 +356,7 @@ Result<void> make_private(const std::string& path) {
 Result<std::unique_ptr<sql::Connection>> connect_sqlite(const std::string& path,
                                                         const SqliteOptions& options) {
     auto private_file = make_private(path);
-    if (!private_file) {
-        return tl::unexpected(private_file.error());
-    }
+    DOJANG_TRY(private_file);
     sqlite3* db = nullptr;
     // NOMUTEX: a connection is only ever used by the one thread that leased it from the pool.
     const int rc = sqlite3_open_v2(path.c_str(),
@@ -384,9 +374,7 @@ Result<std::unique_ptr<sql::Connection>> connect_sqlite(const std::string& path,
     const auto timeout = options.busy_timeout.count();
     sqlite3_busy_timeout(db, timeout > INT_MAX ? INT_MAX : static_cast<int>(timeout));
     auto configured = configure(*connection, options);
-    if (!configured) {
-        return tl::unexpected(configured.error());
-    }
+    DOJANG_TRY(configured);
     return std::unique_ptr<sql::Connection>(std::move(connection));
 }
 
@@ -404,9 +392,7 @@ Result<std::unique_ptr<store::Database>> open_sqlite(const std::string& path,
     };
     auto database =
         sql::SqlDatabase::open([path, options]() { return connect_sqlite(path, options); }, pool);
-    if (!database) {
-        return tl::unexpected(database.error());
-    }
+    DOJANG_TRY(database);
     return std::unique_ptr<store::Database>(std::move(*database));
 }
 

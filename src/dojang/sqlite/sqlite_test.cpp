@@ -62,9 +62,7 @@ TEST(Sqlite, TheDatabaseAndItsWalAreTheOwnersAlone) {
         ASSERT_TRUE(opened.has_value()) << opened.error().describe();
         ASSERT_TRUE((*opened)->transact([](store::Transaction& tx) -> Result<void> {
             auto next = tx.counters().next("test");
-            if (!next) {
-                return tl::unexpected(next.error());
-            }
+            DOJANG_TRY(next);
             return ok();
         }));
         EXPECT_EQ(mode_of(backend.path()), 0600U);
@@ -126,9 +124,7 @@ TEST(Sqlite, SharesOneFileBetweenProcesses) {
             for (int i = 0; i < per_child; ++i) {
                 auto done = (*database)->transact([&](store::Transaction& tx) -> Result<void> {
                     auto next = tx.counters().next("crl:issuing");
-                    if (!next) {
-                        return tl::unexpected(next.error());
-                    }
+                    DOJANG_TRY(next);
                     auto appended = tx.audit().append(store::AuditEntry{
                         .sequence = 0,
                         .at = Seconds{std::chrono::seconds{*next}},
@@ -139,9 +135,7 @@ TEST(Sqlite, SharesOneFileBetweenProcesses) {
                         .previous_hash = {},
                         .hash = {},
                     });
-                    if (!appended) {
-                        return tl::unexpected(appended.error());
-                    }
+                    DOJANG_TRY(appended);
                     return ok();
                 });
                 if (!done) {
@@ -164,14 +158,10 @@ TEST(Sqlite, SharesOneFileBetweenProcesses) {
     std::size_t entries = 0;
     auto read = (*database)->transact([&](store::Transaction& tx) -> Result<void> {
         auto current = tx.counters().current("crl:issuing");
-        if (!current) {
-            return tl::unexpected(current.error());
-        }
+        DOJANG_TRY(current);
         last = *current;
         auto all = tx.audit().entries();
-        if (!all) {
-            return tl::unexpected(all.error());
-        }
+        DOJANG_TRY(all);
         entries = all->size();
         return ok();
     });

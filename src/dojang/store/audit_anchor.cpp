@@ -101,9 +101,7 @@ Result<FileCheckpointKey> FileCheckpointKey::load(const std::string& path) {
                         " does not exist (감사 기록 검증 키 파일이 없습니다)");
     }
     auto bytes = read_file(path);
-    if (!bytes) {
-        return tl::unexpected(bytes.error());
-    }
+    DOJANG_TRY(bytes);
     if (bytes->size() != key_size) {
         return fail(ErrorKind::invalid_request,
                     "AUDIT_KEY_INVALID",
@@ -119,23 +117,17 @@ Result<bool> FileCheckpointKey::create_if_missing(const std::string& path) {
         return false;
     }
     auto random = crypto::random_bytes(key_size);
-    if (!random) {
-        return tl::unexpected(random.error());
-    }
+    DOJANG_TRY(random);
     const SecretBytes key(std::move(*random));
     auto written = write_file_atomic(path, key.bytes(), 0600);
-    if (!written) {
-        return tl::unexpected(written.error());
-    }
+    DOJANG_TRY(written);
     return true;
 }
 
 Result<std::string> FileCheckpointKey::mac(std::string_view message) const {
     const auto* data = reinterpret_cast<const std::uint8_t*>(message.data());
     auto tag = crypto::hmac_sha256(key_.bytes(), std::span(data, message.size()));
-    if (!tag) {
-        return tl::unexpected(tag.error());
-    }
+    DOJANG_TRY(tag);
     return to_hex(*tag);
 }
 
@@ -147,9 +139,7 @@ Result<std::optional<AuditCheckpoint>> write_audit_checkpoint(Database& database
     auto committed = database.transact([&](Transaction& tx) -> Result<void> {
         written.reset();
         auto last = tx.audit().last();
-        if (!last) {
-            return tl::unexpected(last.error());
-        }
+        DOJANG_TRY(last);
         if (!*last || (*last)->action == checkpoint_action) {
             return ok();
         }
@@ -158,9 +148,7 @@ Result<std::optional<AuditCheckpoint>> write_audit_checkpoint(Database& database
         checkpoint.head = (*last)->hash;
         checkpoint.at = now;
         auto mac = key.mac(mac_message(checkpoint.sequence, checkpoint.head, now));
-        if (!mac) {
-            return tl::unexpected(mac.error());
-        }
+        DOJANG_TRY(mac);
         checkpoint.mac = std::move(*mac);
         auto recorded = record_audit(
             tx, now, "system", std::string(checkpoint_action), "audit-log", to_line(checkpoint));
@@ -170,14 +158,10 @@ Result<std::optional<AuditCheckpoint>> write_audit_checkpoint(Database& database
         written = std::move(checkpoint);
         return ok();
     });
-    if (!committed) {
-        return tl::unexpected(committed.error());
-    }
+    DOJANG_TRY(committed);
     if (written) {
         auto appended = append_line(file, to_line(*written));
-        if (!appended) {
-            return tl::unexpected(appended.error());
-        }
+        DOJANG_TRY(appended);
     }
     return written;
 }
@@ -188,15 +172,11 @@ Result<AuditReport> verify_audit_log(Database& database,
     std::vector<AuditEntry> entries;
     auto read = database.transact([&](Transaction& tx) -> Result<void> {
         auto all = tx.audit().entries();
-        if (!all) {
-            return tl::unexpected(all.error());
-        }
+        DOJANG_TRY(all);
         entries = std::move(*all);
         return ok();
     });
-    if (!read) {
-        return tl::unexpected(read.error());
-    }
+    DOJANG_TRY(read);
     AuditReport report;
     report.entries = static_cast<std::int64_t>(entries.size());
     const std::int64_t last_sequence = entries.empty() ? 0 : entries.back().sequence;

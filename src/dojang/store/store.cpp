@@ -125,9 +125,7 @@ Result<void> record_audit(Transaction& tx,
     entry.subject = std::move(subject);
     entry.details = std::move(details);
     auto appended = tx.audit().append(std::move(entry));
-    if (!appended) {
-        return tl::unexpected(appended.error());
-    }
+    DOJANG_TRY(appended);
     return ok();
 }
 
@@ -149,15 +147,11 @@ Result<std::optional<std::int64_t>> verify_audit_chain(Database& database) {
     std::optional<std::int64_t> broken;
     auto result = database.transact([&](Transaction& tx) -> Result<void> {
         auto entries = tx.audit().entries();
-        if (!entries) {
-            return tl::unexpected(entries.error());
-        }
+        DOJANG_TRY(entries);
         broken = first_broken_link(*entries);
         return ok();
     });
-    if (!result) {
-        return tl::unexpected(result.error());
-    }
+    DOJANG_TRY(result);
     return broken;
 }
 
