@@ -46,10 +46,11 @@ class StatusUpkeep {
 public:
     StatusUpkeep(Installation& installation, const Clock& clock)
         : installation_(installation),
+          certificates_(*installation.database),
           responder_(*installation.issuing,
                      std::move(*installation.responder_certificate),
                      std::move(*installation.responder_key),
-                     *installation.database,
+                     certificates_,
                      clock,
                      ocsp::Settings{installation.config.ocsp.validity,
                                     installation.config.ocsp.refresh_before,
@@ -209,6 +210,7 @@ private:
     Installation& installation_;
     std::mutex probe_mutex_;
     std::string unwritable_;  ///< why the last probe found the store not writable, or empty
+    store::DatabaseStatusReader certificates_;  ///< what the responder reads, read-only
     ocsp::Responder responder_;
     crl::Publishers publishers_;
     std::int64_t last_counter_ = 0;

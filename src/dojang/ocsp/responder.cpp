@@ -28,13 +28,13 @@ const EVP_MD* digest_of(const ASN1_OBJECT* algorithm) {
 Responder::Responder(const ca::Authority& issuer,
                      pkix::Certificate responder_certificate,
                      crypto::Signer responder_key,
-                     store::Database& database,
+                     store::StatusReader& certificates,
                      const Clock& clock,
                      Settings settings)
     : issuer_(&issuer),
       responder_certificate_(std::move(responder_certificate)),
       responder_key_(std::move(responder_key)),
-      database_(&database),
+      certificates_(&certificates),
       clock_(&clock),
       settings_(settings),
       malformed_(status_only(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST)),
@@ -199,18 +199,10 @@ Answer Responder::answer(const Bytes& request) {
 }
 
 Result<void> Responder::warm() {
-    std::vector<store::CertificateRecord> records;
-    auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
-        auto all = tx.certificates().all_signed(issuer_->name, settings_.cache_entries);
-        DOJANG_TRY(all);
-        records = std::move(*all);
-        return ok();
-    });
-    if (!read) {
-        return read;
-    }
+    auto records = certificates_->all_signed(issuer_->name, settings_.cache_entries);
+    DOJANG_TRY(records);
     std::map<std::string, Entry> fresh;
-    for (const auto& record : records) {
+    for (const auto& record : *records) {
         auto signed_answer = sign_record(record);
         DOJANG_TRY(signed_answer);
         fresh.emplace(record.serial.hex(),
@@ -222,15 +214,7 @@ Result<void> Responder::warm() {
 }
 
 Result<std::optional<store::CertificateRecord>> Responder::load(const SerialNumber& serial) const {
-    std::optional<store::CertificateRecord> record;
-    auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
-        auto found = tx.certificates().find(serial);
-        DOJANG_TRY(found);
-        record = std::move(*found);
-        return ok();
-    });
-    DOJANG_TRY(read);
-    return record;
+    return certificates_->find(serial);
 }
 
 Result<Answer> Responder::store_entry(const store::CertificateRecord& record) {
@@ -284,16 +268,10 @@ Result<void> Responder::refresh(const SerialNumber& serial) {
 }
 
 Result<std::size_t> Responder::sync_revocations() {
-    std::vector<store::RevokedEntry> revoked;
-    auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
-        auto entries = tx.certificates().revoked_unexpired(issuer_->name, clock_->now());
-        DOJANG_TRY(entries);
-        revoked = std::move(*entries);
-        return ok();
-    });
-    DOJANG_TRY(read);
+    auto revoked = certificates_->revoked_unexpired(issuer_->name, clock_->now());
+    DOJANG_TRY(revoked);
     std::set<std::string> revoked_now;
-    for (const auto& entry : revoked) {
+    for (const auto& entry : *revoked) {
         revoked_now.insert(entry.serial.hex());
     }
     std::vector<SerialNumber> changed;
@@ -306,7 +284,7 @@ Result<std::size_t> Responder::sync_revocations() {
         }
         // Revoked serials not in memory are signed ahead while there is room; beyond the
         // bound they are read and signed when asked for, with their status from the database.
-        for (const auto& entry : revoked) {
+        for (const auto& entry : *revoked) {
             if (cache_.size() + changed.size() >= settings_.cache_entries) {
                 break;
             }

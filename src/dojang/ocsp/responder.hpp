@@ -2,7 +2,7 @@
 #pragma once
 
 #include "dojang/ca/authority.hpp"
-#include "dojang/store/store.hpp"
+#include "dojang/store/status_reader.hpp"
 
 #include <chrono>
 #include <map>
@@ -41,7 +41,7 @@ public:
     Responder(const ca::Authority& issuer,
               pkix::Certificate responder_certificate,
               crypto::Signer responder_key,
-              store::Database& database,
+              store::StatusReader& certificates,
               const Clock& clock,
               Settings settings);
 
@@ -83,7 +83,7 @@ private:
     const ca::Authority* issuer_;
     pkix::Certificate responder_certificate_;
     crypto::Signer responder_key_;
-    store::Database* database_;
+    store::StatusReader* certificates_;  ///< read-only: the responder changes nothing
     const Clock* clock_;
     Settings settings_;
     Bytes issuer_name_der_;

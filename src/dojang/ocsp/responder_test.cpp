@@ -16,6 +16,7 @@ protected:
         auto opened = ca::fixtures::issuing_store(dir_.path(), ca_.issuing, clock_);
         ASSERT_TRUE(opened.issuer.has_value());
         database_ = std::move(opened.database);
+        certificates_.emplace(*database_);
         issuer_.emplace(std::move(*opened.issuer));
         auto issued =
             issuer_->issue(ca::fixtures::request(ca::fixtures::openssl_csr(), "individual"));
@@ -24,7 +25,7 @@ protected:
         responder_.emplace(ca_.issuing,
                            std::move(ca_.responder_certificate),
                            std::move(ca_.responder),
-                           *database_,
+                           *certificates_,
                            clock_,
                            settings());
         ASSERT_TRUE(responder_->warm());
@@ -103,6 +104,7 @@ protected:
     ManualClock clock_{ca::fixtures::test_now()};
     ca::Hierarchy ca_ = ca::fixtures::hierarchy();
     std::unique_ptr<store::Database> database_;
+    std::optional<store::DatabaseStatusReader> certificates_;
     SerialNumber serial_ = *SerialNumber::from_hex("01");
     std::optional<ca::Issuer> issuer_;
     std::optional<Responder> responder_;

@@ -82,11 +82,12 @@ public:
         }
         hierarchy_ = std::make_unique<ca::Hierarchy>(std::move(*hierarchy));
         database_ = std::move(*database);
+        certificates_.emplace(*database_);
         issue_one();
         responder_.emplace(hierarchy_->issuing,
                            std::move(hierarchy_->responder_certificate),
                            std::move(hierarchy_->responder),
-                           *database_,
+                           *certificates_,
                            clock_,
                            Settings{});
         if (!responder_->warm()) {
@@ -103,6 +104,7 @@ public:
     }
     ~Rig() {
         responder_.reset();
+        certificates_.reset();
         database_.reset();
         std::error_code ignored;
         std::filesystem::remove_all(dir_, ignored);
@@ -234,6 +236,7 @@ private:
     ManualClock clock_{Seconds{std::chrono::seconds{1793502000}}};
     std::unique_ptr<ca::Hierarchy> hierarchy_;
     std::unique_ptr<store::Database> database_;
+    std::optional<store::DatabaseStatusReader> certificates_;
     std::optional<SerialNumber> serial_;
     std::optional<Responder> responder_;
     Bytes name_hash_;
