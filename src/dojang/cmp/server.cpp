@@ -7,6 +7,7 @@
 #include "dojang/npki/oids.hpp"
 #include "dojang/npki/random_num.hpp"
 #include "dojang/npki/vid.hpp"
+#include "dojang/pkix/der.hpp"
 
 #include <openssl/crmf.h>
 #include <openssl/err.h>
@@ -62,64 +63,22 @@ std::string body_name(int body) {
 /// id-it-caCerts (RFC 9480 section 2.4); OpenSSL 3.0 has no NID for it.
 constexpr const char* ca_certs_oid = "1.3.6.1.5.5.7.4.17";
 
-/// One TLV of a DER encoding: where its contents are and what tag it has.
-struct Element {
-    int tag = 0;
-    int tag_class = 0;
-    std::size_t start = 0;    ///< first byte of the TLV
-    std::size_t content = 0;  ///< first byte of the contents
-    std::size_t end = 0;      ///< one past the last byte
-};
+/// PKIHeader (RFC 4210 5.1.1): pvno, sender and recipient come before the tagged fields, and
+/// a GeneralName's own context tags must not be taken for them.
+constexpr std::size_t header_untagged = 3;
+/// PKIMessage (RFC 4210 5.1): header and body (a CHOICE of context tags) before protection
+/// [0] and extraCerts [1].
+constexpr std::size_t message_untagged = 2;
 
-/// The element at `offset` of `der`, or nothing if it does not parse.
-std::optional<Element> element_at(const Bytes& der, std::size_t offset, std::size_t limit) {
-    if (offset >= limit) {
-        return std::nullopt;
-    }
-    const unsigned char* cursor = der.data() + offset;
-    long length = 0;
-    int tag = 0;
-    int tag_class = 0;
-    const int flags =
-        ASN1_get_object(&cursor, &length, &tag, &tag_class, static_cast<long>(limit - offset));
-    if ((flags & 0x80) != 0 || (flags & 0x01) != 0) {  // error, or indefinite length (not DER)
-        return std::nullopt;
-    }
-    const auto content = static_cast<std::size_t>(cursor - der.data());
-    const std::size_t end = content + static_cast<std::size_t>(length);
-    if (end > limit) {
-        return std::nullopt;
-    }
-    return Element{tag, tag_class, offset, content, end};
+/// The bytes of a DER value (a complete encoding of its own).
+Bytes bytes_of(const pkix::DerValue& value) {
+    return {value.encoding.begin(), value.encoding.end()};
 }
 
-/// The elements of the SEQUENCE that `der` is.
-std::vector<Element> sequence_elements(const Bytes& der) {
-    std::vector<Element> elements;
-    const auto outer = element_at(der, 0, der.size());
-    if (!outer || outer->tag != V_ASN1_SEQUENCE) {
-        return elements;
-    }
-    std::size_t offset = outer->content;
-    while (offset < outer->end) {
-        const auto next = element_at(der, offset, outer->end);
-        if (!next) {
-            return {};
-        }
-        elements.push_back(*next);
-        offset = next->end;
-    }
-    return elements;
-}
-
-/// The context-specific field [tag] of the SEQUENCE `der`.
-std::optional<Element> context_field(const Bytes& der, int tag) {
-    for (const auto& element : sequence_elements(der)) {
-        if (element.tag_class == V_ASN1_CONTEXT_SPECIFIC && element.tag == tag) {
-            return element;
-        }
-    }
-    return std::nullopt;
+/// The value inside the PKIHeader field [tag] EXPLICIT of `header_der`, or nothing.
+std::optional<pkix::DerValue> header_field(const Bytes& header_der, std::uint32_t tag) {
+    const auto field = pkix::explicit_field(header_der, tag, header_untagged);
+    return field ? pkix::explicit_inner(*field) : std::nullopt;
 }
 
 template <typename T, int (*Encode)(const T*, unsigned char**)>
@@ -143,6 +102,9 @@ int encode_template(const OSSL_CRMF_CERTTEMPLATE* tmpl, unsigned char** out) {
 int encode_status(const OSSL_CMP_PKISI* status, unsigned char** out) {
     return i2d_OSSL_CMP_PKISI(const_cast<OSSL_CMP_PKISI*>(status), out);
 }
+int encode_message(const OSSL_CMP_MSG* message, unsigned char** out) {
+    return i2d_OSSL_CMP_MSG(const_cast<OSSL_CMP_MSG*>(message), out);
+}
 int encode_request(const X509_REQ* request, unsigned char** out) {
     return i2d_X509_REQ(request, out);
 }
@@ -150,60 +112,41 @@ int encode_request(const X509_REQ* request, unsigned char** out) {
 /// The header's senderKID [2] (RFC 4210 5.1.1): OpenSSL 3.0 has no getter for it.
 std::optional<std::string> sender_kid(const OSSL_CMP_PKIHEADER* header) {
     const Bytes der = der_of<OSSL_CMP_PKIHEADER, encode_header>(header);
-    const auto field = context_field(der, 2);
-    if (!field) {
+    const auto octets = header_field(der, 2);
+    if (!octets || !octets->is_universal(pkix::der_octet_string)) {
         return std::nullopt;
     }
-    const auto octets = element_at(der, field->content, field->end);
-    if (!octets || octets->tag != V_ASN1_OCTET_STRING) {
-        return std::nullopt;
-    }
-    return std::string(der.begin() + static_cast<std::ptrdiff_t>(octets->content),
-                       der.begin() + static_cast<std::ptrdiff_t>(octets->end));
+    return std::string(octets->contents.begin(), octets->contents.end());
 }
 
 /// senderNonce [5] of a header: the recipNonce the peer's next message carries.
 Bytes sender_nonce(const OSSL_CMP_PKIHEADER* header) {
     const Bytes der = der_of<OSSL_CMP_PKIHEADER, encode_header>(header);
-    const auto field = context_field(der, 5);
-    if (!field) {
+    const auto octets = header_field(der, 5);
+    if (!octets || !octets->is_universal(pkix::der_octet_string)) {
         return {};
     }
-    const auto octets = element_at(der, field->content, field->end);
-    if (!octets || octets->tag != V_ASN1_OCTET_STRING) {
-        return {};
-    }
-    return {der.begin() + static_cast<std::ptrdiff_t>(octets->content),
-            der.begin() + static_cast<std::ptrdiff_t>(octets->end)};
+    return {octets->contents.begin(), octets->contents.end()};
 }
 
 /// Whether the header names a protection algorithm (protectionAlg [1]).
 bool is_protected(const OSSL_CMP_PKIHEADER* header) {
-    return context_field(der_of<OSSL_CMP_PKIHEADER, encode_header>(header), 1).has_value();
-}
-
-/// The TLV bytes of `element` (a complete DER encoding of its own).
-Bytes slice(const Bytes& der, const Element& element) {
-    return {der.begin() + static_cast<std::ptrdiff_t>(element.start),
-            der.begin() + static_cast<std::ptrdiff_t>(element.end)};
+    return header_field(der_of<OSSL_CMP_PKIHEADER, encode_header>(header), 1).has_value();
 }
 
 /// Whether the header's protectionAlg [1] is the password-based MAC (RFC 4210 5.1.3.1).
 bool is_mac_protected(const OSSL_CMP_PKIHEADER* header) {
     const Bytes der = der_of<OSSL_CMP_PKIHEADER, encode_header>(header);
-    const auto field = context_field(der, 1);
-    if (!field) {
+    const auto algorithm = header_field(der, 1);
+    if (!algorithm || !algorithm->is_universal(pkix::der_sequence)) {
         return false;
     }
-    const auto algorithm = element_at(der, field->content, field->end);
-    if (!algorithm || algorithm->tag != V_ASN1_SEQUENCE) {
+    const auto members = pkix::der_members(*algorithm);
+    if (!members || members->empty() ||
+        !members->front().is_universal(pkix::der_object_identifier)) {
         return false;
     }
-    const auto oid = element_at(der, algorithm->content, algorithm->end);
-    if (!oid || oid->tag != V_ASN1_OBJECT) {
-        return false;
-    }
-    const Bytes oid_der = slice(der, *oid);
+    const Bytes oid_der = bytes_of(members->front());
     const unsigned char* cursor = oid_der.data();
     crypto::Owned<ASN1_OBJECT, ASN1_OBJECT_free> object(
         d2i_ASN1_OBJECT(nullptr, &cursor, static_cast<long>(oid_der.size())));
@@ -214,26 +157,24 @@ bool is_mac_protected(const OSSL_CMP_PKIHEADER* header) {
 /// own certificate there. OpenSSL 3.0 has no getter; unreadable entries are skipped.
 std::vector<pkix::Certificate> extra_certificates(const Bytes& message_der) {
     std::vector<pkix::Certificate> certificates;
-    const auto field = context_field(message_der, 1);
-    if (!field) {
+    const auto field = pkix::explicit_field(message_der, 1, message_untagged);
+    const auto sequence = field ? pkix::explicit_inner(*field) : std::nullopt;
+    if (!sequence || !sequence->is_universal(pkix::der_sequence)) {
         return certificates;
     }
-    const auto sequence = element_at(message_der, field->content, field->end);
-    if (!sequence || sequence->tag != V_ASN1_SEQUENCE) {
+    const auto members = pkix::der_members(*sequence);
+    if (!members) {
         return certificates;
     }
-    std::size_t offset = sequence->content;
     constexpr std::size_t max_certificates = 16;
-    while (offset < sequence->end && certificates.size() < max_certificates) {
-        const auto next = element_at(message_der, offset, sequence->end);
-        if (!next) {
+    for (const auto& member : *members) {
+        if (certificates.size() == max_certificates) {
             break;
         }
-        auto certificate = pkix::Certificate::parse(slice(message_der, *next));
+        auto certificate = pkix::Certificate::parse(bytes_of(member));
         if (certificate) {
             certificates.push_back(std::move(*certificate));
         }
-        offset = next->end;
     }
     ERR_clear_error();
     return certificates;
@@ -243,25 +184,30 @@ std::vector<pkix::Certificate> extra_certificates(const Bytes& message_der) {
 /// crlEntryDetails (RFC 5280 5.3.1), unspecified when absent; nothing when it is malformed or
 /// not a CRLReason value.
 std::optional<store::RevocationReason> revocation_reason(const Bytes& message_der) {
-    const auto elements = sequence_elements(message_der);
-    if (elements.size() < 2 || elements[1].tag_class != V_ASN1_CONTEXT_SPECIFIC ||
-        elements[1].tag != body_rr) {
+    const auto message = pkix::read_der_value(message_der);
+    const auto elements = message ? pkix::der_members(*message) : std::nullopt;
+    if (!elements || elements->size() < 2 ||
+        (*elements)[1].tag_class != pkix::TagClass::context_specific ||
+        (*elements)[1].tag != static_cast<std::uint32_t>(body_rr)) {
         return std::nullopt;
     }
-    const auto content = element_at(message_der, elements[1].content, elements[1].end);
-    if (!content || content->tag != V_ASN1_SEQUENCE) {
+    // rr [11] EXPLICIT RevReqContent, a SEQUENCE OF RevDetails.
+    const auto content = pkix::explicit_inner((*elements)[1]);
+    const auto all_details = content && content->is_universal(pkix::der_sequence)
+                                 ? pkix::der_members(*content)
+                                 : std::nullopt;
+    if (!all_details || all_details->empty() ||
+        !all_details->front().is_universal(pkix::der_sequence)) {
         return std::nullopt;
     }
-    const auto first = element_at(message_der, content->content, content->end);
-    if (!first || first->tag != V_ASN1_SEQUENCE) {
+    const auto details = pkix::der_members(all_details->front());
+    if (!details) {
         return std::nullopt;
     }
-    const auto details = sequence_elements(slice(message_der, *first));
-    if (details.size() < 2) {
+    if (details->size() < 2) {
         return store::RevocationReason::unspecified;
     }
-    const Bytes details_der = slice(message_der, *first);
-    const Bytes extensions_der = slice(details_der, details[1]);
+    const Bytes extensions_der = bytes_of((*details)[1]);
     const unsigned char* cursor = extensions_der.data();
     STACK_OF(X509_EXTENSION)* extensions =
         d2i_X509_EXTENSIONS(nullptr, &cursor, static_cast<long>(extensions_der.size()));
@@ -301,14 +247,20 @@ int quiet(const char* /*component*/,
 Bytes template_public_key(const OSSL_CRMF_MSG* message) {
     const Bytes der =
         der_of<OSSL_CRMF_CERTTEMPLATE, encode_template>(OSSL_CRMF_MSG_get0_tmpl(message));
-    const auto field = context_field(der, 6);
-    if (!field || der[field->start] != 0xA6) {
+    const auto outer = pkix::read_der_value(der);
+    const auto members = outer ? pkix::der_members(*outer) : std::nullopt;
+    if (!members) {
         return {};
     }
-    Bytes spki(der.begin() + static_cast<std::ptrdiff_t>(field->start),
-               der.begin() + static_cast<std::ptrdiff_t>(field->end));
-    spki[0] = 0x30;
-    return spki;
+    for (const auto& member : *members) {
+        if (member.tag_class == pkix::TagClass::context_specific && member.tag == 6 &&
+            member.constructed) {
+            Bytes spki = bytes_of(member);
+            spki[0] = 0x30;
+            return spki;
+        }
+    }
+    return {};
 }
 
 /// PKIStatus of a PKIStatusInfo (RFC 4210 5.2.3); accepted (0) when absent.
@@ -317,13 +269,15 @@ long pki_status(const OSSL_CMP_PKISI* status_info) {
         return OSSL_CMP_PKISTATUS_accepted;
     }
     const Bytes der = der_of<OSSL_CMP_PKISI, encode_status>(status_info);
-    const auto elements = sequence_elements(der);
-    if (elements.empty() || elements.front().tag != V_ASN1_INTEGER) {
+    const auto outer = pkix::read_der_value(der);
+    const auto members = outer ? pkix::der_members(*outer) : std::nullopt;
+    if (!members || members->empty() || !members->front().is_universal(pkix::der_integer)) {
         return OSSL_CMP_PKISTATUS_rejection;
     }
-    const unsigned char* cursor = der.data() + elements.front().start;
-    crypto::Owned<ASN1_INTEGER, ASN1_INTEGER_free> value(d2i_ASN1_INTEGER(
-        nullptr, &cursor, static_cast<long>(elements.front().end - elements.front().start)));
+    const Bytes integer = bytes_of(members->front());
+    const unsigned char* cursor = integer.data();
+    crypto::Owned<ASN1_INTEGER, ASN1_INTEGER_free> value(
+        d2i_ASN1_INTEGER(nullptr, &cursor, static_cast<long>(integer.size())));
     return value ? ASN1_INTEGER_get(value.get()) : OSSL_CMP_PKISTATUS_rejection;
 }
 
@@ -946,8 +900,7 @@ Server::Server(const ServerServices& services) : services_(services) {}
 
 Server::~Server() = default;
 
-std::unique_ptr<Server::Transaction> Server::start(const OSSL_CMP_MSG* request,
-                                                   const Bytes& request_der) {
+std::unique_ptr<Server::Transaction> Server::start(const OSSL_CMP_MSG* request) {
     auto transaction = std::make_unique<Transaction>();
     transaction->reissue = &services_.reissue;
     transaction->services = &services_;
@@ -955,7 +908,7 @@ std::unique_ptr<Server::Transaction> Server::start(const OSSL_CMP_MSG* request,
     transaction->issuing = &services_.issuing;
     const OSSL_CMP_PKIHEADER* header = OSSL_CMP_MSG_get0_header(request);
     if (is_protected(header) && !is_mac_protected(header)) {
-        start_with_signature(*transaction, request, request_der);
+        start_with_signature(*transaction, request);
     } else {
         start_with_codes(*transaction, request);
     }
@@ -1035,13 +988,14 @@ void Server::start_with_codes(Transaction& transaction, const OSSL_CMP_MSG* requ
                                   X509_get_subject_name(services_.issuing.certificate.get()));
 }
 
-void Server::start_with_signature(Transaction& transaction,
-                                  const OSSL_CMP_MSG* request,
-                                  const Bytes& request_der) {
+void Server::start_with_signature(Transaction& transaction, const OSSL_CMP_MSG* request) {
+    // OpenSSL read the message leniently (BER too); the fields it has no getter for are read
+    // from its DER re-encoding, which the DER reader takes.
+    const Bytes message_der = der_of<OSSL_CMP_MSG, encode_message>(request);
     // 1. The signer: a certificate in extraCerts that this CA issued and recorded, valid and not
     //    revoked now (the RA's rule), signed by the issuing CA, whose key signed the request.
     std::optional<Error> problem;
-    for (auto& candidate : extra_certificates(request_der)) {
+    for (auto& candidate : extra_certificates(message_der)) {
         auto record = services_.renewal.holder_certificate(candidate);
         if (!record) {
             if (!problem || record.error().kind != ErrorKind::not_found) {
@@ -1078,7 +1032,7 @@ void Server::start_with_signature(Transaction& transaction,
                                         "인증서를 함께 보내야 합니다)")};
     }
     if (OSSL_CMP_MSG_get_bodytype(request) == body_rr) {
-        transaction.revocation_reason = revocation_reason(request_der);
+        transaction.revocation_reason = revocation_reason(message_der);
     }
     // 2. OpenSSL checks the protection against the pinned signer; a refused request is
     //    accepted as it is only so that the callbacks can answer with the reason.
@@ -1166,7 +1120,7 @@ std::unique_ptr<Server::Transaction> Server::resume(const std::string& transacti
     // OpenSSL's context holds the transaction's state (transactionID, certReqId, status): it is
     // brought back by processing the stored request again, answered from the record, and then
     // given the nonce our last answer carried.
-    auto transaction = start(stored.get(), request_der);
+    auto transaction = start(stored.get());
     if (!transaction) {
         return nullptr;
     }
@@ -1259,7 +1213,7 @@ Result<Bytes> Server::handle(const Bytes& request_der) {
         transaction = resume(to_hex(transaction_id));
     }
     if (!transaction) {
-        transaction = start(request.get(), request_der);
+        transaction = start(request.get());
         if (transaction && body != body_cert_conf && body != body_poll_req) {
             transaction->request_der = request_der;
         }

@@ -64,11 +64,9 @@ public:
     struct Transaction;
 
 private:
-    std::unique_ptr<Transaction> start(const OSSL_CMP_MSG* request, const Bytes& request_der);
+    std::unique_ptr<Transaction> start(const OSSL_CMP_MSG* request);
     void start_with_codes(Transaction& transaction, const OSSL_CMP_MSG* request);
-    void start_with_signature(Transaction& transaction,
-                              const OSSL_CMP_MSG* request,
-                              const Bytes& request_der);
+    void start_with_signature(Transaction& transaction, const OSSL_CMP_MSG* request);
     /// Stores a transaction whose answer awaits a certConf or a pollReq (and drops expired
     /// ones, revoking renewals never confirmed).
     Result<void> keep(const std::string& transaction_id,

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dojang/pkix/pkix.hpp"
 
+#include "dojang/pkix/der.hpp"
+
 #include <openssl/asn1.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -79,85 +81,6 @@ std::string trim(std::string_view text) {
 }  // namespace
 
 namespace {
-
-/// One tag-length-value read by read_der_value(): whether it is constructed, its contents and
-/// the bytes after it.
-struct DerValue {
-    bool constructed = false;
-    std::span<const std::uint8_t> contents;
-    std::span<const std::uint8_t> rest;
-};
-
-constexpr std::uint8_t constructed_bit = 0x20;
-constexpr std::uint8_t tag_number_mask = 0x1f;
-constexpr std::uint8_t more_octets_bit = 0x80;
-constexpr std::uint8_t long_length_bit = 0x80;
-constexpr unsigned universal_sequence = 16;
-constexpr unsigned universal_set = 17;
-
-/// Reads the value at the front of `input` under DER's rules for identifiers and lengths.
-std::optional<DerValue> read_der_value(std::span<const std::uint8_t> input) {
-    std::size_t at = 0;
-    if (input.empty()) {
-        return std::nullopt;
-    }
-    const std::uint8_t identifier = input[at++];
-    const bool constructed = (identifier & constructed_bit) != 0;
-    const bool universal = (identifier >> 6U) == 0;
-    std::uint32_t tag_number = identifier & tag_number_mask;
-    if (tag_number == tag_number_mask) {
-        // X.690 8.1.2.4.2: base-128 tag number, first octet not 0x80, and only for numbers
-        // that do not fit the low form.
-        tag_number = 0;
-        std::uint8_t octet = 0;
-        do {
-            if (at == input.size() || tag_number > (UINT32_MAX >> 7U)) {
-                return std::nullopt;
-            }
-            octet = input[at++];
-            if (tag_number == 0 && octet == more_octets_bit) {
-                return std::nullopt;
-            }
-            tag_number = (tag_number << 7U) | (octet & 0x7fU);
-        } while ((octet & more_octets_bit) != 0);
-        if (tag_number < tag_number_mask) {
-            return std::nullopt;
-        }
-    }
-    if (universal) {
-        // Tag 0 is end-of-contents, which only closes indefinite lengths. X.690 10.2: DER
-        // encodes strings primitive; of the universal types PKIX uses only SEQUENCE and SET
-        // are constructed.
-        const bool must_construct = tag_number == universal_sequence || tag_number == universal_set;
-        if (tag_number == 0 || constructed != must_construct) {
-            return std::nullopt;
-        }
-    }
-    if (at == input.size()) {
-        return std::nullopt;
-    }
-    const std::uint8_t first = input[at++];
-    std::size_t length = first;
-    if ((first & long_length_bit) != 0) {
-        // X.690 10.1: definite form (0x80 is indefinite) in the fewest octets.
-        const std::size_t count = first & 0x7fU;
-        if (count == 0 || count > sizeof(std::size_t) || count > input.size() - at ||
-            input[at] == 0) {
-            return std::nullopt;
-        }
-        length = 0;
-        for (std::size_t i = 0; i < count; ++i) {
-            length = (length << 8U) | input[at++];
-        }
-        if (length < long_length_bit) {
-            return std::nullopt;
-        }
-    }
-    if (length > input.size() - at) {
-        return std::nullopt;
-    }
-    return DerValue{constructed, input.subspan(at, length), input.subspan(at + length)};
-}
 
 /// True when `input` is a run of DER values, those inside constructed ones included.
 bool is_der_run(std::span<const std::uint8_t> input, int depth) {
