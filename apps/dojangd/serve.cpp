@@ -2,6 +2,7 @@
 // `dojangd serve`: the composition root of the server. Builds the services, adds each
 // component's routes to the one router, and runs the background work that keeps the status
 // services fresh, the outbox moving and the audit log anchored.
+#include "dojang/api/reason_routes.hpp"
 #include "dojang/api/routes.hpp"
 #include "dojang/api/service_routes.hpp"
 #include "dojang/cmp/routes.hpp"
@@ -376,6 +377,7 @@ Result<void> serve(const std::string& data,
     ra::ReissueService& reissue = (*authority)->reissue;
     api::add_routes(router, reissue);
     api::add_application_routes(router, (*authority)->online);
+    api::add_reason_routes(router);
     api::add_review_routes(router, (*authority)->review);
     // CMP over HTTP (RFC 6712): how Korean clients fetch the certificate with the codes.
     // Renewal (kur) and revocation (rr) are signed with the holder's key; their answers with

@@ -81,6 +81,7 @@ json=(-H 'Content-Type: application/json')
 answers 200 - GET / /
 answers 200 - GET /api/v1 /api/v1
 answers 200 - GET /api/v1/errors /api/v1/errors
+answers 200 - GET /api/v1/reasons /api/v1/reasons
 
 # An applicant not in the register (answered as a match is; not the walk-in holder, whose open
 # application a matching one would cancel) applies, reads the status page (not without its

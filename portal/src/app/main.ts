@@ -32,7 +32,8 @@ function route(): void {
   const [page, arg] = path.split('/');
   switch (page) {
     case '':
-      return startPage(main);
+      void startPage(main);
+      return;
     case 'apply':
       return applyPage(main);
     case 'code':

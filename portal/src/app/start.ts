@@ -1,21 +1,30 @@
 // SPDX-License-Identifier: Apache-2.0
 // The start page (#/): holder type, reason and proxy, with what to have ready.
+import { api, ApiError, type Problem } from '../common/api';
 import { h, notice, show, clear, uid } from '../common/dom';
 import { t, type MessageKey } from '../common/i18n';
-import { radios } from '../common/ui';
+import { problemBox, radios } from '../common/ui';
 import { go } from './nav';
 import { journey, save, type HolderType } from './state';
 
-export const reasons = [
-  'expired',
-  'forgot_password',
-  'lost_device',
-  'key_compromise',
-  'info_changed',
-  'algorithm_upgrade',
-  'new_device',
-  'revocation',
-] as const;
+/// A reason the server accepts and what it does (GET /api/v1/reasons), in the server's order.
+export interface ReasonRule {
+  code: string;
+  old_certificates: 'kept' | 'superseded_on_confirm' | 'revoked_at_once';
+  issues_certificate: boolean;
+}
+
+let rules: ReasonRule[] | undefined;
+
+/// The reasons, asked of the server once per page load.
+async function reasonRules(): Promise<ReasonRule[]> {
+  if (!rules) rules = (await api<{ reasons: ReasonRule[] }>('/api/v1/reasons')).reasons;
+  return rules;
+}
+
+function ruleOf(code: string | undefined): ReasonRule | undefined {
+  return rules?.find((rule) => rule.code === code);
+}
 
 function preparationList(): HTMLElement {
   const items: MessageKey[] =
@@ -23,12 +32,21 @@ function preparationList(): HTMLElement {
       ? ['prepare.corporate.number', 'prepare.corporate.registration', 'prepare.corporate.representative_id', 'prepare.corporate.seal', 'prepare.contact']
       : ['prepare.individual.resident_number', 'prepare.individual.phone', 'prepare.contact'];
   if (journey.proxy) items.push('prepare.proxy');
-  if (journey.reason === 'lost_device' || journey.reason === 'key_compromise') items.push('prepare.revoke_note');
-  if (journey.reason === 'revocation') items.push('prepare.revocation_note');
+  const rule = ruleOf(journey.reason);
+  if (rule && !rule.issues_certificate) items.push('prepare.revocation_note');
+  else if (rule?.old_certificates === 'revoked_at_once') items.push('prepare.revoke_note');
   return h('ul', { class: 'checklist', id: 'prepare-list' }, items.map((item) => h('li', {}, t(item))));
 }
 
-export function startPage(main: HTMLElement): void {
+export async function startPage(main: HTMLElement): Promise<void> {
+  let reasons: ReasonRule[];
+  try {
+    reasons = await reasonRules();
+  } catch (error) {
+    const problem: Problem = error instanceof ApiError ? error.problem : { status: 0, code: 'NETWORK' };
+    show(main, h('h1', {}, t('start.title')), problemBox(problem));
+    return;
+  }
   const errors = h('div', { id: 'start-errors' });
   const prepare = h('section', { class: 'card', 'aria-labelledby': 'prepare-h' }, h('h2', { id: 'prepare-h' }, t('start.prepare')), preparationList());
   const refreshPrepare = () => prepare.replaceChild(preparationList(), prepare.querySelector('#prepare-list')!);
@@ -54,9 +72,9 @@ export function startPage(main: HTMLElement): void {
       'reason',
       'start.reason',
       reasons.map((reason) => ({
-        value: reason,
-        label: `reason.${reason}` as MessageKey,
-        description: `reason.${reason}.text` as MessageKey,
+        value: reason.code,
+        label: `reason.${reason.code}` as MessageKey,
+        description: `reason.${reason.code}.text` as MessageKey,
       })),
       journey.reason,
       (value) => {

@@ -3,6 +3,7 @@
 // the answer must be, checked against a real RA on SQLite.
 #include "dojang/api/routes.hpp"
 
+#include "dojang/api/reason_routes.hpp"
 #include "dojang/api/service_routes.hpp"
 #include "dojang/ca/test_fixtures.hpp"
 #include "dojang/dto/catalog.hpp"
@@ -51,6 +52,7 @@ protected:
             *database_, *reissue_, *keys, ra::DocumentFiles(dir_.path() + "/documents"), clock_);
         add_routes(router_, *reissue_);
         add_application_routes(router_, *online_);
+        add_reason_routes(router_);
         add_review_routes(router_, *review_);
         add_ca_routes(router_, {&ca_.issuing, &ca_.root}, ca_.responder_certificate);
         add_service_routes(
@@ -239,6 +241,23 @@ TEST_F(RoutesTest, ServiceRoutesReportHealthAndListEveryRoute) {
                                        "GET /api/v1"}) {
         EXPECT_NE(std::find(listed.begin(), listed.end(), expected), listed.end()) << expected;
     }
+}
+
+TEST_F(RoutesTest, ReasonsAreTheRasRulesInOrder) {
+    const http::Response answer = dispatch(request("GET", "/api/v1/reasons"));
+    ASSERT_EQ(answer.status, 200U);
+    const json::value body = json::parse(answer.body);
+    const auto& reasons = body.at("reasons").as_array();
+    ASSERT_EQ(reasons.size(), ra::reason_rules().size());
+    EXPECT_EQ(reasons.at(0),
+              json::parse(R"({"code":"expired","old_certificates":"kept",)"
+                          R"("issues_certificate":true})"));
+    EXPECT_EQ(reasons.at(2),
+              json::parse(R"({"code":"lost_device","old_certificates":"revoked_at_once",)"
+                          R"("issues_certificate":true})"));
+    EXPECT_EQ(reasons.back(),
+              json::parse(R"({"code":"revocation","old_certificates":"revoked_at_once",)"
+                          R"("issues_certificate":false})"));
 }
 
 TEST_F(RoutesTest, CaFilesAreTheChainAndTheDerCertificate) {

@@ -117,6 +117,21 @@ Error wrong_codes() {
 
 }  // namespace
 
+const std::vector<ReasonRule>& reason_rules() {
+    using store::ReissueReason;
+    static const std::vector<ReasonRule> rules{
+        {ReissueReason::expired, OldCertificates::kept, true},
+        {ReissueReason::forgot_password, OldCertificates::superseded_on_confirm, true},
+        {ReissueReason::lost_device, OldCertificates::revoked_at_once, true},
+        {ReissueReason::key_compromise, OldCertificates::revoked_at_once, true},
+        {ReissueReason::info_changed, OldCertificates::superseded_on_confirm, true},
+        {ReissueReason::algorithm_upgrade, OldCertificates::superseded_on_confirm, true},
+        {ReissueReason::new_device, OldCertificates::superseded_on_confirm, true},
+        {ReissueReason::revocation, OldCertificates::revoked_at_once, false},
+    };
+    return rules;
+}
+
 ReissueService::ReissueService(store::Database& database,
                                const ca::Issuer& issuer,
                                const ca::Authority& issuing,

@@ -91,6 +91,24 @@ struct IssuedCertificate {
     Seconds confirm_by;
 };
 
+/// What a reason does to the certificates the holder has now.
+enum class OldCertificates {
+    kept,                   ///< expired: nothing to revoke
+    superseded_on_confirm,  ///< revoked as superseded once the new one is confirmed
+    revoked_at_once,        ///< revoked as keyCompromise when the application is approved
+};
+
+/// One reason a holder may give, and what it does.
+struct ReasonRule {
+    store::ReissueReason reason;
+    OldCertificates old_certificates;
+    bool issues_certificate;  ///< false for a revocation alone (폐지 신청)
+};
+
+/// Every reason, in the order clients offer them, with its rule: what the portal and the
+/// clients show (GET /api/v1/reasons) instead of copies of the list.
+const std::vector<ReasonRule>& reason_rules();
+
 /// The reissue journey's rules (architecture.md "The issuance cycle", korea.md "Reissue"):
 /// codes are single use and expire; a reissue keeps the old notAfter; lost_device and
 /// key_compromise revoke the old certificate at once (keyCompromise), expired revokes nothing,

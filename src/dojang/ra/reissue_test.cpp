@@ -110,6 +110,55 @@ TEST_F(ReissueTest, WalkInCodesIssueOnceWithTheRegisterNameAndTheOldNotAfter) {
     EXPECT_EQ(again.error().code, "AUTHORIZATION_USED");
 }
 
+// The table clients read (GET /api/v1/reasons) says what each reason does; this walks every
+// reason through the service and checks the old certificate against it.
+TEST_F(ReissueTest, TheReasonTableTellsWhatEachReasonDoesToTheOldCertificate) {
+    std::set<ReissueReason> seen;
+    for (const ReasonRule& rule : reason_rules()) {
+        SCOPED_TRACE(std::string(store::to_string(rule.reason)));
+        EXPECT_TRUE(seen.insert(rule.reason).second) << "listed twice";
+        auto old = issuer_->issue(ca::fixtures::request(ca::fixtures::openssl_csr()));
+        ASSERT_TRUE(old.has_value());
+        WalkInRequest request = walk_in(rule.reason);
+        request.old_serial = old->serial.hex();
+        auto codes = service_->register_walk_in(request);
+        ASSERT_TRUE(codes.has_value()) << codes.error().describe();
+        EXPECT_EQ(codes->is_revocation(), !rule.issues_certificate);
+        if (!rule.issues_certificate) {
+            EXPECT_EQ(certificate(old->serial).status, store::CertificateStatus::revoked);
+            continue;
+        }
+        auto issued = service_->issue(with(*codes));
+        ASSERT_TRUE(issued.has_value()) << issued.error().describe();
+        const bool revoked_now =
+            certificate(old->serial).status == store::CertificateStatus::revoked;
+        EXPECT_EQ(revoked_now, rule.old_certificates == OldCertificates::revoked_at_once);
+        ASSERT_TRUE(service_->confirm(*issued->certificate.serial(), issued->confirmation_token));
+        const auto after = certificate(old->serial);
+        if (rule.old_certificates == OldCertificates::kept) {
+            EXPECT_EQ(after.status, store::CertificateStatus::issued);
+        } else {
+            EXPECT_EQ(after.status, store::CertificateStatus::revoked);
+            EXPECT_EQ(after.reason,
+                      rule.old_certificates == OldCertificates::revoked_at_once
+                          ? store::RevocationReason::key_compromise
+                          : store::RevocationReason::superseded);
+        }
+        clock_.advance(std::chrono::hours{1});
+    }
+    // Every reason the store knows is offered.
+    for (const std::string_view name : {"expired",
+                                        "forgot_password",
+                                        "lost_device",
+                                        "key_compromise",
+                                        "info_changed",
+                                        "algorithm_upgrade",
+                                        "new_device",
+                                        "revocation"}) {
+        EXPECT_EQ(seen.count(*store::reissue_reason_from_string(name)), 1U) << name;
+    }
+}
+
 TEST_F(ReissueTest, IssuanceQueuesOneSecurityNoticeAndOneIssuedNotice) {
     auto codes = service_->register_walk_in(walk_in(ReissueReason::forgot_password));
     auto issued = service_->issue(with(*codes));
