@@ -6,8 +6,8 @@
 #include "dojang/cmpclient/rest.hpp"
 #include "dojang/core/bytes.hpp"
 #include "dojang/crypto/openssl.hpp"
+#include "dojang/dto/dto.hpp"
 
-#include <boost/json.hpp>
 #include <unistd.h>
 
 #include <algorithm>
@@ -28,7 +28,6 @@
 namespace dojang::holder {
 namespace {
 
-namespace json = boost::json;
 using namespace std::chrono_literals;
 
 Seconds now() {
@@ -88,32 +87,6 @@ private:
     cmpclient::Transport transport_ = cmpclient::curl_transport();
     cmpclient::RetryPolicy policy_;
 };
-
-Result<json::object> object_of(const cmpclient::HttpResponse& response) {
-    boost::system::error_code error;
-    json::value value = json::parse(response.body, error);
-    if (error || !value.is_object()) {
-        return fail(ErrorKind::internal,
-                    "RESPONSE_MALFORMED",
-                    "the server's answer is not the JSON object it should be");
-    }
-    return std::move(value.get_object());
-}
-
-std::string text_of(const json::object& object, std::string_view key) {
-    const auto* value = object.if_contains(key);
-    return value != nullptr && value->is_string() ? std::string(value->get_string()) : "";
-}
-
-/// The server's message in the holder's language ({"ko": …, "en": …}).
-std::string message_of(const Say& say, const json::object& object) {
-    const auto* message = object.if_contains("message");
-    if (message == nullptr || !message->is_object()) {
-        return {};
-    }
-    return say.lang() == Lang::ko ? text_of(message->get_object(), "ko")
-                                  : text_of(message->get_object(), "en");
-}
 
 /// Asks for a field a flag did not give; without a terminal that is an error naming the flag.
 Result<void> ask(const Say& say, std::string& value, std::string_view prompt, const char* flag) {
@@ -187,12 +160,12 @@ Result<void> resend(const Say& say,
                     const Api& api,
                     const std::string& id,
                     const std::string& channel) {
-    json::object body;
+    dto::OtpRequest body;
     if (!channel.empty()) {
-        body["channel"] = channel;
+        body.channel = channel;
     }
     auto response =
-        api.send("POST", "/api/v1/applications/" + id + "/otp/resend", json::serialize(body));
+        api.send("POST", "/api/v1/applications/" + id + "/otp/resend", dto::to_json(body));
     DOJANG_TRY(response);
     if (response->status / 100 != 2) {
         // Too soon (429 + Retry-After) or another refusal: the server's own words.
@@ -212,20 +185,12 @@ struct Verified {
     std::vector<std::string> required_documents;
 };
 
-Verified verified_of(const json::object& object) {
-    Verified verified{text_of(object, "status"),
-                      text_of(object, "reference_number"),
-                      text_of(object, "authorization_code"),
-                      {}};
-    if (const auto* kinds = object.if_contains("required_documents");
-        kinds != nullptr && kinds->is_array()) {
-        for (const auto& kind : kinds->get_array()) {
-            if (kind.is_string()) {
-                verified.required_documents.emplace_back(kind.get_string());
-            }
-        }
+Verified verified_of(const dto::OtpVerifyResponse& answer) {
+    if (answer.codes) {
+        return {
+            answer.status, answer.codes->reference_number, answer.codes->authorization_code, {}};
     }
-    return verified;
+    return {answer.status, "", "", answer.required_documents};
 }
 
 /// The one-time code loop: wrong codes are retried with the server's text, an expired code is
@@ -247,15 +212,15 @@ Result<Verified> verify_code(const Say& say,
             continue;
         }
         ++attempts;
-        json::object body;
-        body["code"] = *code;
+        // The code as typed, even empty: the server counts that as a wrong code.
+        const dto::OtpRequest body{*code, std::nullopt};
         auto response =
-            api.send("POST", "/api/v1/applications/" + id + "/otp/verify", json::serialize(body));
+            api.send("POST", "/api/v1/applications/" + id + "/otp/verify", dto::to_json(body));
         DOJANG_TRY(response);
         if (response->status == 200) {
-            auto object = object_of(*response);
-            DOJANG_TRY(object);
-            return verified_of(*object);
+            auto answer = dto::parse_otp_verify_response(response->body);
+            DOJANG_TRY(answer);
+            return verified_of(*answer);
         }
         const Error error = cmpclient::error_of(*response);
         if (error.code == "OTP_LOCKED" || error.code == "APPLICATION_LOCKED" ||
@@ -362,25 +327,20 @@ Result<Verified> wait_for_review(const Say& say,
         if (response->status != 200) {
             return tl::unexpected(cmpclient::error_of(*response));
         }
-        auto object = object_of(*response);
-        DOJANG_TRY(object);
-        const std::string status = text_of(*object, "status");
-        if (const auto* codes = object->if_contains("codes");
-            codes != nullptr && codes->is_object()) {
+        auto answer = dto::parse_application_status_response(response->body);
+        DOJANG_TRY(answer);
+        const std::string& status = answer->status;
+        if (answer->codes) {
             std::cerr << "\n";
-            return Verified{status,
-                            text_of(codes->get_object(), "reference_number"),
-                            text_of(codes->get_object(), "authorization_code"),
-                            {}};
+            return Verified{
+                status, answer->codes->reference_number, answer->codes->authorization_code, {}};
         }
         if (status == "rejected") {
             std::string why;
-            if (const auto* review = object->if_contains("review");
-                review != nullptr && review->is_object()) {
-                why = text_of(review->get_object(), "reason");
-                const std::string text = text_of(review->get_object(), "text");
-                if (!text.empty()) {
-                    why += ": " + text;
+            if (answer->review) {
+                why = answer->review->reason;
+                if (!answer->review->text.empty()) {
+                    why += ": " + answer->review->text;
                 }
             }
             std::cerr << "\n";
@@ -438,13 +398,13 @@ Result<void> reissue(const GlobalOptions& globals, ReissueOptions options) {
             return asked;
         }
     }
-    json::object body;
-    body["holder_type"] = options.holder_type;
-    body["reason"] = options.reason;
-    body["name"] = options.name;
-    body["phone"] = options.phone;
-    body["email"] = options.email;
-    body["channel"] = options.channel;
+    dto::ApplicationRequest body;
+    body.holder_type = options.holder_type;
+    body.reason = options.reason;
+    body.name = options.name;
+    body.phone = options.phone;
+    body.email = options.email;
+    body.channel = options.channel;
     std::string idn_file;
     if (options.holder_type == "corporate") {
         auto asked = ask(say,
@@ -454,38 +414,38 @@ Result<void> reissue(const GlobalOptions& globals, ReissueOptions options) {
         if (!asked) {
             return asked;
         }
-        body["business_number"] = options.business_number;
-        if (!options.representative.empty()) {
-            body["representative_name"] = options.representative;
-        }
+        body.business_number = options.business_number;
+        body.representative_name = options.representative;
     } else {
         auto number =
             read_secret(options.resident_number_file,
                         std::string(say("주민등록번호: ", "resident registration number: ")));
         DOJANG_TRY(number);
-        body["resident_number"] = json::string(number->chars(), number->size());
+        body.resident_number.assign(number->chars(), number->size());
         idn_file = options.resident_number_file;
     }
-    if (!options.old_serial.empty()) {
-        body["old_serial"] = options.old_serial;
-    }
+    body.old_serial = options.old_serial;
     // 2. The application; one Idempotency-Key for all its retries, so a 503 never makes two.
     Api api(say, endpoint->url());
     auto key = crypto::random_bytes(16);
     DOJANG_TRY(key);
     api.set_idempotency_key(to_hex(*key));
-    auto created = api.send("POST", "/api/v1/applications", json::serialize(body));
-    body.clear();
+    // Empty optional members (no representative, no old serial) are left out of the body.
+    auto created = api.send("POST", "/api/v1/applications", dto::to_json(body));
+    body = {};  // the resident number is not kept longer than the request needs it
     DOJANG_TRY(created);
     if (created->status != 201 && created->status != 200) {
         return tl::unexpected(cmpclient::error_of(*created));
     }
-    auto application = object_of(*created);
+    auto application = dto::parse_application_response(created->body);
     DOJANG_TRY(application);
-    const std::string id = text_of(*application, "application_id");
-    const std::string token = text_of(*application, "status_token");
+    const std::string id = application->application_id;
+    const std::string token = application->status_token;
     std::cout << say("신청했습니다: ", "applied: ") << id << "\n";
-    if (const std::string message = message_of(say, *application); !message.empty()) {
+    // The server's message in the holder's language.
+    if (const std::string& message =
+            say.lang() == Lang::ko ? application->message_ko : application->message_en;
+        !message.empty()) {
         std::cout << message << "\n";
     }
     // 3. The one-time code.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The officers' REST API: sessions, the review queue, documents, decisions.
-#include "dojang/api/json_writer.hpp"
 #include "dojang/api/routes.hpp"
+#include "dojang/core/text.hpp"
 #include "dojang/crypto/digest.hpp"
 #include "dojang/dto/dto.hpp"
 #include "dojang/http/problem.hpp"
@@ -94,12 +94,10 @@ http::Response sign_in(ra::ReviewService& review, const http::Request& request) 
         }
         return unauthenticated(session.error());
     }
-    auto response = json(201,
-                         JsonObject()
-                             .text("officer", session->officer)
-                             .text("csrf_token", session->csrf_token)
-                             .time("expires_at", session->expires_at)
-                             .str());
+    auto response =
+        json(201,
+             dto::to_json(dto::SignInResponse{
+                 session->officer, session->csrf_token, to_rfc3339(session->expires_at)}));
     response.headers.emplace_back(
         "Set-Cookie",
         std::string(session_cookie) + "=" + session->token +
@@ -140,15 +138,23 @@ std::string query_value(std::string_view query, std::string_view name) {
     return {};
 }
 
-std::string document_json(const store::DocumentRecord& document, const std::string& id) {
-    return JsonObject()
-        .text("kind", document.kind)
-        .text("media_type", document.media_type)
-        .number("size", document.size)
-        .text("sha256", to_hex(document.sha256))
-        .time("uploaded_at", document.uploaded_at)
-        .text("url", std::string(reviews_prefix) + id + "/documents/" + document.kind)
-        .str();
+/// A document of application `id`, with the URL an officer fetches it from.
+dto::DocumentEntry document_entry(const store::DocumentRecord& document, const std::string& id) {
+    return {document.kind,
+            document.media_type,
+            document.size,
+            to_hex(document.sha256),
+            to_rfc3339(document.uploaded_at),
+            std::string(reviews_prefix) + id + "/documents/" + document.kind};
+}
+
+std::vector<dto::DocumentEntry> document_entries(
+    const std::vector<store::DocumentRecord>& documents, const std::string& id) {
+    std::vector<dto::DocumentEntry> entries;
+    for (const auto& document : documents) {
+        entries.push_back(document_entry(document, id));
+    }
+    return entries;
 }
 
 /// GET /api/v1/reviews?status=...&holder_type=...
@@ -181,23 +187,17 @@ http::Response list_reviews(ra::ReviewService& review, const http::Request& requ
     if (!items) {
         return problem(items.error());
     }
-    JsonArray array;
+    std::vector<dto::ReviewQueueEntry> queue;
     for (const auto& item : *items) {
-        JsonArray documents;
-        for (const auto& document : item.documents) {
-            documents.raw(document_json(document, item.application.id));
-        }
-        array.raw(JsonObject()
-                      .text("id", item.application.id)
-                      .text("holder_type", store::to_string(item.application.holder_type))
-                      .text("name", item.name)
-                      .text("reason", store::to_string(item.application.reason))
-                      .text("status", store::to_string(item.application.status))
-                      .time("created_at", item.application.created_at)
-                      .raw("documents", documents.str())
-                      .str());
+        queue.push_back({item.application.id,
+                         std::string(store::to_string(item.application.holder_type)),
+                         item.name,
+                         std::string(store::to_string(item.application.reason)),
+                         std::string(store::to_string(item.application.status)),
+                         to_rfc3339(item.application.created_at),
+                         document_entries(item.documents, item.application.id)});
     }
-    return json(200, JsonObject().raw("items", array.str()).str());
+    return json(200, dto::to_json(queue));
 }
 
 /// GET /api/v1/reviews/{id} and GET /api/v1/reviews/{id}/documents/{kind}
@@ -234,77 +234,41 @@ http::Response show_review(ra::ReviewService& review, const http::Request& reque
     const auto& customer = detail->customer;
     // The register's contact details: an application reaches review only after the details
     // typed online matched them, and dojang keeps no typed phone or e-mail of its own.
-    JsonObject applicant;
-    applicant.text("channel", detail->online ? detail->online->channel : "walk_in")
-        .text("phone", customer.phone)
-        .text("email", customer.email);
-    if (detail->online && !detail->online->proxy_name.empty()) {
-        applicant.raw("proxy",
-                      JsonObject()
-                          .text("name", detail->online->proxy_name)
-                          .text("phone", detail->online->proxy_phone)
-                          .str());
-    }
-    JsonArray serials;
-    for (const auto& serial : customer.certificate_serials) {
-        serials.text(serial);
-    }
-    JsonArray required;
-    for (const auto& kind : detail->required_documents) {
-        required.text(kind);
-    }
-    JsonArray documents;
-    for (const auto& document : detail->documents) {
-        documents.raw(document_json(document, id));
-    }
-    JsonArray events;
+    dto::ReviewDetailResponse answer;
+    answer.application = {application.id,
+                          std::string(store::to_string(application.holder_type)),
+                          std::string(store::to_string(application.reason)),
+                          std::string(store::to_string(application.status)),
+                          application.old_serial,
+                          to_rfc3339(application.created_at),
+                          {detail->online ? detail->online->channel : "walk_in",
+                           customer.phone,
+                           customer.email,
+                           detail->online ? detail->online->proxy_name : "",
+                           detail->online ? detail->online->proxy_phone : ""}};
+    answer.register_entry = {customer.customer_id,
+                             std::string(store::to_string(customer.holder_type)),
+                             customer.name,
+                             customer.birth_date,
+                             customer.business_number,
+                             customer.corporate_number,
+                             customer.representative,
+                             customer.phone,
+                             customer.email,
+                             customer.certificate_serials};
+    answer.required_documents = detail->required_documents;
+    answer.documents = document_entries(detail->documents, id);
     for (const auto& event : detail->events) {
-        events.raw(JsonObject()
-                       .time("at", event.at)
-                       .text("kind", event.kind)
-                       .text("detail", event.detail)
-                       .str());
+        answer.events.push_back({to_rfc3339(event.at), event.kind, event.detail});
     }
-    JsonArray decisions;
     for (const auto& decision : detail->decisions) {
-        decisions.raw(JsonObject()
-                          .text("officer", decision.officer)
-                          .text("decision", decision.decision)
-                          .text("reason", decision.reason)
-                          .text("text", decision.text)
-                          .time("at", decision.at)
-                          .str());
+        answer.approvals.push_back({decision.officer,
+                                    decision.decision,
+                                    decision.reason,
+                                    decision.text,
+                                    to_rfc3339(decision.at)});
     }
-    return json(200,
-                JsonObject()
-                    .raw("application",
-                         JsonObject()
-                             .text("id", application.id)
-                             .text("holder_type", store::to_string(application.holder_type))
-                             .text("reason", store::to_string(application.reason))
-                             .text("status", store::to_string(application.status))
-                             .text("old_serial", application.old_serial)
-                             .time("created_at", application.created_at)
-                             .raw("applicant", applicant.str())
-                             .str())
-                    .raw("register",
-                         JsonObject()
-                             .text("customer_id", customer.customer_id)
-                             .text("holder_type", store::to_string(customer.holder_type))
-                             .text("name", customer.name)
-                             .text("birth_date", customer.birth_date)
-                             .text("business_number", customer.business_number)
-                             .text("corporate_number", customer.corporate_number)
-                             .text("representative", customer.representative)
-                             .text("phone", customer.phone)
-                             .text("email", customer.email)
-                             .raw("certificate_serials", serials.str())
-                             .str())
-                    .raw("required_documents", required.str())
-                    .raw("documents", documents.str())
-                    .raw("events", events.str())
-                    .raw("approvals", decisions.str())
-                    .str());
+    return json(200, dto::to_json(answer));
 }
 
 /// POST /api/v1/reviews/{id}/approve and /reject
@@ -325,7 +289,7 @@ http::Response decide(ra::ReviewService& review, const http::Request& request) {
         if (!outcome) {
             return problem(outcome.error());
         }
-        return json(200, JsonObject().text("id", id).text("status", *outcome).str());
+        return json(200, dto::to_json(dto::DecisionResponse{id, *outcome}));
     }
     if (action == "reject") {
         auto body = dto::parse_reject_request(request.body);
@@ -336,7 +300,7 @@ http::Response decide(ra::ReviewService& review, const http::Request& request) {
         if (!rejected) {
             return problem(rejected.error());
         }
-        return json(200, JsonObject().text("id", id).text("status", "rejected").str());
+        return json(200, dto::to_json(dto::DecisionResponse{id, "rejected"}));
     }
     return problem(route_not_found());
 }
@@ -368,7 +332,7 @@ http::Response unlock(ra::ReviewService& review, const http::Request& request) {
     if (!unlocked) {
         return problem(unlocked.error());
     }
-    return json(200, JsonObject().text("username", username).text("status", "unlocked").str());
+    return json(200, dto::to_json(dto::UnlockResponse{username}));
 }
 
 }  // namespace

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dojang/api/routes.hpp"
 
-#include "dojang/api/json_writer.hpp"
 #include "dojang/core/text.hpp"
 #include "dojang/dto/catalog.hpp"
 #include "dojang/dto/dto.hpp"
@@ -77,11 +76,7 @@ http::Response confirm_certificate(ra::ReissueService& reissue, const http::Requ
     if (!confirmed) {
         return problem(confirmed.error());
     }
-    return json(200, R"({"status":"confirmed","serial":)" + json_quote(serial->hex()) + "}");
-}
-
-std::string optional_time(const std::optional<Seconds>& at) {
-    return at ? json_quote(to_rfc3339(*at)) : std::string("null");
+    return json(200, dto::to_json(dto::ConfirmResponse{serial->hex()}));
 }
 
 /// POST /api/v1/applications
@@ -132,31 +127,28 @@ http::Response create_application(ra::OnlineApplications& online, const http::Re
         return problem(created.error());
     }
     const bool sms = created->channel == "sms";
-    return json(
-        201,
-        "{\"application_id\":" + json_quote(created->application_id) +
-            ",\"status\":\"submitted\",\"status_token\":" + json_quote(created->status_token) +
-            ",\"channel\":" + json_quote(created->channel) + ",\"code_expires_at\":" +
-            json_quote(to_rfc3339(created->code_expires_at)) + ",\"message\":{\"en\":" +
-            json_quote(std::string("If the details you gave match our records, a 6-digit code "
-                                   "was sent by ") +
-                       (sms ? "SMS to the mobile number" : "e-mail to the address") +
-                       " on file, and nowhere else. It is valid for " +
-                       std::to_string(created->code_valid_minutes) +
-                       (created->code_valid_minutes == 1 ? " minute. " : " minutes. ") +
-                       "If it does not arrive or is not accepted, check the phone number "
-                       "first (the most common mistake), then your name and resident "
-                       "registration number; "
-                       "you may ask for a new code by SMS or e-mail.") +
-            ",\"ko\":" +
-            json_quote(std::string("입력하신 정보가 등록 정보와 같으면 등록된 ") +
-                       (sms ? "휴대폰 번호" : "e-mail 주소") +
-                       "로만 6자리 인증번호가 발송됩니다 (" +
-                       std::to_string(created->code_valid_minutes) +
-                       "분간 유효). 받지 못했거나 맞지 않으면 먼저 휴대폰 번호를, 다음으로 "
-                       "성명과 주민등록번호를 확인하십시오. SMS 또는 e-mail 로 다시 받을 "
-                       "수 있습니다.") +
-            "}}");
+    dto::ApplicationResponse answer;
+    answer.application_id = created->application_id;
+    answer.status_token = created->status_token;
+    answer.channel = created->channel;
+    answer.code_expires_at = to_rfc3339(created->code_expires_at);
+    answer.message_en =
+        std::string("If the details you gave match our records, a 6-digit code was sent by ") +
+        (sms ? "SMS to the mobile number" : "e-mail to the address") +
+        " on file, and nowhere else. It is valid for " +
+        std::to_string(created->code_valid_minutes) +
+        (created->code_valid_minutes == 1 ? " minute. " : " minutes. ") +
+        "If it does not arrive or is not accepted, check the phone number first (the most "
+        "common mistake), then your name and resident registration number; you may ask for a "
+        "new code by SMS or e-mail.";
+    answer.message_ko = std::string("입력하신 정보가 등록 정보와 같으면 등록된 ") +
+                        (sms ? "휴대폰 번호" : "e-mail 주소") +
+                        "로만 6자리 인증번호가 발송됩니다 (" +
+                        std::to_string(created->code_valid_minutes) +
+                        "분간 유효). 받지 못했거나 맞지 않으면 먼저 휴대폰 번호를, 다음으로 "
+                        "성명과 주민등록번호를 확인하십시오. SMS 또는 e-mail 로 다시 받을 "
+                        "수 있습니다.";
+    return json(201, dto::to_json(answer));
 }
 
 /// The application id in /api/v1/applications/{id}[suffix]; empty when the path is not that.
@@ -181,30 +173,17 @@ std::string bearer_token(const http::Request& request) {
     return authorization.starts_with(bearer) ? authorization.substr(bearer.size()) : std::string();
 }
 
-std::string document_json(const store::DocumentRecord& document) {
-    return JsonObject()
-        .text("kind", document.kind)
-        .text("media_type", document.media_type)
-        .number("size", document.size)
-        .text("sha256", to_hex(document.sha256))
-        .time("uploaded_at", document.uploaded_at)
-        .str();
+dto::DocumentEntry document_entry(const store::DocumentRecord& document) {
+    return {document.kind,
+            document.media_type,
+            document.size,
+            to_hex(document.sha256),
+            to_rfc3339(document.uploaded_at),
+            std::nullopt};
 }
 
-std::string codes_json(const ra::Codes& codes) {
-    return JsonObject()
-        .text("reference_number", codes.reference_number)
-        .text("authorization_code", codes.authorization_code)
-        .time("expires_at", codes.expires_at)
-        .str();
-}
-
-std::string texts_json(const std::vector<std::string>& texts) {
-    JsonArray array;
-    for (const auto& text : texts) {
-        array.text(text);
-    }
-    return array.str();
+dto::CodesEntry codes_entry(const ra::Codes& codes) {
+    return {codes.reference_number, codes.authorization_code, to_rfc3339(codes.expires_at)};
 }
 
 http::Response application_status(ra::OnlineApplications& online, const http::Request& request) {
@@ -218,46 +197,34 @@ http::Response application_status(ra::OnlineApplications& online, const http::Re
         response.headers.emplace_back("WWW-Authenticate", "Bearer");
         return response;
     }
-    std::string events;
+    dto::ApplicationStatusResponse answer;
+    answer.application_id = id;
+    answer.status = store::to_string(status->application.status);
+    answer.holder_type = store::to_string(status->application.holder_type);
+    answer.reason = store::to_string(status->application.reason);
     for (const auto& event : status->events) {
-        events += (events.empty() ? "" : ",") + std::string("{\"at\":") +
-                  json_quote(to_rfc3339(event.at)) + ",\"kind\":" + json_quote(event.kind) +
-                  ",\"detail\":" + json_quote(event.detail) + "}";
+        answer.events.push_back({to_rfc3339(event.at), event.kind, event.detail});
     }
-    std::string messages;
     for (const auto& message : status->messages) {
-        messages += (messages.empty() ? "" : ",") + std::string("{\"channel\":") +
-                    json_quote(message.channel) +
-                    ",\"status\":" + json_quote(store::to_string(message.status)) +
-                    ",\"attempts\":" + std::to_string(message.attempts) +
-                    ",\"created_at\":" + json_quote(to_rfc3339(message.created_at)) +
-                    ",\"sent_at\":" + optional_time(message.sent_at) + "}";
+        answer.messages.push_back(
+            {message.channel,
+             std::string(store::to_string(message.status)),
+             message.attempts,
+             to_rfc3339(message.created_at),
+             message.sent_at ? std::optional(to_rfc3339(*message.sent_at)) : std::nullopt});
     }
-    JsonArray documents;
+    answer.required_documents = status->required_documents;
     for (const auto& document : status->documents) {
-        documents.raw(document_json(document));
+        answer.documents.push_back(document_entry(document));
     }
-    JsonObject body;
-    body.text("application_id", id)
-        .text("status", store::to_string(status->application.status))
-        .text("holder_type", store::to_string(status->application.holder_type))
-        .text("reason", store::to_string(status->application.reason))
-        .raw("events", "[" + events + "]")
-        .raw("messages", "[" + messages + "]")
-        .raw("required_documents", texts_json(status->required_documents))
-        .raw("documents", documents.str());
     if (status->rejection) {
-        body.raw("review",
-                 JsonObject()
-                     .text("decision", "rejected")
-                     .text("reason", status->rejection->reason)
-                     .text("text", status->rejection->text)
-                     .str());
+        answer.review =
+            dto::RejectionEntry{"rejected", status->rejection->reason, status->rejection->text};
     }
     if (status->codes) {
-        body.raw("codes", codes_json(*status->codes));
+        answer.codes = codes_entry(*status->codes);
     }
-    return json(200, body.str());
+    return json(200, dto::to_json(answer));
 }
 
 http::Response application_action(ra::OnlineApplications& online, const http::Request& request) {
@@ -266,20 +233,17 @@ http::Response application_action(ra::OnlineApplications& online, const http::Re
         if (!body) {
             return problem(body.error());
         }
-        auto verified = online.verify(id, body->code);
+        auto verified = online.verify(id, body->code.value_or(""));
         if (!verified) {
             return problem(verified.error());
         }
-        JsonObject answer;
-        answer.text("application_id", id).text("status", verified->status);
+        dto::OtpVerifyResponse answer{id, verified->status, std::nullopt, {}};
         if (verified->codes) {
-            answer.text("reference_number", verified->codes->reference_number)
-                .text("authorization_code", verified->codes->authorization_code)
-                .time("expires_at", verified->codes->expires_at);
+            answer.codes = codes_entry(*verified->codes);
         } else {
-            answer.raw("required_documents", texts_json(verified->required_documents));
+            answer.required_documents = verified->required_documents;
         }
-        return json(200, answer.str());
+        return json(200, dto::to_json(answer));
     }
     if (std::string id = application_id_of(request.path, "/otp/resend"); !id.empty()) {
         auto body = dto::parse_otp_request(request.body, false);
@@ -293,10 +257,9 @@ http::Response application_action(ra::OnlineApplications& online, const http::Re
             }
             return problem(sent.error());
         }
-        return json(
-            202,
-            "{\"application_id\":" + json_quote(id) + ",\"channel\":" + json_quote(sent->channel) +
-                ",\"code_expires_at\":" + json_quote(to_rfc3339(sent->code_expires_at)) + "}");
+        return json(202,
+                    dto::to_json(dto::OtpResendResponse{
+                        id, sent->channel, to_rfc3339(sent->code_expires_at)}));
     }
     return problem(Error{ErrorKind::not_found, "NOT_FOUND", "no such route", {}, {}});
 }
@@ -343,7 +306,7 @@ http::Response upload_document(ra::OnlineApplications& online, const http::Reque
     if (!stored) {
         return problem(stored.error());
     }
-    return json(201, document_json(*stored));
+    return json(201, dto::to_json(document_entry(*stored)));
 }
 
 }  // namespace

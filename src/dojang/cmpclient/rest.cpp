@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dojang/cmpclient/rest.hpp"
 
-#include <boost/json.hpp>
+#include "dojang/dto/dto.hpp"
+
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -12,8 +13,6 @@
 
 namespace dojang::cmpclient {
 namespace {
-
-namespace json = boost::json;
 
 constexpr std::size_t max_body_bytes = 4 * 1024 * 1024;
 
@@ -155,14 +154,6 @@ Result<HttpResponse> curl_send(const HttpRequest& request, std::chrono::seconds 
     return response;
 }
 
-std::string string_of(const json::object& object, std::string_view key) {
-    const auto* value = object.if_contains(key);
-    if (value == nullptr || !value->is_string()) {
-        return {};
-    }
-    return std::string(value->get_string());
-}
-
 ErrorKind kind_of_status(long status) {
     switch (status) {
         case 400:
@@ -230,35 +221,9 @@ Result<HttpResponse> send_with_retry(const Transport& transport,
     }
 }
 
-Problem parse_problem(std::string_view body) {
-    Problem problem;
-    boost::system::error_code error;
-    const json::value parsed = json::parse(body, error);
-    if (error || !parsed.is_object()) {
-        return problem;
-    }
-    const json::object& object = parsed.get_object();
-    problem.code = string_of(object, "code");
-    problem.title = string_of(object, "title");
-    problem.title_ko = string_of(object, "title_ko");
-    problem.detail = string_of(object, "detail");
-    if (const auto* next = object.if_contains("next_step"); next != nullptr && next->is_object()) {
-        problem.next_ko = string_of(next->get_object(), "ko");
-        problem.next_en = string_of(next->get_object(), "en");
-    }
-    if (const auto* list = object.if_contains("violations"); list != nullptr && list->is_array()) {
-        for (const auto& item : list->get_array()) {
-            if (item.is_object()) {
-                problem.violations.push_back(
-                    {string_of(item.get_object(), "code"), string_of(item.get_object(), "detail")});
-            }
-        }
-    }
-    return problem;
-}
-
 Error error_of(const HttpResponse& response) {
-    const Problem problem = parse_problem(response.body);
+    // A body that is no problem document (a proxy's page, "busy") reads as an empty one.
+    const dto::Problem problem = dto::parse_problem(response.body).value_or(dto::Problem{});
     Error error;
     error.kind = kind_of_status(response.status);
     error.code = problem.code.empty() ? "HTTP_" + std::to_string(response.status) : problem.code;

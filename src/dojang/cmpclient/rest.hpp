@@ -58,23 +58,9 @@ Result<HttpResponse> send_with_retry(const Transport& transport,
                                      const Waiter& wait,
                                      const std::function<Seconds()>& now);
 
-/// An RFC 9457 problem document as dojangd writes it.
-struct Problem {
-    std::string code;
-    std::string title;
-    std::string title_ko;
-    std::string detail;
-    std::string next_ko;
-    std::string next_en;
-    std::vector<Violation> violations;
-};
-
-/// Parses a problem document; fields it lacks stay empty (a body that is no JSON gives an
-/// empty Problem).
-Problem parse_problem(std::string_view body);
-
 /// The Error of a non-2xx answer: kind from the HTTP status (architecture.md "Errors"), code
-/// and texts from the problem document (Korean and English, with the next step).
+/// and texts from the problem document (dto::parse_problem: Korean and English, with the next
+/// step); a body that is no problem document leaves the status to speak.
 Error error_of(const HttpResponse& response);
 
 }  // namespace dojang::cmpclient
