@@ -89,9 +89,6 @@ http::Response sign_in(ra::ReviewService& review, const http::Request& request) 
                                   body->password,
                                   request.client.empty() ? request.remote_address : request.client);
     if (!session) {
-        if (session.error().code == "OFFICER_SIGN_IN_THROTTLED") {
-            return problem(session.error());
-        }
         return unauthenticated(session.error());
     }
     auto response =

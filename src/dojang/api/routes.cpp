@@ -120,10 +120,6 @@ http::Response create_application(ra::OnlineApplications& online, const http::Re
     call.client = request.client.empty() ? request.remote_address : request.client;
     auto created = online.apply(call);
     if (!created) {
-        if (created.error().code == "RESEND_TOO_SOON" ||
-            created.error().code == "APPLICATIONS_TOO_MANY") {
-            return problem(created.error());
-        }
         return problem(created.error());
     }
     const bool sms = created->channel == "sms";
@@ -252,9 +248,6 @@ http::Response application_action(ra::OnlineApplications& online, const http::Re
         }
         auto sent = online.resend(id, body->channel);
         if (!sent) {
-            if (sent.error().code == "RESEND_TOO_SOON") {
-                return problem(sent.error());
-            }
             return problem(sent.error());
         }
         return json(202,
