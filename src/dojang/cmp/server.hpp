@@ -60,7 +60,7 @@ public:
     Result<Bytes> handle(const Bytes& request);
 
     /// One CMP transaction (ir → ip → certConf → pkiConf): its OpenSSL server context and what
-    /// the callbacks learned. Public only for the C callbacks in server.cpp.
+    /// the callbacks learned (transaction.hpp). Public only for the C callbacks.
     struct Transaction;
 
 private:
