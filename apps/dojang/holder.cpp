@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "holder.hpp"
 
+#include "dojang/holder/password.hpp"
+
 #include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -98,46 +99,10 @@ Result<SecretBytes> read_password(const std::string& file, const std::string& pr
     return password;
 }
 
-Result<void> check_password_policy(const SecretBytes& password) {
-    bool letter = false;
-    bool digit = false;
-    bool symbol = false;
-    for (const auto byte : password.bytes()) {
-        const auto c = static_cast<unsigned char>(byte);
-        letter = letter || std::isalpha(c) != 0;
-        digit = digit || std::isdigit(c) != 0;
-        symbol = symbol || (std::ispunct(c) != 0);
-    }
-    if (password.size() < 10 || !letter || !digit || !symbol) {
-        return fail(ErrorKind::invalid_request,
-                    "PASSWORD_TOO_WEAK",
-                    "the password needs at least 10 characters with letters, digits and symbols "
-                    "(영문, 숫자, 특수문자를 섞어 10자 이상)");
-    }
-    return ok();
-}
-
 Result<pkix::Certificate> read_certificate(const std::string& path) {
     auto bytes = read_file(path);
     DOJANG_TRY(bytes);
     return pkix::Certificate::parse(*bytes);
-}
-
-Result<std::optional<npki::IdentifyData>> identify_data_of(const pkix::Certificate& certificate) {
-    const int index = X509_get_ext_by_NID(certificate.get(), NID_subject_alt_name, -1);
-    if (index < 0) {
-        return std::optional<npki::IdentifyData>{};
-    }
-    const ASN1_OCTET_STRING* value =
-        X509_EXTENSION_get_data(X509_get_ext(certificate.get(), index));
-    auto parsed = npki::parse_identify_data(Bytes(value->data, value->data + value->length));
-    if (!parsed) {
-        if (parsed.error().code == "IDENTIFY_DATA_MISSING") {
-            return std::optional<npki::IdentifyData>{};
-        }
-        return tl::unexpected(parsed.error());
-    }
-    return std::optional<npki::IdentifyData>(std::move(*parsed));
 }
 
 }  // namespace dojang::holder

@@ -5,10 +5,8 @@
 #include "dojang/cmpclient/rest.hpp"
 #include "dojang/core/error.hpp"
 #include "dojang/core/secret.hpp"
-#include "dojang/npki/identify_data.hpp"
 #include "dojang/pkix/pkix.hpp"
 
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -44,17 +42,11 @@ int report(const Result<void>& result);
 /// Passwords never come from argv.
 Result<SecretBytes> read_password(const std::string& file, const std::string& prompt);
 
-/// Korean CAs ask for at least 10 characters mixing letters, digits and symbols.
-Result<void> check_password_policy(const SecretBytes& password);
-
 /// A new key password from `file`, or from the terminal asked twice (PASSWORD_MISMATCH when
-/// the two differ); checked against the policy (PASSWORD_TOO_WEAK).
+/// the two differ); checked against the policy (check_password_policy(), PASSWORD_TOO_WEAK).
 Result<SecretBytes> new_password(const Say& say, const std::string& file);
 
 /// A certificate file, PEM or DER.
 Result<pkix::Certificate> read_certificate(const std::string& path);
-
-/// The identifyData of a certificate's subjectAltName, if it has one.
-Result<std::optional<npki::IdentifyData>> identify_data_of(const pkix::Certificate& certificate);
 
 }  // namespace dojang::holder

@@ -4,6 +4,7 @@
 // the holder's NPKI folder store (store_commands.cpp).
 #include "dojang/core/text.hpp"
 #include "dojang/crypto/keys.hpp"
+#include "dojang/holder/identity.hpp"
 #include "dojang/npki/identify_data.hpp"
 #include "dojang/npki/random_num.hpp"
 #include "dojang/npki/vid.hpp"
@@ -22,7 +23,6 @@
 namespace {
 
 using namespace dojang;
-using holder::check_password_policy;
 using holder::identify_data_of;
 using holder::read_certificate;
 using holder::read_password;

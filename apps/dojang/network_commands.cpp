@@ -5,21 +5,20 @@
 #include "dojang/cmpclient/ocsp_client.hpp"
 #include "dojang/cmpclient/trust.hpp"
 #include "dojang/core/text.hpp"
-#include "dojang/crypto/keys.hpp"
+#include "dojang/crypto/openssl.hpp"
+#include "dojang/holder/enrolment.hpp"
 #include "dojang/keystore/backup.hpp"
 #include "dojang/keystore/key_file.hpp"
 #include "dojang/keystore/npki_store.hpp"
-#include "dojang/npki/random_num.hpp"
-#include "dojang/npki/vid.hpp"
 
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <string_view>
 
 #include "holder.hpp"
 
@@ -29,43 +28,11 @@ namespace {
 namespace fs = std::filesystem;
 using keystore::NpkiStore;
 
-constexpr const char* backup_suffix = ".old";
 constexpr auto ocsp_timeout = std::chrono::seconds{20};
 
 std::string serial_hex(const pkix::Certificate& certificate) {
     auto serial = certificate.serial();
     return serial ? serial->hex() : std::string("?");
-}
-
-/// The folder a certificate goes to (as NpkiStore::add() computes it).
-fs::path folder_of(const NpkiStore& store, const pkix::Certificate& certificate) {
-    return store.home() / keystore::ca_folder_of(certificate.get()) / "USER" /
-           keystore::dn_folder_of(X509_get_subject_name(certificate.get()));
-}
-
-/// Keeps a copy of the certificate and key a new certificate is about to replace, until the CA
-/// has confirmed the new one: signCert.der.old, signPri.key.old.
-Result<bool> back_up_folder(const fs::path& folder) {
-    std::error_code error;
-    if (!fs::exists(folder / keystore::sign_certificate_file, error)) {
-        return false;
-    }
-    for (const char* name : {keystore::sign_key_file, keystore::sign_certificate_file}) {
-        auto content = read_file((folder / name).string());
-        if (!content) {
-            continue;
-        }
-        auto written = write_file_atomic((folder / name).string() + backup_suffix, *content, 0600);
-        DOJANG_TRY(written);
-    }
-    return true;
-}
-
-void drop_backup(const fs::path& folder) {
-    std::error_code error;
-    for (const char* name : {keystore::sign_key_file, keystore::sign_certificate_file}) {
-        fs::remove(folder / (std::string(name) + backup_suffix), error);
-    }
 }
 
 /// Establishes (or checks) the pinned trust of a server and tells the holder about it.
@@ -138,56 +105,60 @@ void print_checklist(const Say& say, const fs::path& folder, const NpkiStore& st
               << "\n";
 }
 
-/// The identity binding of a certificate issued with R: with the holder's number, the VID is
-/// recomputed as `dojang vid-check` does; without it, the CA set the VID from its register.
-Result<void> check_vid(const Say& say,
-                       const pkix::Certificate& certificate,
-                       const std::optional<std::string>& idn,
-                       const Bytes& random_num) {
-    auto identify = identify_data_of(certificate);
-    DOJANG_TRY(identify);
-    if (!*identify) {
-        std::cout << "VID         "
-                  << say("없음 — 서버가 R(randomNum)을 반영하지 않았습니다. R 은 개인키 파일에 "
-                         "보관했습니다",
-                         "none — the server did not use R (randomNum); R is kept in the key file")
-                  << "\n";
-        return ok();
+/// The identity binding the use case found; its error (VID_MISMATCH) is the command's.
+void print_vid(const Say& say, VidCheck vid) {
+    std::string_view text;
+    switch (vid) {
+        case VidCheck::absent:
+            text =
+                say("없음 — 서버가 R(randomNum)을 반영하지 않았습니다. R 은 개인키 파일에 "
+                    "보관했습니다",
+                    "none — the server did not use R (randomNum); R is kept in the key file");
+            break;
+        case VidCheck::unchecked:
+            text =
+                say("인증기관이 등록부의 식별번호와 R 로 설정했습니다 (확인: dojang "
+                    "vid-check --idn-file)",
+                    "set by the CA from its register and R (check it with dojang vid-check "
+                    "--idn-file)");
+            break;
+        case VidCheck::matches:
+            text = say("식별번호와 일치합니다 (본인 확인 가능)",
+                       "matches the identification number and R");
+            break;
     }
-    if (!idn) {
-        std::cout << "VID         "
-                  << say("인증기관이 등록부의 식별번호와 R 로 설정했습니다 (확인: dojang "
-                         "vid-check --idn-file)",
-                         "set by the CA from its register and R (check it with dojang vid-check "
-                         "--idn-file)")
-                  << "\n";
-        return ok();
-    }
-    auto matches = npki::vid_matches(**identify, *idn, random_num);
-    DOJANG_TRY(matches);
-    if (!*matches) {
-        return fail(ErrorKind::forbidden,
-                    "VID_MISMATCH",
-                    "the certificate's VID does not match this identification number and R; the "
-                    "certificate is stored, contact the CA (VID 가 식별번호와 일치하지 않습니다. "
-                    "인증기관에 문의하십시오)");
-    }
-    std::cout << "VID         "
-              << say("식별번호와 일치합니다 (본인 확인 가능)",
-                     "matches the identification number and R")
-              << "\n";
-    return ok();
+    std::cout << "VID         " << text << "\n";
 }
 
-std::string digits_of(const SecretBytes& text) {
-    std::string digits;
-    for (const auto byte : text.bytes()) {
-        if (std::isdigit(byte) != 0) {
-            digits.push_back(static_cast<char>(byte));
+/// Shows the steps of the issue and renew use cases on stderr, and remembers where the former
+/// certificate and key were kept in case the exchange with the CA fails.
+class ShownSteps final : public EnrolmentListener {
+public:
+    ShownSteps(const Say& say, std::string_view requesting) : say_(say), requesting_(requesting) {}
+
+    void generating_key() override {
+        std::cerr << say_("이 기기에서 새 키를 만드는 중입니다 (RSA-2048)…",
+                          "generating the new key on this device (RSA-2048)…")
+                  << std::endl;
+    }
+    void encrypting_key(int iterations) override { progress(say_, iterations); }
+    void requesting() override { std::cerr << requesting_ << std::endl; }
+    void kept_previous(const fs::path& folder) override { kept_ = folder; }
+
+    /// After a failed exchange: where the *.old files wait for the holder.
+    void show_kept() const {
+        if (kept_) {
+            std::cerr << say_("이전 인증서와 개인키는 *.old 파일로 남겨 두었습니다: ",
+                              "the previous certificate and key are kept as *.old files in ")
+                      << kept_->string() << "\n";
         }
     }
-    return digits;
-}
+
+private:
+    const Say& say_;
+    std::string_view requesting_;
+    std::optional<fs::path> kept_;
+};
 
 }  // namespace
 
@@ -195,106 +166,59 @@ Result<SecretBytes> read_secret(const std::string& file, const std::string& prom
     return read_password(file, prompt);
 }
 
-Result<void> issue_certificate(const GlobalOptions& globals, const IssueInput& input) {
+Result<void> run_issue(const GlobalOptions& globals, const IssueInput& input) {
     const Say say = say_for(globals);
     auto endpoint = cmpclient::parse_endpoint(input.server);
     DOJANG_TRY(endpoint);
-    if (input.reference.empty() ||
-        !std::all_of(input.reference.begin(), input.reference.end(), [](unsigned char c) {
-            return std::isdigit(c) != 0;
-        })) {
-        return fail(ErrorKind::invalid_request,
-                    "REFERENCE_INVALID",
-                    "the reference number is digits only (참조번호는 숫자입니다)");
-    }
-    const NpkiStore store(keystore::npki_home(globals.home));
-    std::optional<std::string> idn;
+    // A mistyped reference number never reaches the server (nor pins its root).
+    auto reference = check_reference(input.reference);
+    DOJANG_TRY(reference);
+    IssueRequest request;
+    request.reference = input.reference;
+    request.code = input.code;
+    request.home = keystore::npki_home(globals.home);
     if (!input.idn_file.empty()) {
         auto number = read_password(input.idn_file, "");
         DOJANG_TRY(number);
-        idn = digits_of(*number);
+        request.identification_number = std::move(*number);
     }
-    // 1. Trust: the CA's root, pinned on first use.
-    auto trust = trust_server(say, store.home(), *endpoint);
+    // The CA's root, pinned on first use, is shown before the holder chooses the key password.
+    auto trust = trust_server(say, request.home, *endpoint);
     DOJANG_TRY(trust);
     auto password = new_password(say, input.password_file);
     DOJANG_TRY(password);
-    // 2. The key pair and R, made here: neither ever leaves this device.
-    std::cerr << say("이 기기에서 새 키를 만드는 중입니다 (RSA-2048)…",
-                     "generating the new key on this device (RSA-2048)…")
-              << std::endl;
-    auto key = crypto::generate_key(crypto::KeyAlgorithm::rsa2048);
-    DOJANG_TRY(key);
-    auto random_num = npki::generate_random_num();
-    DOJANG_TRY(random_num);
-    if (idn) {
-        // The VID this key's R gives for the number (korea.md): checks the number early.
-        auto vid = npki::compute_vid(*idn, *random_num);
-        DOJANG_TRY(vid);
-    }
-    crypto::Pkcs8Ptr info(EVP_PKEY2PKCS8(key->get()));
-    if (!info) {
-        return crypto::openssl_failure(ErrorKind::internal, "KEY_FAILED", "cannot encode the key");
-    }
-    auto attached = npki::set_random_num(info.get(), *random_num);
-    if (!attached) {
-        return attached;
-    }
-    // 3. The key file, encrypted before the request so that installing is quick.
-    progress(say, keystore::default_pbes2_iterations);
-    auto key_file = keystore::encrypt_key_file(info.get(), *password);
-    DOJANG_TRY(key_file);
-    // 4. p10cr (with R) → cp; install; certConf → pkiConf.
-    std::cerr << say("인증서를 요청하는 중입니다 (CMP p10cr, R 포함)…",
-                     "requesting the certificate (CMP p10cr, with R)…")
-              << std::endl;
-    fs::path folder;
-    bool backed_up = false;
-    const cmpclient::Install install = [&](const pkix::Certificate& certificate) -> Result<void> {
-        if (!keystore::key_matches_certificate(info.get(), certificate.get())) {
-            return fail(ErrorKind::internal,
-                        "KEY_CERTIFICATE_MISMATCH",
-                        "the CA certified another key (다른 키로 발급되었습니다)");
-        }
-        folder = folder_of(store, certificate);
-        auto backup = back_up_folder(folder);
-        DOJANG_TRY(backup);
-        backed_up = *backup;
-        auto added = store.add(certificate, *key_file, true);
-        DOJANG_TRY(added);
-        return ok();
-    };
+    request.password = std::move(*password);
     cmpclient::Session session;
     session.trust = &*trust;
     session.busy_wait = busy_countdown(say);
-    auto enrolled =
-        cmpclient::enroll(session, input.reference, input.code, key->get(), *random_num, install);
-    if (!enrolled) {
-        if (!folder.empty() && backed_up) {
-            std::cerr << say("이전 인증서와 개인키는 *.old 파일로 남겨 두었습니다: ",
-                             "the previous certificate and key are kept as *.old files in ")
-                      << folder.string() << "\n";
-        }
-        return tl::unexpected(enrolled.error());
+    ShownSteps steps(say,
+                     say("인증서를 요청하는 중입니다 (CMP p10cr, R 포함)…",
+                         "requesting the certificate (CMP p10cr, with R)…"));
+    auto issued = issue_certificate(request, *trust, cmp_enrol(session), steps);
+    if (!issued) {
+        steps.show_kept();
+        return tl::unexpected(issued.error());
     }
-    drop_backup(folder);
     std::cout << say("새 인증서를 발급받아 저장했습니다", "issued and stored the new certificate")
               << "\n"
-              << "subject     " << enrolled->certificate.subject() << "\n"
-              << "serial      " << serial_hex(enrolled->certificate) << "\n"
-              << "valid until " << to_rfc3339(enrolled->certificate.not_after()) << "\n"
-              << "R           " << to_hex(*random_num) << "\n";
-    for (const auto& published : enrolled->ca_pubs) {
-        if (X509_cmp(published.get(), trust->root.get()) != 0) {
-            std::cerr << say("경고: 서버가 보낸 caPubs 의 인증서가 고정된 최상위 인증서와 "
-                             "다릅니다: ",
-                             "warning: a caPubs certificate differs from the pinned root: ")
-                      << cmpclient::fingerprint(published) << "\n";
-        }
+              << "subject     " << issued->certificate.subject() << "\n"
+              << "serial      " << serial_hex(issued->certificate) << "\n"
+              << "valid until " << to_rfc3339(issued->certificate.not_after()) << "\n"
+              << "R           " << to_hex(issued->random_num) << "\n";
+    for (const auto& published : issued->unpinned_ca_pubs) {
+        std::cerr << say("경고: 서버가 보낸 caPubs 의 인증서가 고정된 최상위 인증서와 "
+                         "다릅니다: ",
+                         "warning: a caPubs certificate differs from the pinned root: ")
+                  << cmpclient::fingerprint(published) << "\n";
     }
-    auto checked = check_vid(say, enrolled->certificate, idn, *random_num);
-    print_checklist(say, folder, store);
-    return checked;
+    if (issued->vid) {
+        print_vid(say, *issued->vid);
+    }
+    print_checklist(say, issued->folder, NpkiStore(request.home));
+    if (!issued->vid) {
+        return tl::unexpected(issued->vid.error());
+    }
+    return ok();
 }
 
 namespace {
@@ -312,12 +236,12 @@ Result<void> issue(const GlobalOptions& globals, const IssueOptions& options) {
     auto code = read_secret(options.code_file,
                             std::string(say("인가코드 (16자리): ", "authorization code: ")));
     DOJANG_TRY(code);
-    return issue_certificate(globals,
-                             IssueInput{options.server,
-                                        options.reference,
-                                        std::move(*code),
-                                        options.password_file,
-                                        options.idn_file});
+    return run_issue(globals,
+                     IssueInput{options.server,
+                                options.reference,
+                                std::move(*code),
+                                options.password_file,
+                                options.idn_file});
 }
 
 struct StoredKey {
@@ -362,72 +286,35 @@ struct RenewOptions {
 Result<void> renew(const GlobalOptions& globals, const RenewOptions& options) {
     const Say say = say_for(globals);
     const NpkiStore store(keystore::npki_home(globals.home));
-    SecretBytes password;
-    auto current = open_stored(say, store, options.serial, options.password_file, &password);
+    RenewRequest request;
+    auto current =
+        open_stored(say, store, options.serial, options.password_file, &request.password);
     DOJANG_TRY(current);
     const pkix::Certificate& old_certificate = current->entry.certificate;
     auto trust = trust_of(say, store.home(), options.server, old_certificate);
     DOJANG_TRY(trust);
-    // The renewed certificate keeps the identifyData (VID) of the old one (cmp/README.md), and
-    // the VID is bound to R: the new key keeps the old R, or VID checks would fail.
-    auto old_random = npki::random_num_of(current->key.info.get());
-    DOJANG_TRY(old_random);
-    std::cerr << say("이 기기에서 새 키를 만드는 중입니다 (RSA-2048)…",
-                     "generating the new key on this device (RSA-2048)…")
-              << std::endl;
-    auto key = crypto::generate_key(crypto::KeyAlgorithm::rsa2048);
-    DOJANG_TRY(key);
-    crypto::Pkcs8Ptr info(EVP_PKEY2PKCS8(key->get()));
-    if (!info) {
-        return crypto::openssl_failure(ErrorKind::internal, "KEY_FAILED", "cannot encode the key");
-    }
-    if (*old_random) {
-        auto attached = npki::set_random_num(info.get(), **old_random);
-        if (!attached) {
-            return attached;
-        }
-    }
-    progress(say, keystore::default_pbes2_iterations);
-    auto key_file = keystore::encrypt_key_file(info.get(), password);
-    DOJANG_TRY(key_file);
-    std::cerr << say("갱신을 요청하는 중입니다 (CMP kur, 현재 키로 서명)…",
-                     "requesting the renewal (CMP kur, signed with the current key)…")
-              << std::endl;
-    fs::path folder;
-    bool backed_up = false;
-    const cmpclient::Install install = [&](const pkix::Certificate& certificate) -> Result<void> {
-        if (!keystore::key_matches_certificate(info.get(), certificate.get())) {
-            return fail(ErrorKind::internal,
-                        "KEY_CERTIFICATE_MISMATCH",
-                        "the CA certified another key (다른 키로 발급되었습니다)");
-        }
-        folder = folder_of(store, certificate);
-        auto backup = back_up_folder(current->entry.folder);
-        DOJANG_TRY(backup);
-        backed_up = *backup;
-        auto added = store.add(certificate, *key_file, true);
-        DOJANG_TRY(added);
-        return ok();
-    };
+    request.home = store.home();
+    request.folder = current->entry.folder;
     cmpclient::Session session;
     session.trust = &*trust;
     session.busy_wait = busy_countdown(say);
-    auto renewed = cmpclient::update_key(
-        session, old_certificate, current->private_key.get(), key->get(), install);
+    ShownSteps steps(say,
+                     say("갱신을 요청하는 중입니다 (CMP kur, 현재 키로 서명)…",
+                         "requesting the renewal (CMP kur, signed with the current key)…"));
+    auto renewed =
+        renew_certificate(request,
+                          current->key.info.get(),
+                          cmp_update_key(session, old_certificate, current->private_key.get()),
+                          steps);
     if (!renewed) {
-        if (backed_up) {
-            std::cerr << say("이전 인증서와 개인키는 *.old 파일로 남겨 두었습니다: ",
-                             "the previous certificate and key are kept as *.old files in ")
-                      << current->entry.folder.string() << "\n";
-        }
+        steps.show_kept();
         return tl::unexpected(renewed.error());
     }
-    drop_backup(current->entry.folder);
     std::cout << say("인증서를 갱신했습니다", "renewed the certificate") << "\n"
               << "old serial  " << serial_hex(old_certificate) << "\n"
               << "serial      " << serial_hex(renewed->certificate) << "\n"
               << "valid until " << to_rfc3339(renewed->certificate.not_after()) << "\n"
-              << "folder      " << folder.string() << "\n";
+              << "folder      " << renewed->folder.string() << "\n";
     return ok();
 }
 

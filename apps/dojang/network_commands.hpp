@@ -23,9 +23,10 @@ struct IssueInput {
     std::string idn_file;
 };
 
-/// Makes the key here, fetches the certificate with `ir` (PBM), installs it in the NPKI store
-/// before certConf and prints the post-reissue checklist.
-Result<void> issue_certificate(const GlobalOptions& globals, const IssueInput& input);
+/// `dojang issue` once the codes are known: pins the server's root, asks for the new password,
+/// runs the use case (holder::issue_certificate(): key and R made here, p10cr, installed before
+/// certConf) and prints the result and the post-reissue checklist.
+Result<void> run_issue(const GlobalOptions& globals, const IssueInput& input);
 
 /// Reads a one-line secret (code, number) from a file or, without one, from the terminal.
 Result<SecretBytes> read_secret(const std::string& file, const std::string& prompt);

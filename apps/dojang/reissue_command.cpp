@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `dojang reissue`: the guided reissue journey over the REST API (docs/openapi.yaml): apply,
 // verify the one-time code, upload documents and wait for the officer (companies and proxies),
-// then fetch the certificate over CMP with the codes (issue_certificate()).
+// then fetch the certificate over CMP with the codes (run_issue()).
 #include "dojang/cmpclient/endpoint.hpp"
 #include "dojang/cmpclient/rest.hpp"
 #include "dojang/core/bytes.hpp"
@@ -472,12 +472,12 @@ Result<void> reissue(const GlobalOptions& globals, ReissueOptions options) {
     std::cout << say("본인 확인이 끝났습니다. 참조번호 ", "identity verified. reference number ")
               << verified->reference << "\n";
     // 5. The certificate, over CMP with the codes.
-    return issue_certificate(globals,
-                             IssueInput{options.server,
-                                        verified->reference,
-                                        SecretBytes(verified->authorization),
-                                        options.password_file,
-                                        idn_file});
+    return run_issue(globals,
+                     IssueInput{options.server,
+                                verified->reference,
+                                SecretBytes(verified->authorization),
+                                options.password_file,
+                                idn_file});
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 
 #include "dojang/core/text.hpp"
 #include "dojang/crypto/openssl.hpp"
+#include "dojang/holder/identity.hpp"
+#include "dojang/holder/password.hpp"
 #include "dojang/keystore/backup.hpp"
 #include "dojang/keystore/key_file.hpp"
 #include "dojang/keystore/npki_store.hpp"
