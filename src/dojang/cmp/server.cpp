@@ -17,10 +17,9 @@
 namespace dojang::cmp {
 namespace {
 
-/// Transactions waiting for certConf are dropped after this (the RA revokes the certificate
-/// when it stays unconfirmed) and there are never more than this many.
-/// How long a transaction waits for its certConf or pollReq; a renewal never confirmed by
-/// then is revoked.
+/// How long a stored transaction waits for its certConf or pollReq before it is dropped. A
+/// certificate it issued that stays unconfirmed is the RA's business: revoke_unconfirmed
+/// revokes it after confirm_within (a reissue's codes then work again).
 constexpr auto waiting_lifetime = std::chrono::hours{2};
 
 /// The serial of a certificate as hex, or "?" when it has none we accept.

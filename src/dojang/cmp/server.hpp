@@ -9,9 +9,7 @@
 #include <openssl/cmp.h>
 
 #include <chrono>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -67,8 +65,8 @@ private:
     std::unique_ptr<Transaction> start(const OSSL_CMP_MSG* request);
     void start_with_codes(Transaction& transaction, const OSSL_CMP_MSG* request);
     void start_with_signature(Transaction& transaction, const OSSL_CMP_MSG* request);
-    /// Stores a transaction whose answer awaits a certConf or a pollReq (and drops expired
-    /// ones, revoking renewals never confirmed).
+    /// Stores a transaction whose answer awaits a certConf or a pollReq, and erases the
+    /// stored ones past their lifetime (what they issued unconfirmed, the RA revokes).
     Result<void> keep(const std::string& transaction_id,
                       const Transaction& transaction,
                       const OSSL_CMP_MSG* response);
