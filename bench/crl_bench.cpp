@@ -64,12 +64,12 @@ Result<void> fill(store::Database& database,
                   std::size_t tbs_bytes,
                   std::size_t der_bytes,
                   Seconds now) {
-    constexpr std::array reasons{store::RevocationReason::unspecified,
-                                 store::RevocationReason::key_compromise,
-                                 store::RevocationReason::superseded,
-                                 store::RevocationReason::cessation_of_operation,
-                                 store::RevocationReason::affiliation_changed,
-                                 store::RevocationReason::certificate_hold};
+    constexpr std::array reasons{domain::RevocationReason::unspecified,
+                                 domain::RevocationReason::key_compromise,
+                                 domain::RevocationReason::superseded,
+                                 domain::RevocationReason::cessation_of_operation,
+                                 domain::RevocationReason::affiliation_changed,
+                                 domain::RevocationReason::certificate_hold};
     const Bytes tbs(tbs_bytes, 0x30);
     const Bytes der(der_bytes, 0x30);
     for (std::uint64_t first = 0; first < count; first += batch) {
@@ -84,7 +84,7 @@ Result<void> fill(store::Database& database,
                     .subject = "C=KR,O=dojang,OU=personal,CN=bench " + std::to_string(index),
                     .not_before = issued_at,
                     .not_after = issued_at + std::chrono::days{365},
-                    .status = store::CertificateStatus::intended,
+                    .status = domain::CertificateStatus::intended,
                     .tbs = tbs,
                     .der = {},
                     .created_at = issued_at,

@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
         // YYMMDD, the century digit (1: born in the 1900s), six digits of our own.
         std::snprintf(digits, sizeof digits, "8001011%06d", index);
         request.resident_number = digits;
-        request.reason = store::ReissueReason::forgot_password;
+        request.reason = domain::ReissueReason::forgot_password;
         request.officer = "bench";
         auto codes = service.register_walk_in(request);
         if (!codes) {

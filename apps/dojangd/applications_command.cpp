@@ -12,9 +12,9 @@
 namespace dojang::app {
 
 Result<void> register_walk_in(const WalkInOptions& options, const Clock& clock, std::ostream& out) {
-    auto holder_type = store::holder_type_from_string(options.holder_type);
+    auto holder_type = domain::holder_type_from_string(options.holder_type);
     DOJANG_TRY(holder_type);
-    auto reason = store::reissue_reason_from_string(options.reason);
+    auto reason = domain::reissue_reason_from_string(options.reason);
     DOJANG_TRY(reason);
     auto installation = open(options.data, true, "admin applications register");
     DOJANG_TRY(installation);

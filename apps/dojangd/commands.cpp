@@ -125,7 +125,7 @@ Result<void> revoke(const std::string& data,
                     std::ostream& out) {
     auto serial = SerialNumber::from_hex(serial_text);
     DOJANG_TRY(serial);
-    auto reason = store::revocation_reason_from_string(reason_text);
+    auto reason = domain::revocation_reason_from_string(reason_text);
     DOJANG_TRY(reason);
     auto installation = open(data, false);
     DOJANG_TRY(installation);
@@ -133,7 +133,7 @@ Result<void> revoke(const std::string& data,
     if (!revoked) {
         return revoked;
     }
-    out << "revoked " << serial->hex() << " (" << store::to_string(*reason) << ")\n"
+    out << "revoked " << serial->hex() << " (" << domain::to_string(*reason) << ")\n"
         << "  a running dojangd updates OCSP and publishes a new CRL within seconds\n";
     return ok();
 }
@@ -175,9 +175,9 @@ Result<void> list_certificates(const std::string& data,
                                const std::optional<std::string>& status_text,
                                std::size_t limit,
                                std::ostream& out) {
-    std::optional<store::CertificateStatus> status;
+    std::optional<domain::CertificateStatus> status;
     if (status_text) {
-        auto parsed = store::certificate_status_from_string(*status_text);
+        auto parsed = domain::certificate_status_from_string(*status_text);
         DOJANG_TRY(parsed);
         status = *parsed;
     }
@@ -197,9 +197,9 @@ Result<void> list_certificates(const std::string& data,
         << "NOT AFTER"
         << "SUBJECT\n";
     for (const auto& row : rows) {
-        std::string state(store::to_string(row.status));
+        std::string state(domain::to_string(row.status));
         if (row.reason) {
-            state += "(" + std::string(store::to_string(*row.reason)) + ")";
+            state += "(" + std::string(domain::to_string(*row.reason)) + ")";
         }
         out << std::setw(34) << row.serial.hex() << std::setw(26) << state << std::setw(22)
             << to_rfc3339(row.not_after) << row.subject << "\n";

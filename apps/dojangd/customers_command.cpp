@@ -154,7 +154,7 @@ Result<void> show_customer(const std::string& data,
     }
     const store::CustomerRecord& customer = *found;
     std::string resident_number;
-    if (customer.holder_type == store::HolderType::individual) {
+    if (customer.holder_type == domain::HolderType::individual) {
         // Decrypting proves the key and the row belong together; only the mask is shown.
         auto number = ra::decrypt_idn(*keys, customer.idn_ciphertext);
         DOJANG_TRY(number);
@@ -166,7 +166,7 @@ Result<void> show_customer(const std::string& data,
         serials += (serials.empty() ? "" : ", ") + serial;
     }
     out << "customer_id:          " << customer.customer_id << "\n"
-        << "holder_type:          " << store::to_string(customer.holder_type) << "\n"
+        << "holder_type:          " << domain::to_string(customer.holder_type) << "\n"
         << "name:                 " << customer.name << "\n"
         << "birth_date:           " << customer.birth_date << "\n"
         << "resident_number:      " << resident_number << "\n"

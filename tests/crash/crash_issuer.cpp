@@ -66,7 +66,7 @@ int check(const std::string& data) {
     std::size_t intended = 0;
     int problems = 0;
     for (const auto& row : rows) {
-        if (row.status == store::CertificateStatus::intended) {
+        if (row.status == domain::CertificateStatus::intended) {
             ++intended;
             if (!row.der.empty()) {
                 std::cerr << row.serial.hex() << ": intended row holds a certificate\n";

@@ -25,7 +25,7 @@ std::string_view to_string(ra::OldCertificates old) {
 void add_reason_routes(http::Router& router) {
     std::vector<dto::ReasonEntry> reasons;
     for (const ra::ReasonRule& rule : ra::reason_rules()) {
-        reasons.push_back({std::string(store::to_string(rule.reason)),
+        reasons.push_back({std::string(domain::to_string(rule.reason)),
                            std::string(to_string(rule.old_certificates)),
                            rule.issues_certificate});
     }

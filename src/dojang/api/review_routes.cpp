@@ -160,21 +160,21 @@ http::Response list_reviews(ra::ReviewService& review, const http::Request& requ
     if (!officer) {
         return unauthenticated(officer.error());
     }
-    std::optional<store::ApplicationStatus> status = store::ApplicationStatus::in_review;
-    std::optional<store::HolderType> holder;
+    std::optional<domain::ApplicationStatus> status = domain::ApplicationStatus::in_review;
+    std::optional<domain::HolderType> holder;
     const std::string status_text = query_value(request.query, "status");
     const std::string holder_text = query_value(request.query, "holder_type");
     if (status_text == "all") {
         status.reset();
     } else if (!status_text.empty()) {
-        auto parsed = store::application_status_from_string(status_text);
+        auto parsed = domain::application_status_from_string(status_text);
         if (!parsed) {
             return problem(parsed.error());
         }
         status = *parsed;
     }
     if (!holder_text.empty()) {
-        auto parsed = store::holder_type_from_string(holder_text);
+        auto parsed = domain::holder_type_from_string(holder_text);
         if (!parsed) {
             return problem(parsed.error());
         }
@@ -187,10 +187,10 @@ http::Response list_reviews(ra::ReviewService& review, const http::Request& requ
     std::vector<dto::ReviewQueueEntry> queue;
     for (const auto& item : *items) {
         queue.push_back({item.application.id,
-                         std::string(store::to_string(item.application.holder_type)),
+                         std::string(domain::to_string(item.application.holder_type)),
                          item.name,
-                         std::string(store::to_string(item.application.reason)),
-                         std::string(store::to_string(item.application.status)),
+                         std::string(domain::to_string(item.application.reason)),
+                         std::string(domain::to_string(item.application.status)),
                          to_rfc3339(item.application.created_at),
                          document_entries(item.documents, item.application.id)});
     }
@@ -233,9 +233,9 @@ http::Response show_review(ra::ReviewService& review, const http::Request& reque
     // typed online matched them, and dojang keeps no typed phone or e-mail of its own.
     dto::ReviewDetailResponse answer;
     answer.application = {application.id,
-                          std::string(store::to_string(application.holder_type)),
-                          std::string(store::to_string(application.reason)),
-                          std::string(store::to_string(application.status)),
+                          std::string(domain::to_string(application.holder_type)),
+                          std::string(domain::to_string(application.reason)),
+                          std::string(domain::to_string(application.status)),
                           application.old_serial,
                           to_rfc3339(application.created_at),
                           {detail->online ? detail->online->channel : "walk_in",
@@ -244,7 +244,7 @@ http::Response show_review(ra::ReviewService& review, const http::Request& reque
                            detail->online ? detail->online->proxy_name : "",
                            detail->online ? detail->online->proxy_phone : ""}};
     answer.register_entry = {customer.customer_id,
-                             std::string(store::to_string(customer.holder_type)),
+                             std::string(domain::to_string(customer.holder_type)),
                              customer.name,
                              customer.birth_date,
                              customer.business_number,

@@ -87,8 +87,8 @@ http::Response create_application(ra::OnlineApplications& online, const http::Re
     }
     std::vector<Violation> violations;
     ra::OnlineRequest call;
-    auto holder = store::holder_type_from_string(body->holder_type);
-    auto reason = store::reissue_reason_from_string(body->reason);
+    auto holder = domain::holder_type_from_string(body->holder_type);
+    auto reason = domain::reissue_reason_from_string(body->reason);
     if (!holder) {
         violations.push_back({holder.error().code, holder.error().detail});
     }
@@ -195,9 +195,9 @@ http::Response application_status(ra::OnlineApplications& online, const http::Re
     }
     dto::ApplicationStatusResponse answer;
     answer.application_id = id;
-    answer.status = store::to_string(status->application.status);
-    answer.holder_type = store::to_string(status->application.holder_type);
-    answer.reason = store::to_string(status->application.reason);
+    answer.status = domain::to_string(status->application.status);
+    answer.holder_type = domain::to_string(status->application.holder_type);
+    answer.reason = domain::to_string(status->application.reason);
     for (const auto& event : status->events) {
         answer.events.push_back({to_rfc3339(event.at), event.kind, event.detail});
     }

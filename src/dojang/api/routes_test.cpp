@@ -66,7 +66,7 @@ protected:
         walk_in.phone = "010-1234-5678";
         walk_in.email = "hong@example.com";
         walk_in.resident_number = "900101-1234567";
-        walk_in.reason = store::ReissueReason::forgot_password;
+        walk_in.reason = domain::ReissueReason::forgot_password;
         auto codes = reissue_->register_walk_in(walk_in);
         EXPECT_TRUE(codes.has_value());
         return *codes;

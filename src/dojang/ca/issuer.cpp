@@ -289,7 +289,7 @@ Result<Issued> Issuer::issue(const IssueRequest& request, const IssueHooks& hook
                 .subject = pkix::name_to_string(subject.get()),
                 .not_before = now,
                 .not_after = not_after,
-                .status = store::CertificateStatus::intended,
+                .status = domain::CertificateStatus::intended,
                 .tbs = tbs,
                 .der = {},
                 .created_at = now,
@@ -396,7 +396,7 @@ Result<void> block_key_of(store::Transaction& tx, const SerialNumber& serial, Se
 Result<void> revoke(store::Database& database,
                     const Clock& clock,
                     const SerialNumber& serial,
-                    store::RevocationReason reason,
+                    domain::RevocationReason reason,
                     const std::string& actor) {
     const Seconds now = clock.now();
     return database.transact([&](store::Transaction& tx) -> Result<void> {
@@ -404,7 +404,7 @@ Result<void> revoke(store::Database& database,
         if (!revoked) {
             return revoked;
         }
-        if (reason == store::RevocationReason::key_compromise) {
+        if (reason == domain::RevocationReason::key_compromise) {
             auto blocked = block_key_of(tx, serial, now);
             if (!blocked) {
                 return blocked;
@@ -417,7 +417,7 @@ Result<void> revoke(store::Database& database,
                                    actor,
                                    "certificate.revoke",
                                    serial.hex(),
-                                   "{\"reason\":" + json_quote(store::to_string(reason)) + "}");
+                                   "{\"reason\":" + json_quote(domain::to_string(reason)) + "}");
     });
 }
 
@@ -523,7 +523,7 @@ private:
     }
 
     /// The entry of this reason, with its reasonCode extension (none for unspecified).
-    X509_REVOKED* for_reason(store::RevocationReason reason) {
+    X509_REVOKED* for_reason(domain::RevocationReason reason) {
         const auto code = static_cast<std::size_t>(reason);
         if (code >= by_reason_.size()) {
             return nullptr;
@@ -534,7 +534,7 @@ private:
             if (!made) {
                 return nullptr;
             }
-            if (reason != store::RevocationReason::unspecified) {
+            if (reason != domain::RevocationReason::unspecified) {
                 crypto::Owned<ASN1_ENUMERATED, ASN1_ENUMERATED_free> value(ASN1_ENUMERATED_new());
                 if (!value || ASN1_ENUMERATED_set(value.get(), static_cast<long>(code)) != 1 ||
                     X509_REVOKED_add1_ext_i2d(made.get(), NID_crl_reason, value.get(), 0, 0) != 1) {

@@ -108,7 +108,7 @@ private:
 Result<void> revoke(store::Database& database,
                     const Clock& clock,
                     const SerialNumber& serial,
-                    store::RevocationReason reason,
+                    domain::RevocationReason reason,
                     const std::string& actor);
 
 /// Lifts a certificateHold (RFC 5280 5.3.1: the hold is not final).

@@ -122,7 +122,7 @@ TEST_F(IssuerTest, RecordsTheSignedTbsAndAnAuditEvent) {
     ASSERT_TRUE(issued.has_value());
     auto record = find(issued->serial);
     ASSERT_TRUE(record.has_value());
-    EXPECT_EQ(record->status, store::CertificateStatus::issued);
+    EXPECT_EQ(record->status, domain::CertificateStatus::issued);
     EXPECT_EQ(record->der, *issued->certificate.der());
     unsigned char* tbs = nullptr;
     const int length = i2d_re_X509_tbs(issued->certificate.get(), &tbs);
@@ -270,20 +270,20 @@ TEST_F(IssuerTest, RevokesOnceAndLiftsAHold) {
     auto issued = issuer_->issue(fixtures::request(fixtures::openssl_csr(), "individual"));
     ASSERT_TRUE(issued.has_value());
     ASSERT_TRUE(revoke(
-        *database_, clock_, issued->serial, store::RevocationReason::certificate_hold, "op"));
+        *database_, clock_, issued->serial, domain::RevocationReason::certificate_hold, "op"));
     ASSERT_TRUE(release_hold(*database_, clock_, issued->serial, "op"));
-    EXPECT_EQ(find(issued->serial)->status, store::CertificateStatus::issued);
+    EXPECT_EQ(find(issued->serial)->status, domain::CertificateStatus::issued);
     ASSERT_TRUE(
-        revoke(*database_, clock_, issued->serial, store::RevocationReason::key_compromise, "op"));
+        revoke(*database_, clock_, issued->serial, domain::RevocationReason::key_compromise, "op"));
     auto again =
-        revoke(*database_, clock_, issued->serial, store::RevocationReason::superseded, "op");
+        revoke(*database_, clock_, issued->serial, domain::RevocationReason::superseded, "op");
     ASSERT_FALSE(again.has_value());
     EXPECT_EQ(again.error().kind, ErrorKind::conflict);
-    EXPECT_EQ(find(issued->serial)->reason, store::RevocationReason::key_compromise);
+    EXPECT_EQ(find(issued->serial)->reason, domain::RevocationReason::key_compromise);
     auto unknown = revoke(*database_,
                           clock_,
                           *SerialNumber::from_hex("0bad"),
-                          store::RevocationReason::unspecified,
+                          domain::RevocationReason::unspecified,
                           "op");
     EXPECT_EQ(unknown.error().kind, ErrorKind::not_found);
     EXPECT_EQ(store::verify_audit_chain(*database_).value(), std::nullopt);
@@ -294,12 +294,12 @@ TEST_F(IssuerTest, RefusesTheKeyOfACertificateRevokedForKeyCompromise) {
     auto first = issuer_->issue(fixtures::request(csr));
     ASSERT_TRUE(first.has_value());
     // A hold or superseded does not block the key; keyCompromise does.
-    ASSERT_TRUE(
-        revoke(*database_, clock_, first->serial, store::RevocationReason::certificate_hold, "op"));
+    ASSERT_TRUE(revoke(
+        *database_, clock_, first->serial, domain::RevocationReason::certificate_hold, "op"));
     ASSERT_TRUE(release_hold(*database_, clock_, first->serial, "op"));
     EXPECT_TRUE(issuer_->issue(fixtures::request(csr)).has_value());
     ASSERT_TRUE(
-        revoke(*database_, clock_, first->serial, store::RevocationReason::key_compromise, "op"));
+        revoke(*database_, clock_, first->serial, domain::RevocationReason::key_compromise, "op"));
     const std::size_t rows = row_count();
     auto again = issuer_->issue(fixtures::request(csr));
     ASSERT_FALSE(again.has_value());
@@ -316,11 +316,11 @@ TEST_F(IssuerTest, SignsACrlThatOpensslAccepts) {
     ASSERT_TRUE(issued.has_value());
     const std::vector<store::RevokedEntry> entries{{issued->serial,
                                                     clock_.now(),
-                                                    store::RevocationReason::key_compromise,
+                                                    domain::RevocationReason::key_compromise,
                                                     issued->certificate.not_after()},
                                                    {*SerialNumber::from_hex("01"),
                                                     clock_.now(),
-                                                    store::RevocationReason::unspecified,
+                                                    domain::RevocationReason::unspecified,
                                                     clock_.now()}};
     auto crl = sign_crl(ca_.issuing, 7, clock_.now(), clock_.now() + std::chrono::days{7}, entries);
     ASSERT_TRUE(crl.has_value()) << crl.error().describe();
@@ -353,7 +353,7 @@ Bytes crl_through_x509_crl(const Authority& authority,
         X509_REVOKED* revoked = X509_REVOKED_new();
         X509_REVOKED_set_serialNumber(revoked, pkix::to_asn1_integer(entry.serial)->get());
         X509_REVOKED_set_revocationDate(revoked, pkix::to_asn1_time(entry.revoked_at).get());
-        if (entry.reason != store::RevocationReason::unspecified) {
+        if (entry.reason != domain::RevocationReason::unspecified) {
             crypto::Owned<ASN1_ENUMERATED, ASN1_ENUMERATED_free> code(ASN1_ENUMERATED_new());
             ASN1_ENUMERATED_set(code.get(), static_cast<long>(entry.reason));
             X509_REVOKED_add1_ext_i2d(revoked, NID_crl_reason, code.get(), 0, 0);
@@ -387,15 +387,15 @@ Bytes tbs_of(const Bytes& crl) {
 }
 
 TEST_F(IssuerTest, TheCrlIsByteForByteTheOneOpensslsX509CrlApiBuilds) {
-    const std::vector<store::RevocationReason> reasons{
-        store::RevocationReason::unspecified,
-        store::RevocationReason::key_compromise,
-        store::RevocationReason::ca_compromise,
-        store::RevocationReason::affiliation_changed,
-        store::RevocationReason::superseded,
-        store::RevocationReason::cessation_of_operation,
-        store::RevocationReason::certificate_hold,
-        store::RevocationReason::privilege_withdrawn};
+    const std::vector<domain::RevocationReason> reasons{
+        domain::RevocationReason::unspecified,
+        domain::RevocationReason::key_compromise,
+        domain::RevocationReason::ca_compromise,
+        domain::RevocationReason::affiliation_changed,
+        domain::RevocationReason::superseded,
+        domain::RevocationReason::cessation_of_operation,
+        domain::RevocationReason::certificate_hold,
+        domain::RevocationReason::privilege_withdrawn};
     std::vector<store::RevokedEntry> entries;
     for (int i = 0; i < 500; ++i) {
         // Serials of 1 to 20 octets in no particular order.

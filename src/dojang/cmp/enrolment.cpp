@@ -134,7 +134,7 @@ OSSL_CMP_PKISI* replay_answer(Server::Transaction& transaction,
     // Only a certificate still waiting for its confirmation: one the RA revoked meanwhile
     // (never confirmed in time) cannot be confirmed any more.
     if (!read || !stored || stored->der.empty() ||
-        stored->status != store::CertificateStatus::issued) {
+        stored->status != domain::CertificateStatus::issued) {
         return nullptr;
     }
     auto certificate = pkix::Certificate::parse(stored->der);

@@ -128,7 +128,7 @@ std::vector<pkix::Certificate> extra_certificates(const Bytes& message_der) {
     return certificates;
 }
 
-std::optional<store::RevocationReason> revocation_reason(const Bytes& message_der) {
+std::optional<domain::RevocationReason> revocation_reason(const Bytes& message_der) {
     const auto message = pkix::read_der_value(message_der);
     const auto elements = message ? pkix::der_members(*message) : std::nullopt;
     if (!elements || elements->size() < 2 ||
@@ -150,7 +150,7 @@ std::optional<store::RevocationReason> revocation_reason(const Bytes& message_de
         return std::nullopt;
     }
     if (details->size() < 2) {
-        return store::RevocationReason::unspecified;
+        return domain::RevocationReason::unspecified;
     }
     const Bytes extensions_der = bytes_of((*details)[1]);
     const unsigned char* cursor = extensions_der.data();
@@ -167,11 +167,11 @@ std::optional<store::RevocationReason> revocation_reason(const Bytes& message_de
     if (code == nullptr) {
         ERR_clear_error();
         // -1: not there (unspecified); anything else: present but unreadable or repeated.
-        return critical == -1 ? std::optional(store::RevocationReason::unspecified) : std::nullopt;
+        return critical == -1 ? std::optional(domain::RevocationReason::unspecified) : std::nullopt;
     }
     const long value = ASN1_ENUMERATED_get(code);
     ASN1_ENUMERATED_free(code);
-    auto reason = store::revocation_reason_from_code(static_cast<int>(value));
+    auto reason = domain::revocation_reason_from_code(static_cast<int>(value));
     if (!reason || value < 0 || value > 10) {
         return std::nullopt;
     }

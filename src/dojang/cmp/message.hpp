@@ -74,7 +74,7 @@ std::vector<pkix::Certificate> extra_certificates(const Bytes& message_der);
 /// The reason of the first RevDetails of an rr (RFC 4210 5.3.9): the CRLReason extension of
 /// crlEntryDetails (RFC 5280 5.3.1), unspecified when absent; nothing when it is malformed or
 /// not a CRLReason value.
-std::optional<store::RevocationReason> revocation_reason(const Bytes& message_der);
+std::optional<domain::RevocationReason> revocation_reason(const Bytes& message_der);
 
 /// OpenSSL's CMP log goes to stderr by default; refusals are answered, not logged here.
 int quiet(const char* /*component*/,

@@ -22,7 +22,7 @@
 namespace dojang::cmp {
 namespace {
 
-using store::ReissueReason;
+using domain::ReissueReason;
 
 /// OpenSSL's CMP client sends its messages to the server in-process.
 OSSL_CMP_MSG* transfer(OSSL_CMP_CTX* context, const OSSL_CMP_MSG* request) {
@@ -387,9 +387,9 @@ TEST_F(CmpServerTest, CertConfConfirmsAndSupersedesTheOldCertificate) {
     ASSERT_NE(OSSL_CMP_exec_IR_ses(context.get()), nullptr);
     auto status = reissue_->status(codes_.application_id);
     ASSERT_TRUE(status.has_value());
-    EXPECT_EQ(status->first.status, store::ApplicationStatus::confirmed);
-    EXPECT_EQ(certificate(old_serial_).status, store::CertificateStatus::revoked);
-    EXPECT_EQ(certificate(old_serial_).reason, store::RevocationReason::superseded);
+    EXPECT_EQ(status->first.status, domain::ApplicationStatus::confirmed);
+    EXPECT_EQ(certificate(old_serial_).status, domain::CertificateStatus::revoked);
+    EXPECT_EQ(certificate(old_serial_).reason, domain::RevocationReason::superseded);
 }
 
 TEST_F(CmpServerTest, TheCodeAsShownWithHyphensWorksToo) {
@@ -454,8 +454,8 @@ TEST_F(CmpServerTest, KurInsideTheWindowRenewsAndCertConfSupersedesTheOldCertifi
               ra::renewed_not_after(current.not_after()));
     // The answer was signed by the CMP server certificate the client pinned (-srvcert).
     EXPECT_EQ(OSSL_CMP_CTX_get_status(context.get()), OSSL_CMP_PKISTATUS_accepted);
-    EXPECT_EQ(certificate(*current.serial()).status, store::CertificateStatus::revoked);
-    EXPECT_EQ(certificate(*current.serial()).reason, store::RevocationReason::superseded);
+    EXPECT_EQ(certificate(*current.serial()).status, domain::CertificateStatus::revoked);
+    EXPECT_EQ(certificate(*current.serial()).reason, domain::RevocationReason::superseded);
 }
 
 TEST_F(CmpServerTest, KurBeforeTheWindowIsRefusedWithAReadableText) {
@@ -467,7 +467,7 @@ TEST_F(CmpServerTest, KurBeforeTheWindowIsRefusedWithAReadableText) {
     const std::string text = status_string(context.get());
     EXPECT_NE(text.find("renewal opens on"), std::string::npos) << text;
     EXPECT_NE(text.find("갱신은"), std::string::npos) << text;
-    EXPECT_EQ(certificate(*current.serial()).status, store::CertificateStatus::issued);
+    EXPECT_EQ(certificate(*current.serial()).status, domain::CertificateStatus::issued);
 }
 
 TEST_F(CmpServerTest, KurWithAnExpiredCertificateIsRefused) {
@@ -486,7 +486,7 @@ TEST_F(CmpServerTest, KurSignedWithAnotherKeyIsBadMessageCheck) {
     auto context = signed_client(current, stranger.get());
     EXPECT_EQ(OSSL_CMP_exec_KUR_ses(context.get()), nullptr);
     EXPECT_TRUE(failed_with(context.get(), OSSL_CMP_PKIFAILUREINFO_badMessageCheck));
-    EXPECT_EQ(certificate(*current.serial()).status, store::CertificateStatus::issued);
+    EXPECT_EQ(certificate(*current.serial()).status, domain::CertificateStatus::issued);
 }
 
 TEST_F(CmpServerTest, RrRevokesWithTheRequestedReasonAndBlocksACompromisedKey) {
@@ -495,8 +495,8 @@ TEST_F(CmpServerTest, RrRevokesWithTheRequestedReasonAndBlocksACompromisedKey) {
     OSSL_CMP_CTX_set1_oldCert(context.get(), current.get());
     OSSL_CMP_CTX_set_option(context.get(), OSSL_CMP_OPT_REVOCATION_REASON, 1);  // keyCompromise
     ASSERT_EQ(OSSL_CMP_exec_RR_ses(context.get()), 1) << status_string(context.get());
-    EXPECT_EQ(certificate(*current.serial()).status, store::CertificateStatus::revoked);
-    EXPECT_EQ(certificate(*current.serial()).reason, store::RevocationReason::key_compromise);
+    EXPECT_EQ(certificate(*current.serial()).status, domain::CertificateStatus::revoked);
+    EXPECT_EQ(certificate(*current.serial()).reason, domain::RevocationReason::key_compromise);
     // The revoked certificate authenticates nothing any more.
     auto again = signed_client(current, current_key.get());
     clock_.set(current.not_after() - std::chrono::days{10});
@@ -510,7 +510,7 @@ TEST_F(CmpServerTest, RrWithoutAReasonIsUnspecified) {
     auto context = signed_client(current, current_key.get());
     OSSL_CMP_CTX_set1_oldCert(context.get(), current.get());
     ASSERT_EQ(OSSL_CMP_exec_RR_ses(context.get()), 1) << status_string(context.get());
-    EXPECT_EQ(certificate(*current.serial()).reason, store::RevocationReason::unspecified);
+    EXPECT_EQ(certificate(*current.serial()).reason, domain::RevocationReason::unspecified);
 }
 
 TEST_F(CmpServerTest, RrOfAnotherCertificateIsNotAuthorized) {
@@ -520,7 +520,7 @@ TEST_F(CmpServerTest, RrOfAnotherCertificateIsNotAuthorized) {
     OSSL_CMP_CTX_set1_oldCert(context.get(), other.get());
     EXPECT_NE(OSSL_CMP_exec_RR_ses(context.get()), 1);
     EXPECT_TRUE(failed_with(context.get(), OSSL_CMP_PKIFAILUREINFO_notAuthorized));
-    EXPECT_EQ(certificate(*other.serial()).status, store::CertificateStatus::issued);
+    EXPECT_EQ(certificate(*other.serial()).status, domain::CertificateStatus::issued);
 }
 
 TEST_F(CmpServerTest, EveryMessageIsAuditedWithItsOutcome) {
@@ -705,8 +705,8 @@ TEST_F(CmpServerTest, AnotherNodeTakesTheCertConfOfAnIssuedCertificate) {
     EXPECT_EQ(OSSL_CMP_CTX_get_status(context.get()), OSSL_CMP_PKISTATUS_accepted);
     auto status = reissue_->status(codes_.application_id);
     ASSERT_TRUE(status.has_value());
-    EXPECT_EQ(status->first.status, store::ApplicationStatus::confirmed);
-    EXPECT_EQ(certificate(old_serial_).reason, store::RevocationReason::superseded);
+    EXPECT_EQ(status->first.status, domain::ApplicationStatus::confirmed);
+    EXPECT_EQ(certificate(old_serial_).reason, domain::RevocationReason::superseded);
     // The transaction ended: nothing of it is left in the store.
     std::size_t left = 1;
     ASSERT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
@@ -725,7 +725,7 @@ TEST_F(CmpServerTest, ARenewalIsConfirmedOnAnotherNode) {
     OSSL_CMP_CTX_set_transfer_cb(context.get(), alternating_transfer);
     OSSL_CMP_CTX_set_transfer_cb_arg(context.get(), &two);
     ASSERT_NE(OSSL_CMP_exec_KUR_ses(context.get()), nullptr) << status_string(context.get());
-    EXPECT_EQ(certificate(*current.serial()).reason, store::RevocationReason::superseded);
+    EXPECT_EQ(certificate(*current.serial()).reason, domain::RevocationReason::superseded);
 }
 
 TEST_F(CmpServerTest, PollingMovesBetweenNodesUntilTheApprovalAndTheCertConf) {
@@ -770,7 +770,7 @@ TEST_F(CmpServerTest, PollingMovesBetweenNodesUntilTheApprovalAndTheCertConf) {
     EXPECT_EQ(messages, 4);  // ir, pollReq, pollReq, certConf
     auto status = reissue_->status(codes_.application_id);
     ASSERT_TRUE(status.has_value());
-    EXPECT_EQ(status->first.status, store::ApplicationStatus::confirmed);
+    EXPECT_EQ(status->first.status, domain::ApplicationStatus::confirmed);
 }
 
 TEST_F(CmpServerTest, AForgedCertConfDoesNotEndTheHoldersTransaction) {
@@ -805,7 +805,7 @@ TEST_F(CmpServerTest, AForgedCertConfDoesNotEndTheHoldersTransaction) {
     EXPECT_TRUE(forged);
     auto status = reissue_->status(codes_.application_id);
     ASSERT_TRUE(status.has_value());
-    EXPECT_EQ(status->first.status, store::ApplicationStatus::confirmed);
+    EXPECT_EQ(status->first.status, domain::ApplicationStatus::confirmed);
 }
 
 TEST_F(CmpServerTest, AClientThatStopsPollingLeavesTheCodesUnused) {

@@ -39,7 +39,7 @@ struct Server::Transaction {
         std::optional<pkix::Certificate> signer;
     };
     Requester requester;
-    std::optional<store::RevocationReason> revocation_reason;  ///< rr
+    std::optional<domain::RevocationReason> revocation_reason;  ///< rr
     /// Set when the request is refused before OpenSSL processes it: failInfo bit and text.
     std::optional<std::pair<int, std::string>> refusal;
     /// What was issued and what its certConf checks and completes.

@@ -51,7 +51,7 @@ TEST_F(PublisherTest, ListsRevokedUntilExpiryAndVerifiesWithOpenssl) {
     auto issued = issuer->issue(ca::fixtures::request(ca::fixtures::openssl_csr(), "individual"));
     ASSERT_TRUE(issued.has_value());
     ASSERT_TRUE(
-        ca::revoke(*database_, clock_, issued->serial, store::RevocationReason::superseded, "op"));
+        ca::revoke(*database_, clock_, issued->serial, domain::RevocationReason::superseded, "op"));
     Publisher publisher(ca_.issuing, *database_, clock_, path(), Settings{});
     auto published = publisher.publish();
     ASSERT_TRUE(published.has_value());
@@ -87,7 +87,7 @@ TEST_F(PublisherTest, PublishesWhenRevocationsMoveOrTheCrlAges) {
     auto issued = issuer->issue(ca::fixtures::request(ca::fixtures::openssl_csr()));
     ASSERT_TRUE(issued.has_value());
     ASSERT_TRUE(
-        ca::revoke(*database_, clock_, issued->serial, store::RevocationReason::superseded, "op"));
+        ca::revoke(*database_, clock_, issued->serial, domain::RevocationReason::superseded, "op"));
     EXPECT_TRUE(*publisher.publish_if_due(1));
     EXPECT_FALSE(*publisher.publish_if_due(1));
     clock_.advance(std::chrono::hours{25});

@@ -84,12 +84,12 @@ Result<Answer> Responder::sign(
         int status = V_OCSP_CERTSTATUS_GOOD;
         int reason = -1;
         crypto::Asn1TimePtr revoked_at;
-        if (record->status == store::CertificateStatus::revoked) {
+        if (record->status == domain::CertificateStatus::revoked) {
             status = V_OCSP_CERTSTATUS_REVOKED;
             revoked_at = pkix::to_asn1_time(record->revoked_at.value_or(now));
             // RFC 6960 4.2.1: revocationReason is optional; omit it for unspecified (RFC 5280).
-            const auto code = record->reason.value_or(store::RevocationReason::unspecified);
-            reason = code == store::RevocationReason::unspecified ? -1 : static_cast<int>(code);
+            const auto code = record->reason.value_or(domain::RevocationReason::unspecified);
+            reason = code == domain::RevocationReason::unspecified ? -1 : static_cast<int>(code);
         }
         if (OCSP_basic_add1_status(basic.get(),
                                    id,
@@ -184,7 +184,7 @@ Answer Responder::answer(const Bytes& request) {
             return Answer{try_later_, {}, {}};
         }
         auto& record = *loaded;
-        if (!record || record->status == store::CertificateStatus::intended ||
+        if (!record || record->status == domain::CertificateStatus::intended ||
             record->ca != issuer_->name) {
             return Answer{unauthorized_, {}, {}};
         }
@@ -206,7 +206,7 @@ Result<void> Responder::warm() {
         auto signed_answer = sign_record(record);
         DOJANG_TRY(signed_answer);
         fresh.emplace(record.serial.hex(),
-                      Entry{*signed_answer, record.status == store::CertificateStatus::revoked});
+                      Entry{*signed_answer, record.status == domain::CertificateStatus::revoked});
     }
     std::unique_lock lock(mutex_);
     cache_ = std::move(fresh);
@@ -222,7 +222,7 @@ Result<Answer> Responder::store_entry(const store::CertificateRecord& record) {
     DOJANG_TRY(signed_answer);
     const std::string hex = record.serial.hex();
     std::unique_lock lock(mutex_);
-    cache_[hex] = Entry{*signed_answer, record.status == store::CertificateStatus::revoked};
+    cache_[hex] = Entry{*signed_answer, record.status == domain::CertificateStatus::revoked};
     trim(hex);
     return *signed_answer;
 }
@@ -250,7 +250,7 @@ void Responder::trim(const std::string& keep) {
 Result<std::optional<Answer>> Responder::refresh_answer(const SerialNumber& serial) {
     auto record = load(serial);
     DOJANG_TRY(record);
-    if (!*record || (*record)->status == store::CertificateStatus::intended ||
+    if (!*record || (*record)->status == domain::CertificateStatus::intended ||
         (*record)->ca != issuer_->name) {
         std::unique_lock lock(mutex_);
         cache_.erase(serial.hex());

@@ -140,7 +140,7 @@ TEST_F(BoundedResponderTest, KeepsAtMostTheBoundAndStillAnswersEverySerialRight)
     EXPECT_EQ(responder_->size(), 2U);
     // In memory or not, a revoked serial is answered revoked once the revocation is synced.
     ASSERT_TRUE(
-        ca::revoke(*database_, clock_, serials[3], store::RevocationReason::key_compromise, "op"));
+        ca::revoke(*database_, clock_, serials[3], domain::RevocationReason::key_compromise, "op"));
     ASSERT_TRUE(responder_->sync_revocations().has_value());
     for (int round = 0; round < 2; ++round) {
         for (const auto& serial : serials) {
@@ -160,7 +160,7 @@ TEST_F(BoundedResponderTest, KeepsAtMostTheBoundAndStillAnswersEverySerialRight)
 
 TEST_F(ResponderTest, SyncPicksUpRevocationsAndReleasedHolds) {
     ASSERT_TRUE(
-        ca::revoke(*database_, clock_, serial_, store::RevocationReason::certificate_hold, "op"));
+        ca::revoke(*database_, clock_, serial_, domain::RevocationReason::certificate_hold, "op"));
     EXPECT_EQ(*responder_->sync_revocations(), 1U);
     EXPECT_EQ(status_of(responder_->answer(request_for(serial_)), serial_).cert_status,
               V_OCSP_CERTSTATUS_REVOKED);
@@ -183,7 +183,7 @@ TEST_F(ResponderTest, AnswersGoodWithAVerifiableDelegatedSignature) {
 
 TEST_F(ResponderTest, AnswersRevokedWithReasonAfterRefresh) {
     ASSERT_TRUE(
-        ca::revoke(*database_, clock_, serial_, store::RevocationReason::key_compromise, "op"));
+        ca::revoke(*database_, clock_, serial_, domain::RevocationReason::key_compromise, "op"));
     ASSERT_TRUE(responder_->refresh(serial_));
     const auto status = status_of(responder_->answer(request_for(serial_)), serial_);
     EXPECT_EQ(status.cert_status, V_OCSP_CERTSTATUS_REVOKED);

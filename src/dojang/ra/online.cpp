@@ -226,7 +226,7 @@ Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
     std::string idn;
     std::string birth_date;
     std::string proxy_phone;
-    const bool corporate = request.holder_type == store::HolderType::corporate;
+    const bool corporate = request.holder_type == domain::HolderType::corporate;
     if (request.name.empty()) {
         violations.push_back({"NAME_MISSING",
                               corporate ? "the company's name is required (상호를 입력하십시오)"
@@ -331,7 +331,7 @@ Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
     DOJANG_TRY(token);
     // What the send limits count: the identity as typed (for a match, the register entry).
     auto identity_key = keyed_hex(identity_context,
-                                  std::string(store::to_string(request.holder_type)) + "\n" + idn +
+                                  std::string(domain::to_string(request.holder_type)) + "\n" + idn +
                                       "\n" + request.name + "\n" + request.representative_name +
                                       "\n" + birth_date + "\n" + phone + "\n" + email);
     auto client_key = keyed_hex(client_context, request.client);
@@ -395,7 +395,7 @@ Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
         application.id = application_id;
         application.holder_type = request.holder_type;
         application.reason = request.reason;
-        application.status = store::ApplicationStatus::submitted;
+        application.status = domain::ApplicationStatus::submitted;
         application.customer_id = matched ? customer.customer_id : std::string();
         application.origin = "online";
         application.old_serial = serial_hex;
@@ -482,7 +482,7 @@ Result<Verified> OnlineApplications::verify(const std::string& application_id,
             refusal = locked();
             return ok();
         }
-        if ((*found)->status == store::ApplicationStatus::cancelled) {
+        if ((*found)->status == domain::ApplicationStatus::cancelled) {
             refusal = Error{ErrorKind::forbidden,
                             "APPLICATION_CANCELLED",
                             "a newer application of the same holder replaced this one (새 신청이 "
@@ -491,7 +491,7 @@ Result<Verified> OnlineApplications::verify(const std::string& application_id,
                             {}};
             return ok();
         }
-        if ((*found)->status != store::ApplicationStatus::submitted) {
+        if ((*found)->status != domain::ApplicationStatus::submitted) {
             refusal = expired();
             return ok();
         }
@@ -583,7 +583,7 @@ Result<Verified> OnlineApplications::verify(const std::string& application_id,
         // Companies and proxies go on to an officer; individuals are approved below.
         const bool review = needs_review(**found, **online);
         (*found)->status =
-            review ? store::ApplicationStatus::in_review : store::ApplicationStatus::verified;
+            review ? domain::ApplicationStatus::in_review : domain::ApplicationStatus::verified;
         (*found)->updated_at = now;
         auto updated = tx.applications().update(**found);
         if (!updated) {
@@ -657,7 +657,7 @@ Result<void> OnlineApplications::may_upload(const std::string& application_id,
                     "this server does not accept documents");
     }
     // Authenticate first: a stranger learns nothing, not even whether the file was valid.
-    std::optional<store::ApplicationStatus> status_now;
+    std::optional<domain::ApplicationStatus> status_now;
     std::vector<std::string> required;
     auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto online = tx.otp().find_application(application_id);
@@ -679,13 +679,13 @@ Result<void> OnlineApplications::may_upload(const std::string& application_id,
     }
     // Only an application whose code was verified stores files, only the kinds it needs: an
     // anonymous client could otherwise fill the disk through applications that never verify.
-    if (*status_now == store::ApplicationStatus::submitted) {
+    if (*status_now == domain::ApplicationStatus::submitted) {
         return fail(ErrorKind::forbidden,
                     "DOCUMENTS_BEFORE_VERIFICATION",
                     "enter the one-time code first; documents are accepted after it (인증번호 "
                     "확인 후에 서류를 제출할 수 있습니다)");
     }
-    if (*status_now != store::ApplicationStatus::in_review) {
+    if (*status_now != domain::ApplicationStatus::in_review) {
         return fail(ErrorKind::conflict,
                     "APPLICATION_CLOSED",
                     "this application takes no documents now (이 신청에는 지금 서류를 제출할 "
@@ -790,7 +790,7 @@ Result<CodeSent> OnlineApplications::resend(const std::string& application_id,
         if ((*online)->locked_at) {
             return tl::unexpected(locked());
         }
-        if ((*found)->status != store::ApplicationStatus::submitted) {
+        if ((*found)->status != domain::ApplicationStatus::submitted) {
             return fail(ErrorKind::conflict,
                         "APPLICATION_ALREADY_VERIFIED",
                         "this application is already verified; no new code is needed");
@@ -862,7 +862,7 @@ Result<OnlineStatus> OnlineApplications::status(const std::string& application_i
         }
         allowed = true;
         // Codes of an application approved by an officer: shown on the first read after.
-        if (status.application.status == store::ApplicationStatus::approved &&
+        if (status.application.status == domain::ApplicationStatus::approved &&
             needs_review(status.application, **online) && !(*online)->codes_shown_at) {
             auto codes = reissue_->reveal_codes(status.application);
             DOJANG_TRY(codes);
@@ -879,7 +879,7 @@ Result<OnlineStatus> OnlineApplications::status(const std::string& application_i
     if (!allowed) {
         return tl::unexpected(token_invalid());
     }
-    if (status.application.status == store::ApplicationStatus::submitted) {
+    if (status.application.status == domain::ApplicationStatus::submitted) {
         // Before the code is verified nobody has shown they are the holder, and whether a
         // message was queued would tell whether the details matched the register.
         status.messages.clear();

@@ -25,8 +25,8 @@ struct OtpSettings {
 
 /// An online application, as the holder (or their proxy, 대리인) typed it.
 struct OnlineRequest {
-    store::HolderType holder_type = store::HolderType::individual;
-    store::ReissueReason reason = store::ReissueReason::forgot_password;
+    domain::HolderType holder_type = domain::HolderType::individual;
+    domain::ReissueReason reason = domain::ReissueReason::forgot_password;
     std::string name;             ///< The person's name, or the company's
     std::string business_number;  ///< companies: 사업자등록번호, matched by its keyed hash
     std::string representative_name;  ///< companies: optional, compared with the register

@@ -125,7 +125,7 @@ TEST_F(OnlineTest, TheRightCodeApprovesOnceWithCodes) {
     EXPECT_EQ(again.error().code, "OTP_EXPIRED");
     auto status = online_->status(created->application_id, created->status_token);
     ASSERT_TRUE(status.has_value());
-    EXPECT_EQ(status->application.status, store::ApplicationStatus::approved);
+    EXPECT_EQ(status->application.status, domain::ApplicationStatus::approved);
     ASSERT_EQ(status->messages.size(), 1U);
     EXPECT_TRUE(status->messages[0].body.empty());
 }
@@ -208,7 +208,7 @@ TEST_F(OnlineTest, AStrangerAndAMismatchLookLikeAMatchAndNoMessageLeaves) {
         EXPECT_EQ(messages_of(created->application_id).size(), 0U);
         auto status = online_->status(created->application_id, created->status_token);
         ASSERT_TRUE(status.has_value());
-        EXPECT_EQ(status->application.status, store::ApplicationStatus::submitted);
+        EXPECT_EQ(status->application.status, domain::ApplicationStatus::submitted);
         // The timeline and the delivery list read exactly as the match's did.
         EXPECT_EQ(status->messages.size(), matched_status->messages.size());
         ASSERT_EQ(status->events.size(), matched_status->events.size());
@@ -367,17 +367,17 @@ TEST_F(OnlineTest, ALostDeviceRevokesEveryCertificateOfTheHolderWhenApproved) {
     const auto first = hold_certificate();
     const auto second = hold_certificate();
     auto request = hong();
-    request.reason = store::ReissueReason::lost_device;
+    request.reason = domain::ReissueReason::lost_device;
     auto created = online_->apply(request);
     ASSERT_TRUE(created.has_value()) << created.error().describe();
-    EXPECT_EQ(certificate(first).status, store::CertificateStatus::issued);
+    EXPECT_EQ(certificate(first).status, domain::CertificateStatus::issued);
     auto approved = online_->verify(created->application_id, sent_code(created->application_id));
     ASSERT_TRUE(approved.has_value()) << approved.error().describe();
     ASSERT_EQ(approved->status, "approved");
     for (const auto& serial : {first, second}) {
         const auto record = certificate(serial);
-        EXPECT_EQ(record.status, store::CertificateStatus::revoked) << serial.hex();
-        EXPECT_EQ(record.reason, store::RevocationReason::key_compromise) << serial.hex();
+        EXPECT_EQ(record.status, domain::CertificateStatus::revoked) << serial.hex();
+        EXPECT_EQ(record.reason, domain::RevocationReason::key_compromise) << serial.hex();
     }
 }
 
@@ -388,7 +388,7 @@ TEST_F(OnlineTest, AForgottenPasswordSupersedesEveryOtherCertificateOnConfirmati
     ASSERT_TRUE(created.has_value()) << created.error().describe();
     auto approved = online_->verify(created->application_id, sent_code(created->application_id));
     ASSERT_TRUE(approved.has_value() && approved->codes.has_value());
-    EXPECT_EQ(certificate(first).status, store::CertificateStatus::issued);  // not yet
+    EXPECT_EQ(certificate(first).status, domain::CertificateStatus::issued);  // not yet
     auto issued = reissue_->issue(CertificateRequest{approved->codes->reference_number,
                                                      approved->codes->authorization_code,
                                                      ca::fixtures::openssl_csr(),
@@ -396,15 +396,15 @@ TEST_F(OnlineTest, AForgottenPasswordSupersedesEveryOtherCertificateOnConfirmati
                                                      std::nullopt,
                                                      npki::HashAlgorithm::sha256});
     ASSERT_TRUE(issued.has_value()) << issued.error().describe();
-    EXPECT_EQ(certificate(second).status, store::CertificateStatus::issued);
+    EXPECT_EQ(certificate(second).status, domain::CertificateStatus::issued);
     const auto fresh = *issued->certificate.serial();
     ASSERT_TRUE(reissue_->confirm(fresh, issued->confirmation_token));
     for (const auto& serial : {first, second}) {
         const auto record = certificate(serial);
-        EXPECT_EQ(record.status, store::CertificateStatus::revoked) << serial.hex();
-        EXPECT_EQ(record.reason, store::RevocationReason::superseded) << serial.hex();
+        EXPECT_EQ(record.status, domain::CertificateStatus::revoked) << serial.hex();
+        EXPECT_EQ(record.reason, domain::RevocationReason::superseded) << serial.hex();
     }
-    EXPECT_EQ(certificate(fresh).status, store::CertificateStatus::issued);
+    EXPECT_EQ(certificate(fresh).status, domain::CertificateStatus::issued);
 }
 
 TEST_F(OnlineTest, ApplyingAgainCancelsTheEarlierApplicationAndItsCodes) {

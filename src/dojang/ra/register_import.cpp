@@ -17,8 +17,8 @@
 namespace dojang::ra {
 namespace {
 
+using domain::HolderType;
 using store::CustomerRecord;
-using store::HolderType;
 
 /// Larger files are refused before reading: 256 MiB is well over a million customers.
 constexpr std::uintmax_t max_file_bytes = 256U * 1024U * 1024U;
@@ -501,7 +501,7 @@ tl::expected<CustomerRecord, std::vector<RowError>> customer_from_row(const Cust
                   "올바르지 않습니다)");
     }
     const std::string holder_text = lower_ascii(check.value("holder_type"));
-    auto holder_type = store::holder_type_from_string(holder_text);
+    auto holder_type = domain::holder_type_from_string(holder_text);
     if (!holder_type) {
         check.add("holder_type",
                   "HOLDER_TYPE_INVALID",

@@ -215,7 +215,7 @@ TEST(CustomerFromRow, ProtectsTheResidentNumberAndNormalisesTheRest) {
                                     today);
     ASSERT_TRUE(record.has_value()) << record.error().front().message;
     EXPECT_EQ(record->customer_id, "C-1");
-    EXPECT_EQ(record->holder_type, store::HolderType::individual);
+    EXPECT_EQ(record->holder_type, domain::HolderType::individual);
     EXPECT_EQ(record->name, "홍길동");
     EXPECT_EQ(record->birth_date, "1990-01-01");  // from the resident number
     EXPECT_EQ(record->phone, "01012345678");

@@ -39,13 +39,13 @@ std::string grouped(const std::string& digits) {
     return text;
 }
 
-bool revokes_at_once(store::ReissueReason reason) {
-    return reason == store::ReissueReason::lost_device ||
-           reason == store::ReissueReason::key_compromise;
+bool revokes_at_once(domain::ReissueReason reason) {
+    return reason == domain::ReissueReason::lost_device ||
+           reason == domain::ReissueReason::key_compromise;
 }
 
-bool supersedes_on_confirm(store::ReissueReason reason) {
-    return reason != store::ReissueReason::expired && !revokes_at_once(reason);
+bool supersedes_on_confirm(domain::ReissueReason reason) {
+    return reason != domain::ReissueReason::expired && !revokes_at_once(reason);
 }
 
 /// The holder's certificates an application replaces: the one it names and every one the
@@ -69,7 +69,7 @@ std::vector<std::string> replaced_serials(const std::string& old_serial,
 Result<std::vector<std::string>> revoke_each(store::Database& database,
                                              const Clock& clock,
                                              const std::vector<std::string>& serials,
-                                             store::RevocationReason reason,
+                                             domain::RevocationReason reason,
                                              const std::string& actor) {
     std::vector<std::string> revoked;
     for (const auto& hex : serials) {
@@ -118,7 +118,7 @@ Error wrong_codes() {
 }  // namespace
 
 const std::vector<ReasonRule>& reason_rules() {
-    using store::ReissueReason;
+    using domain::ReissueReason;
     static const std::vector<ReasonRule> rules{
         {ReissueReason::expired, OldCertificates::kept, true},
         {ReissueReason::forgot_password, OldCertificates::superseded_on_confirm, true},
@@ -162,15 +162,15 @@ Result<std::size_t> ReissueService::cancel_unfinished(store::Transaction& tx,
     std::size_t cancelled = 0;
     std::string last;
     for (auto& application : *applications) {
-        const bool unfinished = application.status == store::ApplicationStatus::submitted ||
-                                application.status == store::ApplicationStatus::verified ||
-                                application.status == store::ApplicationStatus::in_review ||
-                                (application.status == store::ApplicationStatus::approved &&
+        const bool unfinished = application.status == domain::ApplicationStatus::submitted ||
+                                application.status == domain::ApplicationStatus::verified ||
+                                application.status == domain::ApplicationStatus::in_review ||
+                                (application.status == domain::ApplicationStatus::approved &&
                                  !application.codes_used_at);
         if (application.id == keep || !unfinished) {
             continue;
         }
-        application.status = store::ApplicationStatus::cancelled;
+        application.status = domain::ApplicationStatus::cancelled;
         application.updated_at = now;
         auto updated = tx.applications().update(application);
         DOJANG_TRY(updated);
@@ -210,7 +210,7 @@ Result<std::size_t> ReissueService::cancel_unfinished(store::Transaction& tx,
 std::string ReissueService::subject_for(const store::CustomerRecord& customer) const {
     // korea.md: personal certificates carry OU=personal, corporate ones the company's name.
     const std::string unit =
-        customer.holder_type == store::HolderType::individual ? "personal" : "corporation";
+        customer.holder_type == domain::HolderType::individual ? "personal" : "corporation";
     auto escape = [](const std::string& value) {
         std::string out;
         for (const char c : value) {
@@ -254,7 +254,7 @@ Result<store::CustomerRecord> ReissueService::match_or_add_customer(
         customer.holder_type = request.holder_type;
         customer.idn_hash = *hash;
         customer.idn_ciphertext = std::move(*sealed);
-        if (request.holder_type == store::HolderType::corporate) {
+        if (request.holder_type == domain::HolderType::corporate) {
             customer.business_number = idn;
         }
     }
@@ -283,7 +283,7 @@ Result<Codes> ReissueService::register_walk_in(const WalkInRequest& request) {
     }
     keep(normalize_mobile_phone(request.phone), phone);
     keep(normalize_email(request.email), email);
-    if (request.holder_type == store::HolderType::individual) {
+    if (request.holder_type == domain::HolderType::individual) {
         keep(normalize_resident_number(request.resident_number, now), idn);
     } else {
         keep(normalize_business_number(request.business_number), idn);
@@ -303,7 +303,8 @@ Result<Codes> ReissueService::register_walk_in(const WalkInRequest& request) {
                 return ok();
             });
             DOJANG_TRY(read);
-            if (!old_certificate || old_certificate->status == store::CertificateStatus::intended ||
+            if (!old_certificate ||
+                old_certificate->status == domain::CertificateStatus::intended ||
                 old_certificate->ca != issuing_->name) {
                 return fail(ErrorKind::not_found,
                             "OLD_CERTIFICATE_UNKNOWN",
@@ -340,7 +341,7 @@ Result<Codes> ReissueService::register_walk_in(const WalkInRequest& request) {
         .id = "a" + to_hex(*id_bytes),
         .holder_type = request.holder_type,
         .reason = request.reason,
-        .status = store::ApplicationStatus::submitted,
+        .status = domain::ApplicationStatus::submitted,
         .customer_id = customer->customer_id,
         .origin = "walk_in",
         .old_serial = old_serial ? old_serial->hex() : std::string(),
@@ -380,7 +381,7 @@ Result<bool> ReissueService::in_review(std::string_view reference_number) {
     auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto found = tx.applications().find_by_reference(reference);
         DOJANG_TRY(found);
-        waiting = *found && (*found)->status == store::ApplicationStatus::in_review;
+        waiting = *found && (*found)->status == domain::ApplicationStatus::in_review;
         return ok();
     });
     DOJANG_TRY(read);
@@ -392,7 +393,7 @@ Result<Codes> ReissueService::release_codes(
     const std::vector<std::pair<std::string, std::string>>& events,
     const std::string& actor,
     Seconds now) {
-    application.status = store::ApplicationStatus::approved;
+    application.status = domain::ApplicationStatus::approved;
     application.updated_at = now;
     auto stored = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto written = tx.applications().update(application);
@@ -421,7 +422,7 @@ Result<Codes> ReissueService::approve(
     bool hold_for_review) {
     const Seconds now = clock_->now();
     // Revoking protects the holder: once the identity is verified it is never held back.
-    if (application.reason == store::ReissueReason::revocation) {
+    if (application.reason == domain::ReissueReason::revocation) {
         return revoke_all(std::move(application), customer, events, actor, insert);
     }
     if (!insert && !application.reference_number.empty()) {
@@ -439,14 +440,14 @@ Result<Codes> ReissueService::approve(
             revoke_each(*database_,
                         *clock_,
                         replaced_serials(application.old_serial, customer.certificate_serials, ""),
-                        store::RevocationReason::key_compromise,
+                        domain::RevocationReason::key_compromise,
                         actor);
         DOJANG_TRY(revoked);
         compromised = std::move(*revoked);
     }
     // 2. Fresh codes; the application and the register entry in the same unit.
-    application.status =
-        hold_for_review ? store::ApplicationStatus::in_review : store::ApplicationStatus::approved;
+    application.status = hold_for_review ? domain::ApplicationStatus::in_review
+                                         : domain::ApplicationStatus::approved;
     application.codes_expire_at = now + settings_.codes_valid;
     application.updated_at = now;
     std::string code;
@@ -495,7 +496,7 @@ Result<Codes> ReissueService::approve(
                 actor,
                 application.origin == "walk_in" ? "application.register" : "application.approve",
                 application.id,
-                "{\"reason\":" + json_quote(store::to_string(application.reason)) +
+                "{\"reason\":" + json_quote(domain::to_string(application.reason)) +
                     ",\"customer_id\":" + json_quote(customer.customer_id) +
                     ",\"old_serial\":" + json_quote(application.old_serial) + "}");
         });
@@ -597,8 +598,8 @@ Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest
     if (!crypto::constant_time_equal(to_bytes(code), expected->bytes())) {
         return tl::unexpected(wrong_codes());
     }
-    if (application->status == store::ApplicationStatus::issued ||
-        application->status == store::ApplicationStatus::confirmed || application->codes_used_at) {
+    if (application->status == domain::ApplicationStatus::issued ||
+        application->status == domain::ApplicationStatus::confirmed || application->codes_used_at) {
         return fail(
             ErrorKind::conflict,
             "AUTHORIZATION_USED",
@@ -610,16 +611,16 @@ Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest
                     "the authorization code has expired; apply again (인가코드가 만료되었습니다. "
                     "다시 신청하십시오)");
     }
-    if (application->status == store::ApplicationStatus::in_review) {
+    if (application->status == domain::ApplicationStatus::in_review) {
         return fail(ErrorKind::forbidden,
                     "APPLICATION_IN_REVIEW",
                     "the codes are right, but an officer still reviews the application; try "
                     "again after the approval (서류 심사 중입니다. 승인 후 다시 시도하십시오)");
     }
-    if (application->status == store::ApplicationStatus::cancelled) {
+    if (application->status == domain::ApplicationStatus::cancelled) {
         return tl::unexpected(cancelled_error());
     }
-    if (application->status != store::ApplicationStatus::approved) {
+    if (application->status != domain::ApplicationStatus::approved) {
         return fail(ErrorKind::forbidden,
                     "APPLICATION_NOT_APPROVED",
                     "the application is not approved yet");
@@ -633,10 +634,10 @@ Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest
     ca::IssueRequest issue_request;
     issue_request.csr = request.csr;
     issue_request.public_key = public_key;
-    issue_request.profile = std::string(store::to_string(application->holder_type));
+    issue_request.profile = std::string(domain::to_string(application->holder_type));
     issue_request.subject = subject_for(*customer);
     issue_request.actor = "application:" + application->id;
-    if (old_certificate && old_certificate->status != store::CertificateStatus::intended) {
+    if (old_certificate && old_certificate->status != domain::CertificateStatus::intended) {
         issue_request.keep_not_after = old_certificate->not_after;
     }
     if (request.random_num) {
@@ -679,7 +680,7 @@ Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest
         // than release_claims_after), another request may own them now, and nothing is recorded.
         auto current = tx.applications().find(application->id);
         DOJANG_TRY(current);
-        if (!*current || (*current)->status != store::ApplicationStatus::approved ||
+        if (!*current || (*current)->status != domain::ApplicationStatus::approved ||
             (*current)->codes_used_at != now) {
             return fail(ErrorKind::conflict,
                         "AUTHORIZATION_RELEASED",
@@ -687,7 +688,7 @@ Result<IssuedCertificate> ReissueService::issue_checked(const CertificateRequest
                         "again (인가코드가 해제되었습니다. 다시 시도하십시오)");
         }
         store::ApplicationRecord issued_application = **current;
-        issued_application.status = store::ApplicationStatus::issued;
+        issued_application.status = domain::ApplicationStatus::issued;
         issued_application.new_serial = serial.hex();
         issued_application.issued_at = now;
         issued_application.confirmation_token_hash = crypto::sha256(to_bytes(token_text));
@@ -788,7 +789,7 @@ Result<void> ReissueService::confirm(const SerialNumber& serial, std::string_vie
                     "CONFIRMATION_INVALID",
                     "the confirmation token is not correct");
     }
-    if (application->status == store::ApplicationStatus::confirmed) {
+    if (application->status == domain::ApplicationStatus::confirmed) {
         return ok();
     }
     // The old certificates go first: once confirmed, the holder relies on the new one only.
@@ -810,12 +811,12 @@ Result<void> ReissueService::confirm(const SerialNumber& serial, std::string_vie
             revoke_each(*database_,
                         *clock_,
                         replaced_serials(application->old_serial, on_file, application->new_serial),
-                        store::RevocationReason::superseded,
+                        domain::RevocationReason::superseded,
                         "application:" + application->id);
         DOJANG_TRY(revoked);
         superseded = std::move(*revoked);
     }
-    application->status = store::ApplicationStatus::confirmed;
+    application->status = domain::ApplicationStatus::confirmed;
     application->confirmed_at = now;
     application->updated_at = now;
     return database_->transact([&](store::Transaction& tx) -> Result<void> {
@@ -849,10 +850,10 @@ Result<Codes> ReissueService::revoke_all(
         revoke_each(*database_,
                     *clock_,
                     replaced_serials(application.old_serial, customer.certificate_serials, ""),
-                    store::RevocationReason::key_compromise,
+                    domain::RevocationReason::key_compromise,
                     actor);
     DOJANG_TRY(revoked);
-    application.status = store::ApplicationStatus::revoked;
+    application.status = domain::ApplicationStatus::revoked;
     application.updated_at = now;
     auto stored = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto saved = SealedRegister(tx, keys_).upsert(customer);
@@ -932,7 +933,7 @@ Result<bool> ReissueService::release_claim(const std::string& application_id) {
         released = false;
         auto found = tx.applications().find(application_id);
         DOJANG_TRY(found);
-        if (!*found || (*found)->status != store::ApplicationStatus::approved ||
+        if (!*found || (*found)->status != domain::ApplicationStatus::approved ||
             !(*found)->codes_used_at) {
             return ok();
         }
@@ -992,7 +993,7 @@ Result<std::size_t> ReissueService::revoke_unconfirmed() {
             auto revoked = ca::revoke(*database_,
                                       *clock_,
                                       *serial,
-                                      store::RevocationReason::cessation_of_operation,
+                                      domain::RevocationReason::cessation_of_operation,
                                       "application:" + application.id);
             if (!revoked && revoked.error().kind != ErrorKind::conflict) {
                 return tl::unexpected(revoked.error());
@@ -1001,9 +1002,9 @@ Result<std::size_t> ReissueService::revoke_unconfirmed() {
         const std::string abandoned = application.new_serial;
         if (application.origin == "renewal") {
             // A renewal never confirmed by certConf ends; the old certificate stays valid.
-            application.status = store::ApplicationStatus::rejected;
+            application.status = domain::ApplicationStatus::rejected;
         } else {
-            application.status = store::ApplicationStatus::approved;
+            application.status = domain::ApplicationStatus::approved;
             application.codes_used_at.reset();
             application.new_serial.clear();
             application.issued_at.reset();

@@ -31,13 +31,13 @@ struct ReissueSettings {
 
 /// A holder verified face to face at a branch (창구 등록).
 struct WalkInRequest {
-    store::HolderType holder_type = store::HolderType::individual;
+    domain::HolderType holder_type = domain::HolderType::individual;
     std::string name;
     std::string phone;
     std::string email;
     std::string resident_number;  ///< individuals: 주민등록번호
     std::string business_number;  ///< companies: 사업자등록번호
-    store::ReissueReason reason = store::ReissueReason::forgot_password;
+    domain::ReissueReason reason = domain::ReissueReason::forgot_password;
     std::string old_serial;  ///< hex, optional: the certificate being replaced
     std::string officer = "operator";
     /// The counter took the documents and hands the codes over now, but the back office
@@ -100,7 +100,7 @@ enum class OldCertificates {
 
 /// One reason a holder may give, and what it does.
 struct ReasonRule {
-    store::ReissueReason reason;
+    domain::ReissueReason reason;
     OldCertificates old_certificates;
     bool issues_certificate;  ///< false for a revocation alone (폐지 신청)
 };

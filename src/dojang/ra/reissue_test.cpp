@@ -15,7 +15,7 @@
 namespace dojang::ra {
 namespace {
 
-using store::ReissueReason;
+using domain::ReissueReason;
 
 class ReissueTest : public ::testing::Test {
 protected:
@@ -77,7 +77,7 @@ protected:
         sqlite3_close(db);
     }
 
-    std::size_t count(store::CertificateStatus status) {
+    std::size_t count(domain::CertificateStatus status) {
         std::size_t n = 0;
         EXPECT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
             n = tx.certificates().list(status, 1000, 0)->size();
@@ -115,7 +115,7 @@ TEST_F(ReissueTest, WalkInCodesIssueOnceWithTheRegisterNameAndTheOldNotAfter) {
 TEST_F(ReissueTest, TheReasonTableTellsWhatEachReasonDoesToTheOldCertificate) {
     std::set<ReissueReason> seen;
     for (const ReasonRule& rule : reason_rules()) {
-        SCOPED_TRACE(std::string(store::to_string(rule.reason)));
+        SCOPED_TRACE(std::string(domain::to_string(rule.reason)));
         EXPECT_TRUE(seen.insert(rule.reason).second) << "listed twice";
         auto old = issuer_->issue(ca::fixtures::request(ca::fixtures::openssl_csr()));
         ASSERT_TRUE(old.has_value());
@@ -125,24 +125,24 @@ TEST_F(ReissueTest, TheReasonTableTellsWhatEachReasonDoesToTheOldCertificate) {
         ASSERT_TRUE(codes.has_value()) << codes.error().describe();
         EXPECT_EQ(codes->is_revocation(), !rule.issues_certificate);
         if (!rule.issues_certificate) {
-            EXPECT_EQ(certificate(old->serial).status, store::CertificateStatus::revoked);
+            EXPECT_EQ(certificate(old->serial).status, domain::CertificateStatus::revoked);
             continue;
         }
         auto issued = service_->issue(with(*codes));
         ASSERT_TRUE(issued.has_value()) << issued.error().describe();
         const bool revoked_now =
-            certificate(old->serial).status == store::CertificateStatus::revoked;
+            certificate(old->serial).status == domain::CertificateStatus::revoked;
         EXPECT_EQ(revoked_now, rule.old_certificates == OldCertificates::revoked_at_once);
         ASSERT_TRUE(service_->confirm(*issued->certificate.serial(), issued->confirmation_token));
         const auto after = certificate(old->serial);
         if (rule.old_certificates == OldCertificates::kept) {
-            EXPECT_EQ(after.status, store::CertificateStatus::issued);
+            EXPECT_EQ(after.status, domain::CertificateStatus::issued);
         } else {
-            EXPECT_EQ(after.status, store::CertificateStatus::revoked);
+            EXPECT_EQ(after.status, domain::CertificateStatus::revoked);
             EXPECT_EQ(after.reason,
                       rule.old_certificates == OldCertificates::revoked_at_once
-                          ? store::RevocationReason::key_compromise
-                          : store::RevocationReason::superseded);
+                          ? domain::RevocationReason::key_compromise
+                          : domain::RevocationReason::superseded);
         }
         clock_.advance(std::chrono::hours{1});
     }
@@ -155,7 +155,7 @@ TEST_F(ReissueTest, TheReasonTableTellsWhatEachReasonDoesToTheOldCertificate) {
                                         "algorithm_upgrade",
                                         "new_device",
                                         "revocation"}) {
-        EXPECT_EQ(seen.count(*store::reissue_reason_from_string(name)), 1U) << name;
+        EXPECT_EQ(seen.count(*domain::reissue_reason_from_string(name)), 1U) << name;
     }
 }
 
@@ -203,21 +203,21 @@ TEST_F(ReissueTest, AWrongCodeAndAnUnknownReferenceLookTheSame) {
 TEST_F(ReissueTest, ALostDeviceRevokesTheOldCertificateAtOnceForKeyCompromise) {
     ASSERT_TRUE(service_->register_walk_in(walk_in(ReissueReason::lost_device)).has_value());
     const auto old = certificate(old_serial_);
-    EXPECT_EQ(old.status, store::CertificateStatus::revoked);
-    EXPECT_EQ(old.reason, store::RevocationReason::key_compromise);
+    EXPECT_EQ(old.status, domain::CertificateStatus::revoked);
+    EXPECT_EQ(old.reason, domain::RevocationReason::key_compromise);
 }
 
 TEST_F(ReissueTest, AForgottenPasswordSupersedesTheOldCertificateOnlyOnConfirmation) {
     auto codes = service_->register_walk_in(walk_in(ReissueReason::forgot_password));
     auto issued = service_->issue(with(*codes));
     ASSERT_TRUE(issued.has_value());
-    EXPECT_EQ(certificate(old_serial_).status, store::CertificateStatus::issued);
+    EXPECT_EQ(certificate(old_serial_).status, domain::CertificateStatus::issued);
     const auto serial = *issued->certificate.serial();
     EXPECT_EQ(service_->confirm(serial, "not-the-token").error().code, "CONFIRMATION_INVALID");
     ASSERT_TRUE(service_->confirm(serial, issued->confirmation_token));
     const auto old = certificate(old_serial_);
-    EXPECT_EQ(old.status, store::CertificateStatus::revoked);
-    EXPECT_EQ(old.reason, store::RevocationReason::superseded);
+    EXPECT_EQ(old.status, domain::CertificateStatus::revoked);
+    EXPECT_EQ(old.reason, domain::RevocationReason::superseded);
     EXPECT_TRUE(service_->confirm(serial, issued->confirmation_token));  // idempotent
     auto timeline = service_->status(issued->application_id);
     ASSERT_TRUE(timeline.has_value());
@@ -237,13 +237,13 @@ TEST_F(ReissueTest, ARevocationApplicationRevokesEverythingAndIssuesNothing) {
     EXPECT_TRUE(done->authorization_code.empty());
     EXPECT_EQ(done->revoked, std::vector<std::string>{old_serial_.hex()});
     const auto old = certificate(old_serial_);
-    EXPECT_EQ(old.status, store::CertificateStatus::revoked);
-    EXPECT_EQ(old.reason, store::RevocationReason::key_compromise);
+    EXPECT_EQ(old.status, domain::CertificateStatus::revoked);
+    EXPECT_EQ(old.reason, domain::RevocationReason::key_compromise);
     auto status = service_->status(done->application_id);
     ASSERT_TRUE(status.has_value());
-    EXPECT_EQ(status->first.status, store::ApplicationStatus::revoked);
+    EXPECT_EQ(status->first.status, domain::ApplicationStatus::revoked);
     EXPECT_TRUE(status->first.reference_number.empty());
-    EXPECT_EQ(count(store::CertificateStatus::issued), 0U);
+    EXPECT_EQ(count(domain::CertificateStatus::issued), 0U);
 }
 
 TEST_F(ReissueTest, AnExpiredCertificateRevokesNothing) {
@@ -251,7 +251,7 @@ TEST_F(ReissueTest, AnExpiredCertificateRevokesNothing) {
     auto issued = service_->issue(with(*codes));
     ASSERT_TRUE(issued.has_value());
     ASSERT_TRUE(service_->confirm(*issued->certificate.serial(), issued->confirmation_token));
-    EXPECT_EQ(certificate(old_serial_).status, store::CertificateStatus::issued);
+    EXPECT_EQ(certificate(old_serial_).status, domain::CertificateStatus::issued);
 }
 
 TEST_F(ReissueTest, CodesExpireAfterFourteenDays) {
@@ -278,8 +278,9 @@ TEST_F(ReissueTest, AnUnconfirmedCertificateIsRevokedAndTheCodesWorkAgain) {
     EXPECT_EQ(*service_->revoke_unconfirmed(), 0U);
     clock_.advance(std::chrono::minutes{61});
     EXPECT_EQ(*service_->revoke_unconfirmed(), 1U);
-    EXPECT_EQ(certificate(*issued->certificate.serial()).status, store::CertificateStatus::revoked);
-    EXPECT_EQ(certificate(old_serial_).status, store::CertificateStatus::issued);
+    EXPECT_EQ(certificate(*issued->certificate.serial()).status,
+              domain::CertificateStatus::revoked);
+    EXPECT_EQ(certificate(old_serial_).status, domain::CertificateStatus::issued);
     auto again = service_->issue(with(*codes));
     ASSERT_TRUE(again.has_value()) << again.error().describe();
     EXPECT_NE(*again->certificate.serial(), *issued->certificate.serial());
@@ -296,12 +297,12 @@ TEST_F(ReissueTest, AFailureWhileRecordingTheCertificateLeavesItUnissuedAndTheCo
     auto failed = service_->issue(with(*codes));
     ASSERT_FALSE(failed.has_value());
 
-    EXPECT_EQ(count(store::CertificateStatus::issued), 1U);    // only the holder's old one
-    EXPECT_EQ(count(store::CertificateStatus::intended), 1U);  // never valid, never served
+    EXPECT_EQ(count(domain::CertificateStatus::issued), 1U);    // only the holder's old one
+    EXPECT_EQ(count(domain::CertificateStatus::intended), 1U);  // never valid, never served
     execute("DROP TRIGGER broken");
     auto again = service_->issue(with(*codes));
     ASSERT_TRUE(again.has_value()) << again.error().describe();
-    EXPECT_EQ(count(store::CertificateStatus::issued), 2U);
+    EXPECT_EQ(count(domain::CertificateStatus::issued), 2U);
 }
 
 TEST_F(ReissueTest, CodesClaimedByAnIssuanceThatDiedAreGivenBackAfterTheGrace) {

@@ -29,8 +29,8 @@ Result<bool> has_successor(store::Transaction& tx, const std::string& serial) {
     DOJANG_TRY(replacing);
     return std::any_of(replacing->begin(), replacing->end(), [](const auto& application) {
         return !application.new_serial.empty() &&
-               (application.status == store::ApplicationStatus::issued ||
-                application.status == store::ApplicationStatus::confirmed);
+               (application.status == domain::ApplicationStatus::issued ||
+                application.status == domain::ApplicationStatus::confirmed);
     });
 }
 

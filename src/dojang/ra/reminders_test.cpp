@@ -98,7 +98,7 @@ TEST_F(RemindersTest, SkipsCertificatesWithASuccessorAndUsesSmsWithoutEMail) {
     const std::string kept = issue_for("c2", "", clock_.now() + std::chrono::days{10});
     store::ApplicationRecord application;
     application.id = "a1";
-    application.status = store::ApplicationStatus::confirmed;
+    application.status = domain::ApplicationStatus::confirmed;
     application.customer_id = "c1";
     application.origin = "walk_in";
     application.old_serial = replaced;

@@ -73,7 +73,7 @@ Result<store::CertificateRecord> RenewalService::holder_certificate(
                     "this certificate was not issued by this CA (이 인증기관이 발급한 인증서가 "
                     "아닙니다)");
     }
-    if (record->status == store::CertificateStatus::revoked) {
+    if (record->status == domain::CertificateStatus::revoked) {
         return fail(ErrorKind::forbidden,
                     "CERTIFICATE_REVOKED",
                     "the certificate is revoked (폐지된 인증서입니다)");
@@ -144,10 +144,10 @@ Result<void> RenewalService::track(store::Transaction& tx,
         DOJANG_TRY(holder);
         store::ApplicationRecord renewal;
         renewal.id = id;
-        renewal.holder_type = old_record.profile == "corporate" ? store::HolderType::corporate
-                                                                : store::HolderType::individual;
-        renewal.reason = store::ReissueReason::expired;
-        renewal.status = store::ApplicationStatus::issued;
+        renewal.holder_type = old_record.profile == "corporate" ? domain::HolderType::corporate
+                                                                : domain::HolderType::individual;
+        renewal.reason = domain::ReissueReason::expired;
+        renewal.status = domain::ApplicationStatus::issued;
         renewal.customer_id = *holder ? (*holder)->customer_id : std::string();
         renewal.origin = "renewal";
         renewal.old_serial = old_record.serial.hex();
@@ -165,19 +165,19 @@ Result<void> RenewalService::track(store::Transaction& tx,
 }
 
 Result<void> RenewalService::settle(const SerialNumber& new_serial,
-                                    store::ApplicationStatus status,
+                                    domain::ApplicationStatus status,
                                     const std::string& detail) const {
     const Seconds now = clock_->now();
     return database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto found = tx.applications().find_by_new_serial(new_serial.hex());
         DOJANG_TRY(found);
         if (!*found || (*found)->origin != "renewal" ||
-            (*found)->status != store::ApplicationStatus::issued) {
+            (*found)->status != domain::ApplicationStatus::issued) {
             return ok();
         }
         (*found)->status = status;
         (*found)->updated_at = now;
-        if (status == store::ApplicationStatus::confirmed) {
+        if (status == domain::ApplicationStatus::confirmed) {
             (*found)->confirmed_at = now;
         }
         auto updated = tx.applications().update(**found);
@@ -185,7 +185,7 @@ Result<void> RenewalService::settle(const SerialNumber& new_serial,
             return updated;
         }
         return tx.applications().add_event(
-            {0, (*found)->id, now, std::string(store::to_string(status)), detail});
+            {0, (*found)->id, now, std::string(domain::to_string(status)), detail});
     });
 }
 
@@ -194,12 +194,12 @@ Result<void> RenewalService::confirm(const SerialNumber& old_serial,
     auto revoked = ca::revoke(*database_,
                               *clock_,
                               old_serial,
-                              store::RevocationReason::superseded,
+                              domain::RevocationReason::superseded,
                               "renewal:" + new_serial.hex());
     if (!revoked && revoked.error().kind != ErrorKind::conflict) {
         return revoked;
     }
-    return settle(new_serial, store::ApplicationStatus::confirmed, "certConf: installed");
+    return settle(new_serial, domain::ApplicationStatus::confirmed, "certConf: installed");
 }
 
 Result<void> RenewalService::abandon(const SerialNumber& new_serial) const {
@@ -209,7 +209,7 @@ Result<void> RenewalService::abandon(const SerialNumber& new_serial) const {
         auto found = tx.applications().find_by_new_serial(new_serial.hex());
         DOJANG_TRY(found);
         waiting = *found && (*found)->origin == "renewal" &&
-                  (*found)->status == store::ApplicationStatus::issued;
+                  (*found)->status == domain::ApplicationStatus::issued;
         return ok();
     });
     if (!read) {
@@ -221,22 +221,22 @@ Result<void> RenewalService::abandon(const SerialNumber& new_serial) const {
     auto revoked = ca::revoke(*database_,
                               *clock_,
                               new_serial,
-                              store::RevocationReason::cessation_of_operation,
+                              domain::RevocationReason::cessation_of_operation,
                               "renewal:" + new_serial.hex());
     if (!revoked && revoked.error().kind != ErrorKind::conflict) {
         return revoked;
     }
     return settle(
-        new_serial, store::ApplicationStatus::rejected, "certConf: refused by the holder");
+        new_serial, domain::ApplicationStatus::rejected, "certConf: refused by the holder");
 }
 
 Result<void> RenewalService::revoke(const pkix::Certificate& certificate,
-                                    store::RevocationReason reason) const {
-    if (reason == store::RevocationReason::ca_compromise ||
-        reason == store::RevocationReason::privilege_withdrawn) {
+                                    domain::RevocationReason reason) const {
+    if (reason == domain::RevocationReason::ca_compromise ||
+        reason == domain::RevocationReason::privilege_withdrawn) {
         return fail(ErrorKind::forbidden,
                     "REVOCATION_REASON_NOT_ALLOWED",
-                    "only the CA may revoke for " + std::string(store::to_string(reason)) +
+                    "only the CA may revoke for " + std::string(domain::to_string(reason)) +
                         " (이 사유로는 인증기관만 폐지할 수 있습니다)");
     }
     auto record = holder_certificate(certificate);

@@ -64,7 +64,8 @@ public:
     /// blocks the key (ca::revoke). Errors: those of holder_certificate(), forbidden
     /// REVOCATION_REASON_NOT_ALLOWED for reasons only the CA may give (cACompromise,
     /// privilegeWithdrawn).
-    Result<void> revoke(const pkix::Certificate& certificate, store::RevocationReason reason) const;
+    Result<void> revoke(const pkix::Certificate& certificate,
+                        domain::RevocationReason reason) const;
 
 private:
     /// Stores the renewal as an issued application (origin "renewal") awaiting certConf, in
@@ -75,7 +76,7 @@ private:
                        const std::string& id) const;
     /// Ends a tracked renewal as confirmed or rejected; untracked serials are ignored.
     Result<void> settle(const SerialNumber& new_serial,
-                        store::ApplicationStatus status,
+                        domain::ApplicationStatus status,
                         const std::string& detail) const;
 
     store::Database* database_;

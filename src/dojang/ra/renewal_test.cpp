@@ -12,7 +12,7 @@
 namespace dojang::ra {
 namespace {
 
-using store::RevocationReason;
+using domain::RevocationReason;
 
 /// 14:59:59Z (23:59:59 KST) on a day, the end of a Korean certificate's validity.
 Seconds korean_end_of(std::chrono::year_month_day day) {
@@ -97,7 +97,7 @@ TEST_F(RenewalTest, RenewsInsideTheWindowWithTheSameSubjectAndOneMoreYear) {
     EXPECT_EQ(renewed->certificate.subject(), current_->subject());
     EXPECT_EQ(renewed->certificate.not_after(), renewed_not_after(current_->not_after()));
     // The old certificate stays valid until the holder confirms the new one.
-    EXPECT_EQ(record(*current_->serial()).status, store::CertificateStatus::issued);
+    EXPECT_EQ(record(*current_->serial()).status, domain::CertificateStatus::issued);
 }
 
 /// The DER of a certificate's subjectAltName extension value, empty when it has none.
@@ -147,7 +147,7 @@ TEST_F(RenewalTest, ConfirmSupersedesTheOldCertificate) {
     auto renewed = service_->renew(*current_, fresh_public_key());
     ASSERT_TRUE(renewed.has_value());
     ASSERT_TRUE(service_->confirm(*current_->serial(), renewed->serial));
-    EXPECT_EQ(record(*current_->serial()).status, store::CertificateStatus::revoked);
+    EXPECT_EQ(record(*current_->serial()).status, domain::CertificateStatus::revoked);
     EXPECT_EQ(record(*current_->serial()).reason, RevocationReason::superseded);
     EXPECT_TRUE(service_->confirm(*current_->serial(), renewed->serial));  // idempotent
     // A revoked certificate renews nothing.
@@ -159,8 +159,8 @@ TEST_F(RenewalTest, AbandonRevokesTheNewCertificateOnly) {
     auto renewed = service_->renew(*current_, fresh_public_key());
     ASSERT_TRUE(renewed.has_value());
     ASSERT_TRUE(service_->abandon(renewed->serial));
-    EXPECT_EQ(record(renewed->serial).status, store::CertificateStatus::revoked);
-    EXPECT_EQ(record(*current_->serial()).status, store::CertificateStatus::issued);
+    EXPECT_EQ(record(renewed->serial).status, domain::CertificateStatus::revoked);
+    EXPECT_EQ(record(*current_->serial()).status, domain::CertificateStatus::issued);
 }
 
 /// The renewal's row, found by the new certificate's serial.
@@ -180,10 +180,11 @@ TEST_F(RenewalTest, ARenewalIsRememberedInTheStoreUntilCertConf) {
     ASSERT_TRUE(renewed.has_value());
     auto row = renewal_row(*database_, renewed->serial);
     EXPECT_EQ(row.origin, "renewal");
-    EXPECT_EQ(row.status, store::ApplicationStatus::issued);
+    EXPECT_EQ(row.status, domain::ApplicationStatus::issued);
     EXPECT_EQ(row.old_serial, current_->serial()->hex());
     ASSERT_TRUE(service_->confirm(*current_->serial(), renewed->serial));
-    EXPECT_EQ(renewal_row(*database_, renewed->serial).status, store::ApplicationStatus::confirmed);
+    EXPECT_EQ(renewal_row(*database_, renewed->serial).status,
+              domain::ApplicationStatus::confirmed);
 }
 
 TEST_F(RenewalTest, ARenewalNeverConfirmedIsRevokedAfterTheTimeoutEvenAfterARestart) {
@@ -201,9 +202,9 @@ TEST_F(RenewalTest, ARenewalNeverConfirmedIsRevokedAfterTheTimeoutEvenAfterARest
     EXPECT_EQ(*sweeper.revoke_unconfirmed(), 0U);  // not late yet
     clock_.advance(std::chrono::minutes{61});
     EXPECT_EQ(*sweeper.revoke_unconfirmed(), 1U);
-    EXPECT_EQ(record(renewed->serial).status, store::CertificateStatus::revoked);
-    EXPECT_EQ(record(*current_->serial()).status, store::CertificateStatus::issued);
-    EXPECT_EQ(renewal_row(*database_, renewed->serial).status, store::ApplicationStatus::rejected);
+    EXPECT_EQ(record(renewed->serial).status, domain::CertificateStatus::revoked);
+    EXPECT_EQ(record(*current_->serial()).status, domain::CertificateStatus::issued);
+    EXPECT_EQ(renewal_row(*database_, renewed->serial).status, domain::ApplicationStatus::rejected);
     EXPECT_EQ(*sweeper.revoke_unconfirmed(), 0U);  // once
 }
 
@@ -230,7 +231,7 @@ TEST_F(RenewalTest, HoldersCannotClaimCaOnlyReasons) {
     auto revoked = service_->revoke(*current_, RevocationReason::ca_compromise);
     ASSERT_FALSE(revoked.has_value());
     EXPECT_EQ(revoked.error().code, "REVOCATION_REASON_NOT_ALLOWED");
-    EXPECT_EQ(record(*current_->serial()).status, store::CertificateStatus::issued);
+    EXPECT_EQ(record(*current_->serial()).status, domain::CertificateStatus::issued);
 }
 
 }  // namespace

@@ -171,7 +171,7 @@ std::string documents_json(const std::vector<store::DocumentRecord>& documents) 
 std::vector<std::string> required_documents(const store::ApplicationRecord& application,
                                             const store::OnlineApplication& online) {
     std::vector<std::string> kinds;
-    if (application.holder_type == store::HolderType::corporate) {
+    if (application.holder_type == domain::HolderType::corporate) {
         kinds = {"business_registration", "representative_id"};
     }
     if (!online.proxy_name.empty()) {
@@ -182,7 +182,7 @@ std::vector<std::string> required_documents(const store::ApplicationRecord& appl
 
 bool needs_review(const store::ApplicationRecord& application,
                   const store::OnlineApplication& online) {
-    return application.holder_type == store::HolderType::corporate || !online.proxy_name.empty();
+    return application.holder_type == domain::HolderType::corporate || !online.proxy_name.empty();
 }
 
 ReviewService::ReviewService(store::Database& database,
@@ -466,8 +466,9 @@ std::string ReviewService::csrf_token(std::string_view session_token) const {
     return mac ? to_hex(*mac) : std::string();
 }
 
-Result<std::vector<ReviewItem>> ReviewService::queue(std::optional<store::ApplicationStatus> status,
-                                                     std::optional<store::HolderType> holder_type) {
+Result<std::vector<ReviewItem>> ReviewService::queue(
+    std::optional<domain::ApplicationStatus> status,
+    std::optional<domain::HolderType> holder_type) {
     std::vector<ReviewItem> items;
     auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto applications = tx.applications().list(status, holder_type, 200);
@@ -487,10 +488,10 @@ Result<std::vector<ReviewItem>> ReviewService::queue(std::optional<store::Applic
             // walk-ins whose documents the counter passed to the back office.
             const bool reviewed_walk_in =
                 application.origin == "walk_in" &&
-                (application.status == store::ApplicationStatus::in_review || !decisions->empty());
+                (application.status == domain::ApplicationStatus::in_review || !decisions->empty());
             const bool reviewed_online = application.origin == "online" && *online &&
                                          needs_review(application, **online) &&
-                                         application.status != store::ApplicationStatus::submitted;
+                                         application.status != domain::ApplicationStatus::submitted;
             if (!*customer || (!reviewed_walk_in && !reviewed_online)) {
                 continue;
             }
@@ -508,7 +509,7 @@ Result<ReviewDetail> ReviewService::detail(const std::string& application_id) {
     auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto application = tx.applications().find(application_id);
         DOJANG_TRY(application);
-        if (!*application || (*application)->status == store::ApplicationStatus::submitted) {
+        if (!*application || (*application)->status == domain::ApplicationStatus::submitted) {
             return ok();
         }
         auto customer = SealedRegister(tx, keys_).find((*application)->customer_id);
@@ -590,7 +591,7 @@ Result<std::string> ReviewService::approve(const std::string& officer,
             refusal = not_found();
             return ok();
         }
-        if ((*found)->status != store::ApplicationStatus::in_review) {
+        if ((*found)->status != domain::ApplicationStatus::in_review) {
             refusal = not_in_review();
             return ok();
         }
@@ -721,11 +722,11 @@ Result<void> ReviewService::reject(const std::string& officer,
             refusal = not_found();
             return ok();
         }
-        if ((*found)->status != store::ApplicationStatus::in_review) {
+        if ((*found)->status != domain::ApplicationStatus::in_review) {
             refusal = not_in_review();
             return ok();
         }
-        (*found)->status = store::ApplicationStatus::rejected;
+        (*found)->status = domain::ApplicationStatus::rejected;
         (*found)->updated_at = now;
         auto updated = tx.applications().update(**found);
         if (!updated) {

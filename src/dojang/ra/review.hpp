@@ -134,8 +134,8 @@ public:
     [[nodiscard]] std::string csrf_token(std::string_view session_token) const;
 
     /// Applications in `status` (in_review when unset) of `holder_type`, newest first.
-    Result<std::vector<ReviewItem>> queue(std::optional<store::ApplicationStatus> status,
-                                          std::optional<store::HolderType> holder_type);
+    Result<std::vector<ReviewItem>> queue(std::optional<domain::ApplicationStatus> status,
+                                          std::optional<domain::HolderType> holder_type);
     /// One application. Errors: not_found APPLICATION_NOT_FOUND.
     Result<ReviewDetail> detail(const std::string& application_id);
     /// A document's bytes and media type. Errors: not_found DOCUMENT_NOT_FOUND.

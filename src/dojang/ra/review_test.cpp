@@ -48,7 +48,7 @@ protected:
                         ReviewSettings{approvals, std::chrono::hours{8}, "https://portal"});
         store::CustomerRecord company;
         company.customer_id = "c9";
-        company.holder_type = store::HolderType::corporate;
+        company.holder_type = domain::HolderType::corporate;
         company.name = "주식회사 도장";
         company.business_number = "1208147521";
         company.representative = "김대표";
@@ -69,7 +69,7 @@ protected:
 
     static OnlineRequest company() {
         OnlineRequest request;
-        request.holder_type = store::HolderType::corporate;
+        request.holder_type = domain::HolderType::corporate;
         request.name = "주식회사 도장";
         request.business_number = "120-81-47521";
         request.phone = "010-5555-6666";
@@ -123,12 +123,12 @@ protected:
     /// A company registered at the counter whose documents the back office reviews.
     Codes walk_in_held_for_review() {
         WalkInRequest request;
-        request.holder_type = store::HolderType::corporate;
+        request.holder_type = domain::HolderType::corporate;
         request.name = "주식회사 도장";
         request.business_number = "120-81-47521";
         request.phone = "010-5555-6666";
         request.email = "ceo@dojang.example";
-        request.reason = store::ReissueReason::forgot_password;
+        request.reason = domain::ReissueReason::forgot_password;
         request.back_office_review = true;
         auto codes = reissue_->register_walk_in(request);
         EXPECT_TRUE(codes.has_value()) << codes.error().describe();
@@ -167,7 +167,8 @@ TEST(Documents, AreJudgedByTheirContent) {
 
 TEST_F(ReviewTest, ACompanyIsApprovedByAnOfficerAndSeesItsCodesOnce) {
     const auto created = in_review();
-    auto queue = review_->queue(store::ApplicationStatus::in_review, store::HolderType::corporate);
+    auto queue =
+        review_->queue(domain::ApplicationStatus::in_review, domain::HolderType::corporate);
     ASSERT_TRUE(queue.has_value());
     ASSERT_EQ(queue->size(), 1U);
     EXPECT_EQ((*queue)[0].name, "주식회사 도장");
@@ -185,7 +186,7 @@ TEST_F(ReviewTest, ACompanyIsApprovedByAnOfficerAndSeesItsCodesOnce) {
     // Before the decision the status shows no codes.
     auto before = online_->status(created.application_id, created.status_token);
     ASSERT_TRUE(before.has_value());
-    EXPECT_EQ(before->application.status, store::ApplicationStatus::in_review);
+    EXPECT_EQ(before->application.status, domain::ApplicationStatus::in_review);
     EXPECT_FALSE(before->codes.has_value());
 
     auto approved = review_->approve("kim", created.application_id);
@@ -330,7 +331,7 @@ TEST_F(ReviewTest, ARejectionCarriesItsReasonToTheApplicant) {
     ASSERT_TRUE(review_->reject("kim", created.application_id, "unreadable_document", "흐릿함"));
     auto status = online_->status(created.application_id, created.status_token);
     ASSERT_TRUE(status.has_value());
-    EXPECT_EQ(status->application.status, store::ApplicationStatus::rejected);
+    EXPECT_EQ(status->application.status, domain::ApplicationStatus::rejected);
     ASSERT_TRUE(status->rejection.has_value());
     EXPECT_EQ(status->rejection->reason, "unreadable_document");
     EXPECT_FALSE(status->codes.has_value());

@@ -38,9 +38,9 @@ Result<std::optional<Seconds>> optional_time(const Statement& row, int column) {
 Result<ApplicationRecord> read(const Statement& row) {
     ApplicationRecord record;
     record.id = row.column_text(0);
-    auto holder = store::holder_type_from_string(row.column_text(1));
-    auto reason = store::reissue_reason_from_string(row.column_text(2));
-    auto status = store::application_status_from_string(row.column_text(3));
+    auto holder = domain::holder_type_from_string(row.column_text(1));
+    auto reason = domain::reissue_reason_from_string(row.column_text(2));
+    auto status = domain::application_status_from_string(row.column_text(3));
     if (!holder || !reason || !status) {
         return fail(ErrorKind::internal, "STORE_CORRUPT", "stored application is unreadable");
     }
@@ -76,9 +76,9 @@ Result<ApplicationRecord> read(const Statement& row) {
 
 /// Binds every column but id, in `columns` order, for INSERT and UPDATE.
 Query& bind_fields(Query& query, const ApplicationRecord& record) {
-    return query.text(store::to_string(record.holder_type))
-        .text(store::to_string(record.reason))
-        .text(store::to_string(record.status))
+    return query.text(domain::to_string(record.holder_type))
+        .text(domain::to_string(record.reason))
+        .text(domain::to_string(record.status))
         .text(record.customer_id)
         .text(record.origin)
         .text(record.old_serial)
@@ -259,16 +259,16 @@ Result<std::vector<ApplicationRecord>> SqlApplications::stranded_claims(Seconds 
 }
 
 Result<std::vector<ApplicationRecord>> SqlApplications::list(
-    std::optional<store::ApplicationStatus> status,
-    std::optional<store::HolderType> holder_type,
+    std::optional<domain::ApplicationStatus> status,
+    std::optional<domain::HolderType> holder_type,
     std::size_t limit) {
     // Empty text matches any value, so one statement serves every filter.
     Query query(connection_,
                 "SELECT " + std::string(columns) +
                     " FROM applications WHERE (? = '' OR status = ?) AND (? = '' OR holder_type "
                     "= ?) ORDER BY created_at DESC, id LIMIT ?");
-    const std::string status_text = status ? std::string(store::to_string(*status)) : "";
-    const std::string holder_text = holder_type ? std::string(store::to_string(*holder_type)) : "";
+    const std::string status_text = status ? std::string(domain::to_string(*status)) : "";
+    const std::string holder_text = holder_type ? std::string(domain::to_string(*holder_type)) : "";
     query.text(status_text)
         .text(status_text)
         .text(holder_text)

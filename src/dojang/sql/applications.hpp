@@ -27,8 +27,8 @@ public:
     Result<std::vector<store::ApplicationRecord>> unconfirmed(Seconds before) override;
     Result<std::vector<store::ApplicationRecord>> stranded_claims(Seconds before) override;
     Result<std::vector<store::ApplicationRecord>> list(
-        std::optional<store::ApplicationStatus> status,
-        std::optional<store::HolderType> holder_type,
+        std::optional<domain::ApplicationStatus> status,
+        std::optional<domain::HolderType> holder_type,
         std::size_t limit) override;
     Result<void> add_event(const store::ApplicationEvent& event) override;
     Result<std::vector<store::ApplicationEvent>> events(const std::string& application_id) override;

@@ -5,8 +5,8 @@
 namespace dojang::sql::contract {
 namespace {
 
+using domain::ApplicationStatus;
 using store::ApplicationRecord;
-using store::ApplicationStatus;
 using store::Transaction;
 
 const Seconds t0{std::chrono::seconds{1'700'000'000}};
@@ -14,8 +14,8 @@ const Seconds t0{std::chrono::seconds{1'700'000'000}};
 ApplicationRecord application(std::string id, std::string reference) {
     return ApplicationRecord{
         .id = std::move(id),
-        .holder_type = store::HolderType::individual,
-        .reason = store::ReissueReason::forgot_password,
+        .holder_type = domain::HolderType::individual,
+        .reason = domain::ReissueReason::forgot_password,
         .status = ApplicationStatus::approved,
         .customer_id = "c1",
         .origin = "walk_in",

@@ -14,10 +14,10 @@
 namespace dojang::sql::contract {
 namespace {
 
+using domain::CertificateStatus;
+using domain::RevocationReason;
 using store::AuditEntry;
 using store::CertificateRecord;
-using store::CertificateStatus;
-using store::RevocationReason;
 using store::Transaction;
 
 constexpr std::int64_t day = 86'400;

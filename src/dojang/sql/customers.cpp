@@ -28,7 +28,7 @@ Error corrupt(std::string cause) {
 
 /// Reads a row selected with `customer_columns` (serials are read separately).
 Result<CustomerRecord> read_customer(const Statement& row) {
-    auto holder_type = store::holder_type_from_string(row.column_text(1));
+    auto holder_type = domain::holder_type_from_string(row.column_text(1));
     if (!holder_type) {
         return tl::unexpected(corrupt("bad holder_type '" + row.column_text(1) + "'"));
     }
@@ -112,7 +112,7 @@ Result<bool> SqlCustomers::write(const CustomerRecord& record, bool exists) {
                          "idn_ciphertext, business_number, corporate_number, representative, "
                          "phone, email, updated_at, customer_id) "
                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    write.text(store::to_string(record.holder_type))
+    write.text(domain::to_string(record.holder_type))
         .text(record.name)
         .text(record.birth_date)
         .blob(record.idn_hash)

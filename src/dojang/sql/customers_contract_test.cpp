@@ -11,8 +11,8 @@
 namespace dojang::sql::contract {
 namespace {
 
+using domain::HolderType;
 using store::CustomerRecord;
-using store::HolderType;
 using store::Transaction;
 
 const Seconds t0{std::chrono::seconds{1'700'000'000}};

@@ -15,7 +15,7 @@ const Seconds t0{std::chrono::seconds{1'700'000'000}};
 store::ApplicationRecord submitted(std::string id) {
     store::ApplicationRecord record;
     record.id = std::move(id);
-    record.status = store::ApplicationStatus::submitted;
+    record.status = domain::ApplicationStatus::submitted;
     record.origin = "online";
     record.created_at = t0;
     record.updated_at = t0;

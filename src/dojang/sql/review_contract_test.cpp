@@ -11,8 +11,8 @@ using store::Transaction;
 const Seconds t0{std::chrono::seconds{1'700'000'000}};
 
 store::ApplicationRecord application(std::string id,
-                                     store::ApplicationStatus status,
-                                     store::HolderType holder,
+                                     domain::ApplicationStatus status,
+                                     domain::HolderType holder,
                                      Seconds at) {
     store::ApplicationRecord record;
     record.id = std::move(id);
@@ -86,7 +86,7 @@ TEST_P(StoreContract, SessionsAreFoundByTokenHashAndDeleted) {
 
 TEST_P(StoreContract, ADocumentOfTheSameKindReplacesTheOldOne) {
     const auto app =
-        application("a1", store::ApplicationStatus::in_review, store::HolderType::corporate, t0);
+        application("a1", domain::ApplicationStatus::in_review, domain::HolderType::corporate, t0);
     ASSERT_TRUE(database().transact([&](Transaction& tx) -> Result<void> {
         auto inserted = tx.applications().insert(app);
         if (!inserted) {
@@ -126,8 +126,8 @@ TEST_P(StoreContract, ADocumentOfTheSameKindReplacesTheOldOne) {
 }
 
 TEST_P(StoreContract, DecisionsKeepTheirOrderAndTheQueueFilters) {
-    using store::ApplicationStatus;
-    using store::HolderType;
+    using domain::ApplicationStatus;
+    using domain::HolderType;
     ASSERT_TRUE(database().transact([&](Transaction& tx) -> Result<void> {
         for (const auto& record :
              {application("a1", ApplicationStatus::in_review, HolderType::corporate, t0),

@@ -12,10 +12,10 @@
 namespace dojang::sql {
 namespace {
 
+using domain::CertificateStatus;
+using domain::RevocationReason;
 using store::AuditEntry;
 using store::CertificateRecord;
-using store::CertificateStatus;
-using store::RevocationReason;
 using store::RevokedEntry;
 
 constexpr std::string_view certificate_columns =
@@ -71,7 +71,7 @@ Result<RevocationReason> reason_column(const Statement& row, int column) {
     if (*code < 0 || *code > 10) {
         return tl::unexpected(corrupt("bad reason code " + std::to_string(*code)));
     }
-    auto reason = store::revocation_reason_from_code(static_cast<int>(*code));
+    auto reason = domain::revocation_reason_from_code(static_cast<int>(*code));
     if (!reason) {
         return tl::unexpected(corrupt("bad reason code " + std::to_string(*code)));
     }
@@ -86,7 +86,7 @@ Result<CertificateRecord> read_certificate(const Statement& row) {
     DOJANG_TRY(not_before);
     auto not_after = required_seconds(row, 5);
     DOJANG_TRY(not_after);
-    auto status = store::certificate_status_from_string(row.column_text(6));
+    auto status = domain::certificate_status_from_string(row.column_text(6));
     if (!status) {
         return tl::unexpected(corrupt("bad status '" + row.column_text(6) + "'"));
     }
@@ -154,7 +154,7 @@ Result<void> SqlCertificateRepository::insert_intent(const CertificateRecord& re
         .text(record.subject)
         .integer(epoch(record.not_before))
         .integer(epoch(record.not_after))
-        .text(store::to_string(CertificateStatus::intended))
+        .text(domain::to_string(CertificateStatus::intended))
         .blob(record.tbs)
         .integer(epoch(record.created_at));
     auto inserted = query.execute();
@@ -271,7 +271,7 @@ Result<std::vector<CertificateRecord>> SqlCertificateRepository::list(
     const std::string order = "ORDER BY created_at DESC, serial DESC LIMIT ? OFFSET ?";
     Query query(connection_, status ? select + "WHERE status = ? " + order : select + order);
     if (status) {
-        query.text(store::to_string(*status));
+        query.text(domain::to_string(*status));
     }
     query.integer(clamp_to_int64(limit)).integer(clamp_to_int64(offset));
     return read_certificates(query);

@@ -19,7 +19,7 @@ public:
     Result<void> insert_intent(const store::CertificateRecord& record) override;
     Result<void> mark_issued(const SerialNumber& serial, const Bytes& der, Seconds at) override;
     Result<void> revoke(const SerialNumber& serial,
-                        store::RevocationReason reason,
+                        domain::RevocationReason reason,
                         Seconds at) override;
     Result<void> release_hold(const SerialNumber& serial) override;
     Result<void> block_key(const Bytes& spki_sha256,
@@ -31,7 +31,7 @@ public:
                                                            std::size_t limit) override;
     Result<std::optional<store::CertificateRecord>> find(const SerialNumber& serial) override;
     Result<std::vector<store::CertificateRecord>> list(
-        std::optional<store::CertificateStatus> status,
+        std::optional<domain::CertificateStatus> status,
         std::size_t limit,
         std::size_t offset) override;
     Result<std::vector<store::RevokedEntry>> revoked_unexpired(const std::string& ca,

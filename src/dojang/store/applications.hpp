@@ -4,6 +4,7 @@
 #include "dojang/core/bytes.hpp"
 #include "dojang/core/clock.hpp"
 #include "dojang/core/error.hpp"
+#include "dojang/domain/application.hpp"
 #include "dojang/store/customers.hpp"
 
 #include <cstdint>
@@ -14,43 +15,12 @@
 
 namespace dojang::store {
 
-/// Why a holder asks for a new certificate (product.md, step 1).
-enum class ReissueReason {
-    expired,
-    forgot_password,
-    lost_device,
-    key_compromise,
-    info_changed,
-    algorithm_upgrade,
-    new_device,
-    revocation,  ///< 폐지 신청: revoke the holder's certificates, issue nothing
-};
-
-/// Where an application is. approved → issued → confirmed is the happy path; an issued
-/// certificate that is never confirmed is revoked and the application returns to approved.
-enum class ApplicationStatus {
-    submitted,
-    verified,
-    in_review,
-    approved,
-    rejected,
-    issued,
-    confirmed,
-    cancelled,  ///< replaced by a newer application of the same holder before it was used
-    revoked  ///< a revocation application (폐지 신청) done: certificates revoked, none issued
-};
-
-std::string_view to_string(ReissueReason reason);
-Result<ReissueReason> reissue_reason_from_string(std::string_view text);
-std::string_view to_string(ApplicationStatus status);
-Result<ApplicationStatus> application_status_from_string(std::string_view text);
-
 /// One reissue application and, once approved, its one-time codes (참조번호/인가코드).
 struct ApplicationRecord {
     std::string id;  ///< "a" + 20 hex digits from the CSPRNG
-    HolderType holder_type = HolderType::individual;
-    ReissueReason reason = ReissueReason::forgot_password;
-    ApplicationStatus status = ApplicationStatus::submitted;
+    domain::HolderType holder_type = domain::HolderType::individual;
+    domain::ReissueReason reason = domain::ReissueReason::forgot_password;
+    domain::ApplicationStatus status = domain::ApplicationStatus::submitted;
     std::string customer_id;
     std::string origin;               ///< "walk_in" (창구 등록) or "online"
     std::string old_serial;           ///< The certificate being replaced (hex), or empty.
@@ -110,9 +80,10 @@ public:
     virtual Result<std::vector<ApplicationRecord>> stranded_claims(Seconds before) = 0;
     /// Applications in `status` (any when unset) of `holder_type` (any when unset), newest
     /// first, at most `limit`.
-    virtual Result<std::vector<ApplicationRecord>> list(std::optional<ApplicationStatus> status,
-                                                        std::optional<HolderType> holder_type,
-                                                        std::size_t limit) = 0;
+    virtual Result<std::vector<ApplicationRecord>> list(
+        std::optional<domain::ApplicationStatus> status,
+        std::optional<domain::HolderType> holder_type,
+        std::size_t limit) = 0;
     virtual Result<void> add_event(const ApplicationEvent& event) = 0;
     virtual Result<std::vector<ApplicationEvent>> events(const std::string& application_id) = 0;
 };

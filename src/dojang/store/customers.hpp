@@ -4,6 +4,7 @@
 #include "dojang/core/bytes.hpp"
 #include "dojang/core/clock.hpp"
 #include "dojang/core/error.hpp"
+#include "dojang/domain/application.hpp"
 
 #include <cstddef>
 #include <optional>
@@ -13,33 +14,6 @@
 
 namespace dojang::store {
 
-/// Whether a register entry is a person or a company.
-enum class HolderType { individual, corporate };
-
-/// "individual" or "corporate".
-inline std::string_view to_string(HolderType type) {
-    switch (type) {
-        case HolderType::individual:
-            return "individual";
-        case HolderType::corporate:
-            return "corporate";
-    }
-    return "individual";
-}
-
-/// Parses "individual" or "corporate"; invalid_request HOLDER_TYPE_INVALID otherwise.
-inline Result<HolderType> holder_type_from_string(std::string_view text) {
-    if (text == "individual") {
-        return HolderType::individual;
-    }
-    if (text == "corporate") {
-        return HolderType::corporate;
-    }
-    return fail(ErrorKind::invalid_request,
-                "HOLDER_TYPE_INVALID",
-                "holder type must be individual or corporate");
-}
-
 /// One entry of the customer register, as the registration authority knows a holder.
 /// The identification number (resident number for a person, business registration number for
 /// a company) is never held in plain text: only its keyed hash and its ciphertext. The other
@@ -47,7 +21,7 @@ inline Result<HolderType> holder_type_from_string(std::string_view text) {
 /// their ciphertext in the same text fields.
 struct CustomerRecord {
     std::string customer_id;  ///< The RA's own identifier of the customer.
-    HolderType holder_type = HolderType::individual;
+    domain::HolderType holder_type = domain::HolderType::individual;
     std::string name;
     std::string birth_date;  ///< YYYY-MM-DD; may be empty for companies.
     Bytes idn_hash;          ///< Keyed HMAC-SHA256 of the identification number (for matching).

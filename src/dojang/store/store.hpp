@@ -5,6 +5,7 @@
 #include "dojang/core/clock.hpp"
 #include "dojang/core/error.hpp"
 #include "dojang/core/ids.hpp"
+#include "dojang/domain/certificate.hpp"
 #include "dojang/store/applications.hpp"
 #include "dojang/store/customers.hpp"
 #include "dojang/store/otp.hpp"
@@ -19,29 +20,6 @@
 
 namespace dojang::store {
 
-/// Where a certificate is in its life. `intended` rows are recorded before the CA signs
-/// (record-before-sign); a crash between the two leaves an `intended` row and no certificate.
-enum class CertificateStatus { intended, issued, revoked };
-
-/// RFC 5280 section 5.3.1 CRLReason; values are the DER enumeration values.
-enum class RevocationReason : int {
-    unspecified = 0,
-    key_compromise = 1,
-    ca_compromise = 2,
-    affiliation_changed = 3,
-    superseded = 4,
-    cessation_of_operation = 5,
-    certificate_hold = 6,
-    privilege_withdrawn = 9,
-};
-
-std::string_view to_string(CertificateStatus status);
-Result<CertificateStatus> certificate_status_from_string(std::string_view text);
-/// RFC 5280 names in snake_case ("key_compromise"); also accepts camelCase ("keyCompromise").
-std::string_view to_string(RevocationReason reason);
-Result<RevocationReason> revocation_reason_from_string(std::string_view text);
-Result<RevocationReason> revocation_reason_from_code(int code);
-
 /// One certificate row: what was intended, and once signed, the certificate itself.
 struct CertificateRecord {
     SerialNumber serial;
@@ -50,20 +28,20 @@ struct CertificateRecord {
     std::string subject;  ///< Subject DN, RFC 2253 form, for listing and search.
     Seconds not_before;
     Seconds not_after;
-    CertificateStatus status = CertificateStatus::intended;
+    domain::CertificateStatus status = domain::CertificateStatus::intended;
     Bytes tbs;  ///< DER of the TBSCertificate exactly as it is to be signed.
     Bytes der;  ///< DER of the certificate; empty while intended.
     Seconds created_at;
     std::optional<Seconds> issued_at;
     std::optional<Seconds> revoked_at;
-    std::optional<RevocationReason> reason;
+    std::optional<domain::RevocationReason> reason;
 };
 
 /// What a CRL or OCSP responder needs of a revoked certificate.
 struct RevokedEntry {
     SerialNumber serial;
     Seconds revoked_at;
-    RevocationReason reason = RevocationReason::unspecified;
+    domain::RevocationReason reason = domain::RevocationReason::unspecified;
     Seconds not_after;
 };
 
@@ -93,16 +71,15 @@ public:
     virtual Result<void> mark_issued(const SerialNumber& serial, const Bytes& der, Seconds at) = 0;
     /// issued (or on hold) → revoked; `conflict` if already revoked for good, `not_found`.
     virtual Result<void> revoke(const SerialNumber& serial,
-                                RevocationReason reason,
+                                domain::RevocationReason reason,
                                 Seconds at) = 0;
     /// Lifts certificateHold: revoked with reason hold → issued; `conflict` otherwise.
     virtual Result<void> release_hold(const SerialNumber& serial) = 0;
     /// The row, or std::nullopt when the serial is unknown.
     virtual Result<std::optional<CertificateRecord>> find(const SerialNumber& serial) = 0;
     /// Rows newest first; `status` filters when set.
-    virtual Result<std::vector<CertificateRecord>> list(std::optional<CertificateStatus> status,
-                                                        std::size_t limit,
-                                                        std::size_t offset) = 0;
+    virtual Result<std::vector<CertificateRecord>> list(
+        std::optional<domain::CertificateStatus> status, std::size_t limit, std::size_t offset) = 0;
     /// Revoked certificates of `ca` whose notAfter is not before `now` (they stay on the CRL).
     virtual Result<std::vector<RevokedEntry>> revoked_unexpired(const std::string& ca,
                                                                 Seconds now) = 0;

@@ -6,16 +6,6 @@
 namespace dojang::store {
 namespace {
 
-TEST(RevocationReason, ParsesSnakeAndCamelCase) {
-    EXPECT_EQ(*revocation_reason_from_string("key_compromise"), RevocationReason::key_compromise);
-    EXPECT_EQ(*revocation_reason_from_string("keyCompromise"), RevocationReason::key_compromise);
-    EXPECT_EQ(*revocation_reason_from_string("certificateHold"),
-              RevocationReason::certificate_hold);
-    EXPECT_FALSE(revocation_reason_from_string("removeFromCRL").has_value());
-    EXPECT_FALSE(revocation_reason_from_code(7).has_value());
-    EXPECT_EQ(*revocation_reason_from_code(9), RevocationReason::privilege_withdrawn);
-}
-
 TEST(AuditHash, ChangesWhenAnyFieldChanges) {
     AuditEntry entry;
     entry.sequence = 1;

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "dojang/store/applications.hpp"
+#include "dojang/domain/application.hpp"
 
 #include <array>
 #include <utility>
 
-namespace dojang::store {
+namespace dojang::domain {
 namespace {
 
 constexpr std::array<std::pair<ReissueReason, std::string_view>, 8> reason_names{{
@@ -71,4 +71,4 @@ Result<ApplicationStatus> application_status_from_string(std::string_view text) 
     return fail(ErrorKind::internal, "STORE_CORRUPT", "unknown application status");
 }
 
-}  // namespace dojang::store
+}  // namespace dojang::domain
