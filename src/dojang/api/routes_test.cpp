@@ -223,6 +223,15 @@ TEST_F(RoutesTest, ServiceRoutesReportHealthAndListEveryRoute) {
     EXPECT_EQ(json::parse(full.body).at("code").as_string(), "STORE_NOT_WRITABLE");
     EXPECT_EQ(full.header("retry-after"), "30");
 
+    // A browser at / is sent to the portal; curl and scripts get the text index.
+    const http::Response browser = dispatch(
+        request("GET", "/", {}, {{"accept", "text/html,application/xhtml+xml,*/*;q=0.8"}}));
+    EXPECT_EQ(browser.status, 303U);
+    EXPECT_EQ(browser.header("location"), "/portal/");
+    const http::Response text = dispatch(request("GET", "/", {}, {{"accept", "*/*"}}));
+    EXPECT_EQ(text.status, 200U);
+    EXPECT_NE(text.body.find("http://ca.example/ca/issuing.pem"), std::string::npos);
+
     const http::Response index = dispatch(request("GET", "/api/v1"));
     ASSERT_EQ(index.status, 200U);
     std::vector<std::string> listed;

@@ -116,7 +116,13 @@ void add_service_routes(http::Router& router,
                 dto::to_json(dto::HealthReport{now.ocsp_cached_responses, now.crl_number}));
         },
         http::RouteClass::status);
-    router.add("GET", "/", [index = text_index(base_url)](const http::Request&) {
+    router.add("GET", "/", [index = text_index(base_url)](const http::Request& request) {
+        // People arrive with a browser: they want the portal, not the operators' index.
+        if (request.header("accept").find("text/html") != std::string::npos) {
+            http::Response to_portal{303, {{"Location", "/portal/"}}, {}};
+            to_portal.headers.emplace_back("Cache-Control", "no-store");
+            return to_portal;
+        }
         return http::Response::text(200, index);
     });
     router.add(

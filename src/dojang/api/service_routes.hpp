@@ -31,7 +31,8 @@ struct Health {
 
 /// The routes of the server itself: GET /healthz (200, or 503 STORE_NOT_WRITABLE /
 /// STORE_UNAVAILABLE from `health`, which runs on the I/O thread and must be quick), GET /
-/// (a plain-text index for people, with links under `base_url`), GET /metrics (Prometheus
+/// (a browser, asking for text/html, is sent to /portal/; other clients get a plain-text
+/// index of the CA's files under `base_url`), GET /metrics (Prometheus
 /// text) and GET /api/v1 (every route of `router`, which the OpenAPI check compares with
 /// docs/openapi.yaml). Add them last: the index lists what is there when it is asked.
 void add_service_routes(http::Router& router,
