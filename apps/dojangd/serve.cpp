@@ -187,15 +187,9 @@ private:
     Result<std::int64_t> revocation_counter() { return counter("revocations"); }
 
     Result<std::int64_t> counter(const std::string& name) {
-        std::int64_t value = 0;
-        auto read = installation_.database->transact([&](store::Transaction& tx) -> Result<void> {
-            auto current = tx.counters().current(name);
-            DOJANG_TRY(current);
-            value = *current;
-            return ok();
-        });
-        DOJANG_TRY(read);
-        return value;
+        return store::read_in_transaction<std::int64_t>(
+            *installation_.database,
+            [&](store::Transaction& tx) { return tx.counters().current(name); });
     }
 
     void update_gauges() {

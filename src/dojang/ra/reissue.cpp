@@ -960,16 +960,13 @@ Result<bool> ReissueService::release_claim(const std::string& application_id) {
 
 Result<std::size_t> ReissueService::release_stranded_claims() {
     const Seconds now = clock_->now();
-    std::vector<store::ApplicationRecord> stranded;
-    auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
-        auto found = tx.applications().stranded_claims(now - settings_.release_claims_after);
-        DOJANG_TRY(found);
-        stranded = std::move(*found);
-        return ok();
-    });
-    DOJANG_TRY(read);
+    auto stranded = store::read_in_transaction<std::vector<store::ApplicationRecord>>(
+        *database_, [&](store::Transaction& tx) {
+            return tx.applications().stranded_claims(now - settings_.release_claims_after);
+        });
+    DOJANG_TRY(stranded);
     std::size_t count = 0;
-    for (const auto& application : stranded) {
+    for (const auto& application : *stranded) {
         auto released = release_claim(application.id);
         DOJANG_TRY(released);
         count += *released ? 1U : 0U;
@@ -979,15 +976,12 @@ Result<std::size_t> ReissueService::release_stranded_claims() {
 
 Result<std::size_t> ReissueService::revoke_unconfirmed() {
     const Seconds now = clock_->now();
-    std::vector<store::ApplicationRecord> late;
-    auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
-        auto found = tx.applications().unconfirmed(now - settings_.confirm_within);
-        DOJANG_TRY(found);
-        late = std::move(*found);
-        return ok();
-    });
-    DOJANG_TRY(read);
-    for (auto& application : late) {
+    auto late = store::read_in_transaction<std::vector<store::ApplicationRecord>>(
+        *database_, [&](store::Transaction& tx) {
+            return tx.applications().unconfirmed(now - settings_.confirm_within);
+        });
+    DOJANG_TRY(late);
+    for (auto& application : *late) {
         auto serial = SerialNumber::from_hex(application.new_serial);
         if (serial) {
             auto revoked = ca::revoke(*database_,
@@ -1023,7 +1017,7 @@ Result<std::size_t> ReissueService::revoke_unconfirmed() {
         });
         DOJANG_TRY(reopened);
     }
-    return late.size();
+    return late->size();
 }
 
 Result<std::pair<store::ApplicationRecord, std::vector<store::ApplicationEvent>>>

@@ -173,6 +173,21 @@ public:
     virtual Result<void> transact(const std::function<Result<void>(Transaction&)>& work) = 0;
 };
 
+/// Runs `read` (Transaction& → Result<T>) in a transaction of its own and returns what it
+/// read: for the many places that only look something up.
+template <typename T, typename Read>
+Result<T> read_in_transaction(Database& database, Read read) {
+    std::optional<T> value;
+    auto done = database.transact([&](Transaction& tx) -> Result<void> {
+        auto found = read(tx);
+        DOJANG_TRY(found);
+        value = std::move(*found);
+        return ok();
+    });
+    DOJANG_TRY(done);
+    return std::move(*value);
+}
+
 /// Appends one audit entry in `tx`; a failed audit write fails the caller's operation.
 Result<void> record_audit(Transaction& tx,
                           Seconds at,
