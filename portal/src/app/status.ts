@@ -181,7 +181,7 @@ export async function resultPage(main: HTMLElement): Promise<void> {
     );
     return;
   }
-  const config = await portalConfig();
+  const [config, { issueSection }] = await Promise.all([portalConfig(), import('./issue')]);
   // The client talks to the server that served this page.
   const server = location.origin;
   const command = `dojang issue --server ${server} --ref ${current.reference_number}`;
@@ -202,10 +202,11 @@ export async function resultPage(main: HTMLElement): Promise<void> {
     notice('info', h('strong', {}, t('result.once'))),
     h('dl', { class: 'codes', id: 'codes' }, copyRow(t('result.reference'), current.reference_number, 'reference-number'), copyRow(t('result.authorization'), current.authorization_code, 'authorization-code')),
     current.expires_at ? h('p', {}, t('result.expires', { at: formatTime(current.expires_at) })) : null,
+    issueSection(current),
     h(
-      'section',
-      { class: 'card', 'aria-labelledby': 'client-h' },
-      h('h2', { id: 'client-h' }, t('result.client')),
+      'details',
+      { class: 'card', id: 'client' },
+      h('summary', { id: 'client-h' }, t('result.or_client')),
       h('ol', {}, h('li', {}, t('result.client.install')), h('li', {}, t('result.client.run')), h('li', {}, t('result.client.prompt'))),
       h('div', { class: 'command' }, h('pre', {}, h('code', { id: 'issue-command' }, command)), copyCommand),
       h('p', { class: 'small' }, t('result.client.key')),

@@ -108,3 +108,19 @@ export function checkName(text: string): MessageKey | null {
 export function checkOtp(text: string): MessageKey | null {
   return /^\d{6}$/.test(text.trim()) ? null : 'code.invalid_format';
 }
+
+/// The certificate password: at least 10 characters with letters, digits and symbols, the
+/// holder CLI's rule (src/dojang/holder/password.cpp). Checked here only; it never leaves.
+export function checkCertPassword(text: string): MessageKey | null {
+  const letter = /[A-Za-z]/.test(text);
+  const digit = /[0-9]/.test(text);
+  const symbol = /[!-/:-@[-`{-~]/.test(text);
+  return text.length >= 10 && letter && digit && symbol ? null : 'issue.password.weak';
+}
+
+/// A hint of how hard the password is to guess: 0 (too weak), 1 (fair), 2 (strong).
+export function passwordStrength(text: string): 0 | 1 | 2 {
+  if (checkCertPassword(text)) return 0;
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[!-/:-@[-`{-~]/, /[^\x00-\x7f]/].filter((re) => re.test(text)).length;
+  return text.length >= 14 && classes >= 3 ? 2 : 1;
+}

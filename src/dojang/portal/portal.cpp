@@ -3,6 +3,7 @@
 
 #include "dojang/core/text.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <filesystem>
@@ -165,14 +166,55 @@ std::optional<fs::path> contained_file(const fs::path& root, std::string_view re
     return real;
 }
 
+/// Whether the client takes gzip: a coding "gzip" in Accept-Encoding that is not refused
+/// with q=0 (RFC 9110 §12.5.3).
+bool accepts_gzip(std::string_view accept_encoding) {
+    std::size_t start = 0;
+    while (start <= accept_encoding.size()) {
+        const auto comma = accept_encoding.find(',', start);
+        std::string_view item = accept_encoding.substr(
+            start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+        start = comma == std::string_view::npos ? accept_encoding.size() + 1 : comma + 1;
+        while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) {
+            item.remove_prefix(1);
+        }
+        const auto semicolon = item.find(';');
+        std::string_view coding = item.substr(0, semicolon);
+        while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) {
+            coding.remove_suffix(1);
+        }
+        if (coding != "gzip" && coding != "x-gzip") {
+            continue;
+        }
+        if (semicolon == std::string_view::npos) {
+            return true;
+        }
+        std::string parameters(item.substr(semicolon + 1));
+        parameters.erase(std::remove(parameters.begin(), parameters.end(), ' '), parameters.end());
+        return !(parameters == "q=0" || parameters == "q=0." || parameters == "q=0.0" ||
+                 parameters == "q=0.00" || parameters == "q=0.000");
+    }
+    return false;
+}
+
 http::Response file_response(const fs::path& root,
                              std::string_view relative,
                              std::string_view cache_control,
                              const http::Request& request) {
     const auto type = content_type_of(relative);
-    const auto path = type ? contained_file(root, relative) : std::nullopt;
+    auto path = type ? contained_file(root, relative) : std::nullopt;
     if (!path) {
         return not_found();
+    }
+    // The build writes a gzip copy beside each script, style sheet and page (<name>.gz);
+    // it is sent to clients that take gzip, and the file itself to the others.
+    const bool compressible = type->starts_with("text/") || *type == "application/json";
+    bool gzipped = false;
+    if (compressible && accepts_gzip(request.header("accept-encoding"))) {
+        if (auto packed = contained_file(root, std::string(relative) + ".gz")) {
+            path = std::move(packed);
+            gzipped = true;
+        }
     }
     std::error_code error;
     const auto size = fs::file_size(*path, error);
@@ -181,19 +223,26 @@ http::Response file_response(const fs::path& root,
         return not_found();
     }
     const std::string etag = "\"" + std::to_string(size) + "-" +
-                             std::to_string(modified.time_since_epoch().count()) + "\"";
+                             std::to_string(modified.time_since_epoch().count()) +
+                             (gzipped ? "-gz" : "") + "\"";
+    auto described = [&](http::Response response) {
+        response.headers.emplace_back("ETag", etag);
+        if (compressible) {
+            response.headers.emplace_back("Vary", "Accept-Encoding");
+        }
+        if (gzipped && response.status == 200) {
+            response.headers.emplace_back("Content-Encoding", "gzip");
+        }
+        return finish(std::move(response), cache_control);
+    };
     if (request.header("if-none-match") == etag) {
-        http::Response not_modified{304, {}, {}};
-        not_modified.headers.emplace_back("ETag", etag);
-        return finish(std::move(not_modified), cache_control);
+        return described(http::Response{304, {}, {}});
     }
     auto body = read_file(*path);
     if (!body) {
         return not_found();
     }
-    auto response = http::Response::bytes(200, std::string(*type), std::move(*body));
-    response.headers.emplace_back("ETag", etag);
-    return finish(std::move(response), cache_control);
+    return described(http::Response::bytes(200, std::string(*type), std::move(*body)));
 }
 
 http::Response config_json(const Settings& settings) {
@@ -254,7 +303,9 @@ http::Response serve(const Settings& settings, const http::Request& request) {
     if (!fs::is_regular_file(root / "index.html", error)) {
         return not_built();
     }
-    if (relative.empty() || relative == "index.html") {
+    // The certificate manager is a page of the applicant shell (#/certificates).
+    if (relative.empty() || relative == "index.html" || relative == "certificates" ||
+        relative == "certificates/") {
         return file_response(root, "index.html", "no-cache", request);
     }
     if (relative == "config.json") {

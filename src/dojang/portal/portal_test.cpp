@@ -34,6 +34,7 @@ protected:
         write(root / "officer.html", "<!doctype html><title>officer</title>");
         write(root / "assets" / "app-AB12CD34.js", "console.log(1)");
         write(root / "assets" / "app-AB12CD34.css", "body{}");
+        write(root / "assets" / "app-AB12CD34.js.gz", "gzip bytes of the script");
         write(root / "assets" / "logo.svg", "<svg/>");
         write(root / "assets" / "notes.exe", "MZ");
         write(fs::path(temp_.path()) / "secret.txt", "top secret");
@@ -99,6 +100,54 @@ TEST_F(PortalTest, HashedAssetsAreImmutableWithTheirContentTypes) {
     EXPECT_EQ(style.header("content-type"), "text/css; charset=utf-8");
     EXPECT_EQ(image.header("content-type"), "image/svg+xml");
     EXPECT_EQ(image.header("cache-control"), "no-cache");
+}
+
+http::Response fetch_with(const Settings& settings, http::Request request) {
+    http::Router router;
+    add_routes(router, settings);
+    return router.dispatch(request);
+}
+
+TEST_F(PortalTest, SendsTheGzipCopyToClientsThatTakeGzip) {
+    auto request = get("/portal/assets/app-AB12CD34.js");
+    request.headers.emplace_back("accept-encoding", "br, gzip;q=0.8, deflate");
+
+    const auto packed = fetch_with(settings_, request);
+
+    EXPECT_EQ(packed.status, 200U);
+    EXPECT_EQ(packed.body, "gzip bytes of the script");
+    EXPECT_EQ(packed.header("content-encoding"), "gzip");
+    EXPECT_EQ(packed.header("content-type"), "text/javascript; charset=utf-8");
+    EXPECT_EQ(packed.header("vary"), "Accept-Encoding");
+    const auto plain = fetch("/portal/assets/app-AB12CD34.js");
+    EXPECT_EQ(plain.body, "console.log(1)");
+    EXPECT_EQ(plain.header("content-encoding"), "");
+    EXPECT_EQ(plain.header("vary"), "Accept-Encoding");
+    EXPECT_NE(plain.header("etag"), packed.header("etag"));
+}
+
+TEST_F(PortalTest, SendsThePlainFileWhenGzipIsRefusedOrMissing) {
+    for (const char* accept : {"gzip;q=0", "identity", "gzip; q=0.0", "deflate, br"}) {
+        auto request = get("/portal/assets/app-AB12CD34.js");
+        request.headers.emplace_back("accept-encoding", accept);
+        const auto response = fetch_with(settings_, request);
+        EXPECT_EQ(response.body, "console.log(1)") << accept;
+        EXPECT_EQ(response.header("content-encoding"), "") << accept;
+    }
+    // No .gz beside the style sheet: the file itself, whatever the client takes.
+    auto request = get("/portal/assets/app-AB12CD34.css");
+    request.headers.emplace_back("accept-encoding", "gzip");
+    const auto style = fetch_with(settings_, request);
+    EXPECT_EQ(style.body, "body{}");
+    EXPECT_EQ(style.header("content-encoding"), "");
+}
+
+TEST_F(PortalTest, ServesTheApplicantShellForTheCertificateManager) {
+    for (const char* path : {"/portal/certificates", "/portal/certificates/"}) {
+        const auto response = fetch(path);
+        EXPECT_EQ(response.status, 200U) << path;
+        EXPECT_EQ(response.body, "<!doctype html><title>apply</title>") << path;
+    }
 }
 
 TEST_F(PortalTest, AnswersNotModifiedToAMatchingETag) {
