@@ -12,7 +12,7 @@ import { checkCertPassword, passwordStrength } from '../common/validate';
 import { certificationRequest, fromPem, hex, holdsKey, newKey } from '../certificate/keys';
 import { encryptedKey, pfx, signPriKey } from '../certificate/keyfile';
 import { commonName, npkiFolder, npkiZip } from '../certificate/npki';
-import { keepStorage, saveCertificate } from '../certificate/store';
+import { keepStorage, recordOf, saveCertificate } from '../certificate/store';
 import type { Codes } from './state';
 
 type Storage = 'disk' | 'browser';
@@ -245,16 +245,7 @@ export function issueSection(current: Codes): HTMLElement {
       issued = made;
       if (storage === 'browser') {
         made.persisted = await keepStorage();
-        await saveCertificate({
-          serial: answer.serial,
-          certificate: der,
-          key: keyFile,
-          subject: commonName(certificate),
-          issuer: npkiFolder(certificate).split('/')[1] ?? '',
-          not_before: certificate.notBefore.value.toISOString(),
-          not_after: certificate.notAfter.value.toISOString(),
-          saved_at: new Date().toISOString(),
-        });
+        await saveCertificate(recordOf(certificate, der, keyFile, answer.serial));
         await confirm(made, answer.confirmation_token);
         return;
       }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The applicant's pages, one HTML shell with hash routes: #/ (start), #/apply, #/code,
-// #/documents, #/status, #/result, #/help and #/help/<CODE>.
+// #/documents, #/status, #/result, #/certificates (also at /portal/certificates), #/help and
+// #/help/<CODE>.
 import { h, clear } from '../common/dom';
 import { initLang, onLangChange, t } from '../common/i18n';
 import { renderBar } from '../common/ui';
@@ -17,7 +18,7 @@ const bar = document.getElementById('bar') as HTMLElement;
 const foot = document.getElementById('foot') as HTMLElement;
 
 function chrome(): void {
-  const links = [h('a', { href: '#/help' }, t('nav.help'))];
+  const links = [h('a', { href: '#/certificates' }, t('nav.certificates')), h('a', { href: '#/help' }, t('nav.help'))];
   if (journey.application) links.unshift(h('a', { href: '#/status' }, t('nav.status')));
   renderBar(bar, 'app.title', '#/', links);
   clear(foot);
@@ -45,6 +46,10 @@ function route(): void {
     case 'result':
       void resultPage(main);
       return;
+    case 'certificates':
+      // The manager and its certificate code load on first use (a chunk of their own).
+      void import('./certificates').then(({ certificatesPage }) => certificatesPage(main));
+      return;
     case 'help':
       void (arg ? errorPage(main, decodeURIComponent(arg)) : helpPage(main));
       return;
@@ -54,6 +59,8 @@ function route(): void {
 }
 
 initLang();
+// /portal/certificates is the manager's address: the shell routes it by hash.
+if (/\/portal\/certificates\/?$/.test(location.pathname) && !location.hash) history.replaceState(null, '', '/portal/#/certificates');
 // The skip link focuses the main region instead of changing the hash route.
 document.querySelector('.skip')?.addEventListener('click', (event) => {
   event.preventDefault();

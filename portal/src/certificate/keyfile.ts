@@ -24,12 +24,12 @@ async function privateKeyInfo(key: CryptoKey, random: Uint8Array): Promise<pkijs
   return info;
 }
 
-/// The key encrypted under the password: a PKCS#8 EncryptedPrivateKeyInfo (the shrouded key bag
-/// of PKCS#12 has the same shape). PKI.js writes the ciphertext as a constructed BER OCTET
-/// STRING in 1,024-byte pieces; signPri.key is DER, so it is written again as one primitive
-/// OCTET STRING.
-export async function encryptedKey(key: CryptoKey, random: Uint8Array, password: string): Promise<pkijs.PKCS8ShroudedKeyBag> {
-  const bag = new pkijs.PKCS8ShroudedKeyBag({ parsedValue: await privateKeyInfo(key, random) });
+/// A PrivateKeyInfo (attributes and all) encrypted under the password: a PKCS#8
+/// EncryptedPrivateKeyInfo (the shrouded key bag of PKCS#12 has the same shape). PKI.js writes
+/// the ciphertext as a constructed BER OCTET STRING in 1,024-byte pieces; signPri.key is DER,
+/// so it is written again as one primitive OCTET STRING.
+export async function encryptKeyInfo(info: pkijs.PrivateKeyInfo, password: string): Promise<pkijs.PKCS8ShroudedKeyBag> {
+  const bag = new pkijs.PKCS8ShroudedKeyBag({ parsedValue: info });
   await bag.makeInternalValues({
     password: utf8(password),
     // PKI.js draws the IV itself; its type asks for one that it does not read.
@@ -39,6 +39,72 @@ export async function encryptedKey(key: CryptoKey, random: Uint8Array, password:
   });
   bag.encryptedData = new asn1js.OctetString({ valueHex: bag.encryptedData.getValue() });
   return bag;
+}
+
+/// The new key, with R as its randomNum attribute, encrypted under the password.
+export async function encryptedKey(key: CryptoKey, random: Uint8Array, password: string): Promise<pkijs.PKCS8ShroudedKeyBag> {
+  return encryptKeyInfo(await privateKeyInfo(key, random), password);
+}
+
+export class WrongPassword extends Error {}
+export class UnsupportedKeyFile extends Error {}
+
+const PBES2 = '1.2.840.113549.1.5.13';
+/// Beyond this a file is refused rather than decrypted: a hostile file must not make the page
+/// spin (korea.md, "Private key files").
+const MAX_ITERATIONS = 10_000_000;
+/// AES-128/192/256-CBC: the PBES2 ciphers WebCrypto has.
+const AES_CBC = ['2.16.840.1.101.3.4.1.2', '2.16.840.1.101.3.4.1.22', '2.16.840.1.101.3.4.1.42'];
+
+/// The key file read back: a PBES2 signPri.key (AES or any cipher WebCrypto has) decrypted
+/// with the password. The old SEED forms are not readable in a browser (no SEED in WebCrypto);
+/// `dojang passwd` re-encrypts them with AES.
+export async function openKeyFile(der: ArrayBuffer, password: string): Promise<{ bag: pkijs.PKCS8ShroudedKeyBag; info: pkijs.PrivateKeyInfo }> {
+  let bag: pkijs.PKCS8ShroudedKeyBag;
+  try {
+    bag = pkijs.PKCS8ShroudedKeyBag.fromBER(der);
+  } catch {
+    throw new UnsupportedKeyFile('not a PKCS#8 EncryptedPrivateKeyInfo');
+  }
+  if (bag.encryptionAlgorithm.algorithmId !== PBES2) throw new UnsupportedKeyFile(bag.encryptionAlgorithm.algorithmId);
+  try {
+    const parameters = new pkijs.PBES2Params({ schema: bag.encryptionAlgorithm.algorithmParams });
+    const kdf = new pkijs.PBKDF2Params({ schema: parameters.keyDerivationFunc.algorithmParams });
+    if (typeof kdf.iterationCount !== 'number' || kdf.iterationCount > MAX_ITERATIONS) throw new UnsupportedKeyFile('iterations');
+    if (!AES_CBC.includes(parameters.encryptionScheme.algorithmId)) throw new UnsupportedKeyFile(parameters.encryptionScheme.algorithmId);
+  } catch (error) {
+    throw error instanceof UnsupportedKeyFile ? error : new UnsupportedKeyFile('PBES2 parameters');
+  }
+  let info: pkijs.PrivateKeyInfo;
+  try {
+    const encrypted = new pkijs.EncryptedData({
+      encryptedContentInfo: new pkijs.EncryptedContentInfo({
+        contentType: pkijs.ContentInfo.DATA,
+        contentEncryptionAlgorithm: bag.encryptionAlgorithm,
+        encryptedContent: bag.encryptedData,
+      }),
+    });
+    info = pkijs.PrivateKeyInfo.fromBER(await encrypted.decrypt({ password: utf8(password) }));
+  } catch {
+    // A wrong password shows as bad padding or an unparsable PrivateKeyInfo.
+    throw new WrongPassword();
+  }
+  bag.parsedValue = info;
+  return { bag, info };
+}
+
+/// R from a PrivateKeyInfo's randomNum attribute, if it has one.
+export function randomOf(info: pkijs.PrivateKeyInfo): Uint8Array | undefined {
+  const attribute = info.attributes?.find((a) => a.type === RANDOM_NUM);
+  const value = attribute?.values[0] as asn1js.BitString | undefined;
+  return value ? new Uint8Array(value.valueBlock.valueHexView) : undefined;
+}
+
+/// Whether the decrypted key belongs to the certificate (the RSA modulus, byte for byte).
+export function keyMatches(info: pkijs.PrivateKeyInfo, certificate: pkijs.Certificate): boolean {
+  const mine = (info.parsedKey as pkijs.RSAPrivateKey | undefined)?.modulus.valueBlock.valueHexView;
+  const theirs = (certificate.subjectPublicKeyInfo.parsedKey as pkijs.RSAPublicKey | undefined)?.modulus.valueBlock.valueHexView;
+  return !!mine && !!theirs && mine.length === theirs.length && mine.every((byte, i) => byte === theirs[i]);
 }
 
 /// signPri.key: the DER of the EncryptedPrivateKeyInfo.

@@ -3,6 +3,8 @@
 // browser"): IndexedDB database "dojang-certificates", store "certificates", one record per
 // certificate keyed by its serial. The key is kept exactly as in signPri.key, encrypted under
 // the certificate password; nothing here can decrypt it.
+import type * as pkijs from 'pkijs';
+import { commonName } from './npki';
 
 export interface StoredCertificate {
   serial: string;
@@ -13,6 +15,33 @@ export interface StoredCertificate {
   not_before: string;  // ISO 8601
   not_after: string;
   saved_at: string;
+}
+
+function serialOf(certificate: pkijs.Certificate): string {
+  return Array.from(certificate.serialNumber.valueBlock.valueHexView, (b) => b.toString(16).padStart(2, '0'))
+    .join('')
+    .replace(/^(00)+(?=.)/, '');
+}
+
+function issuerName(certificate: pkijs.Certificate): string {
+  const cn = certificate.issuer.typesAndValues.find((entry) => entry.type === '2.5.4.3');
+  const value = cn?.value as { valueBlock?: { value?: unknown } } | undefined;
+  return typeof value?.valueBlock?.value === 'string' ? value.valueBlock.value : '';
+}
+
+/// The record of a certificate and its key file; the serial as the CA writes it (hex, no
+/// leading zero bytes) unless the caller has the CA's own spelling.
+export function recordOf(certificate: pkijs.Certificate, certificateDer: ArrayBuffer, key: ArrayBuffer, serial = serialOf(certificate)): StoredCertificate {
+  return {
+    serial,
+    certificate: certificateDer,
+    key,
+    subject: commonName(certificate),
+    issuer: issuerName(certificate),
+    not_before: certificate.notBefore.value.toISOString(),
+    not_after: certificate.notAfter.value.toISOString(),
+    saved_at: new Date().toISOString(),
+  };
 }
 
 const DATABASE = 'dojang-certificates';
