@@ -3,7 +3,7 @@
 // own browser context, saves screenshots into --out and fails on any uncaught page error,
 // Content-Security-Policy violation or serious accessibility violation (axe-core, WCAG 2 A and
 // AA, on the pages the journeys reach). Prints "N passed, N failed".
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -726,6 +726,298 @@ if (args.officers === 'true') {
     await screenshot('codes');
   });
 }
+
+// Issuance in the browser, on the result page: the key is made, the certificate fetched and the
+// key file written by the page itself. The people are c-7, c-8 and c-9 of portal.sh's register;
+// what they download goes to <out>/downloads, where portal.sh (downloads.sh) checks it with
+// OpenSSL, python3 and the holder CLI.
+const choi = { name: '최지우', resident: '950505-2678901', phone: '010-8181-8282', email: 'choi.jiwoo@example.com', digits: '01081818282' };
+const kang = { name: '강민준', resident: '960606-1789012', phone: '010-9191-9292', email: 'kang.minjun@example.com', digits: '01091919292' };
+const yoon = { name: '윤서연', resident: '970707-2890123', phone: '010-7272-7373', email: 'yoon.seoyeon@example.com', digits: '01072727373' };
+// The certificate password (portal.sh passes it, as downloads.sh opens the files with it).
+const certPassword = args['cert-password'] ?? 'Dojang-test-2026!';
+const downloads = path.join(args.out, 'downloads');
+const steps = ['key', 'request', 'certificate', 'save', 'confirm'];
+
+/// Applies as `person`, enters the one-time code and waits for the result page's issuance form.
+async function toIssueForm(page, person) {
+  await applyAs(page, person);
+  await page.getByRole('button', { name: '인증번호 받기' }).click();
+  await page.getByRole('heading', { level: 1, name: '인증번호 입력' }).waitFor();
+  const { code } = await smsCode(person.digits);
+  await page.getByLabel('인증번호 (6자리)', { exact: true }).fill(code);
+  await page.getByRole('button', { name: '확인' }).click();
+  await page.getByRole('heading', { level: 1, name: '참조번호와 인가코드' }).waitFor();
+  const reference = (await page.locator('#reference-number').textContent()).trim();
+  check(/^[0-9-]{6,}$/.test(reference), `reference number ${reference}`);
+  check(/^[0-9-]{8,}$/.test((await page.locator('#authorization-code').textContent()).trim()), 'the authorization code is shown');
+  await page.locator('section#issue-here').waitFor();
+}
+
+/// Records every request of the context (service workers included) with its body.
+function recordRequests(context) {
+  const sent = [];
+  context.on('request', (request) => sent.push({ method: request.method(), url: request.url(), body: request.postDataBuffer() }));
+  return sent;
+}
+
+/// Fails when a recorded request carries one of the passwords typed (as text, URL-encoded or in
+/// base64) in its URL or body.
+function checkPasswordNotSent(sent, when, passwords = [certPassword]) {
+  const forms = passwords.flatMap((p) => [p, encodeURIComponent(p), Buffer.from(p).toString('base64')]);
+  for (const { method, url, body } of sent) {
+    for (const form of forms) {
+      check(!url.includes(form), `${when}: a password left the browser in the URL of ${method} ${url}`);
+      check(!body || !body.includes(Buffer.from(form)), `${when}: a password left the browser in the body of ${method} ${url}`);
+    }
+  }
+}
+
+/// The recorded requests that could change something on the server (not GET, HEAD, OPTIONS).
+const writes = (sent) => sent.filter((r) => !['GET', 'HEAD', 'OPTIONS'].includes(r.method));
+
+/// The error shown for an input of the issuance form: its aria-invalid and the text of the
+/// .field-error of its field (the nearest enclosing element that has one).
+async function issueFieldError(page, name) {
+  const input = page.locator(`section#issue-here input[name=${name}]`);
+  const text = await input.evaluate((element) => element.closest(':has(.field-error)')?.querySelector('.field-error')?.textContent ?? '');
+  return { invalid: await input.getAttribute('aria-invalid'), text: text.trim() };
+}
+
+/// The form as the page shows it first: two password fields, the hint, the storage choice.
+async function checkIssueForm(page) {
+  const form = page.locator('section#issue-here');
+  for (const name of ['cert_password', 'cert_password_again']) {
+    check((await form.locator(`input[name=${name}]`).getAttribute('type')) === 'password', `${name} is a password input`);
+  }
+  await form.locator('#password-strength').waitFor({ state: 'attached' });
+  check((await form.locator('input[name=storage]').count()) === 2, 'two storage choices');
+  check(await form.locator('input[name=storage][value=disk]').isChecked(), 'the disk is the default storage');
+  check(!(await form.locator('input[name=storage][value=browser]').isChecked()), 'the browser is not chosen by default');
+  check((await form.getByRole('radio', { name: /^하드디스크/ }).getAttribute('value')) === 'disk', 'the disk choice is labelled 하드디스크·이동식디스크');
+  check((await form.getByRole('radio', { name: /^브라우저/ }).getAttribute('value')) === 'browser', 'the browser choice is labelled 브라우저');
+  await form.locator('#issue-start').waitFor();
+}
+
+/// Fills both passwords, chooses the storage and issues; waits for the end, checks every step
+/// and prints how long it took. Returns the serial the page reports.
+async function issue(page, storage) {
+  await page.locator('section#issue-here input[name=cert_password]').fill(certPassword);
+  await page.locator('section#issue-here input[name=cert_password_again]').fill(certPassword);
+  check(((await page.locator('#password-strength').textContent()) ?? '').trim() !== '', 'the strength hint says something about a strong password');
+  await page.locator(`section#issue-here input[name=storage][value=${storage}]`).check();
+  // Each step of ol#issue-progress, in the order it got step-done (the list may come and go).
+  await page.evaluate(() => {
+    window.issueStepsDone = [];
+    const look = () => {
+      for (const item of document.querySelectorAll('ol#issue-progress li.step-done[data-step]')) {
+        if (!window.issueStepsDone.includes(item.dataset.step)) window.issueStepsDone.push(item.dataset.step);
+      }
+    };
+    new MutationObserver(look).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['class'] });
+  });
+  const started = Date.now();
+  await page.locator('#issue-start').click();
+  const done = page.locator('section#issue-done');
+  const failed = page.locator('#issue-result [role=alert]');
+  // Key generation and PBKDF2 (600,000 iterations) run in the page: slow machines take a while.
+  await done.or(failed).first().waitFor({ timeout: 120000 });
+  if (await failed.count()) throw new Error(`the issuance failed: ${(await failed.first().textContent()).trim()}`);
+  console.log(`issued in the browser in ${Date.now() - started} ms (storage ${storage})`);
+  const stepsDone = await page.evaluate(() => window.issueStepsDone);
+  for (const step of steps) {
+    check(stepsDone.includes(step), `the step ${step} never got step-done (done: ${stepsDone.join(', ') || 'none'})`);
+  }
+  const serial = await done.getAttribute('data-serial');
+  check(/^[0-9A-Fa-f:]+$/.test(serial ?? ''), `data-serial ${serial}`);
+  return serial;
+}
+
+/// Downloads the ZIP and the .pfx as <downloads>/<storage>.zip and .pfx, with the serial in
+/// <storage>.serial.
+async function saveDownloads(page, storage, serial) {
+  await mkdir(downloads, { recursive: true });
+  for (const [button, extension, name] of [['#download-zip', 'zip', /\.zip$/i], ['#download-pfx', 'pfx', /\.(pfx|p12)$/i]]) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator(button).click()]);
+    check((await download.failure()) === null, `${button}: the download failed: ${await download.failure()}`);
+    check(name.test(download.suggestedFilename()), `${button}: the file is called ${download.suggestedFilename()}`);
+    const file = path.join(downloads, `${storage}.${extension}`);
+    await download.saveAs(file);
+    const bytes = await readFile(file);
+    check(extension === 'zip' ? bytes.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1')) : bytes[0] === 0x30, `${button}: ${file} is not a ${extension}`);
+  }
+  await writeFile(path.join(downloads, `${storage}.serial`), `${serial}\n`);
+}
+
+/// The records of IndexedDB's dojang-certificates/certificates (null when there is no such
+/// database), with the bytes in base64 and the types of the byte fields.
+async function storedCertificates(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const opening = indexedDB.open('dojang-certificates');
+        // Opening a database that does not exist creates it: abort that, so that the page's own
+        // first opening still creates its object store.
+        opening.onupgradeneeded = () => opening.transaction.abort();
+        opening.onerror = () => resolve(null);
+        opening.onsuccess = () => {
+          const db = opening.result;
+          if (!db.objectStoreNames.contains('certificates')) {
+            db.close();
+            resolve({ keyPath: null, records: [] });
+            return;
+          }
+          const store = db.transaction('certificates', 'readonly').objectStore('certificates');
+          const all = store.getAll();
+          all.onerror = () => {
+            db.close();
+            reject(new Error(`getAll: ${all.error}`));
+          };
+          all.onsuccess = () => {
+            const base64 = (value) => (value instanceof ArrayBuffer ? btoa(String.fromCharCode(...new Uint8Array(value))) : null);
+            const kind = (value) => Object.prototype.toString.call(value);
+            resolve({
+              keyPath: store.keyPath,
+              records: all.result.map((record) => ({
+                serial: record.serial,
+                certificate: base64(record.certificate),
+                certificateType: kind(record.certificate),
+                key: base64(record.key),
+                keyType: kind(record.key),
+                subject: record.subject ?? null,
+                notAfter: record.not_after ?? null,
+                savedAt: record.saved_at ?? null,
+                text: JSON.stringify(record, (_, value) => (value instanceof ArrayBuffer ? undefined : value)),
+              })),
+            });
+            db.close();
+          };
+        };
+      }),
+  );
+}
+
+/// The IndexedDB record of `serial`, checked field by field.
+async function storedCertificate(page, serial, when) {
+  const stored = await storedCertificates(page);
+  check(stored !== null, `${when}: no IndexedDB database dojang-certificates`);
+  check(stored.keyPath === 'serial', `${when}: the object store certificates has keyPath ${JSON.stringify(stored.keyPath)}, not serial`);
+  const record = stored.records.find((r) => r.serial === serial);
+  check(record, `${when}: no record with serial ${serial} (records: ${stored.records.map((r) => r.serial).join(', ') || 'none'})`);
+  check(record.certificateType === '[object ArrayBuffer]' && record.keyType === '[object ArrayBuffer]', `${when}: certificate is ${record.certificateType}, key ${record.keyType}, not ArrayBuffers`);
+  const certificate = Buffer.from(record.certificate, 'base64');
+  const key = Buffer.from(record.key, 'base64');
+  check(certificate.length > 0 && certificate[0] === 0x30, `${when}: the stored certificate is not DER`);
+  check(key.length > 0 && key[0] === 0x30, `${when}: the stored key is not DER`);
+  check(record.subject !== null && record.subject !== '', `${when}: the record has no subject`);
+  check(record.notAfter !== null && record.savedAt !== null, `${when}: the record lacks not_after or saved_at`);
+  check(!record.text.includes(certPassword), `${when}: the record keeps the password`);
+  return { certificate, key };
+}
+
+test('issuance_in_the_browser', async ({ page, context, screenshot, audit, open }) => {
+  // Person A (c-7) keeps the certificate on disk: the form's errors first, then the issuance.
+  const sent = recordRequests(context);
+  await toIssueForm(page, choi);
+  await checkIssueForm(page);
+  await screenshot('issue-form');
+  await audit('issue-form');
+  const password = page.locator('section#issue-here input[name=cert_password]');
+  const again = page.locator('section#issue-here input[name=cert_password_again]');
+  const writesBefore = writes(sent).length;
+  const weakPasswords = ['Short-1', 'longpassword2026', 'long-password-!', '2026-1234-5678!'];
+  // Weak passwords (the rule of holder/password.cpp: 10+ characters with letters, digits and
+  // symbols) are refused in the page.
+  for (const weak of weakPasswords) {
+    await password.fill(weak);
+    await again.fill(weak);
+    await page.locator('#issue-start').click();
+    await page.locator('section#issue-here input[name=cert_password][aria-invalid=true]').waitFor();
+    const error = await issueFieldError(page, 'cert_password');
+    check(error.text !== '', `the weak password "${weak}" shows no error in its field`);
+  }
+  await screenshot('issue-weak');
+  await audit('issue-weak');
+  // A second password that differs: the error is on the second field.
+  await password.fill(certPassword);
+  await again.fill(`${certPassword}x`);
+  await page.locator('#issue-start').click();
+  await page.locator('section#issue-here input[name=cert_password_again][aria-invalid=true]').waitFor();
+  const mismatch = await issueFieldError(page, 'cert_password_again');
+  check(mismatch.text !== '', 'a different second password shows no error in its field');
+  check((await issueFieldError(page, 'cert_password')).invalid !== 'true', 'the good first password is marked invalid');
+  await screenshot('issue-mismatch');
+  await audit('issue-mismatch');
+  // Nothing was issued, nor even asked for.
+  await sleep(1500);
+  check((await page.locator('section#issue-done').count()) === 0, 'a refused password issued a certificate');
+  check(writes(sent).length === writesBefore, `a refused password sent ${writes(sent).slice(writesBefore).map((r) => r.url).join(', ')}`);
+
+  const serial = await issue(page, 'disk');
+  check(writes(sent).length > writesBefore, 'the issuance sent nothing to the server');
+  check((await page.locator('#issue-result [role=alert]').count()) === 0, 'an error is shown next to a finished issuance');
+  await saveDownloads(page, 'disk', serial);
+  await screenshot('issue-done');
+  await audit('issue-done');
+  checkPasswordNotSent(sent, 'storage disk', [certPassword, `${certPassword}x`, ...weakPasswords]);
+  for (const line of await checkNothingKept(page, choi, 'after the issuance', false)) {
+    check(!line.includes(certPassword), `the browser keeps the password: ${line}`);
+  }
+
+  // Person B (c-8) keeps it in the browser too: IndexedDB holds it, across a reload.
+  const b = await open('issuance_in_the_browser-browser');
+  try {
+    b.page.setDefaultTimeout(15000);
+    const bSent = recordRequests(b.context);
+    await toIssueForm(b.page, kang);
+    const bSerial = await issue(b.page, 'browser');
+    check(bSerial !== serial, `two people got the same serial ${serial}`);
+    await saveDownloads(b.page, 'browser', bSerial);
+    await b.screenshot('issue-done');
+    await b.audit('issue-done-browser');
+    const kept = await storedCertificate(b.page, bSerial, 'after the issuance');
+    await b.page.reload();
+    await b.page.waitForLoadState('load');
+    const reloaded = await storedCertificate(b.page, bSerial, 'after a reload');
+    check(reloaded.certificate.equals(kept.certificate) && reloaded.key.equals(kept.key), 'the stored certificate changed across a reload');
+    await writeFile(path.join(downloads, 'browser-indexeddb-signCert.der'), kept.certificate);
+    await writeFile(path.join(downloads, 'browser-indexeddb-signPri.key'), kept.key);
+    checkPasswordNotSent(bSent, 'storage browser');
+    check(writes(bSent).length > 0, 'storage browser: the issuance sent nothing to the server');
+    for (const line of await checkNothingKept(b.page, kang, 'storage browser, after a reload', false)) {
+      check(!line.includes(certPassword), `the browser keeps the password: ${line}`);
+    }
+    check(b.problems.length === 0, b.problems.join('\n'));
+  } finally {
+    await b.context.close();
+  }
+
+  // Person C (c-9): the server refuses the request (its body replaced on the way), and the page
+  // says so in #issue-result.
+  const c = await open('issuance_in_the_browser-error');
+  try {
+    c.page.setDefaultTimeout(15000);
+    const cSent = recordRequests(c.context);
+    await toIssueForm(c.page, yoon);
+    await c.page.route('**/*', (route) =>
+      ['GET', 'HEAD', 'OPTIONS'].includes(route.request().method()) ? route.continue() : route.continue({ postData: '{}' }),
+    );
+    await c.page.locator('section#issue-here input[name=cert_password]').fill(certPassword);
+    await c.page.locator('section#issue-here input[name=cert_password_again]').fill(certPassword);
+    await c.page.locator('#issue-start').click();
+    const alert = c.page.locator('#issue-result [role=alert]').first();
+    await alert.waitFor({ timeout: 120000 });
+    check(((await alert.textContent()) ?? '').trim() !== '', 'the server error is an empty alert');
+    check((await c.page.locator('section#issue-done').count()) === 0, 'a refused request ended in #issue-done');
+    check(writes(cSent).length > 0, 'the refused issuance sent nothing to the server');
+    checkPasswordNotSent(cSent, 'a refused request');
+    await c.screenshot('issue-error');
+    await c.audit('issue-error');
+    check(c.problems.length === 0, c.problems.join('\n'));
+  } finally {
+    await c.context.close();
+  }
+});
 
 let passed = 0;
 let failed = 0;

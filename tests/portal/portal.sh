@@ -4,9 +4,11 @@
 # pages, a customer register is imported, and headless Chromium (driven by playwright-core)
 # walks the journeys of tests/portal/browser.mjs, reading one-time codes from the SMS spool
 # and auditing the pages with axe-core (WCAG 2 A and AA).
-# Screenshots go to OUT_DIR. Exits 77 (skipped) only when node (or npm, so no pages) or
-# Chromium is missing.
-#   portal.sh DOJANGD PORTAL_DIST OUT_DIR
+# Screenshots go to OUT_DIR, and what the holders download after issuing in the browser to
+# OUT_DIR/downloads; with DOJANG (the holder CLI) downloads.sh then checks those files with
+# OpenSSL, python3 and `dojang import`. Exits 77 (skipped) only when node (or npm, so no pages)
+# or Chromium is missing.
+#   portal.sh DOJANGD PORTAL_DIST OUT_DIR [DOJANG]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../interop/lib.sh"
@@ -14,6 +16,7 @@ absolute() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
 dojangd=$(absolute "$1")
 dist=$(absolute "$2")
 out=$(absolute "$3")
+dojang=${4:+$(absolute "$4")}
 source_dir=$(cd "$here/../.." && pwd)
 chromium=${CHROMIUM:-/usr/bin/chromium}
 
@@ -42,6 +45,15 @@ mkdir -p "$out"
 cd "$work"
 
 "$dojangd" init --data ca --listen 127.0.0.1:0 >/dev/null
+# The holders who issue in the browser (browser.mjs, issuance_in_the_browser): c-7 keeps the
+# certificate on disk, c-8 in the browser too; c-9 meets a server error. downloads.sh needs their
+# names and resident numbers for the VID, and the certificate password to open the files.
+disk_holder_name=최지우
+disk_holder_resident=950505-2678901
+browser_holder_name=강민준
+browser_holder_resident=960606-1789012
+cert_password='Dojang-test-2026!'
+printf '%s\n' "$cert_password" >cert.pass
 # The register: individuals for the online journeys, companies for the reviewed ones.
 cat >customers.csv <<CSV
 customer_id,holder_type,name,birth_date,resident_number,business_number,corporate_number,representative,phone,email,certificate_serials
@@ -51,6 +63,9 @@ c-3,individual,박민수,,930303-1456789,,,,010-3333-4444,park@example.com,
 c-4,corporate,도장상사,,,1248100998,,김대표,010-4444-5555,ceo@dojang.example,
 c-5,corporate,반려상사,,,2208162517,,최대표,010-5555-6666,choi@banryeo.example,
 c-6,individual,정다은,,940404-2567890,,,,010-6666-7777,jung@example.com,
+c-7,individual,$disk_holder_name,,$disk_holder_resident,,,,010-8181-8282,choi.jiwoo@example.com,
+c-8,individual,$browser_holder_name,,$browser_holder_resident,,,,010-9191-9292,kang.minjun@example.com,
+c-9,individual,윤서연,,970707-2890123,,,,010-7272-7373,yoon.seoyeon@example.com,
 CSV
 "$dojangd" admin customers import --data ca customers.csv >/dev/null || fail "customer import"
 # An officer, where this server has officers (the review console).
@@ -68,9 +83,23 @@ echo "dojangd at $url (officers: $officers)"
 
 status=0
 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 node "$here/browser.mjs" --url "$url" --data "$work/ca" --out "$out" \
-    --chromium "$chromium" --modules "$source_dir/portal/node_modules" --officers "$officers" || status=$?
+    --chromium "$chromium" --modules "$source_dir/portal/node_modules" --officers "$officers" \
+    --cert-password "$cert_password" || status=$?
 if [ $status -ne 0 ]; then
     echo "--- dojangd log (last 40 lines)"
     tail -40 serve.log
+    exit $status
 fi
-exit $status
+
+# What the holders downloaded, judged by other tools (only when the issuance test ran).
+if [ -z "$dojang" ]; then
+    echo "# no DOJANG argument: the downloaded certificates are not checked"
+    exit 0
+fi
+if [ -n "${PORTAL_TEST_ONLY:-}" ] && [[ ",$PORTAL_TEST_ONLY," != *,issuance_in_the_browser,* ]]; then
+    exit 0
+fi
+"$here/downloads.sh" "$dojang" "$out/downloads" "$url" "$work/cert.pass" disk \
+    "${disk_holder_resident/-/}" "$disk_holder_name" || fail "the files downloaded with storage disk (above)"
+"$here/downloads.sh" "$dojang" "$out/downloads" "$url" "$work/cert.pass" browser \
+    "${browser_holder_resident/-/}" "$browser_holder_name" || fail "the files downloaded with storage browser (above)"
