@@ -98,11 +98,14 @@ function fileButtons(result: Issued, onSaved: () => void): HTMLElement {
   );
 }
 
-function doneSection(result: Issued): HTMLElement {
+/// The end: what was saved where, the steps as they went (when issued on this page view), and
+/// the files again for a second copy.
+function doneSection(result: Issued, progress?: HTMLElement): HTMLElement {
   return h(
     'section',
     { class: 'card', id: 'issue-done', 'data-serial': result.serial, 'aria-labelledby': 'issue-done-h' },
-    h('h2', { id: 'issue-done-h' }, t('issue.done.title')),
+    h('h2', { id: 'issue-done-h', tabindex: '-1' }, t('issue.done.title')),
+    progress ?? null,
     notice('ok', t(result.storage === 'browser' ? 'issue.done.browser' : 'issue.done.disk')),
     h('p', {}, t('issue.done.valid', { at: formatTime(result.notAfter) })),
     result.storage === 'browser' && !result.persisted ? notice('info', t('issue.browser.not_persisted')) : null,
@@ -185,7 +188,7 @@ export function issueSection(current: Codes): HTMLElement {
     await api(`/api/v1/certificates/${encodeURIComponent(made.serial)}/confirm`, { body: { confirmation_token: token } });
     progress.mark('confirm', 'done');
     made.confirmed = true;
-    section.replaceWith(doneSection(made));
+    section.replaceWith(doneSection(made, progress.element));
     document.getElementById('issue-done-h')?.focus();
   };
 
