@@ -740,11 +740,12 @@ const downloads = path.join(args.out, 'downloads');
 const steps = ['key', 'request', 'certificate', 'save', 'confirm'];
 
 /// Applies as `person`, enters the one-time code and waits for the result page's issuance form.
-async function toIssueForm(page, person) {
+async function toIssueForm(page, person, seen = new Set()) {
   await applyAs(page, person);
   await page.getByRole('button', { name: '인증번호 받기' }).click();
   await page.getByRole('heading', { level: 1, name: '인증번호 입력' }).waitFor();
-  const { code } = await smsCode(person.digits);
+  const { code, file } = await smsCode(person.digits, seen);
+  seen.add(file);
   await page.getByLabel('인증번호 (6자리)', { exact: true }).fill(code);
   await page.getByRole('button', { name: '확인' }).click();
   await page.getByRole('heading', { level: 1, name: '참조번호와 인가코드' }).waitFor();
@@ -1025,6 +1026,106 @@ test('issuance_in_the_browser', async ({ page, context, screenshot, audit, open 
   } finally {
     await c.context.close();
   }
+});
+
+/// The card of one certificate on the manager page.
+const card = (page, serial) => page.locator(`li.certificate[data-serial="${serial}"]`);
+
+/// Waits until the card's live status (OCSP through the server, checked in the page) is `want`;
+/// the responder may take a moment to see a revocation, so the page is opened again meanwhile.
+async function waitForStatus(page, serial, want) {
+  let seen = '';
+  for (let i = 0; i < 30; i++) {
+    const status = card(page, serial).locator('.status');
+    await status.and(page.locator(':not([data-status=checking])')).waitFor({ timeout: 20000 });
+    seen = await status.getAttribute('data-status');
+    if (seen === want) return;
+    await sleep(1000);
+    await page.reload();
+    await card(page, serial).waitFor();
+  }
+  throw new Error(`certificate ${serial}: status ${seen}, expected ${want}`);
+}
+
+const seo = { name: '서지호', resident: '980808-1901234', phone: '010-5656-5757', email: 'seo.jiho@example.com', digits: '01056565757' };
+
+test('certificate_manager', async ({ page, context, screenshot, audit }) => {
+  const { execFileSync } = await import('node:child_process');
+  const sent = recordRequests(context);
+  const newPassword = 'Another-pass-2027#';
+  // A certificate kept in the browser, then the manager at its own address.
+  const codesSeen = new Set();
+  await toIssueForm(page, seo, codesSeen);
+  const firstCode = Date.now();
+  const first = await issue(page, 'browser');
+  await page.goto(`${base}/portal/certificates`);
+  await page.getByRole('heading', { level: 1, name: '내 인증서 관리' }).waitFor();
+  await card(page, first).waitFor();
+  await waitForStatus(page, first, 'good');
+  const days = Number(await card(page, first).locator('[data-days]').getAttribute('data-days'));
+  check(days > 300 && days <= 366, `days left ${days}`);
+  await screenshot('manager');
+  await audit('manager');
+
+  // The password: a wrong current one is refused; the change keeps the key and R.
+  await card(page, first).locator('[data-action=password]').click();
+  const form = card(page, first).locator('form');
+  await form.locator('input[name$=-current]').fill('Not-the-password-1!');
+  await form.locator('input[name$=-new]').fill(newPassword);
+  await form.locator('input[name$=-again]').fill(newPassword);
+  await form.locator('button[type=submit]').click();
+  await form.getByText('비밀번호가 맞지 않습니다').waitFor({ timeout: 30000 });
+  await form.locator('input[name$=-current]').fill(certPassword);
+  await form.locator('button[type=submit]').click();
+  await form.getByText('비밀번호를 바꿨습니다').waitFor({ timeout: 30000 });
+  await audit('manager-password');
+
+  // Export as .pfx with the new password: OpenSSL opens it with that password only, and the
+  // key attributes still carry R.
+  await card(page, first).locator('[data-action=export-pfx]').click();
+  const exportForm = card(page, first).locator('form');
+  await exportForm.locator('input[name$=-current]').fill(newPassword);
+  const [download] = await Promise.all([page.waitForEvent('download'), exportForm.locator('button[type=submit]').click()]);
+  await mkdir(downloads, { recursive: true });
+  const pfxFile = path.join(downloads, 'manager.pfx');
+  await download.saveAs(pfxFile);
+  const info = execFileSync('openssl', ['pkcs12', '-in', pfxFile, '-passin', `pass:${newPassword}`, '-nodes', '-info'], { stdio: ['ignore', 'pipe', 'pipe'] }).toString('latin1');
+  check(/1\.2\.410\.200004\.10\.1\.1\.3: ([0-9A-F]{2} ){20}/.test(info), 'the exported .pfx keeps R (randomNum) as a key attribute');
+  let oldOpens = true;
+  try {
+    execFileSync('openssl', ['pkcs12', '-in', pfxFile, '-passin', `pass:${certPassword}`, '-nodes', '-noout'], { stdio: 'ignore' });
+  } catch {
+    oldOpens = false;
+  }
+  check(!oldOpens, 'the .pfx exported after the change opens with the old password');
+
+  // The same holder reissues again (a forgotten password): the new certificate joins the old
+  // one in the browser, and once it is confirmed OCSP calls the old one revoked. A phone gets
+  // one code a minute: wait that minute out.
+  await sleep(Math.max(0, 62_000 - (Date.now() - firstCode)));
+  await toIssueForm(page, seo, codesSeen);
+  const second = await issue(page, 'browser');
+  check(second !== first, 'the reissue has the old serial');
+  await page.goto(`${base}/portal/certificates`);
+  await card(page, second).waitFor();
+  await waitForStatus(page, second, 'good');
+  await waitForStatus(page, first, 'revoked');
+  await screenshot('manager-revoked');
+
+  // Delete the revoked one (two clicks).
+  await card(page, first).locator('[data-action=delete]').click();
+  await card(page, first).locator('[data-action=delete-confirm]').click();
+  await card(page, first).waitFor({ state: 'detached' });
+  check((await page.locator('li.certificate').count()) === 1, 'one certificate left after the delete');
+
+  // A file opened from disk: the .pfx exported above, with its password.
+  await page.locator('#open-files').setInputFiles(pfxFile);
+  const open = page.locator('#open-result form');
+  await open.locator('input[name$=-current]').fill(newPassword);
+  await open.locator('button[type=submit]').click();
+  await page.locator(`#opened-certificates li.certificate[data-serial="${first}"]`).waitFor();
+  await audit('manager-opened');
+  checkPasswordNotSent(sent, 'certificate manager', [certPassword, newPassword, 'Not-the-password-1!']);
 });
 
 let passed = 0;

@@ -66,6 +66,7 @@ c-6,individual,정다은,,940404-2567890,,,,010-6666-7777,jung@example.com,
 c-7,individual,$disk_holder_name,,$disk_holder_resident,,,,010-8181-8282,choi.jiwoo@example.com,
 c-8,individual,$browser_holder_name,,$browser_holder_resident,,,,010-9191-9292,kang.minjun@example.com,
 c-9,individual,윤서연,,970707-2890123,,,,010-7272-7373,yoon.seoyeon@example.com,
+c-10,individual,서지호,,980808-1901234,,,,010-5656-5757,seo.jiho@example.com,
 CSV
 "$dojangd" admin customers import --data ca customers.csv >/dev/null || fail "customer import"
 # An officer, where this server has officers (the review console).
