@@ -48,6 +48,9 @@ for (const [page, script] of [['index.html', 'app'], ['officer.html', 'officer']
   const html = template.replaceAll('{{script}}', outputs[script]).replaceAll('{{styles}}', outputs.styles);
   await writeFile(path.join(outdir, page), html);
 }
+// The icon, as it is (its name has no hash: served with no-cache).
+await writeFile(path.join(outdir, 'assets', 'favicon.svg'), await readFile(path.join(root, 'src', 'favicon.svg')));
+
 // A gzip copy beside each page, script and style sheet: dojangd sends it to browsers that
 // take gzip (the certificate code is about a fifth of its size compressed).
 let plain = 0;

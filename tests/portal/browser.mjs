@@ -966,6 +966,11 @@ test('issuance_in_the_browser', async ({ page, context, screenshot, audit, open 
   check(writes(sent).length > writesBefore, 'the issuance sent nothing to the server');
   check((await page.locator('#issue-result [role=alert]').count()) === 0, 'an error is shown next to a finished issuance');
   await saveDownloads(page, 'disk', serial);
+  // The checklist ticks what the page saw: saved, the password set, a second copy (ZIP + .pfx).
+  for (const item of ['install', 'password', 'backup']) {
+    check(await page.locator(`input[data-check=${item}]`).isChecked(), `the checklist item ${item} is not ticked after the issuance`);
+  }
+  check(!(await page.locator('input[data-check=old_devices]').isChecked()), 'the checklist ticks the old devices for the holder');
   await screenshot('issue-done');
   await audit('issue-done');
   checkPasswordNotSent(sent, 'storage disk', [certPassword, `${certPassword}x`, ...weakPasswords]);

@@ -36,8 +36,30 @@ interface Issued {
   pfx: Blob;
   confirmed: boolean;
   persisted: boolean;
+  /// Where copies went: the browser, the ZIP, the .pfx (the checklist's "saved" and "backup").
+  copies: Set<'browser' | 'zip' | 'pfx'>;
 }
 let issued: Issued | undefined;
+const listeners: Array<() => void> = [];
+
+/// What the checklist of the result page needs to know about an issuance on this page.
+export interface IssueState {
+  confirmed: boolean;
+  storage: Storage;
+  copies: number;
+  password: boolean;
+}
+
+export function issueState(): IssueState | undefined {
+  return issued ? { confirmed: issued.confirmed, storage: issued.storage, copies: issued.copies.size, password: true } : undefined;
+}
+
+/// Calls `listener` whenever the issuance moves on (confirmed, a copy taken).
+export function onIssueChange(listener: () => void): void {
+  listeners.splice(0, listeners.length, listener);
+}
+
+const changed = () => listeners.forEach((listener) => listener());
 
 function download(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
@@ -79,11 +101,15 @@ function fileButtons(result: Issued, onSaved: () => void): HTMLElement {
   const pfxButton = h('button', { type: 'button', class: 'btn btn-secondary', id: 'download-pfx' }, t('issue.download.pfx'));
   zip.addEventListener('click', () => {
     download(result.zip, names.zip);
+    result.copies.add('zip');
     onSaved();
+    changed();
   });
   pfxButton.addEventListener('click', () => {
     download(result.pfx, names.pfx);
+    result.copies.add('pfx');
     onSaved();
+    changed();
   });
   return h(
     'div',
@@ -188,6 +214,7 @@ export function issueSection(current: Codes): HTMLElement {
     await api(`/api/v1/certificates/${encodeURIComponent(made.serial)}/confirm`, { body: { confirmation_token: token } });
     progress.mark('confirm', 'done');
     made.confirmed = true;
+    changed();
     section.replaceWith(doneSection(made, progress.element));
     document.getElementById('issue-done-h')?.focus();
   };
@@ -244,11 +271,13 @@ export function issueSection(current: Codes): HTMLElement {
         pfx: new Blob([await pfx(bag, certificate, commonName(certificate), password)], { type: 'application/x-pkcs12' }),
         confirmed: false,
         persisted: false,
+        copies: new Set(),
       };
       issued = made;
       if (storage === 'browser') {
         made.persisted = await keepStorage();
         await saveCertificate(recordOf(certificate, der, keyFile, answer.serial));
+        made.copies.add('browser');
         await confirm(made, answer.confirmation_token);
         return;
       }

@@ -181,7 +181,7 @@ export async function resultPage(main: HTMLElement): Promise<void> {
     );
     return;
   }
-  const [config, { issueSection }] = await Promise.all([portalConfig(), import('./issue')]);
+  const [config, { issueSection, issueState, onIssueChange }] = await Promise.all([portalConfig(), import('./issue')]);
   // The client talks to the server that served this page.
   const server = location.origin;
   const command = `dojang issue --server ${server} --ref ${current.reference_number}`;
@@ -191,10 +191,24 @@ export async function resultPage(main: HTMLElement): Promise<void> {
     `openssl cmp -cmd ir -server ${server}/cmp -ref ${current.reference_number} -secret env:DOJANG_AUTH_CODE \\`,
     '    -newkey new.key -subject "/CN=x" -certout new.pem',
   ].join('\n');
+  // The checklist ticks itself for what this page saw happen (an issuance here: saved, the
+  // password set, a second copy); the rest is for the holder to tick.
   const checklist = (['checklist.install', 'checklist.password', 'checklist.backup', 'checklist.services', 'checklist.old_devices'] as MessageKey[]).map((key, index) => {
     const id = `check-${index}`;
-    return h('li', {}, h('input', { type: 'checkbox', id }), ' ', h('label', { for: id }, t(key)));
+    return h('li', {}, h('input', { type: 'checkbox', id, 'data-check': key.replace('checklist.', '') }), ' ', h('label', { for: id }, t(key)));
   });
+  const reflect = () => {
+    const state = issueState();
+    if (!state?.confirmed) return;
+    const tick = (name: string, on: boolean) => {
+      const box = main.querySelector<HTMLInputElement>(`input[data-check=${name}]`);
+      if (box && on) box.checked = true;
+    };
+    tick('install', true);
+    tick('password', state.password);
+    tick('backup', state.copies >= 2);
+  };
+  onIssueChange(reflect);
   show(
     main,
     h('h1', {}, t('result.title')),
@@ -222,5 +236,6 @@ export async function resultPage(main: HTMLElement): Promise<void> {
     h('section', { class: 'card', 'aria-labelledby': 'after-h' }, h('h2', { id: 'after-h' }, t('checklist.title')), h('ul', { class: 'checklist plain' }, checklist), h('p', { class: 'small' }, t('checklist.notice', { contact: config.contact || config.organisation }))),
     h('p', {}, h('a', { href: '#/status' }, t('status.title'))),
   );
+  reflect();
   save();
 }

@@ -138,11 +138,11 @@ http::Response create_application(ra::OnlineApplications& online, const http::Re
         "common mistake), then your name and resident registration number; you may ask for a "
         "new code by SMS or e-mail.";
     answer.message_ko = std::string("입력하신 정보가 등록 정보와 같으면 등록된 ") +
-                        (sms ? "휴대폰 번호" : "e-mail 주소") +
+                        (sms ? "휴대폰 번호" : "이메일 주소") +
                         "로만 6자리 인증번호가 발송됩니다 (" +
                         std::to_string(created->code_valid_minutes) +
                         "분간 유효). 받지 못했거나 맞지 않으면 먼저 휴대폰 번호를, 다음으로 "
-                        "성명과 주민등록번호를 확인하십시오. SMS 또는 e-mail 로 다시 받을 "
+                        "성명과 주민등록번호를 확인하십시오. 문자나 이메일로 다시 받을 "
                         "수 있습니다.";
     return json(201, dto::to_json(answer));
 }

@@ -112,9 +112,9 @@ const std::vector<ErrorEntry>& error_catalog() {
          401,
          "The one-time code is not correct",
          "인증번호가 올바르지 않습니다",
-         "Enter the 6 digits from the latest message; detail says how many tries are left. If "
+         "Enter the 6 digits from the latest message; the page says how many tries are left. If "
          "no code works, check the phone number and name you applied with.",
-         "가장 최근에 받은 6자리 숫자를 입력하십시오. 남은 횟수는 detail 에 있습니다. 계속 "
+         "가장 최근에 받은 6자리 숫자를 입력하십시오. 남은 횟수는 화면에 표시됩니다. 계속 "
          "맞지 않으면 신청한 휴대폰 번호와 성명을 확인하십시오."},
         {"OTP_EXPIRED",
          403,
@@ -146,17 +146,17 @@ const std::vector<ErrorEntry>& error_catalog() {
          429,
          "A code was sent too recently",
          "인증번호를 너무 자주 요청했습니다",
-         "Wait the number of seconds in Retry-After (codes: once a minute, 5 an hour, 10 a day "
-         "for the same details and channel), or switch channel.",
-         "Retry-After 에 표시된 초만큼 기다리십시오 (1분에 1회, 1시간에 5회, 하루 10회). 다른 "
-         "수단(SMS/e-mail)으로 바꿀 수도 있습니다."},
+         "Wait until the time shown has passed (codes: once a minute, 5 an hour, 10 a day for "
+         "the same details and channel), or ask for the code by the other channel.",
+         "표시된 시간이 지난 뒤 다시 요청하십시오 (1분에 1회, 1시간에 5회, 하루 10회). 문자 "
+         "대신 이메일로(또는 그 반대로) 받을 수도 있습니다."},
         {"APPLICATIONS_TOO_MANY",
          429,
          "Too many applications from this address",
          "이 주소에서 신청이 너무 많습니다",
-         "Wait the number of seconds in Retry-After: one address may make 10 applications an "
+         "Wait until the time shown has passed: one address may make 10 applications an "
          "hour and 30 a day. At a branch, ask the staff for a walk-in registration.",
-         "Retry-After 에 표시된 초만큼 기다리십시오 (한 주소에서 1시간에 10회, 하루 30회까지 "
+         "표시된 시간이 지난 뒤 다시 시도하십시오 (한 주소에서 1시간에 10회, 하루 30회까지 "
          "신청할 수 있습니다). 영업점에서는 창구 등록을 요청하십시오."},
         {"DISK_FULL",
          503,
@@ -168,9 +168,9 @@ const std::vector<ErrorEntry>& error_catalog() {
          429,
          "Too many failed sign-ins",
          "로그인 실패가 많습니다",
-         "Wait the number of seconds in Retry-After (5 failures of one name, or 20 from one "
+         "Wait until the time shown has passed (5 failures of one name, or 20 from one "
          "address, in 15 minutes).",
-         "Retry-After 에 표시된 초만큼 기다리십시오 (15분 동안 한 계정 5회, 한 주소 20회)."},
+         "표시된 시간이 지난 뒤 다시 시도하십시오 (15분 동안 한 계정 5회, 한 주소 20회)."},
         {"OFFICER_LOCKED",
          403,
          "The account is locked",
@@ -195,8 +195,8 @@ const std::vector<ErrorEntry>& error_catalog() {
          503,
          "Too many sign-ins at this moment",
          "로그인 요청이 많습니다",
-         "Try again after the number of seconds in Retry-After.",
-         "Retry-After 에 표시된 초만큼 기다린 뒤 다시 시도하십시오."},
+         "Try again once the time shown has passed.",
+         "표시된 시간이 지난 뒤 다시 시도하십시오."},
         {"APPLICATION_CANCELLED",
          403,
          "A newer application replaced this one",
@@ -245,14 +245,14 @@ const std::vector<ErrorEntry>& error_catalog() {
          503,
          "The server is busy",
          "요청이 몰려 잠시 처리할 수 없습니다",
-         "Nothing was lost. Try again after the number of seconds in Retry-After.",
-         "접수된 내용은 보존됩니다. Retry-After 에 표시된 시간 뒤에 다시 시도하십시오."},
+         "Nothing was lost. Try again once the time shown has passed.",
+         "접수된 내용은 보존됩니다. 표시된 시간이 지난 뒤 다시 시도하십시오."},
         {"TOO_MANY_REQUESTS",
          429,
          "Too many requests from your address",
          "요청이 너무 많습니다",
-         "Wait the number of seconds in Retry-After, then try again; the limit is per address.",
-         "Retry-After 에 표시된 시간만큼 기다린 뒤 다시 시도하십시오. 주소별 제한입니다."},
+         "Wait until the time shown has passed, then try again; the limit is per address.",
+         "표시된 시간이 지난 뒤 다시 시도하십시오. 주소별 제한입니다."},
         {"STORE_NOT_WRITABLE",
          503,
          "The server cannot store anything at the moment",
