@@ -34,6 +34,7 @@ RegistrationAuthority::RegistrationAuthority(Installation& installation,
               *installation.issuing,
               clock,
               {installation.config.cmp.renewal_window}),
+      holder(renewal, clock),
       online(
           *installation.database,
           reissue,

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "dojang/ca/issuer.hpp"
+#include "dojang/ra/holder_actions.hpp"
 #include "dojang/ra/online.hpp"
 #include "dojang/ra/register.hpp"
 #include "dojang/ra/reissue.hpp"
@@ -31,6 +32,7 @@ struct RegistrationAuthority {
     ra::RegisterKeys keys;  ///< also what expiry reminders open the register with
     ra::ReissueService reissue;
     ra::RenewalService renewal;
+    ra::HolderActions holder;  ///< renewal and revocation signed with the holder's key (REST)
     ra::OnlineApplications online;
     ra::ReviewService review;
 };

@@ -369,7 +369,7 @@ Result<void> serve(const std::string& data,
         log::info("sealed the personal fields of {} register entries", *resealed);
     }
     ra::ReissueService& reissue = (*authority)->reissue;
-    api::add_routes(router, reissue);
+    api::add_routes(router, reissue, &(*authority)->holder);
     api::add_application_routes(router, (*authority)->online);
     api::add_reason_routes(router);
     api::add_review_routes(router, (*authority)->review);

@@ -132,6 +132,7 @@ openssl req -new -newkey rsa:2048 -nodes -keyout new.key -subj "/CN=x" -out new.
 answers 201 - POST /api/v1/certificates /api/v1/certificates "${json[@]}" \
     --data-binary "$(jq -c --rawfile csr new.csr '{reference_number, authorization_code, csr: $csr}' codes.json)"
 serial=$(jq -r .serial answer.out)
+jq -r .certificate answer.out >new.pem
 confirmation=$(jq -c '{confirmation_token}' answer.out)
 answers 401 CONFIRMATION_INVALID POST '/api/v1/certificates/{serial}/confirm' \
     "/api/v1/certificates/$serial/confirm" "${json[@]}" --data-binary '{"confirmation_token":"wrong"}'
@@ -150,6 +151,29 @@ openssl ocsp -issuer chain.pem -serial "0x$serial" -no_nonce -reqout ocsp.der >/
     fail "openssl ocsp could not make a request"
 answers 200 - POST /ocsp /ocsp -H 'Content-Type: application/ocsp-request' --data-binary @ocsp.der
 answers 200 - GET '/ocsp/{request}' "/ocsp/$(base64 -w0 ocsp.der | sed 's/+/%2B/g; s|/|%2F|g; s/=/%3D/g')"
+# What the holder signs with the certificate's key (CMS SignedData made by `openssl cms`): a
+# body that is no SignedData, a renewal before its window, a confirmation of no renewal, and
+# the revocation itself.
+holder_signed() {  # holder_signed CONTENT-JSON: the request body, signed with new.key
+    printf '%s' "$1" >content.json
+    openssl cms -sign -signer new.pem -inkey new.key -in content.json -binary -nodetach \
+        -outform DER -out signed.der || fail "openssl cms could not sign"
+    jq -cn --arg signed "$(base64 -w0 signed.der)" '{signed: $signed}'
+}
+answers 400 SIGNED_DATA_MALFORMED POST '/api/v1/certificates/{serial}/renewal' \
+    "/api/v1/certificates/$serial/renewal" "${json[@]}" --data-binary '{"signed":"MAA="}'
+openssl req -new -newkey rsa:2048 -nodes -keyout renewed.key -subj "/CN=x" -out renewed.csr 2>/dev/null
+answers 403 RENEWAL_TOO_EARLY POST '/api/v1/certificates/{serial}/renewal' \
+    "/api/v1/certificates/$serial/renewal" "${json[@]}" --data-binary \
+    "$(holder_signed "$(jq -cn --arg serial "$serial" --rawfile csr renewed.csr '{action: "renew", serial: $serial, csr: $csr}')")"
+answers 409 RENEWAL_NOT_PENDING POST '/api/v1/certificates/{serial}/renewal/confirm' \
+    "/api/v1/certificates/$serial/renewal/confirm" "${json[@]}" --data-binary \
+    "$(holder_signed "$(jq -cn --arg serial "$serial" '{action: "confirm_renewal", serial: $serial}')")"
+answers 200 - POST '/api/v1/certificates/{serial}/revocation' "/api/v1/certificates/$serial/revocation" \
+    "${json[@]}" --data-binary \
+    "$(holder_signed "$(jq -cn --arg serial "$serial" '{action: "revoke", serial: $serial, reason: "key_compromise"}')")"
+[ "$(jq -r .status answer.out)" = revoked ] || { cat answer.out; fail "the revocation did not say revoked"; }
+
 answers 308 - GET /portal /portal
 answers '200|503' - GET /portal/ /portal/
 answers 200 - GET /portal/config.json /portal/config.json

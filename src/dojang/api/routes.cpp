@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dojang/api/routes.hpp"
 
+#include "dojang/api/holder_routes.hpp"
 #include "dojang/core/text.hpp"
 #include "dojang/dto/catalog.hpp"
 #include "dojang/dto/dto.hpp"
@@ -55,28 +56,18 @@ http::Response issue_certificate(ra::ReissueService& reissue, const http::Reques
 }
 
 /// POST /api/v1/certificates/{serial}/confirm
-http::Response confirm_certificate(ra::ReissueService& reissue, const http::Request& request) {
-    constexpr std::string_view prefix = "/api/v1/certificates/";
-    constexpr std::string_view suffix = "/confirm";
-    const std::string_view path = request.path;
-    if (path.size() <= prefix.size() + suffix.size() || !path.ends_with(suffix)) {
-        return problem(Error{ErrorKind::not_found, "NOT_FOUND", "no such route", {}, {}});
-    }
-    auto serial = SerialNumber::from_hex(
-        path.substr(prefix.size(), path.size() - prefix.size() - suffix.size()));
-    if (!serial) {
-        return problem(
-            Error{ErrorKind::not_found, "CERTIFICATE_NOT_FOUND", "no such certificate", {}, {}});
-    }
+http::Response confirm_certificate(ra::ReissueService& reissue,
+                                   const http::Request& request,
+                                   const SerialNumber& serial) {
     auto body = dto::parse_confirm_request(request.body);
     if (!body) {
         return problem(body.error());
     }
-    auto confirmed = reissue.confirm(*serial, body->confirmation_token);
+    auto confirmed = reissue.confirm(serial, body->confirmation_token);
     if (!confirmed) {
         return problem(confirmed.error());
     }
-    return json(200, dto::to_json(dto::ConfirmResponse{serial->hex()}));
+    return json(200, dto::to_json(dto::ConfirmResponse{serial.hex()}));
 }
 
 /// POST /api/v1/applications
@@ -302,9 +293,44 @@ http::Response upload_document(ra::OnlineApplications& online, const http::Reque
     return json(201, dto::to_json(document_entry(*stored)));
 }
 
+/// POST /api/v1/certificates/{serial}/<action>: the confirmation of a reissue (codes and a
+/// token), and what the holder signs with a certificate's key (holder_routes.hpp).
+http::Response certificate_action(ra::ReissueService& reissue,
+                                  const ra::HolderActions* holder,
+                                  const http::Request& request) {
+    constexpr std::string_view prefix = "/api/v1/certificates/";
+    const std::string_view rest = std::string_view(request.path).substr(prefix.size());
+    const auto slash = rest.find('/');
+    const std::string_view action =
+        slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+    const bool known = action == "confirm" ||
+                       (holder != nullptr && (action == "renewal" || action == "renewal/confirm" ||
+                                              action == "revocation"));
+    if (!known) {
+        return problem(Error{ErrorKind::not_found, "NOT_FOUND", "no such route", {}, {}});
+    }
+    auto serial = SerialNumber::from_hex(rest.substr(0, slash));
+    if (!serial) {
+        return problem(
+            Error{ErrorKind::not_found, "CERTIFICATE_NOT_FOUND", "no such certificate", {}, {}});
+    }
+    if (action == "confirm") {
+        return confirm_certificate(reissue, request, *serial);
+    }
+    if (action == "renewal") {
+        return renew_certificate(*holder, request, *serial);
+    }
+    if (action == "renewal/confirm") {
+        return confirm_renewal(*holder, request, *serial);
+    }
+    return revoke_certificate(*holder, request, *serial);
+}
+
 }  // namespace
 
-void add_routes(http::Router& router, ra::ReissueService& reissue) {
+void add_routes(http::Router& router,
+                ra::ReissueService& reissue,
+                const ra::HolderActions* holder) {
     router.add(
         "POST",
         "/api/v1/certificates",
@@ -313,7 +339,9 @@ void add_routes(http::Router& router, ra::ReissueService& reissue) {
     router.add_prefix(
         "POST",
         "/api/v1/certificates/",
-        [&reissue](const http::Request& request) { return confirm_certificate(reissue, request); },
+        [&reissue, holder](const http::Request& request) {
+            return certificate_action(reissue, holder, request);
+        },
         http::RouteClass::issuance);
     router.add(
         "GET",

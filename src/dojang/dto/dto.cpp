@@ -372,6 +372,57 @@ Result<ConfirmRequest> parse_confirm_request(std::string_view text) {
     return request;
 }
 
+Result<HolderAction> parse_holder_action(std::string_view text) {
+    auto object = parse_object(text);
+    DOJANG_TRY(object);
+    std::vector<Violation> violations;
+    HolderAction action;
+    action.action = text_field(*object, "action", true, violations).value_or("");
+    action.serial = text_field(*object, "serial", true, violations).value_or("");
+    action.csr = text_field(*object, "csr", false, violations);
+    action.reason = text_field(*object, "reason", false, violations);
+    if (!violations.empty()) {
+        return tl::unexpected(body_error(std::move(violations)));
+    }
+    return action;
+}
+
+Result<HolderSignedRequest> parse_holder_signed_request(std::string_view text) {
+    auto object = parse_object(text);
+    DOJANG_TRY(object);
+    std::vector<Violation> violations;
+    HolderSignedRequest request;
+    request.signed_data = text_field(*object, "signed", true, violations).value_or("");
+    if (!violations.empty()) {
+        return tl::unexpected(body_error(std::move(violations)));
+    }
+    return request;
+}
+
+std::string to_json(const RenewalResponse& response) {
+    json::object object;
+    object["serial"] = response.serial;
+    object["certificate"] = response.certificate;
+    object["not_after"] = response.not_after;
+    object["replaces"] = response.replaces;
+    return json::serialize(object);
+}
+
+std::string to_json(const RenewalConfirmResponse& response) {
+    json::object object;
+    object["serial"] = response.serial;
+    object["revoked"] = response.revoked;
+    return json::serialize(object);
+}
+
+std::string to_json(const RevocationResponse& response) {
+    json::object object;
+    object["serial"] = response.serial;
+    object["status"] = response.status;
+    object["reason"] = response.reason;
+    return json::serialize(object);
+}
+
 std::string to_json(const CertificateResponse& response) {
     json::object object;
     object["application_id"] = response.application_id;

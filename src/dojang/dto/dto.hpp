@@ -159,6 +159,49 @@ struct ConfirmResponse {
 };
 std::string to_json(const ConfirmResponse& response);
 
+/// What a holder signs with a certificate's key (the content of the CMS SignedData of
+/// POST /api/v1/certificates/{serial}/renewal, .../renewal/confirm and .../revocation):
+/// {"action": "renew"|"confirm_renewal"|"revoke", "serial": hex, "csr": PEM (renew),
+///  "reason": RFC 5280 name (revoke)}. Naming the action and the serial inside the signature
+/// keeps a signed request from being used on another route or certificate.
+struct HolderAction {
+    std::string action;
+    std::string serial;
+    std::optional<std::string> csr;
+    std::optional<std::string> reason;
+};
+Result<HolderAction> parse_holder_action(std::string_view text);
+
+/// The body of those routes: {"signed": base64 of the SignedData (DER)}.
+struct HolderSignedRequest {
+    std::string signed_data;
+};
+Result<HolderSignedRequest> parse_holder_signed_request(std::string_view text);
+
+/// Answer of a renewal: the new certificate, which `replaces` stays valid until confirmed.
+struct RenewalResponse {
+    std::string serial;
+    std::string certificate;  ///< PEM
+    std::string not_after;    ///< RFC 3339
+    std::string replaces;     ///< serial of the current certificate
+};
+std::string to_json(const RenewalResponse& response);
+
+/// Answer of a renewal's confirmation: `revoked` is the replaced certificate.
+struct RenewalConfirmResponse {
+    std::string serial;
+    std::string revoked;
+};
+std::string to_json(const RenewalConfirmResponse& response);
+
+/// Answer of a holder's revocation.
+struct RevocationResponse {
+    std::string serial;
+    std::string status;  ///< "revoked"
+    std::string reason;
+};
+std::string to_json(const RevocationResponse& response);
+
 /// POST /api/v1/applications: {"application_id","status":"submitted","status_token",
 /// "channel","code_expires_at","message":{"en","ko"}}; the same for a match and a stranger.
 struct ApplicationResponse {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dojang/pkix/pkix.hpp"
 
+#include "dojang/crypto/keys.hpp"
 #include "dojang/pkix/der.hpp"
 
 #include <openssl/asn1.h>
@@ -309,6 +310,14 @@ Result<SerialNumber> from_asn1_integer(const ASN1_INTEGER* integer) {
     Bytes bytes(static_cast<std::size_t>(BN_num_bytes(number.get())));
     BN_bn2bin(number.get(), bytes.data());
     return SerialNumber::from_bytes(bytes);
+}
+
+Result<Bytes> Csr::public_key_der() const {
+    return crypto::public_key_der(public_key());
+}
+
+Result<Bytes> Certificate::public_key_der() const {
+    return crypto::public_key_der(X509_get0_pubkey(get()));
 }
 
 }  // namespace dojang::pkix

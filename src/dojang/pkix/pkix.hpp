@@ -44,6 +44,8 @@ public:
     [[nodiscard]] X509_REQ* get() const { return req_.get(); }
     /// The subject public key; owned by the request.
     [[nodiscard]] EVP_PKEY* public_key() const;
+    /// The subject public key as SubjectPublicKeyInfo DER.
+    [[nodiscard]] Result<Bytes> public_key_der() const;
     [[nodiscard]] const X509_NAME* subject() const { return X509_REQ_get_subject_name(req_.get()); }
 
 private:
@@ -69,6 +71,8 @@ public:
     [[nodiscard]] std::string subject() const {
         return name_to_string(X509_get_subject_name(get()));
     }
+    /// The subject public key as SubjectPublicKeyInfo DER.
+    [[nodiscard]] Result<Bytes> public_key_der() const;
 
 private:
     explicit Certificate(crypto::X509Ptr cert) : cert_(std::move(cert)) {}

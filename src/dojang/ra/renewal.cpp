@@ -202,6 +202,22 @@ Result<void> RenewalService::confirm(const SerialNumber& old_serial,
     return settle(new_serial, domain::ApplicationStatus::confirmed, "certConf: installed");
 }
 
+Result<std::optional<SerialNumber>> RenewalService::pending_renewal_of(
+    const SerialNumber& new_serial) const {
+    return store::read_in_transaction<std::optional<SerialNumber>>(
+        *database_, [&](store::Transaction& tx) -> Result<std::optional<SerialNumber>> {
+            auto found = tx.applications().find_by_new_serial(new_serial.hex());
+            DOJANG_TRY(found);
+            if (!*found || (*found)->origin != "renewal" ||
+                (*found)->status != domain::ApplicationStatus::issued) {
+                return std::optional<SerialNumber>{};
+            }
+            auto old_serial = SerialNumber::from_hex((*found)->old_serial);
+            DOJANG_TRY(old_serial);
+            return std::optional<SerialNumber>{*old_serial};
+        });
+}
+
 Result<void> RenewalService::abandon(const SerialNumber& new_serial) const {
     // Only a renewal still waiting for its certConf: a confirmed one keeps its certificate.
     bool waiting = false;

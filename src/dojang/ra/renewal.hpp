@@ -55,6 +55,10 @@ public:
     /// (architecture.md, "The issuance cycle"). Idempotent.
     Result<void> confirm(const SerialNumber& old_serial, const SerialNumber& new_serial) const;
 
+    /// The certificate that `new_serial` renews while that renewal waits for its confirmation;
+    /// nullopt when it is no renewal, or one already confirmed or abandoned.
+    Result<std::optional<SerialNumber>> pending_renewal_of(const SerialNumber& new_serial) const;
+
     /// The holder refused the renewed certificate (certConf with a rejection) or never
     /// confirmed it: it is revoked (cessationOfOperation) and the old one stays valid.
     /// Idempotent.
