@@ -26,8 +26,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /// The newest one-time code in the SMS spool for a phone number (digits only), waiting for the
 /// dispatcher; `after` skips codes already seen.
-async function smsCode(phone, after = new Set(), seconds = 30) {
-  const dir = path.join(args.data, 'spool', 'sms');
+async function smsCode(phone, after = new Set(), seconds = 30, data = args.data) {
+  const dir = path.join(data, 'spool', 'sms');
   for (let i = 0; i < seconds * 5; i++) {
     let files = [];
     try {
@@ -102,8 +102,8 @@ async function open(name, options = {}) {
   return { context, page, problems, screenshot, audit };
 }
 
-async function applyAs(page, person, reason = 'forgot_password') {
-  await page.goto(`${base}/portal/`);
+async function applyAs(page, person, reason = 'forgot_password', at = base) {
+  await page.goto(`${at}/portal/`);
   await page.getByRole('heading', { level: 1, name: '공동인증서 재발급 신청' }).waitFor();
   await page.locator(`input[name=reason][value=${reason}]`).check();
   await page.getByRole('button', { name: '다음' }).click();
@@ -740,11 +740,11 @@ const downloads = path.join(args.out, 'downloads');
 const steps = ['key', 'request', 'certificate', 'save', 'confirm'];
 
 /// Applies as `person`, enters the one-time code and waits for the result page's issuance form.
-async function toIssueForm(page, person, seen = new Set()) {
-  await applyAs(page, person);
+async function toIssueForm(page, person, seen = new Set(), server = { url: base, data: args.data }) {
+  await applyAs(page, person, 'forgot_password', server.url);
   await page.getByRole('button', { name: '인증번호 받기' }).click();
   await page.getByRole('heading', { level: 1, name: '인증번호 입력' }).waitFor();
-  const { code, file } = await smsCode(person.digits, seen);
+  const { code, file } = await smsCode(person.digits, seen, 30, server.data);
   seen.add(file);
   await page.getByLabel('인증번호 (6자리)', { exact: true }).fill(code);
   await page.getByRole('button', { name: '확인' }).click();
@@ -1117,6 +1117,16 @@ test('certificate_manager', async ({ page, context, screenshot, audit }) => {
   await waitForStatus(page, first, 'revoked');
   await screenshot('manager-revoked');
 
+  // A renewal asked for 365 days before expiry: refused, with the day it opens.
+  await card(page, second).locator('[data-action=renew]').click();
+  const early = card(page, second).locator('form');
+  await early.locator('input[type=password]').fill(certPassword);
+  await early.locator('button[type=submit]').click();
+  await early.getByText('아직 갱신 기간이 아닙니다').waitFor({ timeout: 30000 });
+  await early.locator('details.problem-detail summary').click();
+  check(/renewal opens on \d{4}-\d{2}-\d{2}/.test(await early.locator('details.problem-detail').innerText()), 'the refusal does not name the day renewal opens');
+  await audit('manager-too-early');
+
   // Delete the revoked one (two clicks).
   await card(page, first).locator('[data-action=delete]').click();
   await card(page, first).locator('[data-action=delete-confirm]').click();
@@ -1131,6 +1141,73 @@ test('certificate_manager', async ({ page, context, screenshot, audit }) => {
   await page.locator(`#opened-certificates li.certificate[data-serial="${first}"]`).waitFor();
   await audit('manager-opened');
   checkPasswordNotSent(sent, 'certificate manager', [certPassword, newPassword, 'Not-the-password-1!']);
+});
+
+/// openssl's view of a certificate (DER in a Buffer): `openssl x509 ARGS`.
+async function opensslX509(der, args) {
+  const { execFileSync } = await import('node:child_process');
+  return execFileSync('openssl', ['x509', '-inform', 'DER', ...args], { input: der }).toString('utf8');
+}
+
+test('renewal_in_the_browser', async ({ page, screenshot, audit }) => {
+  check(args['renewal-url'], 'portal.sh gives no --renewal-url (a server with 20-day certificates)');
+  const short = { url: args['renewal-url'], data: args['renewal-data'] };
+  // A certificate of the 20-day server, kept in the browser: inside its renewal window.
+  await toIssueForm(page, hong, new Set(), short);
+  const old = await issue(page, 'browser');
+  const before = (await storedCertificates(page)).records.find((r) => r.serial === old);
+  check(before, 'the certificate to renew is not in IndexedDB');
+  const oldDer = Buffer.from(before.certificate, 'base64');
+  await page.goto(`${short.url}/portal/certificates`);
+  await card(page, old).waitFor();
+  await waitForStatus(page, old, 'good');
+  await card(page, old).getByText('갱신할 수 있는 기간').waitFor();
+  await screenshot('renewable');
+  await audit('renewable');
+
+  // A wrong password first, then the renewal.
+  await card(page, old).locator('[data-action=renew]').click();
+  const form = card(page, old).locator('form');
+  await form.locator('input[type=password]').fill('Wrong-password-1!');
+  await form.locator('button[type=submit]').click();
+  await form.getByText('비밀번호가 맞지 않습니다').waitFor({ timeout: 30000 });
+  await form.locator('input[type=password]').fill(certPassword);
+  await form.locator('button[type=submit]').click();
+  await page.locator('#manage-flash').getByText('갱신했습니다').waitFor({ timeout: 60000 });
+  const serials = await page.locator('li.certificate').evaluateAll((items) => items.map((item) => item.dataset.serial));
+  check(serials.length === 1 && serials[0] !== old, `after the renewal the browser keeps ${serials.join(', ')}`);
+  const renewed = serials[0];
+  await waitForStatus(page, renewed, 'good');
+  await screenshot('renewed');
+  await audit('renewed');
+
+  // What OpenSSL says: the renewed certificate has the new key of the stored key file, the
+  // same subject and subjectAltName (so the same VID), and the old one is revoked.
+  const after = (await storedCertificates(page)).records.find((r) => r.serial === renewed);
+  check(after, 'the renewed certificate is not in IndexedDB');
+  const newDer = Buffer.from(after.certificate, 'base64');
+  const describe = ['-noout', '-subject', '-ext', 'subjectAltName'];
+  check((await opensslX509(newDer, describe)) === (await opensslX509(oldDer, describe)), 'the renewal changed the subject or subjectAltName');
+  check((await opensslX509(newDer, ['-noout', '-pubkey'])) !== (await opensslX509(oldDer, ['-noout', '-pubkey'])), 'the renewed certificate has the old key');
+  const { execFileSync } = await import('node:child_process');
+  const work = path.join(args.out, 'renewal');
+  await mkdir(work, { recursive: true });
+  await writeFile(path.join(work, 'old.der'), oldDer);
+  await writeFile(path.join(work, 'chain.pem'), await (await fetch(`${short.url}/ca/issuing.pem`)).text());
+  await writeFile(path.join(work, 'root.pem'), await (await fetch(`${short.url}/ca/root.pem`)).text());
+  execFileSync('openssl', ['x509', '-inform', 'DER', '-in', path.join(work, 'old.der'), '-out', path.join(work, 'old.pem')]);
+  const ocsp = execFileSync('openssl', ['ocsp', '-issuer', path.join(work, 'chain.pem'), '-cert', path.join(work, 'old.pem'), '-CAfile', path.join(work, 'root.pem'), '-url', `${short.url}/ocsp`, '-no_nonce'], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  check(/: revoked/.test(ocsp) && /Reason: superseded/.test(ocsp), `OCSP on the renewed-away certificate: ${ocsp}`);
+
+  // The holder revokes the renewed certificate with its key.
+  await card(page, renewed).locator('[data-action=revoke]').click();
+  const revoke = card(page, renewed).locator('form');
+  await revoke.locator('select').selectOption('key_compromise');
+  await revoke.locator('input[type=password]').fill(certPassword);
+  await revoke.locator('button[type=submit]').click();
+  await page.locator('#manage-flash').getByText('폐지했습니다').waitFor({ timeout: 30000 });
+  await waitForStatus(page, renewed, 'revoked');
+  await audit('revoked');
 });
 
 let passed = 0;

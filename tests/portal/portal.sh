@@ -79,11 +79,20 @@ if "$dojangd" admin officers add --data ca --username reviewer --password-file o
 fi
 
 export DOJANG_PORTAL_DIR=$dist
+# A second server whose certificates last 20 days, so a certificate issued there is inside
+# its 30-day renewal window at once (the certificate manager's renewal).
+"$dojangd" init --data short --listen 127.0.0.1:0 >/dev/null
+sed -i 's/^validity_days = 365$/validity_days = 20/' short/dojang.toml
+grep -q '^validity_days = 20$' short/dojang.toml || fail "could not shorten the second server's validity"
+"$dojangd" admin customers import --data short customers.csv >/dev/null || fail "customer import (second server)"
+start_server "$dojangd" short serve-short.log
+renewal_url=$url
 start_server "$dojangd" ca serve.log
-echo "dojangd at $url (officers: $officers)"
+echo "dojangd at $url (officers: $officers); 20-day certificates at $renewal_url"
 
 status=0
 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 node "$here/browser.mjs" --url "$url" --data "$work/ca" --out "$out" \
+    --renewal-url "$renewal_url" --renewal-data "$work/short" \
     --chromium "$chromium" --modules "$source_dir/portal/node_modules" --officers "$officers" \
     --cert-password "$cert_password" || status=$?
 if [ $status -ne 0 ]; then

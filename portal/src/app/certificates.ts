@@ -5,16 +5,21 @@
 // what the CLI does with them: change the password (re-encrypted here, R kept), export as .pfx
 // or NPKI ZIP, keep in this browser, delete. Passwords and keys never leave the page.
 import * as pkijs from 'pkijs';
+import { api, ApiError, asProblem } from '../common/api';
 import { h, notice, show, clear } from '../common/dom';
 import { t, type MessageKey } from '../common/i18n';
-import { field, formatTime } from '../common/ui';
+import { field, formatTime, problemBox } from '../common/ui';
 import { checkCertPassword } from '../common/validate';
-import { encryptKeyInfo, keyMatches, openKeyFile, pfx, signPriKey, UnsupportedKeyFile, WrongPassword } from '../certificate/keyfile';
+import { certificationRequest, fromPem, holdsKey, newKey } from '../certificate/keys';
+import { encryptedKey, encryptKeyInfo, keyMatches, openKeyFile, pfx, randomOf, signPriKey, UnsupportedKeyFile, WrongPassword } from '../certificate/keyfile';
 import { npkiFolder, npkiZip } from '../certificate/npki';
+import { signedBody, signingKey } from '../certificate/signed';
 import { liveStatus } from '../certificate/status';
 import { deleteCertificate, keepStorage, recordOf, saveCertificate, storedCertificates, type StoredCertificate } from '../certificate/store';
 
 const DAY = 86_400_000;
+/// The reasons a holder may give (RFC 5280 names, as the server takes them).
+const REASONS = ['key_compromise', 'cessation_of_operation', 'affiliation_changed'] as const;
 /// Renewal opens 30 days before the end of validity (korea.md).
 const RENEWAL_WINDOW_DAYS = 30;
 
@@ -30,12 +35,19 @@ function download(data: BlobPart, type: string, name: string): void {
 function keyProblem(error: unknown): HTMLElement {
   if (error instanceof WrongPassword) return notice('error', t('manage.password.wrong'));
   if (error instanceof UnsupportedKeyFile) return notice('error', t('manage.key.unsupported'));
+  if (error instanceof ApiError) return problemBox(asProblem(error));
   return notice('error', t('manage.failed'), h('p', { class: 'small' }, error instanceof Error ? error.message : String(error)));
 }
 
 /// A small form that asks for the certificate password (and, for a change, a new one twice),
 /// then runs `act`; errors show inside the form.
-function passwordForm(id: string, submit: MessageKey, withNew: boolean, act: (current: string, next: string) => Promise<MessageKey | void>): HTMLElement {
+function passwordForm(
+  id: string,
+  submit: MessageKey,
+  withNew: boolean,
+  act: (current: string, next: string) => Promise<MessageKey | void>,
+  extra: HTMLElement | null = null,
+): HTMLElement {
   const result = h('div', { class: 'form-result' });
   let next = '';
   const current = field({ name: `${id}-current`, label: 'manage.password.current', type: 'password', autocomplete: 'current-password', value: '', onValue: () => undefined });
@@ -46,7 +58,7 @@ function passwordForm(id: string, submit: MessageKey, withNew: boolean, act: (cu
     ? field({ name: `${id}-again`, label: 'issue.password.again', type: 'password', autocomplete: 'new-password', value: '', check: (value) => (value === next ? null : 'issue.password.mismatch'), onValue: () => undefined })
     : undefined;
   const button = h('button', { type: 'submit', class: 'btn btn-primary' }, t(submit));
-  const form = h('form', { novalidate: true, class: 'stack', id }, current.element, fresh?.element ?? null, again?.element ?? null, h('div', { class: 'actions' }, button), result);
+  const form = h('form', { novalidate: true, class: 'stack', id }, extra, current.element, fresh?.element ?? null, again?.element ?? null, h('div', { class: 'actions' }, button), result);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clear(result);
@@ -76,10 +88,38 @@ const statusLabel: Record<string, MessageKey> = {
   unavailable: 'manage.status.unavailable',
 };
 
+/// Renews with the current key (its signature authenticates the holder) for a new key made
+/// here: R is kept, so the renewed certificate's VID still matches the key file. The renewed
+/// certificate is saved, then confirmed with its own key (the server then revokes the old
+/// one), and only then is the old one removed from this browser. Answers the new serial.
+async function renew(record: StoredCertificate, certificate: pkijs.Certificate, password: string): Promise<string> {
+  const { info } = await openKeyFile(record.key, password);
+  if (!keyMatches(info, certificate)) throw new Error(t('manage.key.mismatch'));
+  const fresh = await newKey();
+  const random = randomOf(info) ?? fresh.random;
+  const csr = await certificationRequest({ keys: fresh.keys, random });
+  const answer = await api<{ serial: string; certificate: string; not_after: string; replaces: string }>(
+    `/api/v1/certificates/${encodeURIComponent(record.serial)}/renewal`,
+    { body: await signedBody({ action: 'renew', serial: record.serial, csr }, certificate, await signingKey(info)) },
+  );
+  const [der] = fromPem(answer.certificate);
+  if (!der) throw new Error(t('issue.error.certificate'));
+  const renewed = pkijs.Certificate.fromBER(der);
+  if (!(await holdsKey(renewed, fresh.keys.publicKey))) throw new Error(t('issue.error.certificate'));
+  const bag = await encryptedKey(fresh.keys.privateKey, random, password);
+  await saveCertificate(recordOf(renewed, der, signPriKey(bag), answer.serial));
+  await api(`/api/v1/certificates/${encodeURIComponent(answer.serial)}/renewal/confirm`, {
+    body: await signedBody({ action: 'confirm_renewal', serial: answer.serial }, renewed, fresh.keys.privateKey),
+  });
+  await deleteCertificate(record.serial);
+  return answer.serial;
+}
+
 /// One certificate: what it is, its state, and what can be done with it.
-function certificateCard(record: StoredCertificate, stored: boolean, refresh: () => void): HTMLElement {
+function certificateCard(record: StoredCertificate, stored: boolean, refresh: (flash?: HTMLElement) => void): HTMLElement {
   const certificate = pkijs.Certificate.fromBER(record.certificate);
   const daysLeft = Math.floor((new Date(record.not_after).getTime() - Date.now()) / DAY);
+  const expiring = daysLeft >= 0 && daysLeft <= RENEWAL_WINDOW_DAYS;
   const status = h('span', { class: 'status', 'data-status': 'checking' }, t('manage.status.checking'));
   void liveStatus(certificate).then((live) => {
     status.dataset.status = live;
@@ -115,6 +155,24 @@ function certificateCard(record: StoredCertificate, stored: boolean, refresh: ()
       record.key = signPriKey(bag);
       return 'manage.password.changed';
     })) }, t('manage.password.change')));
+    actions.push(
+      h('button', { type: 'button', class: expiring ? 'btn btn-primary' : 'btn btn-secondary', 'data-action': 'renew', onclick: () => open(passwordForm(`renew-${record.serial}`, 'manage.renew.action', false, async (password) => {
+        const renewed = await renew(record, certificate, password);
+        refresh(notice('ok', t('manage.renewed', { serial: renewed })));
+      }, notice('info', t('manage.renew.about')))) }, t('manage.renew.action')),
+      h('button', { type: 'button', class: 'btn btn-secondary', 'data-action': 'revoke', onclick: () => {
+        const reason = h('select', { id: `reason-${record.serial}`, name: 'reason' }, REASONS.map((code) => h('option', { value: code }, t(`manage.revoke.reason.${code}` as MessageKey))));
+        const chooser = h('div', { class: 'field' }, h('label', { for: `reason-${record.serial}` }, t('manage.revoke.reason')), reason);
+        open(passwordForm(`revoke-${record.serial}`, 'manage.revoke.action', false, async (password) => {
+          const { info } = await openKeyFile(record.key, password);
+          if (!keyMatches(info, certificate)) throw new Error(t('manage.key.mismatch'));
+          await api(`/api/v1/certificates/${encodeURIComponent(record.serial)}/revocation`, {
+            body: await signedBody({ action: 'revoke', serial: record.serial, reason: reason.value }, certificate, await signingKey(info)),
+          });
+          refresh(notice('ok', t('manage.revoked', { serial: record.serial })));
+        }, h('div', { class: 'stack' }, notice('info', t('manage.revoke.about')), chooser)));
+      } }, t('manage.revoke.action')),
+    );
     const remove = h('button', { type: 'button', class: 'btn btn-danger', 'data-action': 'delete' }, t('manage.delete'));
     remove.addEventListener('click', () => {
       const sure = h('button', { type: 'button', class: 'btn btn-danger', 'data-action': 'delete-confirm' }, t('manage.delete.confirm'));
@@ -135,7 +193,6 @@ function certificateCard(record: StoredCertificate, stored: boolean, refresh: ()
       refresh();
     })) }, t('manage.keep')));
   }
-  const expiring = daysLeft >= 0 && daysLeft <= RENEWAL_WINDOW_DAYS;
   return h(
     'li',
     { class: 'card certificate', 'data-serial': record.serial },
@@ -156,7 +213,7 @@ function certificateCard(record: StoredCertificate, stored: boolean, refresh: ()
 }
 
 /// Files the holder opens: a .pfx (asks its password) or signCert.der with signPri.key.
-function openFiles(refresh: () => void): HTMLElement {
+function openFiles(refresh: (flash?: HTMLElement) => void): HTMLElement {
   const result = h('div', { id: 'open-result' });
   const input = h('input', { type: 'file', id: 'open-files', multiple: true, accept: '.pfx,.p12,.der,.cer,.key' });
   const opened = h('ul', { class: 'plain', id: 'opened-certificates' });
@@ -226,9 +283,9 @@ async function readPfx(bytes: ArrayBuffer, password: string): Promise<{ certific
   return { certificateDer, key };
 }
 
-export async function certificatesPage(main: HTMLElement): Promise<void> {
+export async function certificatesPage(main: HTMLElement, flash?: HTMLElement): Promise<void> {
   const list = h('ul', { class: 'plain', id: 'certificate-list' });
-  const refresh = () => void certificatesPage(main);
+  const refresh = (next?: HTMLElement) => void certificatesPage(main, next);
   let records: StoredCertificate[] = [];
   let problem: HTMLElement | null = null;
   try {
@@ -242,6 +299,7 @@ export async function certificatesPage(main: HTMLElement): Promise<void> {
     main,
     h('h1', {}, t('manage.title')),
     h('p', { class: 'lead' }, t('manage.lead')),
+    flash ? h('div', { id: 'manage-flash' }, flash) : null,
     h(
       'section',
       { class: 'card', id: 'browser-certificates', 'aria-labelledby': 'stored-h' },

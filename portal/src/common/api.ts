@@ -16,6 +16,8 @@ export interface Problem {
   next_step?: { en: string; ko: string };
   violations?: Violation[];
   retryAfter?: number;
+  /// The X-Request-Id of the answer: what the help desk asks for.
+  requestId?: string;
 }
 
 export class ApiError extends Error {
@@ -60,6 +62,8 @@ export async function api<T>(path: string, options: ApiOptions = {}): Promise<T>
       json && typeof json === 'object' && 'code' in json
         ? { ...(json as Problem), status: response.status }
         : { status: response.status, code: response.status >= 500 ? 'SERVER_BUSY' : 'UNKNOWN' };
+    const requestId = response.headers.get('X-Request-Id');
+    if (requestId) problem.requestId = requestId;
     const retry = response.headers.get('Retry-After');
     if (retry && /^\d+$/.test(retry)) problem.retryAfter = Number(retry);
     throw new ApiError(problem);

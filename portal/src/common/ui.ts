@@ -181,6 +181,12 @@ export function problemBox(problem: Problem, helpBase = '#/help/'): HTMLElement 
       ? h('ul', {}, violations.map((v) => h('li', {}, tMaybe(`violation.${v.code}`) ?? v.detail)))
       : null,
     known ? h('p', { class: 'small' }, h('a', { href: helpBase + encodeURIComponent(problem.code) }, t('problem.more', { code: problem.code }))) : null,
+    // What the server said exactly (dates, limits), folded; and for a fault of the server, the
+    // request number the help desk asks for.
+    problem.detail && !violations.length ? h('details', { class: 'small problem-detail' }, h('summary', {}, t('problem.detail')), h('p', {}, problem.detail)) : null,
+    problem.requestId && (problem.status >= 500 || problem.code === 'INTERNAL')
+      ? h('p', { class: 'small', 'data-request-id': problem.requestId }, t('problem.request_id', { id: problem.requestId }))
+      : null,
   );
 }
 
