@@ -369,17 +369,20 @@ std::optional<std::string> policy_oid_problem(std::string_view oid) {
         start = end + 1;
     }
     if (components.size() < 2) {
-        return quoted + " needs at least two components, e.g. 2.25.12345 (OID 는 두 자리 "
-                        "이상이어야 합니다)";
+        return quoted +
+               " needs at least two components, e.g. 2.25.12345 (OID 는 두 자리 "
+               "이상이어야 합니다)";
     }
     if (components[0] > 2 || (components[0] < 2 && components[1] > 39)) {
-        return quoted + " does not start with 0, 1 or 2 and a second component below 40 under 0 "
-                        "and 1 (OID 의 첫 두 자리가 올바르지 않습니다)";
+        return quoted +
+               " does not start with 0, 1 or 2 and a second component below 40 under 0 "
+               "and 1 (OID 의 첫 두 자리가 올바르지 않습니다)";
     }
     if (components[0] * 40 + components[1] > max_oid_component) {
-        return quoted + ": its first two components encode as one above 268435455 (2^28-1), "
-                        "which relying parties such as Python cryptography 38 cannot read (정책 "
-                        "OID 의 첫 두 자리가 너무 큽니다)";
+        return quoted +
+               ": its first two components encode as one above 268435455 (2^28-1), "
+               "which relying parties such as Python cryptography 38 cannot read (정책 "
+               "OID 의 첫 두 자리가 너무 큽니다)";
     }
     return std::nullopt;
 }
