@@ -196,6 +196,21 @@ run_all() {
     done
 }
 
+version() {
+    case $1 in
+        openssl) openssl version | cut -d' ' -f1-2 ;;
+        gnutls) certtool --version | head -1 ;;
+        nss) echo "NSS $(dpkg-query -W -f='${Version}' libnss3 2>/dev/null)" ;;
+        java) java -version 2>&1 | head -1 ;;
+        go) go version | cut -d' ' -f3 ;;
+        python) "$python" -c 'import cryptography; print("cryptography", cryptography.__version__)' ;;
+        node) echo "node $(node --version)" ;;
+    esac
+}
+for stack in "${stacks[@]}"; do
+    skipped "$stack" || [ -n "${reason[$stack]:-}" ] || echo "$stack: $(version "$stack" 2>&1)"
+done
+
 # 4. Good, then revoked.
 run_all good
 while IFS=$'\t' read -r case cert _; do
