@@ -8,6 +8,7 @@
 #   check-gnutls.sh good|revoked CASES.tsv
 set -uo pipefail
 phase=$1
+cases=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -71,14 +72,15 @@ while IFS=$'\t' read -r case cert issuing root crl ocsp policy identify _; do
     fi
     # ocsp
     check_answer() {  # check_answer ARTEFACT LOG
-        if ! grep -q "Verifying OCSP Response: Success" "$2"; then
-            say "$1" "FAIL the answer does not verify: $(grep -m1 -i "verif\|error" "$2")"
-        elif ! grep -qi "Serial Number: $serial$" "$2"; then
-            say "$1" "FAIL the answer is not about $serial"
-        elif ! grep -q "Certificate Status: $status$" "$2"; then
-            say "$1" "FAIL not $status: $(grep "Certificate Status" "$2")"
+        local artefact=$1 log=$2
+        if ! grep -q "Verifying OCSP Response: Success" "$log"; then
+            say "$artefact" "FAIL the answer does not verify: $(grep -m1 -i "verif\|error" "$log")"
+        elif ! grep -qi "Serial Number: $serial$" "$log"; then
+            say "$artefact" "FAIL the answer is not about $serial"
+        elif ! grep -q "Certificate Status: $status$" "$log"; then
+            say "$artefact" "FAIL not $status: $(grep "Certificate Status" "$log")"
         else
-            say "$1" ok
+            say "$artefact" ok
         fi
     }
     ocsptool --ask="$ocsp" --load-issuer "$issuing" --load-cert "$cert" --load-trust "$issuing" \
@@ -90,4 +92,4 @@ while IFS=$'\t' read -r case cert issuing root crl ocsp policy identify _; do
         ocsptool -e --load-trust "$issuing" -S "$tmp/get.der" >"$tmp/get" 2>&1
     fi
     check_answer ocsp-get "$tmp/get"
-done <"$2"
+done <"$cases"

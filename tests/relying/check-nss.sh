@@ -20,9 +20,10 @@ while IFS=$'\t' read -r case cert issuing root crl ocsp policy identify _; do
         imported[$ca]=yes
         mkdir "$tmp/$ca.db"
         certutil -N -d "$db" --empty-password || say "*" "FAIL certutil -N"
-        certutil -A -d "$db" -n "$ca-root" -t "CT,C,C" -a -i "$root" &&
-            certutil -A -d "$db" -n "$ca-issuing" -t ",," -a -i "$issuing" ||
+        if ! certutil -A -d "$db" -n "$ca-root" -t "CT,C,C" -a -i "$root" ||
+            ! certutil -A -d "$db" -n "$ca-issuing" -t ",," -a -i "$issuing"; then
             say "*" "FAIL certutil cannot import the CA certificates"
+        fi
         # The CRL: imported only when its signature verifies with the issuing CA.
         crlutil -I -d "$db" -t 1 -i "$crl" >"$tmp/$ca.crlimport" 2>&1
         echo $? >"$tmp/$ca.crlstatus"

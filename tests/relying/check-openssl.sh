@@ -5,6 +5,7 @@
 #   check-openssl.sh good|revoked CASES.tsv
 set -uo pipefail
 phase=$1
+cases=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -70,12 +71,13 @@ while IFS=$'\t' read -r case cert issuing root crl ocsp policy identify _; do
     status=good
     [ "$phase" = revoked ] && status=revoked
     check_answer() {  # check_answer ARTEFACT LOG
-        if ! grep -q "Response verify OK" "$2"; then
-            say "$1" "FAIL the answer does not verify: $(tr '\n' ' ' <"$2")"
-        elif ! grep -q "^$cert: $status$" "$2"; then
-            say "$1" "FAIL not $status: $(grep "^$cert:" "$2")"
+        local artefact=$1 log=$2
+        if ! grep -q "Response verify OK" "$log"; then
+            say "$artefact" "FAIL the answer does not verify: $(tr '\n' ' ' <"$log")"
+        elif ! grep -q "^$cert: $status$" "$log"; then
+            say "$artefact" "FAIL not $status: $(grep "^$cert:" "$log")"
         else
-            say "$1" ok
+            say "$artefact" ok
         fi
     }
     openssl ocsp -issuer "$issuing" -cert "$cert" -url "$ocsp" -CAfile "$root" -no_nonce >"$tmp/post" 2>&1
@@ -85,4 +87,4 @@ while IFS=$'\t' read -r case cert issuing root crl ocsp policy identify _; do
         openssl ocsp -respin "$tmp/get.der" -issuer "$issuing" -cert "$cert" -CAfile "$root" >"$tmp/get" 2>&1
     fi
     check_answer ocsp-get "$tmp/get"
-done <"$2"
+done <"$cases"
