@@ -165,7 +165,7 @@ build() {  # build STACK: compiles the checker once, into $work/bin
             mkdir -p bin/gopath/src/relying
             cp "$here/check.go" bin/gopath/src/relying/
             (cd bin/gopath/src/relying &&
-                GOPATH="$work/bin/gopath:/usr/share/gocode" GO111MODULE=off GOFLAGS='' \
+                GOPATH="$work/bin/gopath:/usr/share/gocode" GO111MODULE=off GOFLAGS='' GOENV=off \
                     GOCACHE="${GOCACHE:-$work/bin/gocache}" go build -o "$work/bin/check-go" .) \
                 >bin/go.log 2>&1 || reason[go]="go build failed: $(cat bin/go.log)"
             ;;
