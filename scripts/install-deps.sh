@@ -10,6 +10,9 @@ packages=(
     libexpected-dev libcli11-dev libspdlog-dev libtomlplusplus-dev
     libargon2-dev libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev
     gnutls-bin curl wrk apache2-utils procps jq python3-aiosmtpd chromium fonts-nanum
+    # the relying parties of tests/relying
+    libnss3-tools default-jdk-headless golang-go golang-golang-x-crypto-dev python3-cryptography
+    nodejs
 )
 
 missing=()

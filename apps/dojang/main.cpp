@@ -90,28 +90,35 @@ Result<void> keygen(const KeygenOptions& options) {
     return ok();
 }
 
-Result<void> vid_check(const std::string& certificate_path,
-                       const std::string& key_path,
-                       const std::string& idn_file,
-                       const std::string& password_file) {
-    auto certificate = read_certificate(certificate_path);
-    DOJANG_TRY(certificate);
-    auto identify = identify_data_of(*certificate);
-    DOJANG_TRY(identify);
-    if (!*identify) {
-        return fail(
-            ErrorKind::not_found, "VID_MISSING", "the certificate carries no identifyData VID");
+struct VidCheckOptions {
+    std::string certificate;
+    std::string key;         ///< the holder's signPri.key, which holds R ...
+    std::string random_hex;  ///< ... or R as the holder's client hands it to a relying party
+    std::string idn_file;
+    std::string password_file;
+};
+
+/// R from --random-hex, or from the randomNum attribute of the key file.
+Result<Bytes> random_num_for(const VidCheckOptions& options) {
+    if (options.key.empty() == options.random_hex.empty()) {
+        return fail(ErrorKind::invalid_request,
+                    "RANDOM_NUM_SOURCE",
+                    "give R with either --key (the holder's key file) or --random-hex, not both "
+                    "(R 은 --key 또는 --random-hex 중 하나로 주십시오)");
     }
-    auto idn = read_file(idn_file);
-    DOJANG_TRY(idn);
-    std::string number(idn->begin(), idn->end());
-    number.erase(std::remove_if(number.begin(),
-                                number.end(),
-                                [](char c) { return c == '\n' || c == '\r' || c == '-'; }),
-                 number.end());
-    auto key_file = read_file(key_path);
+    if (!options.random_hex.empty()) {
+        auto random_num = from_hex(options.random_hex);
+        if (!random_num || random_num->size() != npki::random_num_size) {
+            return fail(ErrorKind::invalid_request,
+                        "RANDOM_NUM_INVALID",
+                        "--random-hex must be 40 hex digits, R from the holder's key file (R 은 "
+                        "16진수 40자리여야 합니다)");
+        }
+        return std::move(*random_num);
+    }
+    auto key_file = read_file(options.key);
     DOJANG_TRY(key_file);
-    auto password = read_password(password_file, "key password (인증서 암호): ");
+    auto password = read_password(options.password_file, "key password (인증서 암호): ");
     DOJANG_TRY(password);
     auto info = crypto::decrypt_pkcs8_der(*key_file, *password);
     DOJANG_TRY(info);
@@ -121,7 +128,30 @@ Result<void> vid_check(const std::string& certificate_path,
         return fail(
             ErrorKind::not_found, "RANDOM_NUM_MISSING", "the key file carries no randomNum (R)");
     }
-    auto matches = npki::vid_matches(**identify, number, **random_num);
+    return std::move(**random_num);
+}
+
+/// The check a Korean relying party (a bank) makes: does the certificate's identifyData VID
+/// come from this resident or business number and the holder's R?
+Result<void> vid_check(const VidCheckOptions& options) {
+    auto certificate = read_certificate(options.certificate);
+    DOJANG_TRY(certificate);
+    auto identify = identify_data_of(*certificate);
+    DOJANG_TRY(identify);
+    if (!*identify) {
+        return fail(
+            ErrorKind::not_found, "VID_MISSING", "the certificate carries no identifyData VID");
+    }
+    auto idn = read_file(options.idn_file);
+    DOJANG_TRY(idn);
+    std::string number(idn->begin(), idn->end());
+    number.erase(std::remove_if(number.begin(),
+                                number.end(),
+                                [](char c) { return c == '\n' || c == '\r' || c == '-'; }),
+                 number.end());
+    auto random_num = random_num_for(options);
+    DOJANG_TRY(random_num);
+    auto matches = npki::vid_matches(**identify, number, *random_num);
     DOJANG_TRY(matches);
     if (!*matches) {
         return fail(ErrorKind::forbidden,
@@ -166,19 +196,26 @@ int main(int argc, char** argv) {
         "--key-algorithm", keygen_options.key_algorithm, "rsa2048 (default) | rsa3072 | p256");
     keygen_command->callback([&] { status = report(keygen(keygen_options)); });
 
-    std::string certificate;
-    std::string key, idn_file, password_file;
+    VidCheckOptions vid;
     auto* vid_command =
         app.add_subcommand("vid-check", "check that a certificate belongs to an identity number");
-    vid_command->add_option("--cert", certificate, "certificate (PEM or DER)")->required();
-    vid_command->add_option("--key", key, "the holder's signPri.key (holds R)")->required();
+    vid_command->alias("verify");
+    vid_command->add_option("--cert", vid.certificate, "certificate (PEM or DER)")->required();
+    auto* key_option =
+        vid_command->add_option("--key", vid.key, "the holder's signPri.key (holds R)");
+    vid_command
+        ->add_option("--random-hex",
+                     vid.random_hex,
+                     "R as the holder's client sends it to a relying party (40 hex digits), "
+                     "instead of --key")
+        ->excludes(key_option);
     vid_command
         ->add_option(
-            "--idn-file", idn_file, "file with the resident or business registration number")
+            "--idn-file", vid.idn_file, "file with the resident or business registration number")
         ->required();
-    vid_command->add_option("--password-file", password_file, "read the key password from a file");
-    vid_command->callback(
-        [&] { status = report(vid_check(certificate, key, idn_file, password_file)); });
+    vid_command->add_option(
+        "--password-file", vid.password_file, "read the key password from a file");
+    vid_command->callback([&] { status = report(vid_check(vid)); });
 
     try {
         app.parse(argc, argv);

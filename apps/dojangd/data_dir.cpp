@@ -37,16 +37,17 @@ Result<void> write_text(const std::string& path, const std::string& text, unsign
 
 /// 2.25.<random integer>: an OID arc that needs no registration (ITU-T X.667), for a
 /// development CA (a production CA passes its registered arc with --policy-arc). The integer
-/// has 31 random bits, not a UUID's 122: Go's encoding/asn1 (and so cfssl and other Go relying
-/// parties) refuses a certificate with any OID arc above 2^31 - 1.
+/// has 28 random bits, not a UUID's 122, so that it fits four base-128 bytes
+/// (config::max_oid_component): Python cryptography 38 (Debian 12) cannot load a certificate
+/// whose policy OID has a five-byte component, and Go's encoding/asn1 refuses one above 2^31 - 1.
 Result<std::string> fresh_policy_arc() {
     auto bytes = crypto::random_bytes(4);
     DOJANG_TRY(bytes);
-    std::uint32_t value = 0;
+    std::uint64_t value = 0;
     for (const std::uint8_t byte : *bytes) {
         value = (value << 8) | byte;
     }
-    value &= 0x7fffffffU;
+    value &= config::max_oid_component;
     return "2.25." + std::to_string(value == 0 ? 1 : value);
 }
 
@@ -235,6 +236,13 @@ namespace {
 
 Result<InitReport> build(const DataDir& dir, const InitOptions& options, const Clock& clock) {
     InitReport report;
+    // An arc some relying parties cannot parse would spoil every certificate: refused before
+    // anything is made (config::parse checks it again in dojang.toml at every start).
+    if (!options.policy_arc.empty()) {
+        if (auto problem = config::policy_oid_problem(options.policy_arc)) {
+            return fail(ErrorKind::invalid_request, "CONFIG_INVALID", "--policy-arc: " + *problem);
+        }
+    }
     for (const auto& [folder, perms] :
          {std::pair{std::string("ca"), fs::perms::owner_all},
           std::pair{std::string("secrets"), fs::perms::owner_all},
@@ -284,19 +292,6 @@ Result<InitReport> build(const DataDir& dir, const InitOptions& options, const C
         auto arc = fresh_policy_arc();
         DOJANG_TRY(arc);
         policy_arc = *arc;
-    }
-    for (std::size_t start = 0; start <= policy_arc.size();) {
-        const std::size_t end = std::min(policy_arc.find('.', start), policy_arc.size());
-        const std::string_view arc(policy_arc.data() + start, end - start);
-        if (arc.size() > 10 || (arc.size() == 10 && arc > "2147483647")) {
-            report.warnings.push_back(
-                "the policy arc " + policy_arc +
-                " has a component above 2^31-1: Go's encoding/asn1 (cfssl and other Go relying "
-                "parties) will refuse every certificate (정책 OID 의 한 자리가 2^31-1 을 "
-                "넘습니다)");
-            break;
-        }
-        start = end + 1;
     }
     const std::string base_url =
         options.base_url.empty() ? "http://" + options.listen : options.base_url;

@@ -50,4 +50,19 @@ set -e
 [ $wrong_status -eq 3 ] && grep -q WRONG_PASSWORD wrong.log || { cat wrong.log; fail "wrong password"; }
 [ $weak_status -eq 2 ] && grep -q PASSWORD_TOO_WEAK weak.log || { cat weak.log; fail "weak password accepted"; }
 [ ! -e weakdir/signPri.key ] || fail "a refused keygen wrote a key"
+
+# A relying party has R from the holder's client, not the key file: dojang verify --random-hex.
+"$dojang" verify --cert me/signCert.pem --random-hex "$random" --idn-file idn | contains "VID matches" ||
+    fail "verify --random-hex"
+set +e
+"$dojang" verify --cert me/signCert.pem --random-hex "$random" --idn-file other-idn >verify_other.log 2>&1
+other_status=$?
+"$dojang" verify --cert me/signCert.pem --random-hex "${random:0:38}" --idn-file idn >verify_short.log 2>&1
+short_status=$?
+"$dojang" verify --cert me/signCert.pem --idn-file idn >verify_none.log 2>&1
+none_status=$?
+set -e
+[ $other_status -eq 3 ] && grep -q VID_MISMATCH verify_other.log || { cat verify_other.log; fail "verify: another number matched"; }
+[ $short_status -eq 2 ] && grep -q RANDOM_NUM_INVALID verify_short.log || { cat verify_short.log; fail "verify: a short R"; }
+[ $none_status -eq 2 ] && grep -q RANDOM_NUM_SOURCE verify_none.log || { cat verify_none.log; fail "verify: no R"; }
 echo "holder: ok"

@@ -64,15 +64,20 @@ Result<pkix::Certificate> make_subordinate_certificate(const Authority& parent,
                                                        Seconds now) {
     auto cert = ca_skeleton(spec, X509_get_subject_name(parent.certificate.get()), public_key, now);
     DOJANG_TRY(cert);
-    auto added = add_extensions(
-        cert->get(),
-        parent.certificate.get(),
-        {{NID_basic_constraints, basic_constraints(spec.path_length)},
-         {NID_key_usage, "critical,keyCertSign,cRLSign"},
-         {NID_subject_key_identifier, "hash"},
-         {NID_authority_key_identifier, "keyid:always"},
-         {NID_crl_distribution_points, "URI:" + endpoints.crl_url(parent.name)},
-         {NID_info_access, "caIssuers;URI:" + endpoints.ca_issuers_url(parent.name)}});
+    // certificatePolicies anyPolicy: without it, RFC 5280 policy processing ends with no valid
+    // policy, and a relying party that requires a profile's policy (OpenSSL -policy
+    // -explicit_policy, NSS vfychain -o, Java setExplicitPolicyRequired) refuses every chain
+    // (tests/relying). anyPolicy rather than the profiles' OIDs: profiles may be added later.
+    auto added =
+        add_extensions(cert->get(),
+                       parent.certificate.get(),
+                       {{NID_basic_constraints, basic_constraints(spec.path_length)},
+                        {NID_key_usage, "critical,keyCertSign,cRLSign"},
+                        {NID_subject_key_identifier, "hash"},
+                        {NID_authority_key_identifier, "keyid:always"},
+                        {NID_crl_distribution_points, "URI:" + endpoints.crl_url(parent.name)},
+                        {NID_info_access, "caIssuers;URI:" + endpoints.ca_issuers_url(parent.name)},
+                        {NID_certificate_policies, "2.5.29.32.0"}});
     DOJANG_TRY(added);
     auto signed_cert = sign_certificate(cert->get(), parent.signer);
     DOJANG_TRY(signed_cert);

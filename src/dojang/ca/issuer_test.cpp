@@ -76,6 +76,23 @@ TEST_F(IssuerTest, IssuesCertificateThatOpensslVerifiesAgainstTheChain) {
         << output;
 }
 
+TEST_F(IssuerTest, ARelyingPartyThatRequiresTheProfilesPolicyAcceptsTheChain) {
+    auto issued = issuer_->issue(fixtures::request(fixtures::openssl_csr(), "individual"));
+    ASSERT_TRUE(issued.has_value()) << issued.error().describe();
+    const auto root = fixtures::write_pem(dir_, "root.pem", {&ca_.root.certificate});
+    const auto chain = fixtures::write_pem(dir_, "chain.pem", {&ca_.issuing.certificate});
+    const auto leaf = fixtures::write_pem(dir_, "leaf.pem", {&issued->certificate});
+    const std::string verify =
+        "openssl verify -attime " +
+        std::to_string(fixtures::test_now().time_since_epoch().count() + 60) +
+        " -explicit_policy -CAfile " + root + " -untrusted " + chain + " -policy ";
+    std::string output;
+    // The individual profile's policy (the issuing CA asserts anyPolicy) ...
+    EXPECT_EQ(testing::run(verify + "1.2.410.200005.1.1.1 " + leaf, &output), 0) << output;
+    // ... and not the corporate one.
+    EXPECT_NE(testing::run(verify + "1.2.410.200005.1.1.5 " + leaf, &output), 0) << output;
+}
+
 TEST_F(IssuerTest, WritesTheKoreanProfileExtensions) {
     auto issued = issuer_->issue(fixtures::request(fixtures::openssl_csr(), "individual"));
     ASSERT_TRUE(issued.has_value()) << issued.error().describe();

@@ -5,6 +5,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <functional>
 #include <map>
@@ -39,6 +40,20 @@ public:
             out = value->get();
         } else {
             report(key, node->source(), "must be a string");
+        }
+    }
+
+    /// A string that must be a policy OID (policy_oid_problem).
+    void oid(const char* key, std::string& out) {
+        const toml::node* node = find(key);
+        if (node == nullptr) {
+            return;
+        }
+        text(key, out);
+        if (node->as_string() != nullptr && !out.empty()) {
+            if (auto problem = policy_oid_problem(out)) {
+                report(key, node->source(), *problem);
+            }
         }
     }
 
@@ -154,7 +169,7 @@ void read_profile(const std::string& name,
     profile.name = name;
     TableReader reader(table, "profiles." + name + ".", violations);
     reader.text("display_name", profile.display_name);
-    reader.text("policy_oid", profile.policy_oid);
+    reader.oid("policy_oid", profile.policy_oid);
     reader.text("cps_uri", profile.cps_uri);
     reader.text("user_notice", profile.user_notice);
     reader.duration("validity_days", profile.validity, 1, 3650);
@@ -217,7 +232,7 @@ void read_config(const toml::table& root, Config& config, std::vector<Violation>
         reader.text("key_algorithm", config.ca.key_algorithm);
         reader.text("passphrase_file", config.ca.passphrase_file);
         reader.text("passphrase_env", config.ca.passphrase_env);
-        reader.text("policy_arc", config.ca.policy_arc);
+        reader.oid("policy_arc", config.ca.policy_arc);
     }
     if (config.ca.policy_arc.empty()) {
         violations.push_back({"CONFIG_INVALID", "ca.policy_arc: must be set"});
@@ -328,6 +343,49 @@ void read_config(const toml::table& root, Config& config, std::vector<Violation>
 }
 
 }  // namespace
+
+std::optional<std::string> policy_oid_problem(std::string_view oid) {
+    const std::string quoted = "'" + std::string(oid) + "'";
+    std::vector<std::uint64_t> components;
+    for (std::size_t start = 0; start <= oid.size();) {
+        const std::size_t end = std::min(oid.find('.', start), oid.size());
+        const std::string_view digits = oid.substr(start, end - start);
+        std::uint64_t value = 0;
+        const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+        const bool number = !digits.empty() && ptr == digits.data() + digits.size() &&
+                            (digits.size() == 1 || digits.front() != '0');
+        if (ec == std::errc::result_out_of_range || (number && value > max_oid_component)) {
+            return quoted + " has the component " + std::string(digits) +
+                   ", above 268435455 (2^28-1): relying parties such as Python cryptography 38 "
+                   "(Debian 12) cannot read a certificate with it; use components of at most "
+                   "28 bits (정책 OID 의 각 자리는 268435455 (2^28-1) 이하여야 합니다)";
+        }
+        if (ec != std::errc{} || !number) {
+            return quoted +
+                   " is not a dotted-decimal OID such as 1.2.410.200005 (점으로 구분된 숫자 "
+                   "OID 가 아닙니다)";
+        }
+        components.push_back(value);
+        start = end + 1;
+    }
+    if (components.size() < 2) {
+        return quoted +
+               " needs at least two components, e.g. 2.25.12345 (OID 는 두 자리 "
+               "이상이어야 합니다)";
+    }
+    if (components[0] > 2 || (components[0] < 2 && components[1] > 39)) {
+        return quoted +
+               " does not start with 0, 1 or 2 and a second component below 40 under 0 "
+               "and 1 (OID 의 첫 두 자리가 올바르지 않습니다)";
+    }
+    if (components[0] * 40 + components[1] > max_oid_component) {
+        return quoted +
+               ": its first two components encode as one above 268435455 (2^28-1), "
+               "which relying parties such as Python cryptography 38 cannot read (정책 "
+               "OID 의 첫 두 자리가 너무 큽니다)";
+    }
+    return std::nullopt;
+}
 
 Result<Config> parse(const std::string& toml_text, const std::string& source_name) {
     toml::table root;

@@ -8,9 +8,22 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dojang::config {
+
+/// The largest OID component (the first two count as one, 40 * X + Y) a policy OID may have:
+/// four base-128 bytes. Every relying party dojang is tested with parses it (tests/relying);
+/// Python cryptography 38 (Debian 12) refuses a certificate with a five-byte component, and
+/// Go's encoding/asn1 one above 2^31 - 1.
+inline constexpr std::uint64_t max_oid_component = (std::uint64_t{1} << 28) - 1;
+
+/// Why `oid` cannot be a certificate policy OID or arc: not dotted decimal (at least two
+/// components, no leading zeros), a first component other than 0, 1 or 2, a second above 39
+/// under 0 or 1, or a component above max_oid_component. In English with the Korean in
+/// parentheses; nullopt when it is fine.
+std::optional<std::string> policy_oid_problem(std::string_view oid);
 
 /// [server]
 struct Server {

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace dojang::config {
@@ -169,6 +170,66 @@ TEST(Config, AClientLimitNeedsABurstOfAtLeastOne) {
     auto bad = parse(toml, "t.toml");
     ASSERT_FALSE(bad.has_value());
     EXPECT_NE(bad.error().describe().find("server.client_burst_issuance"), std::string::npos);
+}
+
+TEST(PolicyOid, EveryComponentFitsTwentyEightBits) {
+    EXPECT_FALSE(policy_oid_problem("1.2.410.200005.1.1.4").has_value());
+    EXPECT_FALSE(policy_oid_problem("2.25.268435455").has_value());
+    EXPECT_FALSE(policy_oid_problem("2.25.248058101.1.1.1").has_value());
+    EXPECT_FALSE(policy_oid_problem("1.39").has_value());
+    EXPECT_FALSE(policy_oid_problem("2.268435375").has_value());  // 80 + Y = 2^28 - 1
+    // Python cryptography 38 (Debian 12) cannot load a certificate with this policy.
+    const auto five_bytes = policy_oid_problem("2.25.1637137279.1.1.1");
+    ASSERT_TRUE(five_bytes.has_value());
+    EXPECT_NE(five_bytes->find("1637137279"), std::string::npos) << *five_bytes;
+    EXPECT_NE(five_bytes->find("2^28-1"), std::string::npos) << *five_bytes;
+    EXPECT_NE(five_bytes->find("이하여야 합니다"), std::string::npos) << *five_bytes;
+    EXPECT_TRUE(policy_oid_problem("2.25.268435456").has_value());
+    EXPECT_TRUE(policy_oid_problem("2.268435376").has_value());
+    EXPECT_TRUE(policy_oid_problem("2.25.7986505172694083472197499878601202634").has_value());
+}
+
+TEST(PolicyOid, OnlyDottedDecimalWithAValidStart) {
+    const std::string bad =
+        "|2|2.|2.25.|2..25|.2.25|02.25|2.025|3.1|1.40|2.25.-1|2.25.+1|2.25.1 |"
+        "2.25.x|1.2.410.２";
+    for (std::size_t start = 0; start <= bad.size();) {
+        const std::size_t end = std::min(bad.find('|', start), bad.size());
+        const std::string oid = bad.substr(start, end - start);
+        EXPECT_TRUE(policy_oid_problem(oid).has_value()) << "'" << oid << "'";
+        start = end + 1;
+    }
+    EXPECT_FALSE(policy_oid_problem("0.0").has_value());
+    EXPECT_FALSE(policy_oid_problem("2.25.0.1").has_value());
+}
+
+TEST(Config, RefusesAPolicyArcSomeRelyingPartiesCannotParse) {
+    const std::string arc = "2.25.1637137279";
+    auto bad = parse(render_default("127.0.0.1:8080", "http://127.0.0.1:8080", "rsa2048", arc),
+                     "dojang.toml");
+    ASSERT_FALSE(bad.has_value());
+    EXPECT_EQ(bad.error().kind, ErrorKind::invalid_request);
+    EXPECT_EQ(bad.error().code, "CONFIG_INVALID");
+    // The arc and the two built-in profiles written under it, each with its line.
+    ASSERT_EQ(bad.error().violations.size(), 3U) << bad.error().describe();
+    const std::string text = bad.error().describe();
+    EXPECT_NE(text.find("ca.policy_arc (line "), std::string::npos) << text;
+    EXPECT_NE(text.find("profiles.individual.policy_oid (line "), std::string::npos) << text;
+    EXPECT_NE(text.find("profiles.corporate.policy_oid (line "), std::string::npos) << text;
+    EXPECT_NE(text.find("2^28-1"), std::string::npos) << text;
+    auto fine = parse(
+        render_default("127.0.0.1:8080", "http://127.0.0.1:8080", "rsa2048", "2.25.248058101"),
+        "dojang.toml");
+    ASSERT_TRUE(fine.has_value()) << fine.error().describe();
+    EXPECT_EQ(named(*fine, "individual").policy_oid, "2.25.248058101.1.1.1");
+}
+
+TEST(Config, RefusesAProfilePolicyThatIsNotAnOid) {
+    auto bad = parse(defaults() + "\n[profiles.bank]\npolicy_oid = \"yessign bank\"\n", "t.toml");
+    ASSERT_FALSE(bad.has_value());
+    ASSERT_EQ(bad.error().violations.size(), 1U) << bad.error().describe();
+    EXPECT_NE(bad.error().violations[0].detail.find("profiles.bank.policy_oid"), std::string::npos)
+        << bad.error().describe();
 }
 
 }  // namespace
