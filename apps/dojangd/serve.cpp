@@ -307,6 +307,11 @@ Result<void> serve(const std::string& data,
     if (!logging) {
         return logging;
     }
+    // An arc that init would refuse today (made before it checked): the certificates already
+    // carry it, so the CA runs, and says which relying parties will refuse them.
+    for (const auto& unportable : config::unportable_policy_oids(installation->config)) {
+        log::warn("policy OID some relying parties cannot read: {}", unportable);
+    }
     const auto& settings = installation->config.server;
     auto listen = config::split_listen(listen_override.value_or(settings.listen));
     DOJANG_TRY(listen);

@@ -232,6 +232,12 @@ public final class Check {
     static PKIXParameters parameters(X509Certificate root) throws Exception {
         PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(root, null)));
         params.setRevocationEnabled(false);
+        // Korean certificates carry a critical certificatePolicies with CPS and userNotice
+        // qualifiers (as yessign and TradeSign write it). Java's PKIX refuses any critical
+        // policy extension with qualifiers unless told otherwise (PKIXParameters
+        // .setPolicyQualifiersRejected, default true); Korean relying parties on Java turn it
+        // off, as here, and read the qualifiers themselves if they want them.
+        params.setPolicyQualifiersRejected(false);
         return params;
     }
 

@@ -68,17 +68,31 @@ Result<pkix::Certificate> make_subordinate_certificate(const Authority& parent,
     // policy, and a relying party that requires a profile's policy (OpenSSL -policy
     // -explicit_policy, NSS vfychain -o, Java setExplicitPolicyRequired) refuses every chain
     // (tests/relying). anyPolicy rather than the profiles' OIDs: profiles may be added later.
-    auto added =
-        add_extensions(cert->get(),
-                       parent.certificate.get(),
-                       {{NID_basic_constraints, basic_constraints(spec.path_length)},
-                        {NID_key_usage, "critical,keyCertSign,cRLSign"},
-                        {NID_subject_key_identifier, "hash"},
-                        {NID_authority_key_identifier, "keyid:always"},
-                        {NID_crl_distribution_points, "URI:" + endpoints.crl_url(parent.name)},
-                        {NID_info_access, "caIssuers;URI:" + endpoints.ca_issuers_url(parent.name)},
-                        {NID_certificate_policies, "2.5.29.32.0"}});
+    auto added = add_extensions(
+        cert->get(),
+        parent.certificate.get(),
+        {{NID_basic_constraints, basic_constraints(spec.path_length)},
+         {NID_key_usage, "critical,keyCertSign,cRLSign"},
+         {NID_subject_key_identifier, "hash"},
+         {NID_authority_key_identifier, "keyid:always"},
+         {NID_crl_distribution_points, "URI:" + endpoints.crl_url(parent.name)},
+         {NID_info_access, "caIssuers;URI:" + endpoints.ca_issuers_url(parent.name)}});
     DOJANG_TRY(added);
+    // certificatePolicies is built by hand: OpenSSL's text form of it needs a config database.
+    crypto::Owned<CERTIFICATEPOLICIES, CERTIFICATEPOLICIES_free> policies(
+        CERTIFICATEPOLICIES_new());
+    POLICYINFO* any_policy = POLICYINFO_new();
+    if (!policies || any_policy == nullptr || sk_POLICYINFO_push(policies.get(), any_policy) == 0) {
+        POLICYINFO_free(any_policy);
+        return crypto::openssl_failure(ErrorKind::internal, "EXTENSION_INVALID", "out of memory");
+    }
+    ASN1_OBJECT_free(any_policy->policyid);
+    any_policy->policyid = OBJ_nid2obj(NID_any_policy);
+    if (X509_add1_ext_i2d(
+            cert->get(), NID_certificate_policies, policies.get(), 0, X509V3_ADD_DEFAULT) != 1) {
+        return crypto::openssl_failure(
+            ErrorKind::internal, "EXTENSION_INVALID", "cannot add certificatePolicies anyPolicy");
+    }
     auto signed_cert = sign_certificate(cert->get(), parent.signer);
     DOJANG_TRY(signed_cert);
     return pkix::Certificate::adopt(std::move(*cert));

@@ -51,7 +51,7 @@ public:
         }
         text(key, out);
         if (node->as_string() != nullptr && !out.empty()) {
-            if (auto problem = policy_oid_problem(out)) {
+            if (auto problem = policy_oid_problem(out, OidRule::syntax)) {
                 report(key, node->source(), *problem);
             }
         }
@@ -344,7 +344,8 @@ void read_config(const toml::table& root, Config& config, std::vector<Violation>
 
 }  // namespace
 
-std::optional<std::string> policy_oid_problem(std::string_view oid) {
+std::optional<std::string> policy_oid_problem(std::string_view oid, OidRule rule) {
+    const bool portable = rule == OidRule::portable;
     const std::string quoted = "'" + std::string(oid) + "'";
     std::vector<std::uint64_t> components;
     for (std::size_t start = 0; start <= oid.size();) {
@@ -354,11 +355,18 @@ std::optional<std::string> policy_oid_problem(std::string_view oid) {
         const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
         const bool number = !digits.empty() && ptr == digits.data() + digits.size() &&
                             (digits.size() == 1 || digits.front() != '0');
-        if (ec == std::errc::result_out_of_range || (number && value > max_oid_component)) {
+        if (portable &&
+            (ec == std::errc::result_out_of_range || (number && value > max_oid_component))) {
             return quoted + " has the component " + std::string(digits) +
                    ", above 268435455 (2^28-1): relying parties such as Python cryptography 38 "
                    "(Debian 12) cannot read a certificate with it; use components of at most "
                    "28 bits (정책 OID 의 각 자리는 268435455 (2^28-1) 이하여야 합니다)";
+        }
+        if (!portable && ec == std::errc::result_out_of_range && number) {
+            // Too large for any check here, still dotted decimal: fine for the syntax.
+            start = end + 1;
+            components.push_back(max_oid_component + 1);
+            continue;
         }
         if (ec != std::errc{} || !number) {
             return quoted +
@@ -378,13 +386,26 @@ std::optional<std::string> policy_oid_problem(std::string_view oid) {
                " does not start with 0, 1 or 2 and a second component below 40 under 0 "
                "and 1 (OID 의 첫 두 자리가 올바르지 않습니다)";
     }
-    if (components[0] * 40 + components[1] > max_oid_component) {
+    if (portable && components[0] * 40 + components[1] > max_oid_component) {
         return quoted +
                ": its first two components encode as one above 268435455 (2^28-1), "
                "which relying parties such as Python cryptography 38 cannot read (정책 "
                "OID 의 첫 두 자리가 너무 큽니다)";
     }
     return std::nullopt;
+}
+
+std::vector<std::string> unportable_policy_oids(const Config& config) {
+    std::vector<std::string> found;
+    if (auto problem = policy_oid_problem(config.ca.policy_arc)) {
+        found.push_back("ca.policy_arc: " + *problem);
+    }
+    for (const auto& profile : config.profiles) {
+        if (auto problem = policy_oid_problem(profile.policy_oid)) {
+            found.push_back("profiles." + profile.name + ".policy_oid: " + *problem);
+        }
+    }
+    return found;
 }
 
 Result<Config> parse(const std::string& toml_text, const std::string& source_name) {

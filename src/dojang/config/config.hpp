@@ -19,11 +19,22 @@ namespace dojang::config {
 /// Go's encoding/asn1 one above 2^31 - 1.
 inline constexpr std::uint64_t max_oid_component = (std::uint64_t{1} << 28) - 1;
 
+/// How strictly policy_oid_problem() judges: `syntax` only (what a configuration file must
+/// obey), or also `portable` (every component within max_oid_component: what `init` demands
+/// of a new CA, and what a running CA warns about).
+enum class OidRule { syntax, portable };
+
 /// Why `oid` cannot be a certificate policy OID or arc: not dotted decimal (at least two
 /// components, no leading zeros), a first component other than 0, 1 or 2, a second above 39
-/// under 0 or 1, or a component above max_oid_component. In English with the Korean in
-/// parentheses; nullopt when it is fine.
-std::optional<std::string> policy_oid_problem(std::string_view oid);
+/// under 0 or 1, or (OidRule::portable) a component above max_oid_component. In English with
+/// the Korean in parentheses; nullopt when it is fine.
+std::optional<std::string> policy_oid_problem(std::string_view oid,
+                                              OidRule rule = OidRule::portable);
+
+/// The policy OIDs of `config` (the arc and every profile's) that some relying parties cannot
+/// parse, each as "key: problem". An installation made before init checked this still starts
+/// (its certificates already carry the OIDs); the server says so in its log at every start.
+std::vector<std::string> unportable_policy_oids(const struct Config& config);
 
 /// [server]
 struct Server {

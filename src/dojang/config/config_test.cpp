@@ -203,25 +203,36 @@ TEST(PolicyOid, OnlyDottedDecimalWithAValidStart) {
     EXPECT_FALSE(policy_oid_problem("2.25.0.1").has_value());
 }
 
-TEST(Config, RefusesAPolicyArcSomeRelyingPartiesCannotParse) {
+TEST(Config, StartsWithAnArcSomeRelyingPartiesCannotParseAndNamesIt) {
+    // An installation made before init refused such arcs: its certificates already carry it,
+    // so it still starts, and unportable_policy_oids() says what the log must warn about.
     const std::string arc = "2.25.1637137279";
-    auto bad = parse(render_default("127.0.0.1:8080", "http://127.0.0.1:8080", "rsa2048", arc),
+    auto old = parse(render_default("127.0.0.1:8080", "http://127.0.0.1:8080", "rsa2048", arc),
                      "dojang.toml");
-    ASSERT_FALSE(bad.has_value());
-    EXPECT_EQ(bad.error().kind, ErrorKind::invalid_request);
-    EXPECT_EQ(bad.error().code, "CONFIG_INVALID");
-    // The arc and the two built-in profiles written under it, each with its line.
-    ASSERT_EQ(bad.error().violations.size(), 3U) << bad.error().describe();
-    const std::string text = bad.error().describe();
-    EXPECT_NE(text.find("ca.policy_arc (line "), std::string::npos) << text;
-    EXPECT_NE(text.find("profiles.individual.policy_oid (line "), std::string::npos) << text;
-    EXPECT_NE(text.find("profiles.corporate.policy_oid (line "), std::string::npos) << text;
-    EXPECT_NE(text.find("2^28-1"), std::string::npos) << text;
+    ASSERT_TRUE(old.has_value()) << old.error().describe();
+    const auto warnings = unportable_policy_oids(*old);
+    // The arc and the two built-in profiles written under it.
+    ASSERT_EQ(warnings.size(), 3U);
+    EXPECT_EQ(warnings[0].rfind("ca.policy_arc: ", 0), 0U) << warnings[0];
+    EXPECT_NE(warnings[0].find("2^28-1"), std::string::npos) << warnings[0];
     auto fine = parse(
         render_default("127.0.0.1:8080", "http://127.0.0.1:8080", "rsa2048", "2.25.248058101"),
         "dojang.toml");
     ASSERT_TRUE(fine.has_value()) << fine.error().describe();
+    EXPECT_TRUE(unportable_policy_oids(*fine).empty());
     EXPECT_EQ(named(*fine, "individual").policy_oid, "2.25.248058101.1.1.1");
+}
+
+TEST(Config, RefusesAnArcThatIsNoOidEvenWhenLarge) {
+    auto bad = parse(
+        render_default("127.0.0.1:8080", "http://127.0.0.1:8080", "rsa2048", "2.25.x1637137279"),
+        "dojang.toml");
+    ASSERT_FALSE(bad.has_value());
+    EXPECT_EQ(bad.error().code, "CONFIG_INVALID");
+    EXPECT_NE(bad.error().describe().find("ca.policy_arc (line "), std::string::npos)
+        << bad.error().describe();
+    EXPECT_FALSE(policy_oid_problem("2.25.79865051726940834721974998786012026344", OidRule::syntax)
+                     .has_value());
 }
 
 TEST(Config, RefusesAProfilePolicyThatIsNotAnOid) {
