@@ -606,7 +606,19 @@ if (args.officers === 'true') {
     const officer = await open('company_journey-officer', { viewport: { width: 1280, height: 900 } });
     try {
       await officerSignsIn(officer.page, officer.screenshot, officer.audit);
+      // The queue on a phone: one card per application, nothing wider than the screen.
+      await officer.page.setViewportSize({ width: 390, height: 844 });
+      await officer.page.locator('#filter-holder_type').selectOption('corporate');
+      await officer.page.getByRole('button', { name: '조회' }).click();
+      await officer.page.getByRole('link', { name: dojangsangsa.name }).waitFor();
+      await fitsWidth(officer.page, 'the officers\' queue on a phone');
+      await officer.screenshot('queue-phone');
+      await officer.audit('queue-phone');
+      await officer.page.setViewportSize({ width: 1280, height: 900 });
       await openReview(officer.page, dojangsangsa);
+      // Numbers as people write them (the register keeps digits).
+      await officer.page.locator('#register-facts').getByText(dojangsangsa.business, { exact: true }).waitFor();
+      await officer.page.locator('#register-facts').getByText(dojangsangsa.phone, { exact: true }).waitFor();
       check((await officer.page.locator('[data-kind]').count()) === documents, 'every document shown inline');
       const frames = officer.page.locator('iframe.document-view');
       if (await frames.count()) {
@@ -625,7 +637,12 @@ if (args.officers === 'true') {
       await officer.page.waitForTimeout(1500); // the PDF viewer draws the page
       await officer.screenshot('review');
       await officer.audit('review');
-      await officer.page.getByRole('button', { name: '승인' }).click();
+      // Approval is asked once more; cancelling decides nothing.
+      await officer.page.getByRole('button', { name: '승인', exact: true }).click();
+      await officer.page.locator('#approve-cancel').click();
+      check((await officer.page.locator('#decision-result').textContent()) === '', 'a cancelled approval decided something');
+      await officer.page.getByRole('button', { name: '승인', exact: true }).click();
+      await officer.page.locator('#approve-confirm').click();
       await officer.page.locator('#decision-result').filter({ hasText: /승인했습니다|두 번째 승인/ }).waitFor();
       await officer.screenshot('approved');
       check(officer.problems.length === 0, officer.problems.join('\n'));
@@ -710,7 +727,8 @@ if (args.officers === 'true') {
       await officer.page.waitForFunction((img) => img.complete && img.naturalWidth > 0, await image.elementHandle());
       await officer.page.waitForTimeout(1000); // the PDF viewer draws the page
       await officer.screenshot('review');
-      await officer.page.getByRole('button', { name: '승인' }).click();
+      await officer.page.getByRole('button', { name: '승인', exact: true }).click();
+      await officer.page.locator('#approve-confirm').click();
       await officer.page.locator('#decision-result').filter({ hasText: /승인했습니다|두 번째 승인/ }).waitFor();
       await officer.screenshot('approved');
       check(officer.problems.length === 0, officer.problems.join('\n'));
@@ -1208,6 +1226,22 @@ test('renewal_in_the_browser', async ({ page, screenshot, audit }) => {
   await page.locator('#manage-flash').getByText('폐지했습니다').waitFor({ timeout: 30000 });
   await waitForStatus(page, renewed, 'revoked');
   await audit('revoked');
+});
+
+test('help_for_holders', async ({ page, screenshot, audit }) => {
+  // Questions and answers first, each opening where it is asked; the operator's number dials.
+  await page.goto(`${base}/portal/#/help`);
+  await page.getByRole('heading', { level: 2, name: '자주 묻는 질문' }).waitFor();
+  const questions = page.locator('#faq details');
+  check((await questions.count()) >= 8, `${await questions.count()} questions on the help page`);
+  await page.getByText('인증서 비밀번호를 잊었어요. 찾을 수 있나요?').click();
+  await page.getByText('찾을 수 없습니다.', { exact: false }).waitFor();
+  const config = await (await fetch(`${base}/portal/config.json`)).json();
+  const phone = page.locator('#contact-phone');
+  check((await phone.getAttribute('href')) === `tel:${config.contact.replace(/[^+\d]/g, '')}`, `the contact link is ${await phone.getAttribute('href')} for ${config.contact}`);
+  check((await phone.textContent()) === config.contact, 'the contact link shows the number as configured');
+  await screenshot('help');
+  await audit('help');
 });
 
 let passed = 0;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Help: one page per error code of GET /api/v1/errors, the troubleshooting table and the
-// operator's contact (GET /portal/config.json).
+// Help: questions and answers for holders, the troubleshooting table, one page per error code
+// of GET /api/v1/errors and the operator's contact (GET /portal/config.json), a tel: link when
+// it is a phone number.
 import { errorCatalog, portalConfig, type ErrorEntry } from '../common/api';
 import { h, notice, show } from '../common/dom';
 import { lang, t, type MessageKey } from '../common/i18n';
@@ -14,6 +15,24 @@ const troubles: Array<[MessageKey, MessageKey]> = [
   ['trouble.rejected', 'trouble.rejected.fix'],
 ];
 
+/// The questions holders ask most, each answered where it is asked (details/summary).
+const questions: Array<[MessageKey, MessageKey]> = [
+  ['faq.when', 'faq.when.answer'],
+  ['faq.forgot', 'faq.forgot.answer'],
+  ['faq.where', 'faq.where.answer'],
+  ['faq.browser_lost', 'faq.browser_lost.answer'],
+  ['faq.move', 'faq.move.answer'],
+  ['faq.old', 'faq.old.answer'],
+  ['faq.renew', 'faq.renew.answer'],
+  ['faq.not_me', 'faq.not_me.answer'],
+];
+
+/// A phone number as a tel: link (digits and a leading +), or the text as it is.
+function contactLink(contact: string): Node {
+  const digits = contact.replace(/[\s().-]/g, '');
+  return /^\+?\d{3,15}$/.test(digits) ? h('a', { href: `tel:${digits}`, id: 'contact-phone' }, contact) : document.createTextNode(contact);
+}
+
 async function contactSection(): Promise<HTMLElement> {
   const config = await portalConfig();
   return h(
@@ -21,7 +40,7 @@ async function contactSection(): Promise<HTMLElement> {
     { class: 'card', id: 'contact', 'aria-labelledby': 'contact-h' },
     h('h2', { id: 'contact-h' }, t('help.contact')),
     h('p', {}, t('help.contact.text', { organisation: config.organisation })),
-    h('p', { class: 'contact' }, config.contact || t('help.contact.none')),
+    h('p', { class: 'contact' }, config.contact ? contactLink(config.contact) : t('help.contact.none')),
     h('p', { class: 'small' }, t('help.contact.request_id')),
   );
 }
@@ -43,6 +62,12 @@ export async function helpPage(main: HTMLElement): Promise<void> {
   show(
     main,
     h('h1', {}, t('help.title')),
+    h(
+      'section',
+      { id: 'faq', 'aria-labelledby': 'faq-h' },
+      h('h2', { id: 'faq-h' }, t('faq.title')),
+      questions.map(([question, answer]) => h('details', { class: 'card faq' }, h('summary', {}, t(question)), h('p', {}, t(answer)))),
+    ),
     h(
       'section',
       { 'aria-labelledby': 'trouble-h' },

@@ -23,7 +23,27 @@ export function decisionPanel(id: string, status: string, after: () => void): HT
       result.append(problemBox(asProblem(error) as Problem, '/portal/#/help/'));
     }
   };
-  const approve = button(t('officer.approve'), () => void decide('approve'), 'primary', { id: 'approve' });
+  // Approval shows the applicant the codes that issue a certificate: asked once more, in place.
+  const confirmBox = h('div', { id: 'approve-confirm-box', class: 'stack', hidden: true });
+  const approve = button(
+    t('officer.approve'),
+    () => {
+      clear(confirmBox);
+      confirmBox.hidden = false;
+      const sure = button(t('officer.approve.confirm'), () => {
+        confirmBox.hidden = true;
+        void decide('approve');
+      }, 'primary', { id: 'approve-confirm' });
+      const cancel = button(t('officer.approve.cancel'), () => {
+        confirmBox.hidden = true;
+        approve.focus();
+      }, 'secondary', { id: 'approve-cancel' });
+      confirmBox.append(notice('info', t('officer.approve.question')), h('div', { class: 'actions' }, sure, cancel));
+      sure.focus();
+    },
+    'primary',
+    { id: 'approve' },
+  );
   const reasonSelect = h('select', { id: 'reject-reason', name: 'reason', required: true }, h('option', { value: '' }, t('officer.reject.choose')), rejectReasons.map((r) => h('option', { value: r }, t(`review.reason.${r}` as MessageKey))));
   const text = h('textarea', { id: 'reject-text', name: 'text', rows: 3, maxlength: 1000, 'aria-describedby': 'reject-text-hint' });
   const rejectErrors = h('div', {});
@@ -56,6 +76,7 @@ export function decisionPanel(id: string, status: string, after: () => void): HT
     h('h2', { id: 'decision-h' }, t('officer.decision')),
     h('p', { class: 'small' }, t('officer.decision.lead')),
     h('div', { class: 'actions' }, approve),
+    confirmBox,
     h('h3', {}, t('officer.reject.title')),
     reject,
     result,

@@ -59,7 +59,22 @@ function displayField(key: string, value: unknown): string {
   if (text && key === 'status') return tMaybe(`status.${text}`) ?? text;
   if (text && key === 'channel') return tMaybe(`channel.${text}`) ?? text;
   if (text && key.endsWith('_at')) return formatTime(text);
+  if (text && (key === 'phone' || key === 'business_number' || key === 'corporate_number')) return formatNumber(key, text);
   return display(value);
+}
+
+/// Numbers as Koreans write them: 010-1234-5678, 124-81-00998, 110111-1234567. Anything
+/// else (already formatted, masked, unexpected length) is shown as it is.
+export function formatNumber(key: string, text: string): string {
+  const digits = text.replace(/[\s-]/g, '');
+  if (!/^\d+$/.test(digits)) return text;
+  if (key === 'phone' && (digits.length === 10 || digits.length === 11)) {
+    const middle = digits.length === 11 ? 4 : 3;
+    return `${digits.slice(0, 3)}-${digits.slice(3, 3 + middle)}-${digits.slice(3 + middle)}`;
+  }
+  if (key === 'business_number' && digits.length === 10) return `${digits.slice(0, 3)}-${digits.slice(3, 5)}-${digits.slice(5)}`;
+  if (key === 'corporate_number' && digits.length === 13) return `${digits.slice(0, 6)}-${digits.slice(6)}`;
+  return text;
 }
 
 const comparable = (value: unknown) => (typeof value === 'string' ? value.replace(/[\s-]/g, '') : '');
