@@ -1,26 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dojang/keystore/library_context.hpp"
 
+#include "dojang/crypto/legacy.hpp"
 #include "dojang/crypto/openssl.hpp"
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/provider.h>
 
 namespace dojang::keystore::detail {
 namespace {
 
 struct Context {
-    OSSL_LIB_CTX* context = nullptr;
+    OSSL_LIB_CTX* context = crypto::legacy_context();
     EVP_CIPHER* seed = nullptr;
 
-    Context() : context(OSSL_LIB_CTX_new()) {
+    Context() {
         if (context == nullptr) {
             return;
         }
-        // Providers stay loaded for the life of the process, like the context itself.
-        OSSL_PROVIDER_load(context, "default");
-        OSSL_PROVIDER_load(context, "legacy");
         seed = EVP_CIPHER_fetch(context, "SEED-CBC", nullptr);
         ERR_clear_error();
     }

@@ -7,9 +7,8 @@
 
 namespace dojang::keystore::detail {
 
-/// An OpenSSL library context of the key store's own, with the default and the legacy
-/// provider (SEED lives in the legacy one), so the rest of the process never sees the legacy
-/// algorithms. Created once, thread-safe, never freed.
+/// The legacy library context (crypto::legacy_context(): default and legacy providers; SEED
+/// lives in the legacy one).
 OSSL_LIB_CTX* library_context();
 
 /// SEED-CBC from the legacy provider; internal KEY_FILE_UNSUPPORTED when it cannot be loaded.
