@@ -320,4 +320,9 @@ Result<Bytes> Certificate::public_key_der() const {
     return crypto::public_key_der(X509_get0_pubkey(get()));
 }
 
+bool Certificate::may_sign() const {
+    // X509_get_key_usage answers all bits when the extension is absent.
+    return (X509_get_key_usage(get()) & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) != 0;
+}
+
 }  // namespace dojang::pkix

@@ -73,6 +73,9 @@ public:
     }
     /// The subject public key as SubjectPublicKeyInfo DER.
     [[nodiscard]] Result<Bytes> public_key_der() const;
+    /// Whether its key may sign what a holder signs: keyUsage has digitalSignature or
+    /// nonRepudiation (or there is no keyUsage).
+    [[nodiscard]] bool may_sign() const;
 
 private:
     explicit Certificate(crypto::X509Ptr cert) : cert_(std::move(cert)) {}

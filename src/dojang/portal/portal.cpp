@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -166,33 +168,55 @@ std::optional<fs::path> contained_file(const fs::path& root, std::string_view re
     return real;
 }
 
-/// Whether the client takes gzip: a coding "gzip" in Accept-Encoding that is not refused
-/// with q=0 (RFC 9110 §12.5.3).
+/// Whether the client takes gzip: a coding "gzip" (or "x-gzip"; names are case-insensitive)
+/// in Accept-Encoding whose q is not 0 (RFC 9110 §12.5.3). "*" is not taken as gzip.
 bool accepts_gzip(std::string_view accept_encoding) {
+    const auto trimmed = [](std::string_view text) {
+        while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+            text.remove_prefix(1);
+        }
+        while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+            text.remove_suffix(1);
+        }
+        return text;
+    };
+    const auto lowered = [](std::string_view text) {
+        std::string out(text);
+        std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
+            return static_cast<char>(std::tolower(c));
+        });
+        return out;
+    };
     std::size_t start = 0;
     while (start <= accept_encoding.size()) {
         const auto comma = accept_encoding.find(',', start);
-        std::string_view item = accept_encoding.substr(
+        const std::string_view item = accept_encoding.substr(
             start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
         start = comma == std::string_view::npos ? accept_encoding.size() + 1 : comma + 1;
-        while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) {
-            item.remove_prefix(1);
-        }
-        const auto semicolon = item.find(';');
-        std::string_view coding = item.substr(0, semicolon);
-        while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) {
-            coding.remove_suffix(1);
-        }
+        auto semicolon = item.find(';');
+        const std::string coding = lowered(trimmed(item.substr(0, semicolon)));
         if (coding != "gzip" && coding != "x-gzip") {
             continue;
         }
-        if (semicolon == std::string_view::npos) {
-            return true;
+        double q = 1.0;
+        while (semicolon != std::string_view::npos) {
+            const auto next = item.find(';', semicolon + 1);
+            const std::string_view parameter = trimmed(item.substr(
+                semicolon + 1,
+                next == std::string_view::npos ? std::string_view::npos : next - semicolon - 1));
+            semicolon = next;
+            const auto equals = parameter.find('=');
+            if (equals == std::string_view::npos ||
+                lowered(trimmed(parameter.substr(0, equals))) != "q") {
+                continue;
+            }
+            const std::string_view value = trimmed(parameter.substr(equals + 1));
+            const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), q);
+            if (error != std::errc{} || end != value.data() + value.size()) {
+                q = 0.0;  // an unreadable weight: not taken as a yes
+            }
         }
-        std::string parameters(item.substr(semicolon + 1));
-        parameters.erase(std::remove(parameters.begin(), parameters.end(), ' '), parameters.end());
-        return !(parameters == "q=0" || parameters == "q=0." || parameters == "q=0.0" ||
-                 parameters == "q=0.00" || parameters == "q=0.000");
+        return q > 0.0;
     }
     return false;
 }
@@ -216,10 +240,11 @@ http::Response file_response(const fs::path& root,
             gzipped = true;
         }
     }
-    std::error_code error;
-    const auto size = fs::file_size(*path, error);
-    const auto modified = fs::last_write_time(*path, error);
-    if (error) {
+    std::error_code size_error;
+    std::error_code time_error;
+    const auto size = fs::file_size(*path, size_error);
+    const auto modified = fs::last_write_time(*path, time_error);
+    if (size_error || time_error) {
         return not_found();
     }
     const std::string etag = "\"" + std::to_string(size) + "-" +

@@ -113,6 +113,11 @@ TEST_F(PortalTest, SendsTheGzipCopyToClientsThatTakeGzip) {
     request.headers.emplace_back("accept-encoding", "br, gzip;q=0.8, deflate");
 
     const auto packed = fetch_with(settings_, request);
+    for (const char* accept : {"GZIP", "x-gzip", "gzip;x=y;q=0.5", "identity, gzip"}) {
+        auto other = get("/portal/assets/app-AB12CD34.js");
+        other.headers.emplace_back("accept-encoding", accept);
+        EXPECT_EQ(fetch_with(settings_, other).header("content-encoding"), "gzip") << accept;
+    }
 
     EXPECT_EQ(packed.status, 200U);
     EXPECT_EQ(packed.body, "gzip bytes of the script");
@@ -127,7 +132,15 @@ TEST_F(PortalTest, SendsTheGzipCopyToClientsThatTakeGzip) {
 }
 
 TEST_F(PortalTest, SendsThePlainFileWhenGzipIsRefusedOrMissing) {
-    for (const char* accept : {"gzip;q=0", "identity", "gzip; q=0.0", "deflate, br"}) {
+    for (const char* accept : {"gzip;q=0",
+                               "identity",
+                               "gzip; q=0.0",
+                               "deflate, br",
+                               "gzip;Q=0",
+                               "gzip;\tq=0",
+                               "gzip;q=0;x=y",
+                               "gzip;q=nope",
+                               "*"}) {
         auto request = get("/portal/assets/app-AB12CD34.js");
         request.headers.emplace_back("accept-encoding", accept);
         const auto response = fetch_with(settings_, request);

@@ -19,6 +19,13 @@ Result<store::CertificateRecord> HolderActions::authorise(const SignedByHolder& 
                         ", not with " + serial.hex() +
                         " (요청에 서명한 인증서가 대상 인증서와 다릅니다)");
     }
+    if (!signed_by.signer.may_sign()) {
+        return fail(ErrorKind::forbidden,
+                    "SIGNER_MISMATCH",
+                    "certificate " + signer_serial->hex() +
+                        " is not for signatures (its key usage has neither digitalSignature nor "
+                        "nonRepudiation) (서명용 인증서가 아닙니다)");
+    }
     const auto now = clock_->now();
     const auto skew =
         signed_by.signed_at > now ? signed_by.signed_at - now : now - signed_by.signed_at;

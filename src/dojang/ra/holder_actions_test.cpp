@@ -142,5 +142,37 @@ TEST_F(HolderActionsTest, RefusesARevokedCertificateAndOutsideTheWindow) {
     EXPECT_EQ(early.error().code, "RENEWAL_TOO_EARLY");
 }
 
+TEST_F(HolderActionsTest, RevokingTheOldCertificateEndsARenewalNotYetConfirmed) {
+    // A thief with the old key renews to a key of their own; the holder then revokes the old
+    // certificate: the thief's renewed certificate is revoked too and cannot be confirmed.
+    const auto old_serial = *current_->serial();
+    auto request = pkix::Csr::parse(ca::fixtures::openssl_csr());
+    auto renewed = actions_->renew(signed_now(*current_), old_serial, *request);
+    ASSERT_TRUE(renewed) << renewed.error().describe();
+
+    ASSERT_TRUE(
+        actions_->revoke(signed_now(*current_), old_serial, RevocationReason::key_compromise));
+
+    EXPECT_EQ(status(renewed->serial), domain::CertificateStatus::revoked);
+    auto confirmed = actions_->confirm_renewal(signed_now(renewed->certificate), renewed->serial);
+    ASSERT_FALSE(confirmed);
+}
+
+TEST_F(HolderActionsTest, AConfirmationAfterTheOldCertificateWasRevokedElsewhereRevokesTheNew) {
+    const auto old_serial = *current_->serial();
+    auto request = pkix::Csr::parse(ca::fixtures::openssl_csr());
+    auto renewed = actions_->renew(signed_now(*current_), old_serial, *request);
+    ASSERT_TRUE(renewed) << renewed.error().describe();
+    // Revoked by the CA (an officer), not through the holder's route.
+    ASSERT_TRUE(
+        ca::revoke(*database_, clock_, old_serial, RevocationReason::unspecified, "officer:kim"));
+
+    auto confirmed = actions_->confirm_renewal(signed_now(renewed->certificate), renewed->serial);
+
+    ASSERT_FALSE(confirmed);
+    EXPECT_EQ(confirmed.error().code, "CERTIFICATE_REVOKED");
+    EXPECT_EQ(status(renewed->serial), domain::CertificateStatus::revoked);
+}
+
 }  // namespace
 }  // namespace dojang::ra

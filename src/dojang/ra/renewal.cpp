@@ -191,6 +191,11 @@ Result<void> RenewalService::settle(const SerialNumber& new_serial,
 
 Result<void> RenewalService::confirm(const SerialNumber& old_serial,
                                      const SerialNumber& new_serial) const {
+    auto pending = pending_renewal_of(new_serial);
+    DOJANG_TRY(pending);
+    if (!*pending) {
+        return ok();  // confirmed before (idempotent), or no renewal
+    }
     auto revoked = ca::revoke(*database_,
                               *clock_,
                               old_serial,
@@ -198,6 +203,19 @@ Result<void> RenewalService::confirm(const SerialNumber& old_serial,
                               "renewal:" + new_serial.hex());
     if (!revoked && revoked.error().kind != ErrorKind::conflict) {
         return revoked;
+    }
+    if (!revoked) {
+        // The certificate that authorised the renewal was revoked before the renewal was
+        // confirmed (by its holder, an officer or the CA): what its key asked for falls with it.
+        auto abandoned = abandon(new_serial);
+        DOJANG_TRY(abandoned);
+        return fail(ErrorKind::forbidden,
+                    "CERTIFICATE_REVOKED",
+                    "certificate " + old_serial.hex() +
+                        " was revoked before its renewal was confirmed; the renewed certificate " +
+                        new_serial.hex() +
+                        " is revoked too (갱신 확인 전에 기존 인증서가 폐지되어 갱신된 인증서도 "
+                        "폐지했습니다)");
     }
     return settle(new_serial, domain::ApplicationStatus::confirmed, "certConf: installed");
 }
@@ -248,8 +266,10 @@ Result<void> RenewalService::abandon(const SerialNumber& new_serial) const {
 
 Result<void> RenewalService::revoke(const pkix::Certificate& certificate,
                                     domain::RevocationReason reason) const {
+    // A hold is lifted only by the CA, so a holder cannot place one either.
     if (reason == domain::RevocationReason::ca_compromise ||
-        reason == domain::RevocationReason::privilege_withdrawn) {
+        reason == domain::RevocationReason::privilege_withdrawn ||
+        reason == domain::RevocationReason::certificate_hold) {
         return fail(ErrorKind::forbidden,
                     "REVOCATION_REASON_NOT_ALLOWED",
                     "only the CA may revoke for " + std::string(domain::to_string(reason)) +
@@ -257,8 +277,27 @@ Result<void> RenewalService::revoke(const pkix::Certificate& certificate,
     }
     auto record = holder_certificate(certificate);
     DOJANG_TRY(record);
-    return ca::revoke(
-        *database_, *clock_, record->serial, reason, "holder:" + record->serial.hex());
+    auto revoked =
+        ca::revoke(*database_, *clock_, record->serial, reason, "holder:" + record->serial.hex());
+    DOJANG_TRY(revoked);
+    // A renewal this certificate's key asked for and nobody confirmed yet goes too: after a
+    // stolen key renewed to a key of the thief's, revoking the old certificate must end both.
+    auto pending = store::read_in_transaction<std::vector<store::ApplicationRecord>>(
+        *database_,
+        [&](store::Transaction& tx) { return tx.applications().replacing(record->serial.hex()); });
+    DOJANG_TRY(pending);
+    for (const auto& application : *pending) {
+        if (application.origin != "renewal" ||
+            application.status != domain::ApplicationStatus::issued ||
+            application.new_serial.empty()) {
+            continue;
+        }
+        auto renewed = SerialNumber::from_hex(application.new_serial);
+        DOJANG_TRY(renewed);
+        auto abandoned = abandon(*renewed);
+        DOJANG_TRY(abandoned);
+    }
+    return ok();
 }
 
 }  // namespace dojang::ra

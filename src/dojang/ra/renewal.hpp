@@ -52,7 +52,8 @@ public:
     Result<ca::Issued> renew(const pkix::Certificate& current, const Bytes& public_key) const;
 
     /// The holder installed the renewed certificate: the old one is revoked as superseded
-    /// (architecture.md, "The issuance cycle"). Idempotent.
+    /// (architecture.md, "The issuance cycle"). Idempotent. When the old one was revoked
+    /// before the confirmation, the renewed one is revoked too: forbidden CERTIFICATE_REVOKED.
     Result<void> confirm(const SerialNumber& old_serial, const SerialNumber& new_serial) const;
 
     /// The certificate that `new_serial` renews while that renewal waits for its confirmation;
@@ -65,7 +66,8 @@ public:
     Result<void> abandon(const SerialNumber& new_serial) const;
 
     /// Revocation asked by the holder (signed with the certificate's key). keyCompromise also
-    /// blocks the key (ca::revoke). Errors: those of holder_certificate(), forbidden
+    /// blocks the key (ca::revoke). A renewal of it still waiting for its confirmation is
+    /// revoked too (abandon()). Errors: those of holder_certificate(), forbidden
     /// REVOCATION_REASON_NOT_ALLOWED for reasons only the CA may give (cACompromise,
     /// privilegeWithdrawn).
     Result<void> revoke(const pkix::Certificate& certificate,
