@@ -6,7 +6,7 @@
 // or NPKI ZIP, keep in this browser, delete. Passwords and keys never leave the page.
 import * as pkijs from 'pkijs';
 import { api, ApiError, asProblem } from '../common/api';
-import { h, notice, show, clear } from '../common/dom';
+import { clear, download, h, notice, show } from '../common/dom';
 import { t, type MessageKey } from '../common/i18n';
 import { field, formatTime, problemBox } from '../common/ui';
 import { checkCertPassword } from '../common/validate';
@@ -22,15 +22,6 @@ const DAY = 86_400_000;
 const REASONS = ['key_compromise', 'cessation_of_operation', 'affiliation_changed'] as const;
 /// Renewal opens 30 days before the end of validity (korea.md).
 const RENEWAL_WINDOW_DAYS = 30;
-
-function download(data: BlobPart, type: string, name: string): void {
-  const url = URL.createObjectURL(new Blob([data], { type }));
-  const link = h('a', { href: url, download: name, hidden: true });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 function keyProblem(error: unknown): HTMLElement {
   if (error instanceof WrongPassword) return notice('error', t('manage.password.wrong'));
@@ -136,11 +127,11 @@ function certificateCard(record: StoredCertificate, stored: boolean, refresh: (f
     h('button', { type: 'button', class: 'btn btn-secondary', 'data-action': 'export-pfx', onclick: () => open(passwordForm(`pfx-${record.serial}`, 'manage.export.pfx', false, async (password) => {
       const { bag, info } = await openKeyFile(record.key, password);
       if (!keyMatches(info, certificate)) throw new Error(t('manage.key.mismatch'));
-      download(await pfx(bag, certificate, record.subject, password), 'application/x-pkcs12', names.pfx);
+      download(new Blob([await pfx(bag, certificate, record.subject, password)], { type: 'application/x-pkcs12' }), names.pfx);
       return 'manage.exported';
     })) }, t('manage.export.pfx')),
     h('button', { type: 'button', class: 'btn btn-secondary', 'data-action': 'export-zip', onclick: () => {
-      download(npkiZip(certificate, record.certificate, record.key), 'application/zip', names.zip);
+      download(new Blob([npkiZip(certificate, record.certificate, record.key)], { type: 'application/zip' }), names.zip);
       clear(panel);
       panel.append(notice('ok', t('manage.exported.zip', { file: names.zip, folder: npkiFolder(certificate) })));
     } }, t('manage.export.zip')),

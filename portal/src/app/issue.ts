@@ -5,7 +5,7 @@
 // used here to encrypt the key and is never sent.
 import * as pkijs from 'pkijs';
 import { api, asProblem } from '../common/api';
-import { h, notice, clear } from '../common/dom';
+import { clear, download, h, notice } from '../common/dom';
 import { t, type MessageKey } from '../common/i18n';
 import { field, problemBox, radios, formatTime } from '../common/ui';
 import { checkCertPassword, passwordStrength } from '../common/validate';
@@ -60,15 +60,6 @@ export function onIssueChange(listener: () => void): void {
 }
 
 const changed = () => listeners.forEach((listener) => listener());
-
-function download(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = h('a', { href: url, download: name, hidden: true });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 function progressList(): { element: HTMLOListElement; mark: (step: Step, state: 'current' | 'done' | 'failed') => void } {
   const items = new Map<Step, HTMLLIElement>();

@@ -30,11 +30,15 @@ export function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-export function pem(label: string, der: ArrayBuffer): string {
-  const bytes = new Uint8Array(der);
+/// Standard base64 of bytes.
+export function base64(bytes: Uint8Array): string {
   let binary = '';
   for (const byte of bytes) binary += String.fromCharCode(byte);
-  const body = btoa(binary).replace(/(.{64})/g, '$1\n');
+  return btoa(binary);
+}
+
+export function pem(label: string, der: ArrayBuffer): string {
+  const body = base64(new Uint8Array(der)).replace(/(.{64})/g, '$1\n');
   return `-----BEGIN ${label}-----\n${body}${body.endsWith('\n') ? '' : '\n'}-----END ${label}-----\n`;
 }
 

@@ -6,6 +6,7 @@
 // signed by WebCrypto.
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { base64 } from './keys';
 
 const DATA = '1.2.840.113549.1.7.1';
 const SIGNED_DATA = '1.2.840.113549.1.7.2';
@@ -48,8 +49,5 @@ export async function signedBody(action: Record<string, string>, certificate: pk
   signedData.encapContentInfo.eContent = new asn1js.OctetString({ valueHex: content.slice().buffer });
   await signedData.sign(key, 0, 'SHA-256');
   const info = new pkijs.ContentInfo({ contentType: SIGNED_DATA, content: signedData.toSchema(true) });
-  const der = new Uint8Array(info.toSchema().toBER(false));
-  let binary = '';
-  for (const byte of der) binary += String.fromCharCode(byte);
-  return { signed: btoa(binary) };
+  return { signed: base64(new Uint8Array(info.toSchema().toBER(false))) };
 }

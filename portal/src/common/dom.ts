@@ -80,3 +80,13 @@ export async function copyText(text: string, button: HTMLButtonElement, done: st
   button.textContent = done;
   setTimeout(() => (button.textContent = before), 2000);
 }
+
+/// Offers `blob` to the user as a download called `name` (a link clicked, then removed).
+export function download(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = h('a', { href: url, download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
