@@ -99,6 +99,10 @@ answers 401 OTP_INVALID POST '/api/v1/applications/{id}/otp/verify' "/api/v1/app
     "${json[@]}" --data-binary '{"code":"000000"}'
 answers 429 RESEND_TOO_SOON POST '/api/v1/applications/{id}/otp/resend' "/api/v1/applications/$id/otp/resend" \
     "${json[@]}" --data-binary '{}'
+answers 401 STATUS_TOKEN_INVALID POST '/api/v1/applications/{id}/resubmit' "/api/v1/applications/$id/resubmit" \
+    -H 'Authorization: Bearer 00'
+answers 409 APPLICATION_CLOSED POST '/api/v1/applications/{id}/resubmit' "/api/v1/applications/$id/resubmit" \
+    -H "Authorization: Bearer $token"
 
 # An officer: a wrong password, then signed in (cookie + CSRF token) until the end.
 answers 401 OFFICER_SIGN_IN_FAILED POST /api/v1/officer/sessions /api/v1/officer/sessions "${json[@]}" \

@@ -76,9 +76,6 @@ export function codePage(main: HTMLElement): void {
       if (problem.code === 'OTP_INVALID' && left !== undefined) {
         result.append(notice('info', h('span', { id: 'attempts-left' }, t('code.attempts_left', { count: left }))));
       }
-      if (problem.code === 'APPLICATION_ALREADY_VERIFIED') {
-        result.append(h('p', {}, h('a', { href: '#/status' }, t('code.to_status'))));
-      }
       codeField.input.select();
       codeField.input.focus();
     } finally {

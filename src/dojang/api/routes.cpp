@@ -224,7 +224,8 @@ http::Response application_action(ra::OnlineApplications& online, const http::Re
         if (!verified) {
             return problem(verified.error());
         }
-        dto::OtpVerifyResponse answer{id, verified->status, std::nullopt, {}};
+        dto::OtpVerifyResponse answer{
+            id, verified->status, std::nullopt, {}, verified->status_token};
         if (verified->codes) {
             answer.codes = codes_entry(*verified->codes);
         } else {
@@ -244,6 +245,23 @@ http::Response application_action(ra::OnlineApplications& online, const http::Re
         return json(202,
                     dto::to_json(dto::OtpResendResponse{
                         id, sent->channel, to_rfc3339(sent->code_expires_at)}));
+    }
+    if (std::string id = application_id_of(request.path, "/resubmit"); !id.empty()) {
+        auto resubmitted = online.resubmit(id, bearer_token(request));
+        if (!resubmitted) {
+            return problem(resubmitted.error());
+        }
+        auto status = online.status(id, bearer_token(request));
+        if (!status) {
+            return problem(status.error());
+        }
+        return json(200,
+                    dto::to_json(dto::OtpVerifyResponse{
+                        id,
+                        std::string(domain::to_string(status->application.status)),
+                        std::nullopt,
+                        status->required_documents,
+                        {}}));
     }
     return problem(Error{ErrorKind::not_found, "NOT_FOUND", "no such route", {}, {}});
 }

@@ -213,12 +213,6 @@ const std::vector<ErrorEntry>& error_catalog() {
          "staff will register you in person (walk-in registration) and give you the codes.",
          "인증번호 오류가 반복되어 신청이 잠겼습니다. 신분증을 지참하고 영업점을 방문하면 "
          "창구 등록으로 참조번호와 인가코드를 받을 수 있습니다."},
-        {"APPLICATION_ALREADY_VERIFIED",
-         409,
-         "The application is already verified",
-         "이미 본인 확인이 끝난 신청입니다",
-         "No new code is needed: fetch your certificate with the codes you were shown.",
-         "새 인증번호가 필요 없습니다. 안내받은 참조번호와 인가코드로 인증서를 발급받으십시오."},
         {"RESEND_TOO_SOON",
          429,
          "A code was sent too recently",
@@ -457,8 +451,10 @@ const std::vector<ErrorEntry>& error_catalog() {
          409,
          "The application was already decided",
          "이미 처리된 신청입니다",
-         "Documents can no longer change. If it was rejected, start a new application.",
-         "서류를 더 이상 바꿀 수 없습니다. 반려되었다면 새로 신청하십시오."},
+         "Documents can no longer change. If it was rejected for its details, start a new "
+         "application; a rejection for a document lets you add it.",
+         "서류를 더 이상 바꿀 수 없습니다. 정보 문제로 반려되었다면 새로 신청하십시오. 서류 "
+         "문제로 반려된 경우에는 서류를 보완할 수 있습니다."},
         {"APPLICATION_NOT_IN_REVIEW",
          409,
          "The application is not waiting for review",

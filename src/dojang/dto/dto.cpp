@@ -671,6 +671,9 @@ std::string to_json(const OtpVerifyResponse& response) {
     } else {
         object["required_documents"] = array_of(response.required_documents);
     }
+    if (!response.status_token.empty()) {
+        object["status_token"] = response.status_token;
+    }
     return json::serialize(object);
 }
 
@@ -689,6 +692,7 @@ Result<OtpVerifyResponse> parse_otp_verify_response(std::string_view text) {
         response.required_documents = texts_field(*object, "required_documents", true, violations)
                                           .value_or(std::vector<std::string>{});
     }
+    response.status_token = text_field(*object, "status_token", false, violations).value_or("");
     if (!violations.empty()) {
         return tl::unexpected(answer_error(std::move(violations)));
     }

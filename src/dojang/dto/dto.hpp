@@ -234,6 +234,9 @@ struct OtpVerifyResponse {
     std::string status;
     std::optional<CodesEntry> codes;
     std::vector<std::string> required_documents;  ///< written only without codes
+    /// Opens GET /api/v1/applications/{id} on the device that entered the code; written when
+    /// set.
+    std::string status_token;
 
     friend bool operator==(const OtpVerifyResponse&, const OtpVerifyResponse&) = default;
 };

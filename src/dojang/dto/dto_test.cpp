@@ -176,17 +176,23 @@ TEST(OtpVerifyResponse, RoundTripsWithCodesOrDocuments) {
         "a0123",
         "approved",
         CodesEntry{"1234567890", "1111-2222-3333-4444", "2026-01-08T00:00:00Z"},
+        {},
         {}};
     EXPECT_EQ(to_json(approved),
               R"({"application_id":"a0123","status":"approved","reference_number":"1234567890",)"
               R"("authorization_code":"1111-2222-3333-4444","expires_at":"2026-01-08T00:00:00Z"})");
     EXPECT_EQ(parse_otp_verify_response(to_json(approved)), approved);
     const OtpVerifyResponse in_review{
-        "a0123", "in_review", std::nullopt, {"power_of_attorney", "proxy_id"}};
+        "a0123", "in_review", std::nullopt, {"power_of_attorney", "proxy_id"}, {}};
     EXPECT_EQ(to_json(in_review),
               R"({"application_id":"a0123","status":"in_review",)"
               R"("required_documents":["power_of_attorney","proxy_id"]})");
     EXPECT_EQ(parse_otp_verify_response(to_json(in_review)), in_review);
+    const OtpVerifyResponse opened{"a0123", "rejected", std::nullopt, {"proxy_id"}, "5e"};
+    EXPECT_EQ(to_json(opened),
+              R"({"application_id":"a0123","status":"rejected",)"
+              R"("required_documents":["proxy_id"],"status_token":"5e"})");
+    EXPECT_EQ(parse_otp_verify_response(to_json(opened)), opened);
 }
 
 TEST(OtpVerifyResponse, RefusesCodesWithoutTheAuthorizationCode) {

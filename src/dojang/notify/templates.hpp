@@ -14,8 +14,8 @@ namespace dojang::notify {
 /// The notifications dojang sends.
 enum class TemplateKind {
     otp,                 ///< The one-time code: {code}, {minutes}.
-    approved,            ///< Application approved: {reference_hint}, {portal_url}.
-    rejected,            ///< Application rejected: {reason}, {portal_url}.
+    approved,            ///< Application approved: {reference_hint}, {status_url}.
+    rejected,            ///< Application rejected: {reason}, {status_url}.
     security_notice,     ///< Certificate reissued: {reissued_at}, {origin}, {contact}.
     issued,              ///< Certificate issued: {serial}, {not_after}.
     expiry_reminder,     ///< Certificate about to expire: {days_left}, {not_after}, {portal_url}.

@@ -70,7 +70,7 @@ TEST(Templates, RefusesAMissingVariableAndNamesIt) {
     ASSERT_FALSE(rendered.has_value());
     EXPECT_EQ(rendered.error().kind, ErrorKind::invalid_request);
     EXPECT_EQ(rendered.error().code, "TEMPLATE_VARIABLE_MISSING");
-    EXPECT_NE(rendered.error().detail.find("portal_url"), std::string::npos);
+    EXPECT_NE(rendered.error().detail.find("status_url"), std::string::npos);
 }
 
 TEST(Templates, HasEveryKindInBothLanguagesWithTheSameVariables) {

@@ -32,8 +32,9 @@ constexpr std::array texts{
         "[도장] 인증서 재발급 신청이 승인되었습니다",
         "[도장] 인증서 재발급 신청이 승인되었습니다.\n"
         "참조번호 끝자리: {reference_hint}\n"
-        "다음 단계: 인증서를 저장할 기기에서 dojang 프로그램을 실행하거나 {portal_url} 에 "
-        "접속하여, 신청 화면에 표시된 참조번호와 인가코드로 인증서를 발급받으십시오.",
+        "다음 단계: 인증서를 저장할 기기에서 {status_url} 에 접속하여 인증번호를 받아 "
+        "입력하면 참조번호와 인가코드가 다시 표시되고, 그 화면에서 인증서를 발급받을 수 "
+        "있습니다. dojang 프로그램으로도 발급받을 수 있습니다.",
     },
     TemplateText{
         TemplateKind::approved,
@@ -41,9 +42,9 @@ constexpr std::array texts{
         "[dojang] Your certificate application was approved",
         "[dojang] Your certificate reissue application was approved.\n"
         "Reference number ends in: {reference_hint}\n"
-        "Next step: on the device that will hold the certificate, run dojang or visit "
-        "{portal_url}, and fetch your certificate with the reference number and authorisation "
-        "code shown when you applied.",
+        "Next step: on the device that will hold the certificate, open {status_url} and enter "
+        "the one-time code sent to you: the reference number and authorization code are shown "
+        "again, and the certificate can be issued on that page (or with the dojang program).",
     },
     // Rejection, with the reason and the next step.
     TemplateText{
@@ -52,8 +53,8 @@ constexpr std::array texts{
         "[도장] 인증서 재발급 신청이 반려되었습니다",
         "[도장] 인증서 재발급 신청이 반려되었습니다.\n"
         "사유: {reason}\n"
-        "다음 단계: {portal_url} 에서 신청 내용을 확인하고, 정보를 고치거나 서류를 보완하여 "
-        "다시 신청하십시오.",
+        "다음 단계: {status_url} 에서 인증번호를 받아 신청을 열고, 서류 문제로 반려된 경우 "
+        "서류를 보완하여 다시 심사를 요청하십시오. 정보가 다르면 새로 신청하십시오.",
     },
     TemplateText{
         TemplateKind::rejected,
@@ -61,8 +62,9 @@ constexpr std::array texts{
         "[dojang] Your certificate application was rejected",
         "[dojang] Your certificate reissue application was rejected.\n"
         "Reason: {reason}\n"
-        "Next step: review the application at {portal_url}, correct the details or add the "
-        "missing documents, and apply again.",
+        "Next step: open the application at {status_url} with a one-time code; if a document "
+        "was the problem, add it there and ask for review again. If the details were wrong, "
+        "apply again.",
     },
     // The security notice on every reissue.
     TemplateText{

@@ -62,6 +62,40 @@ Error token_invalid() {
                  {}};
 }
 
+Error cancelled() {
+    return Error{ErrorKind::forbidden,
+                 "APPLICATION_CANCELLED",
+                 "a newer application of the same holder replaced this one (새 신청이 접수되어 "
+                 "이 신청은 취소되었습니다)",
+                 {},
+                 {}};
+}
+
+/// Whether a rejected application may take documents again: the officer's last word was a
+/// rejection for a document, which the applicant can put right without starting over.
+Result<bool> rejected_for_document(store::Transaction& tx,
+                                   const store::ApplicationRecord& application) {
+    if (application.status != domain::ApplicationStatus::rejected) {
+        return false;
+    }
+    auto decisions = tx.review().decisions(application.id);
+    DOJANG_TRY(decisions);
+    if (decisions->empty() || decisions->back().decision != "reject") {
+        return false;
+    }
+    const std::string& reason = decisions->back().reason;
+    return reason == "missing_document" || reason == "unreadable_document";
+}
+
+Error closed() {
+    return Error{ErrorKind::conflict,
+                 "APPLICATION_CLOSED",
+                 "this application takes no documents now (이 신청에는 지금 서류를 제출할 수 "
+                 "없습니다)",
+                 {},
+                 {}};
+}
+
 Error not_found() {
     return Error{ErrorKind::not_found, "APPLICATION_NOT_FOUND", "no such application", {}, {}};
 }
@@ -469,6 +503,9 @@ Result<Verified> OnlineApplications::verify(const std::string& application_id,
     std::optional<store::ApplicationRecord> application;
     std::optional<store::CustomerRecord> customer;
     std::optional<Verified> in_review;
+    std::optional<Verified> opened;
+    auto token = status_token_for(application_id);
+    DOJANG_TRY(token);
     auto checked = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto online = tx.otp().find_application(application_id);
         DOJANG_TRY(online);
@@ -483,18 +520,11 @@ Result<Verified> OnlineApplications::verify(const std::string& application_id,
             return ok();
         }
         if ((*found)->status == domain::ApplicationStatus::cancelled) {
-            refusal = Error{ErrorKind::forbidden,
-                            "APPLICATION_CANCELLED",
-                            "a newer application of the same holder replaced this one (새 신청이 "
-                            "접수되어 이 신청은 취소되었습니다)",
-                            {},
-                            {}};
+            refusal = cancelled();
             return ok();
         }
-        if ((*found)->status != domain::ApplicationStatus::submitted) {
-            refusal = expired();
-            return ok();
-        }
+        // A code for an application past its first verification opens it on this device.
+        const bool opening = (*found)->status != domain::ApplicationStatus::submitted;
         auto latest = tx.otp().latest_challenge(application_id);
         DOJANG_TRY(latest);
         if (!*latest) {
@@ -580,6 +610,30 @@ Result<Verified> OnlineApplications::verify(const std::string& application_id,
         if (!used) {
             return used;
         }
+        if (opening) {
+            auto added =
+                tx.applications().add_event({0,
+                                             application_id,
+                                             now,
+                                             "opened",
+                                             "application opened with a one-time code (" +
+                                                 challenge.channel + ") (인증번호로 신청 조회)"});
+            DOJANG_TRY(added);
+            auto audited =
+                store::record_audit(tx,
+                                    now,
+                                    "applicant",
+                                    "otp.open",
+                                    application_id,
+                                    "{\"channel\":" + json_quote(challenge.channel) + "}");
+            DOJANG_TRY(audited);
+            opened = Verified{std::string(domain::to_string((*found)->status)),
+                              std::nullopt,
+                              required_documents(**found, **online),
+                              {}};
+            application = std::move(*found);
+            return ok();
+        }
         // Companies and proxies go on to an officer; individuals are approved below.
         const bool review = needs_review(**found, **online);
         (*found)->status =
@@ -608,7 +662,8 @@ Result<Verified> OnlineApplications::verify(const std::string& application_id,
             return audited;
         }
         if (review) {
-            in_review = Verified{"in_review", std::nullopt, required_documents(**found, **online)};
+            in_review =
+                Verified{"in_review", std::nullopt, required_documents(**found, **online), *token};
             return tx.applications().add_event(
                 {0,
                  application_id,
@@ -632,6 +687,16 @@ Result<Verified> OnlineApplications::verify(const std::string& application_id,
     if (in_review) {
         return std::move(*in_review);
     }
+    if (opened) {
+        // Codes not used yet are shown again to whoever proved the phone or e-mail on file.
+        if (application->status == domain::ApplicationStatus::approved) {
+            auto codes = reissue_->reveal_codes(*application);
+            DOJANG_TRY(codes);
+            opened->codes = std::move(*codes);
+        }
+        opened->status_token = *token;
+        return std::move(*opened);
+    }
     // Approved and given codes exactly as at the counter (reason rules included).
     auto codes = reissue_->approve(std::move(*application),
                                    *customer,
@@ -640,12 +705,12 @@ Result<Verified> OnlineApplications::verify(const std::string& application_id,
                                    false);
     DOJANG_TRY(codes);
     if (codes->is_revocation()) {
-        return Verified{"revoked", std::nullopt, {}};
+        return Verified{"revoked", std::nullopt, {}, *token};
     }
     auto sent = send_code_other_channel(
         *database_, keys_, reissue_->settings(), application_id, *codes, now);
     DOJANG_TRY(sent);
-    return Verified{"approved", std::move(*codes), {}};
+    return Verified{"approved", std::move(*codes), {}, *token};
 }
 
 Result<void> OnlineApplications::may_upload(const std::string& application_id,
@@ -659,6 +724,7 @@ Result<void> OnlineApplications::may_upload(const std::string& application_id,
     // Authenticate first: a stranger learns nothing, not even whether the file was valid.
     std::optional<domain::ApplicationStatus> status_now;
     std::vector<std::string> required;
+    bool reopenable = false;
     auto read = database_->transact([&](store::Transaction& tx) -> Result<void> {
         auto online = tx.otp().find_application(application_id);
         auto found = tx.applications().find(application_id);
@@ -670,6 +736,9 @@ Result<void> OnlineApplications::may_upload(const std::string& application_id,
                                         (*online)->status_token_hash)) {
             status_now = (*found)->status;
             required = required_documents(**found, **online);
+            auto rejected = rejected_for_document(tx, **found);
+            DOJANG_TRY(rejected);
+            reopenable = *rejected;
         }
         return ok();
     });
@@ -685,11 +754,8 @@ Result<void> OnlineApplications::may_upload(const std::string& application_id,
                     "enter the one-time code first; documents are accepted after it (인증번호 "
                     "확인 후에 서류를 제출할 수 있습니다)");
     }
-    if (*status_now != domain::ApplicationStatus::in_review) {
-        return fail(ErrorKind::conflict,
-                    "APPLICATION_CLOSED",
-                    "this application takes no documents now (이 신청에는 지금 서류를 제출할 "
-                    "수 없습니다)");
+    if (*status_now != domain::ApplicationStatus::in_review && !reopenable) {
+        return tl::unexpected(closed());
     }
     if (std::find(required.begin(), required.end(), kind) == required.end()) {
         return fail(ErrorKind::policy_rejected,
@@ -790,10 +856,8 @@ Result<CodeSent> OnlineApplications::resend(const std::string& application_id,
         if ((*online)->locked_at) {
             return tl::unexpected(locked());
         }
-        if ((*found)->status != domain::ApplicationStatus::submitted) {
-            return fail(ErrorKind::conflict,
-                        "APPLICATION_ALREADY_VERIFIED",
-                        "this application is already verified; no new code is needed");
+        if ((*found)->status == domain::ApplicationStatus::cancelled) {
+            return tl::unexpected(cancelled());
         }
         const std::string to = channel.value_or((*online)->channel);
         auto latest = tx.otp().latest_challenge(application_id);
@@ -889,6 +953,67 @@ Result<OnlineStatus> OnlineApplications::status(const std::string& application_i
         message.subject.clear();
     }
     return status;
+}
+
+Result<void> OnlineApplications::resubmit(const std::string& application_id,
+                                          std::string_view status_token) {
+    const Seconds now = clock_->now();
+    std::optional<Error> refusal;
+    auto done = database_->transact([&](store::Transaction& tx) -> Result<void> {
+        refusal.reset();
+        auto online = tx.otp().find_application(application_id);
+        DOJANG_TRY(online);
+        auto found = tx.applications().find(application_id);
+        DOJANG_TRY(found);
+        if (!*online || !*found ||
+            !crypto::constant_time_equal(crypto::sha256(to_bytes(status_token)),
+                                         (*online)->status_token_hash)) {
+            refusal = token_invalid();
+            return ok();
+        }
+        auto rejected = rejected_for_document(tx, **found);
+        DOJANG_TRY(rejected);
+        if (!*rejected) {
+            refusal = closed();
+            return ok();
+        }
+        // Every document the application needs, uploaded after the rejection or before it.
+        auto documents = tx.review().documents(application_id);
+        DOJANG_TRY(documents);
+        std::vector<Violation> missing;
+        for (const auto& kind : required_documents(**found, **online)) {
+            if (std::none_of(documents->begin(), documents->end(), [&](const auto& document) {
+                    return document.kind == kind;
+                })) {
+                missing.push_back({"DOCUMENT_MISSING", kind});
+            }
+        }
+        if (!missing.empty()) {
+            refusal = Error{ErrorKind::conflict,
+                            "DOCUMENT_MISSING",
+                            "required documents are missing (필수 서류가 없습니다)",
+                            {},
+                            std::move(missing)};
+            return ok();
+        }
+        (*found)->status = domain::ApplicationStatus::in_review;
+        (*found)->updated_at = now;
+        auto updated = tx.applications().update(**found);
+        DOJANG_TRY(updated);
+        auto added = tx.applications().add_event(
+            {0,
+             application_id,
+             now,
+             "resubmitted",
+             "documents added after the rejection; back in review (서류 보완 후 재심사 요청)"});
+        DOJANG_TRY(added);
+        return store::record_audit(tx, now, "applicant", "review.resubmit", application_id, "{}");
+    });
+    DOJANG_TRY(done);
+    if (refusal) {
+        return tl::unexpected(std::move(*refusal));
+    }
+    return ok();
 }
 
 }  // namespace dojang::ra

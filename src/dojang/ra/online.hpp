@@ -61,9 +61,12 @@ struct CodeSent {
 /// The outcome of a right code: an individual gets the codes at once; a company or a proxy
 /// waits for an officer's review of its documents.
 struct Verified {
-    std::string status;          ///< "approved", "in_review" or "revoked" (폐지 신청)
-    std::optional<Codes> codes;  ///< with "approved"
+    /// "approved", "in_review" or "revoked" (폐지 신청); when a code opened an application
+    /// verified before, its status now ("issued", "rejected", ...).
+    std::string status;
+    std::optional<Codes> codes;  ///< with "approved", until the codes are used
     std::vector<std::string> required_documents;
+    std::string status_token;  ///< opens the status on the device that entered the code
 };
 
 /// What GET /api/v1/applications/{id} shows.
@@ -95,10 +98,12 @@ public:
     /// RESEND_TOO_SOON (a violation RETRY_AFTER carries the seconds).
     Result<OnlineCreated> apply(const OnlineRequest& request);
 
-    /// Checks the code; on success approves an individual's application and returns its codes
-    /// (once), or puts a company's or a proxy's application in review. Errors: OTP_INVALID
-    /// (unauthenticated), OTP_EXPIRED, OTP_LOCKED, APPLICATION_LOCKED (forbidden),
-    /// APPLICATION_NOT_FOUND.
+    /// Checks the code; on success approves an individual's application and returns its codes,
+    /// or puts a company's or a proxy's application in review. A code for an application
+    /// verified before opens it on the device that entered it: its status, its codes while
+    /// they are unused, and the status token (the application outlives the tab that made it).
+    /// Errors: OTP_INVALID (unauthenticated), OTP_EXPIRED, OTP_LOCKED, APPLICATION_LOCKED,
+    /// APPLICATION_CANCELLED (forbidden), APPLICATION_NOT_FOUND.
     Result<Verified> verify(const std::string& application_id, std::string_view code);
 
     /// Stores a document for the application of `status_token` (a new one of the same kind
@@ -117,10 +122,18 @@ public:
                                                   std::string_view declared_type,
                                                   std::span<const std::uint8_t> content);
 
-    /// Sends a new code, over `channel` when given ("sms" or "email"). Errors: RESEND_TOO_SOON,
-    /// APPLICATION_LOCKED, APPLICATION_ALREADY_VERIFIED, APPLICATION_NOT_FOUND.
+    /// Sends a new code, over `channel` when given ("sms" or "email"), to the register's phone
+    /// or e-mail: for the first verification, or to open a verified application on another
+    /// device (verify()). Errors: RESEND_TOO_SOON, APPLICATION_LOCKED, APPLICATION_CANCELLED,
+    /// APPLICATION_NOT_FOUND.
     Result<CodeSent> resend(const std::string& application_id,
                             const std::optional<std::string>& channel);
+
+    /// Sends an application rejected for a missing or unreadable document back to review once
+    /// the documents it needs are there (added with upload_document after the rejection).
+    /// Errors: STATUS_TOKEN_INVALID, APPLICATION_CLOSED (conflict: not rejected for a
+    /// document), DOCUMENT_MISSING (conflict, a violation per kind).
+    Result<void> resubmit(const std::string& application_id, std::string_view status_token);
 
     /// The application for the holder of `status_token`; unauthenticated STATUS_TOKEN_INVALID
     /// for an unknown application or a wrong token alike. Shows the codes of an application

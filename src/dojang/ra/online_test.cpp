@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <regex>
 
 namespace dojang::ra {
@@ -448,6 +449,73 @@ TEST_F(OnlineTest, ApplyingAgainCancelsTheEarlierApplicationAndItsCodes) {
     auto newest = online_->verify(second->application_id, sent_code(second->application_id));
     ASSERT_TRUE(newest.has_value()) << newest.error().describe();
     EXPECT_EQ(newest->status, "approved");
+}
+
+TEST_F(OnlineTest, AFreshCodeOpensTheApplicationOnAnotherDeviceUntilItsCodesAreUsed) {
+    auto created = online_->apply(hong());
+    ASSERT_TRUE(created.has_value());
+    auto approved = online_->verify(created->application_id, sent_code(created->application_id));
+    ASSERT_TRUE(approved.has_value() && approved->codes.has_value());
+    EXPECT_EQ(approved->status_token, created->status_token);
+    // The tab is gone; on another device the holder asks for a code to the phone on file.
+    clock_.advance(std::chrono::minutes{10});
+    auto sent = online_->resend(created->application_id, std::nullopt);
+    ASSERT_TRUE(sent.has_value()) << sent.error().describe();
+    EXPECT_EQ(messages_of(created->application_id).back().destination, "01012345678");
+    const std::string code = sent_code(created->application_id);
+    auto wrong = online_->verify(created->application_id, code == "000000" ? "111111" : "000000");
+    ASSERT_FALSE(wrong.has_value());
+    EXPECT_EQ(wrong.error().code, "OTP_INVALID");
+    auto opened = online_->verify(created->application_id, code);
+    ASSERT_TRUE(opened.has_value()) << opened.error().describe();
+    EXPECT_EQ(opened->status, "approved");
+    EXPECT_EQ(opened->status_token, created->status_token);
+    ASSERT_TRUE(opened->codes.has_value());
+    EXPECT_EQ(opened->codes->reference_number, approved->codes->reference_number);
+    EXPECT_EQ(opened->codes->authorization_code, approved->codes->authorization_code);
+    // The same code does not open it twice.
+    EXPECT_EQ(online_->verify(created->application_id, code).error().code, "OTP_EXPIRED");
+
+    // Once the codes are used they are not shown again.
+    ASSERT_TRUE(reissue_->issue(CertificateRequest{approved->codes->reference_number,
+                                                   approved->codes->authorization_code,
+                                                   ca::fixtures::openssl_csr(),
+                                                   std::nullopt,
+                                                   std::nullopt,
+                                                   npki::HashAlgorithm::sha256}));
+    clock_.advance(std::chrono::minutes{2});
+    ASSERT_TRUE(online_->resend(created->application_id, std::nullopt));
+    auto after = online_->verify(created->application_id, sent_code(created->application_id));
+    ASSERT_TRUE(after.has_value()) << after.error().describe();
+    EXPECT_EQ(after->status, "issued");
+    EXPECT_FALSE(after->codes.has_value());
+    auto status = online_->status(created->application_id, after->status_token);
+    ASSERT_TRUE(status.has_value());
+    const auto& events = status->events;
+    EXPECT_EQ(
+        std::count_if(
+            events.begin(), events.end(), [](const auto& event) { return event.kind == "opened"; }),
+        2);
+}
+
+TEST_F(OnlineTest, AMismatchNeverOpensAndACancelledApplicationSaysSo) {
+    OnlineRequest stranger = hong();
+    stranger.phone = "010-9999-8888";
+    auto shadow = online_->apply(stranger);
+    ASSERT_TRUE(shadow.has_value());
+    for (const char* code : {"000000", "123456", "999999"}) {
+        auto refused = online_->verify(shadow->application_id, code);
+        ASSERT_FALSE(refused.has_value());
+        EXPECT_EQ(refused.error().code, "OTP_INVALID");
+    }
+    auto first = online_->apply(hong());
+    ASSERT_TRUE(first.has_value());
+    clock_.advance(std::chrono::minutes{2});
+    ASSERT_TRUE(online_->apply(hong()));
+    clock_.advance(std::chrono::minutes{2});
+    auto resent = online_->resend(first->application_id, std::nullopt);
+    ASSERT_FALSE(resent.has_value());
+    EXPECT_EQ(resent.error().code, "APPLICATION_CANCELLED");
 }
 
 TEST_F(OnlineTest, AMismatchCancelsNothing) {

@@ -86,6 +86,12 @@ Result<std::optional<Applicant>> find_applicant(store::Transaction& tx,
 
 /// Enqueues `kind` to the applicant of an online application over the channel they chose, at
 /// the register's phone or e-mail.
+/// Where the applicant opens the application again on any device (the portal asks for a
+/// fresh one-time code there): the link in the approval and rejection messages.
+std::string status_url(const std::string& portal_url, const std::string& application_id) {
+    return portal_url + "#/continue/" + application_id;
+}
+
 Result<void> notify_applicant(store::Transaction& tx,
                               const RegisterKeys& keys,
                               const std::string& application_id,
@@ -621,10 +627,13 @@ Result<std::string> ReviewService::approve(const std::string& officer,
                             std::move(violations)};
             return ok();
         }
+        // Approvals given before a rejection do not carry over to the resubmitted documents.
         std::set<std::string> approvers;
         for (const auto& decision : *decisions) {
             if (decision.decision == "approve") {
                 approvers.insert(decision.officer);
+            } else if (decision.decision == "reject") {
+                approvers.clear();
             }
         }
         if (approvers.count(officer) == 0) {
@@ -691,7 +700,7 @@ Result<std::string> ReviewService::approve(const std::string& officer,
             application_id,
             notify::TemplateKind::approved,
             {{"reference_hint", codes->reference_number.substr(codes->reference_number.size() - 4)},
-             {"portal_url", settings_.portal_url}},
+             {"status_url", status_url(settings_.portal_url, application_id)}},
             now);
     });
     DOJANG_TRY(notified);
@@ -756,7 +765,7 @@ Result<void> ReviewService::reject(const std::string& officer,
                                 application_id,
                                 notify::TemplateKind::rejected,
                                 {{"reason", reason + (text.empty() ? "" : " (" + text + ")")},
-                                 {"portal_url", settings_.portal_url}},
+                                 {"status_url", status_url(settings_.portal_url, application_id)}},
                                 now);
     });
     DOJANG_TRY(decided);

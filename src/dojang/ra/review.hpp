@@ -17,9 +17,10 @@ namespace dojang::ra {
 
 /// How applications are reviewed; an operator may tune these.
 struct ReviewSettings {
-    std::size_t approvals_required = 1;            ///< 2: a second officer must approve as well
-    std::chrono::hours session_lifetime{8};        ///< an officer signs in again after this
-    std::string portal_url = "the dojang portal";  ///< named in approval and rejection messages
+    std::size_t approvals_required = 1;      ///< 2: a second officer must approve as well
+    std::chrono::hours session_lifetime{8};  ///< an officer signs in again after this
+    /// The portal's address; approval and rejection messages link to the application there.
+    std::string portal_url = "the dojang portal";
     /// Failed sign-ins of one username, or from one client address, within `throttle_window`
     /// beyond which sign-in answers 429 until the window has room again.
     std::size_t failures_per_account = 5;

@@ -78,6 +78,22 @@ protected:
         return request;
     }
 
+    /// The body of the applicant's message whose dedupe key starts with `prefix`, or empty.
+    std::string message_body(const std::string& application_id, const std::string& prefix) {
+        std::string body;
+        EXPECT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+            auto messages = tx.outbox().for_application(application_id);
+            DOJANG_TRY(messages);
+            for (const auto& message : *messages) {
+                if (message.dedupe_key.starts_with(prefix)) {
+                    body = message.body;
+                }
+            }
+            return ok();
+        }));
+        return body;
+    }
+
     std::string sent_code(const std::string& application_id) {
         std::vector<store::OutboxMessage> messages;
         EXPECT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
@@ -340,6 +356,97 @@ TEST_F(ReviewTest, ARejectionCarriesItsReasonToTheApplicant) {
         told = told || message.dedupe_key.starts_with("rejected:");
     }
     EXPECT_TRUE(told);
+}
+
+TEST_F(ReviewTest, ARejectionForADocumentIsPutRightWithoutStartingOver) {
+    const auto created = in_review();
+    const std::string& id = created.application_id;
+    ASSERT_TRUE(review_->reject("kim", id, "unreadable_document", "흐릿함"));
+    // The message links to the application, which opens on any device with a fresh code.
+    EXPECT_NE(message_body(id, "rejected:").find("https://portal#/continue/" + id),
+              std::string::npos);
+    // A stranger cannot send it back; the applicant replaces the document and resubmits.
+    EXPECT_EQ(online_->resubmit(id, "0000").error().code, "STATUS_TOKEN_INVALID");
+    ASSERT_TRUE(
+        online_->upload_document(id, created.status_token, "representative_id", "image/png", png));
+    ASSERT_TRUE(online_->resubmit(id, created.status_token));
+    auto status = online_->status(id, created.status_token);
+    ASSERT_TRUE(status.has_value());
+    EXPECT_EQ(status->application.status, domain::ApplicationStatus::in_review);
+    EXPECT_EQ(status->events.back().kind, "resubmitted");
+    auto queue =
+        review_->queue(domain::ApplicationStatus::in_review, domain::HolderType::corporate);
+    ASSERT_TRUE(queue.has_value());
+    ASSERT_EQ(queue->size(), 1U);
+    // Once back in review it is not resubmitted twice, and an officer decides again.
+    EXPECT_EQ(online_->resubmit(id, created.status_token).error().code, "APPLICATION_CLOSED");
+    auto approved = review_->approve("lee", id);
+    ASSERT_TRUE(approved.has_value()) << approved.error().describe();
+    EXPECT_EQ(*approved, "approved");
+}
+
+TEST_F(ReviewTest, ARejectionForTheDetailsTakesNoDocuments) {
+    const auto created = in_review();
+    ASSERT_TRUE(review_->reject("kim", created.application_id, "info_mismatch", ""));
+    EXPECT_EQ(
+        online_
+            ->upload_document(
+                created.application_id, created.status_token, "representative_id", "image/png", png)
+            .error()
+            .code,
+        "APPLICATION_CLOSED");
+    EXPECT_EQ(online_->resubmit(created.application_id, created.status_token).error().code,
+              "APPLICATION_CLOSED");
+}
+
+TEST_F(ReviewTest, ADocumentMissingAfterTheRejectionKeepsItRejected) {
+    const auto created = in_review(false);
+    ASSERT_TRUE(online_->upload_document(created.application_id,
+                                         created.status_token,
+                                         "business_registration",
+                                         "application/pdf",
+                                         pdf));
+    ASSERT_TRUE(review_->reject("kim", created.application_id, "missing_document", ""));
+    auto refused = online_->resubmit(created.application_id, created.status_token);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().code, "DOCUMENT_MISSING");
+    ASSERT_EQ(refused.error().violations.size(), 1U);
+    EXPECT_EQ(refused.error().violations[0].detail, "representative_id");
+    EXPECT_EQ(online_->status(created.application_id, created.status_token)->application.status,
+              domain::ApplicationStatus::rejected);
+}
+
+TEST_F(ReviewTest, AnApprovalBeforeARejectionDoesNotCountAfterTheResubmission) {
+    start(2);
+    const auto created = in_review();
+    ASSERT_EQ(*review_->approve("kim", created.application_id), "awaiting_second_approval");
+    ASSERT_TRUE(review_->reject("lee", created.application_id, "unreadable_document", ""));
+    ASSERT_TRUE(online_->upload_document(
+        created.application_id, created.status_token, "representative_id", "image/png", png));
+    ASSERT_TRUE(online_->resubmit(created.application_id, created.status_token));
+    EXPECT_EQ(*review_->approve("lee", created.application_id), "awaiting_second_approval");
+    EXPECT_EQ(*review_->approve("kim", created.application_id), "approved");
+}
+
+TEST_F(ReviewTest, AnApprovedCompanyOpensItsApplicationOnAnotherDevice) {
+    const auto created = in_review();
+    ASSERT_EQ(*review_->approve("kim", created.application_id), "approved");
+    // The approval message links to the application.
+    EXPECT_NE(message_body(created.application_id, "approved:")
+                  .find("https://portal#/continue/" + created.application_id),
+              std::string::npos);
+    // Shown once on the status page, and again after a fresh code.
+    auto first = online_->status(created.application_id, created.status_token);
+    ASSERT_TRUE(first.has_value() && first->codes.has_value());
+    clock_.advance(std::chrono::minutes{2});
+    ASSERT_TRUE(online_->resend(created.application_id, std::nullopt));
+    auto opened = online_->verify(created.application_id, sent_code(created.application_id));
+    ASSERT_TRUE(opened.has_value()) << opened.error().describe();
+    EXPECT_EQ(opened->status, "approved");
+    EXPECT_EQ(opened->status_token, created.status_token);
+    ASSERT_TRUE(opened->codes.has_value());
+    EXPECT_EQ(opened->codes->authorization_code, first->codes->authorization_code);
+    EXPECT_TRUE(issue_with(*opened->codes).has_value());
 }
 
 TEST_F(ReviewTest, ASecondApprovalMustComeFromAnotherOfficer) {
