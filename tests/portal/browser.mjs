@@ -39,13 +39,55 @@ async function smsCode(phone, after = new Set(), seconds = 30, data = args.data)
     for (const file of files) {
       const text = await readFile(path.join(dir, file), 'utf8');
       if (!text.startsWith(`To: ${phone}\n`)) continue;
-      const code = text.split('\n\n').slice(1).join('\n\n').match(/\d{6}/)?.[0];
+      // Six digits standing alone: not a run inside an application number or a link.
+      const code = text.split('\n\n').slice(1).join('\n\n').match(standaloneCode)?.[0];
       if (code && !after.has(file)) return { code, file };
       break;
     }
     await sleep(200);
   }
   throw new Error(`no SMS for ${phone} in ${dir}`);
+}
+
+/// What `pattern` finds in the newest e-mail of `kind` (the spool file name: otp, approved,
+/// rejected, ...) to `address`, its base64 body decoded; waits for the dispatcher.
+async function emailMatch(address, kind, pattern, seconds = 30) {
+  const dir = path.join(args.data, 'spool', 'email');
+  for (let i = 0; i < seconds * 5; i++) {
+    const files = (await readdir(dir).catch(() => [])).filter((f) => f.endsWith('.eml') && f.includes(`-${kind}=`));
+    files.sort((a, b) => parseInt(b, 10) - parseInt(a, 10));
+    for (const file of files) {
+      const text = await readFile(path.join(dir, file), 'utf8');
+      const [head, ...body] = text.split('\r\n\r\n');
+      if (!head.split('\r\n').includes(`To: ${address}`)) continue;
+      const found = Buffer.from(body.join('').replace(/\s+/g, ''), 'base64').toString('utf8').match(pattern)?.[0];
+      if (found) return found;
+    }
+    await sleep(200);
+  }
+  throw new Error(`no ${kind} e-mail for ${address} in ${dir}`);
+}
+
+/// Six digits standing alone: a one-time code, not a run inside an application number.
+const standaloneCode = /(?<![0-9a-z])\d{6}(?![0-9a-z])/i;
+const continueLink = /https?:\/\/\S+#\/continue\/a[0-9a-f]{20}/;
+const emailCode = (address) => emailMatch(address, 'otp', standaloneCode);
+
+/// The link to an application in the newest SMS to a phone that has one and `contains` a text
+/// (the approval and rejection messages), waiting for the dispatcher.
+async function smsLink(phone, contains = '', seconds = 30) {
+  const dir = path.join(args.data, 'spool', 'sms');
+  for (let i = 0; i < seconds * 5; i++) {
+    const files = (await readdir(dir).catch(() => [])).filter((f) => f.endsWith('.txt'));
+    files.sort((a, b) => parseInt(b, 10) - parseInt(a, 10));
+    for (const file of files) {
+      const text = await readFile(path.join(dir, file), 'utf8');
+      const link = text.startsWith(`To: ${phone}\n`) && text.includes(contains) && text.match(continueLink)?.[0];
+      if (link) return link;
+    }
+    await sleep(200);
+  }
+  throw new Error(`no SMS with a link for ${phone} in ${dir}`);
 }
 
 const browser = await chromium.launch({
@@ -515,7 +557,7 @@ async function specimenCard(page, name) {
 
 /// Uploads every document the documents page asks for (IDs as PNG, the rest as PDF), then goes
 /// to the status page, which shows the review; answers the kinds asked for, in order.
-async function uploadDocuments(page, holder, screenshot, audit) {
+async function uploadDocuments(page, holder, screenshot, audit, done = '제출 완료 — 진행 상태 보기') {
   const inputs = page.locator('input[type=file]');
   const count = await inputs.count();
   check(count >= 1, 'documents are required');
@@ -534,7 +576,7 @@ async function uploadDocuments(page, holder, screenshot, audit) {
   await page.locator('#documents-remaining').filter({ hasText: '모든 서류를 제출했습니다' }).waitFor();
   if (screenshot) await screenshot('documents');
   if (audit) await audit('documents');
-  await page.getByRole('link', { name: '제출 완료 — 진행 상태 보기' }).click();
+  await page.getByRole('link', { name: done }).click();
   await page.locator('#status-now [data-status=in_review]').waitFor();
   await page.locator('.step[data-step=in_review].step-current').waitFor();
   return kinds;
@@ -685,10 +727,69 @@ if (args.officers === 'true') {
     await page.getByText('제출하신 서류를 읽을 수 없습니다.').waitFor();
     await page.getByText('사업자등록증이 흐려서 읽을 수 없습니다.').waitFor();
     await page.locator('.step[data-step=rejected].step-rejected').waitFor();
-    // Finished: the journey (and its status token) leaves the browser's storage.
-    check((await page.evaluate(() => sessionStorage.getItem('dojang.journey'))) === null, 'a finished journey is not stored');
+    // Rejected for a document: the page offers to fix it instead of starting over.
+    await page.locator('#status-fix').waitFor();
     await screenshot('rejected');
     await audit('rejected');
+
+    // The applicant goes on from the link in the rejection SMS, in another browser: a fresh code
+    // opens the application there, the document is replaced and the application resubmitted.
+    const link = await smsLink(banryeo.digits, '반려');
+    const second = await open('company_rejection-second');
+    try {
+      const b = second.page;
+      b.setDefaultTimeout(15000);
+      // The message names the address the server was set up with (here port 0 of `init`).
+      await b.goto(link.replace(/^https?:\/\/[^/]+/, base));
+      await b.getByRole('heading', { level: 1, name: '신청 이어하기' }).waitFor();
+      const id = link.split('/').pop();
+      check((await b.getByLabel('신청번호', { exact: true }).inputValue()) === id, 'the link fills in the application number');
+      await second.audit('continue');
+      // Within a minute of the last SMS code another one is refused, and the page says why.
+      await b.getByRole('button', { name: '인증번호 받기' }).click();
+      await b.locator('#continue-sent [role=alert], #continue-code:not([hidden])').first().waitFor();
+      if (await b.locator('#continue-code').isHidden()) {
+        await b.locator('#continue-sent').getByText('너무 자주', { exact: false }).waitFor();
+        await second.screenshot('continue-too-soon');
+        await b.locator('input[name=continue_channel][value=email]').check();
+        await b.getByRole('button', { name: '인증번호 받기' }).click();
+      }
+      await b.locator('#continue-code').waitFor();
+      const byEmail = await b.locator('input[name=continue_channel][value=email]').isChecked();
+      const code = byEmail ? await emailCode(banryeo.email) : (await smsCode(banryeo.digits)).code;
+      await b.getByLabel('인증번호 (6자리)', { exact: true }).fill(code === '000000' ? '111111' : '000000');
+      await b.getByRole('button', { name: '신청 열기' }).click();
+      await b.locator('#continue-result [role=alert]').waitFor();
+      await b.getByLabel('인증번호 (6자리)', { exact: true }).fill(code);
+      await second.screenshot('continue-code');
+      await b.getByRole('button', { name: '신청 열기' }).click();
+      await b.locator('#status-now [data-status=rejected]').waitFor();
+      await b.locator('#status-fix').click();
+      await b.getByRole('heading', { level: 1, name: '서류 제출' }).waitFor();
+      await uploadDocuments(b, banryeo.representative, second.screenshot, second.audit, '다시 심사 요청');
+      check(second.problems.length === 0, second.problems.join('\n'));
+
+      // An officer approves the resubmitted application; the second browser shows the codes.
+      const officer = await open('company_rejection-officer-again', { viewport: { width: 1280, height: 900 } });
+      try {
+        await officerSignsIn(officer.page);
+        await openReview(officer.page, banryeo);
+        await officer.page.getByRole('button', { name: '승인', exact: true }).click();
+        await officer.page.locator('#approve-confirm').click();
+        await officer.page.locator('#decision-result').filter({ hasText: /승인했습니다|두 번째 승인/ }).waitFor();
+        check(officer.problems.length === 0, officer.problems.join('\n'));
+      } finally {
+        await officer.context.close();
+      }
+      await b.getByRole('heading', { level: 1, name: '참조번호와 인가코드' }).waitFor({ timeout: 30000 });
+      check(/^[0-9-]{6,}$/.test((await b.locator('#reference-number').textContent()).trim()), 'the reference number is shown');
+      // The approval links to the application too, over the channel the applicant chose last.
+      const approval = byEmail ? await emailMatch(banryeo.email, 'approved', continueLink) : await smsLink(banryeo.digits, '승인');
+      check(approval === link, `the approval links to ${approval}, not to the application ${link}`);
+      await second.screenshot('codes');
+    } finally {
+      await second.context.close();
+    }
   });
 
   test('proxy_journey', async ({ page, screenshot, audit, open }) => {
@@ -1048,6 +1149,56 @@ test('issuance_in_the_browser', async ({ page, context, screenshot, audit, open 
     check(c.problems.length === 0, c.problems.join('\n'));
   } finally {
     await c.context.close();
+  }
+});
+
+const han = { name: '한예슬', resident: '990909-2012345', phone: '010-4646-4747', email: 'han.yeseul@example.com', digits: '01046464747' };
+
+test('application_outlives_the_tab', async ({ page, screenshot, open }) => {
+  // The codes are shown, and the tab is closed before anything is issued.
+  await toIssueForm(page, han);
+  const reference = (await page.locator('#reference-number').textContent()).trim();
+  const authorization = (await page.locator('#authorization-code').textContent()).trim();
+  const id = await page.locator('#result-application').getAttribute('data-application');
+  check(/^a[0-9a-f]{20}$/.test(id ?? ''), `the result page names the application: ${id}`);
+  await screenshot('codes');
+  await page.goto('about:blank');
+
+  // Another browser: the start page leads to the continuation, which asks for a fresh code.
+  const b = await open('application_outlives_the_tab-second');
+  try {
+    b.page.setDefaultTimeout(15000);
+    await b.page.goto(`${base}/portal/`);
+    await b.page.locator('#start-continue a').click();
+    await b.page.getByRole('heading', { level: 1, name: '신청 이어하기' }).waitFor();
+    const number = b.page.getByLabel('신청번호', { exact: true });
+    await number.fill('b123');
+    await b.page.getByRole('button', { name: '인증번호 받기' }).click();
+    await b.page.locator('input[name=application][aria-invalid=true]').waitFor();
+    await number.fill(id.toUpperCase());
+    // The SMS code of the application went out a moment ago: this one goes by e-mail.
+    await b.page.locator('input[name=continue_channel][value=email]').check();
+    await b.page.getByRole('button', { name: '인증번호 받기' }).click();
+    await b.page.locator('#continue-code').waitFor();
+    await b.screenshot('continue');
+    await b.audit('continue');
+    const code = await emailCode(han.email);
+    await b.page.getByLabel('인증번호 (6자리)', { exact: true }).fill(code);
+    await b.page.getByRole('button', { name: '신청 열기' }).click();
+    // The same codes, still unused, and the issuance in this browser.
+    await b.page.getByRole('heading', { level: 1, name: '참조번호와 인가코드' }).waitFor();
+    check((await b.page.locator('#reference-number').textContent()).trim() === reference, 'another reference number');
+    check((await b.page.locator('#authorization-code').textContent()).trim() === authorization, 'another authorization code');
+    const serial = await issue(b.page, 'browser');
+    check(/^[0-9A-Fa-f]+$/.test(serial ?? ''), `no serial after the issuance: ${serial}`);
+    await b.screenshot('issued');
+    await b.audit('issued');
+    // The status page of this browser follows the application to its end.
+    await b.page.goto(`${base}/portal/#/status`);
+    await b.page.locator('#status-now [data-status=confirmed]').waitFor({ timeout: 30000 });
+    check(b.problems.length === 0, b.problems.join('\n'));
+  } finally {
+    await b.context.close();
   }
 });
 

@@ -67,6 +67,7 @@ c-7,individual,$disk_holder_name,,$disk_holder_resident,,,,010-8181-8282,choi.ji
 c-8,individual,$browser_holder_name,,$browser_holder_resident,,,,010-9191-9292,kang.minjun@example.com,
 c-9,individual,윤서연,,970707-2890123,,,,010-7272-7373,yoon.seoyeon@example.com,
 c-10,individual,서지호,,980808-1901234,,,,010-5656-5757,seo.jiho@example.com,
+c-11,individual,한예슬,,990909-2012345,,,,010-4646-4747,han.yeseul@example.com,
 CSV
 "$dojangd" admin customers import --data ca customers.csv >/dev/null || fail "customer import"
 # Every browser of the tests applies from 127.0.0.1: the per-address limit of applications

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The documents page (#/documents): one upload with progress per required document.
-import { asProblem, upload } from '../common/api';
+import { api, asProblem, upload } from '../common/api';
 import { h, notice, show, clear, uid } from '../common/dom';
 import { t, tMaybe, type MessageKey } from '../common/i18n';
 import { problemBox } from '../common/ui';
@@ -24,7 +24,9 @@ export function documentsPage(main: HTMLElement): void {
   }
   const required = journey.required_documents ?? [];
   journey.uploaded ??= [];
-  const done = h('a', { href: '#/status', class: 'btn btn-primary', id: 'documents-done' }, t('documents.done'));
+  const resubmit = journey.resubmit === true;
+  const done = h('a', { href: '#/status', class: 'btn btn-primary', id: 'documents-done' }, t(resubmit ? 'documents.resubmit' : 'documents.done'));
+  const sent = h('div', { id: 'documents-sent', 'aria-live': 'polite' });
   const remaining = h('p', { id: 'documents-remaining', 'aria-live': 'polite' });
   const refresh = () => {
     const missing = required.filter((kind) => !journey.uploaded!.includes(kind));
@@ -32,10 +34,23 @@ export function documentsPage(main: HTMLElement): void {
     done.classList.toggle('btn-disabled', missing.length > 0);
     done.setAttribute('aria-disabled', String(missing.length > 0));
   };
-  done.addEventListener('click', (event) => {
+  done.addEventListener('click', async (event) => {
     if (done.getAttribute('aria-disabled') === 'true') {
       event.preventDefault();
       remaining.focus();
+      return;
+    }
+    if (!resubmit) return;
+    // A rejected application goes back to review only when the server agrees.
+    event.preventDefault();
+    clear(sent);
+    try {
+      await api(`/api/v1/applications/${encodeURIComponent(application.id)}/resubmit`, { method: 'POST', token: application.token });
+      delete journey.resubmit;
+      save();
+      go('status');
+    } catch (error) {
+      sent.append(problemBox(asProblem(error)));
     }
   });
   const rows = required.map((kind) => {
@@ -92,9 +107,10 @@ export function documentsPage(main: HTMLElement): void {
   show(
     main,
     h('h1', {}, t('documents.title')),
-    h('p', { class: 'lead' }, t('documents.lead')),
+    h('p', { class: 'lead' }, t(resubmit ? 'documents.resubmit.lead' : 'documents.lead')),
     h('div', { class: 'stack' }, rows),
     remaining,
+    sent,
     h('div', { class: 'actions' }, done),
   );
 }

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // The applicant's pages, one HTML shell with hash routes: #/ (start), #/apply, #/code,
-// #/documents, #/status, #/result, #/certificates (also at /portal/certificates), #/help and
-// #/help/<CODE>.
+// #/documents, #/status, #/result, #/continue[/<application>], #/certificates (also at
+// /portal/certificates), #/help and #/help/<CODE>.
 import { h, clear } from '../common/dom';
 import { initLang, onLangChange, t } from '../common/i18n';
 import { renderBar } from '../common/ui';
 import { applyPage } from './apply';
 import { codePage, stopTimers } from './code';
+import { continuePage } from './continue';
 import { documentsPage } from './documents';
 import { errorPage, helpPage } from './help';
 import { resultPage, statusPage, stopPolling } from './status';
@@ -43,6 +44,8 @@ function route(): void {
       return documentsPage(main);
     case 'status':
       return statusPage(main);
+    case 'continue':
+      return continuePage(main, arg ? decodeURIComponent(arg) : undefined);
     case 'result':
       void resultPage(main);
       return;

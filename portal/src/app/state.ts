@@ -29,6 +29,9 @@ export interface Journey {
   resend_at?: number;
   required_documents?: string[];
   uploaded?: string[];
+  /// The documents page sends a rejected application back to review (a rejection for a
+  /// document is put right without starting over).
+  resubmit?: boolean;
 }
 
 export interface Codes {
@@ -71,6 +74,7 @@ function allowed(stored: Partial<Journey> & Record<string, unknown>): Journey {
   if (typeof stored.resend_at === 'number') journey.resend_at = stored.resend_at;
   journey.required_documents = strings(stored.required_documents);
   journey.uploaded = strings(stored.uploaded);
+  if (stored.resubmit === true) journey.resubmit = true;
   return journey;
 }
 
@@ -131,6 +135,7 @@ export function restart(): void {
   delete journey.resend_at;
   delete journey.required_documents;
   delete journey.uploaded;
+  delete journey.resubmit;
   for (const name of Object.keys(typed)) delete typed[name];
   resident.digits = '';
   codes.current = undefined;

@@ -19,6 +19,11 @@ interface StatusAnswer {
   codes?: { reference_number: string; authorization_code: string; expires_at: string };
 }
 
+/// Rejected for a document: the applicant can add or replace it and ask for review again.
+function fixable(answer: StatusAnswer): boolean {
+  return answer.status === 'rejected' && ['missing_document', 'unreadable_document'].includes(answer.review?.reason ?? '');
+}
+
 const pollEveryMs = 4000;
 let pollTimer: number | undefined;
 
@@ -70,7 +75,13 @@ function timeline(answer: StatusAnswer, reviewed: boolean): HTMLElement {
 export function statusPage(main: HTMLElement): void {
   const application = journey.application;
   if (!application) {
-    show(main, h('h1', {}, t('status.title')), notice('info', t('status.none')), h('p', {}, h('a', { href: '#/' }, t('status.start'))));
+    show(
+      main,
+      h('h1', {}, t('status.title')),
+      notice('info', t('status.none')),
+      h('p', {}, t('status.continue'), ' ', h('a', { href: '#/continue' }, t('continue.title'))),
+      h('p', {}, h('a', { href: '#/' }, t('status.start'))),
+    );
     return;
   }
   const body = h('div', { id: 'status-body', 'aria-live': 'polite' }, h('p', {}, t('status.loading')));
@@ -107,16 +118,42 @@ export function statusPage(main: HTMLElement): void {
     if (explain) parts.push(h('p', {}, explain));
     if (answer.status === 'submitted') parts.push(h('p', {}, h('a', { href: '#/code' }, t('status.enter_code'))));
     if (answer.review && answer.status === 'rejected') {
+      const review = answer.review;
       parts.push(
         notice(
           'error',
           h('strong', {}, t('review.rejected')),
-          h('p', { id: 'reject-reason' }, tMaybe(`review.reason.${answer.review.reason}`) ?? answer.review.reason),
-          answer.review.text ? h('p', {}, h('q', {}, answer.review.text)) : null,
-          h('p', {}, tMaybe(`review.next.${answer.review.reason}`) ?? t('review.next.other')),
+          h('p', { id: 'reject-reason' }, tMaybe(`review.reason.${review.reason}`) ?? review.reason),
+          review.text ? h('p', {}, h('q', {}, review.text)) : null,
+          h('p', {}, tMaybe(`review.next.${review.reason}`) ?? t('review.next.other')),
         ),
-        h('p', {}, h('a', { href: '#/', onclick: () => restart() }, t('status.apply_again'))),
       );
+      if (fixable(answer)) {
+        parts.push(
+          h('p', {}, t('status.fix_documents.text')),
+          h(
+            'p',
+            {},
+            h(
+              'a',
+              {
+                href: '#/documents',
+                class: 'btn btn-primary',
+                id: 'status-fix',
+                onclick: () => {
+                  journey.required_documents = answer.required_documents ?? [];
+                  // An unreadable document is uploaded again; a missing one is added.
+                  journey.uploaded = review.reason === 'unreadable_document' ? [] : (answer.documents ?? []).map((d) => d.kind);
+                  journey.resubmit = true;
+                  save();
+                },
+              },
+              t('status.fix_documents'),
+            ),
+          ),
+        );
+      }
+      parts.push(h('p', {}, h('a', { href: '#/', onclick: () => restart() }, t('status.apply_again'))));
     }
     if (answer.status === 'approved' && !codes.current) parts.push(notice('info', t('status.approved.shown_once')));
     if (codes.current && answer.status === 'approved') parts.push(h('p', {}, h('a', { href: '#/result' }, t('status.to_result'))));
@@ -155,7 +192,10 @@ export function statusPage(main: HTMLElement): void {
       ),
     );
     body.replaceChildren(...parts);
-    if (!['confirmed', 'rejected', 'cancelled', 'revoked'].includes(answer.status)) {
+    if (fixable(answer)) {
+      // Rejected for a document: nothing changes until the applicant acts, so no polling, and
+      // the journey stays for the documents page.
+    } else if (!['confirmed', 'rejected', 'cancelled', 'revoked'].includes(answer.status)) {
       pollTimer = window.setTimeout(poll, pollEveryMs);
     } else {
       // Finished: nothing of it needs to survive this page (no status token left in storage).
@@ -216,6 +256,15 @@ export async function resultPage(main: HTMLElement): Promise<void> {
     notice('info', h('strong', {}, t('result.once'))),
     h('dl', { class: 'codes', id: 'codes' }, copyRow(t('result.reference'), current.reference_number, 'reference-number'), copyRow(t('result.authorization'), current.authorization_code, 'authorization-code')),
     current.expires_at ? h('p', {}, t('result.expires', { at: formatTime(current.expires_at) })) : null,
+    journey.application
+      ? h(
+          'p',
+          { class: 'small', id: 'result-application', 'data-application': journey.application.id },
+          t('result.application', { id: journey.application.id }),
+          ' ',
+          h('a', { href: `#/continue/${journey.application.id}` }, t('continue.title')),
+        )
+      : null,
     issueSection(current),
     h(
       'details',
