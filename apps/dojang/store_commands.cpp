@@ -164,6 +164,17 @@ Result<void> show(const GlobalOptions& globals, const ShowOptions& options) {
     if (header) {
         std::cout << "key         " << keystore::to_string(header->format) << ", "
                   << header->iterations << (header->prf.empty() ? "" : " " + header->prf) << "\n";
+        if (header->trailing_bytes > 0) {
+            const std::string count = std::to_string(header->trailing_bytes);
+            std::cout << "            "
+                      << say("키 뒤에 " + count +
+                                 " 바이트가 더 있어 무시했습니다 (다른 프로그램이 남긴 것). "
+                                 "dojang passwd 로 새 파일을 쓰면 없어집니다",
+                             count +
+                                 " bytes after the key were ignored (left by another "
+                                 "program); dojang passwd writes a clean file")
+                      << "\n";
+        }
     }
     if (options.password_file.empty()) {
         return ok();
@@ -371,15 +382,25 @@ Result<void> import_folder(const Say& say,
                     "KEY_CERTIFICATE_MISMATCH",
                     "signPri.key is not the key of signCert.der (개인키와 인증서가 맞지 않습니다)");
     }
-    // The key file is kept byte for byte (its R with it); `dojang passwd` re-encrypts it.
+    // The key file is kept byte for byte (its R with it) up to the end of its DER: bytes after
+    // it, left by tools that rewrite key files in place, are not copied. `dojang passwd`
+    // re-encrypts it. The key-management pair (kmCert.der, kmPri.key) travels with it.
+    auto sign_key = keystore::without_trailing_bytes(*key_file);
+    DOJANG_TRY(sign_key);
     std::vector<std::pair<std::string, Bytes>> others;
     for (const char* name : {keystore::km_key_file, keystore::km_certificate_file}) {
         auto content = read_file((folder / name).string());
-        if (content) {
-            others.emplace_back(name, std::move(*content));
+        if (!content) {
+            continue;
         }
+        if (std::string_view(name) == keystore::km_key_file) {
+            auto km_key = keystore::without_trailing_bytes(*content);
+            DOJANG_TRY(km_key);
+            content = std::move(*km_key);
+        }
+        others.emplace_back(name, std::move(*content));
     }
-    auto added = store.add(*certificate, *key_file, replace, others);
+    auto added = store.add(*certificate, *sign_key, replace, others);
     DOJANG_TRY(added);
     std::cout << say("가져왔습니다: ", "imported: ") << added->string() << "\n"
               << "R           " << random_num_text(key->info.get()) << "\n";

@@ -197,4 +197,43 @@ contains "new password" <tty.log || { cat tty.log; fail "tty: no prompt"; }
 printf 'Typed-at-tty-2024!\n' >typed
 "$dojang" show "$serial" --password-file typed | r_of | grep -qx "$random" ||
     fail "tty: the password typed at the terminal does not open the key (or R was lost)"
+# 8. A folder whose key files carry bytes after their DER (left by Korean tools that re-encrypt
+# in place; tests/vectors/README.md): show and import open it with the right password, refuse a
+# wrong one as a wrong password, keep no trailing byte, and take kmCert/kmPri along; passwd
+# re-encrypts both keys.
+trailing=$vectors/trailing-bytes
+export DOJANG_HOME=$work/NPKI-trailing
+"$dojang" --lang en import "$trailing" --password-file wrong >trailing-wrong.log 2>&1 && fail "a wrong password imported"
+contains WRONG_PASSWORD <trailing-wrong.log || { cat trailing-wrong.log; fail "trailing bytes: not a wrong password"; }
+"$dojang" import "$trailing" --password-file old >trailing-import.log 2>&1 ||
+    { cat trailing-import.log; fail "import of a folder whose key has trailing bytes"; }
+[ "$(r_of <trailing-import.log)" = "$random" ] || fail "trailing bytes: R"
+stored=$(dirname "$(find "$DOJANG_HOME" -name signPri.key)")
+cmp "$stored/signPri.key" "$vectors/signPri.key" || fail "import kept the bytes after signPri.key"
+cmp "$stored/kmPri.key" "$vectors/signPri.key" || fail "import kept the bytes after kmPri.key (or lost it)"
+cmp "$stored/kmCert.der" "$trailing/kmCert.der" || fail "import did not take kmCert.der along"
+"$dojang" --lang en show "$trailing/signCert.der" >/dev/null || fail "show of the trailing folder's certificate"
+"$dojang" --lang en show "$serial" --password-file old >trailing-show.log ||
+    { cat trailing-show.log; fail "show of the imported key"; }
+grep -q "key match   yes" trailing-show.log || fail "trailing bytes: key does not match"
+"$dojang" passwd "$serial" --password-file old --new-password-file new >trailing-passwd.log 2>&1 ||
+    { cat trailing-passwd.log; fail "passwd after a trailing-bytes import"; }
+for file in signPri.key kmPri.key; do
+    openssl pkey -inform DER -in "$stored/$file" -passin file:new -noout 2>/dev/null ||
+        fail "$file does not open with the new password after passwd"
+done
+# The Korean software's own folder, used in place (not imported): dojang reads it and says what
+# it ignored.
+export DOJANG_HOME=$work/NPKI-inplace
+mkdir -p "$DOJANG_HOME/yessign/USER/in-place"
+cp "$trailing"/* "$DOJANG_HOME/yessign/USER/in-place/"
+"$dojang" --lang en show "$serial" --password-file old >inplace-show.log 2>&1 ||
+    { cat inplace-show.log; fail "show of a key file with trailing bytes in place"; }
+contains "46 bytes after the key were ignored" <inplace-show.log || { cat inplace-show.log; fail "show: no word of the trailing bytes"; }
+[ "$(r_of <inplace-show.log)" = "$random" ] || fail "in place: R"
+"$dojang" passwd "$serial" --password-file old --new-password-file new >inplace-passwd.log 2>&1 ||
+    { cat inplace-passwd.log; fail "passwd of a key file with trailing bytes in place"; }
+cmp -s "$DOJANG_HOME/yessign/USER/in-place/signPri.key" "$trailing/signPri.key" && fail "passwd left the key file unchanged"
+"$dojang" --lang en show "$serial" --password-file new >inplace-after.log 2>&1 || fail "show after passwd in place"
+contains "bytes after the key" <inplace-after.log && fail "passwd wrote the trailing bytes back"
 echo "holder_store: ok"

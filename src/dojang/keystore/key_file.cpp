@@ -338,15 +338,26 @@ Result<Bytes> encrypt_legacy_seed(const PKCS8_PRIV_KEY_INFO* info,
     return crypto::to_der(static_cast<const X509_SIG*>(sig.get()), i2d_X509_SIG);
 }
 
-Result<SigPtr> parse_sig(const Bytes& der) {
+/// The EncryptedPrivateKeyInfo at the start of a key file, and how many bytes follow it.
+struct ParsedSig {
+    SigPtr sig;
+    std::size_t trailing_bytes = 0;
+};
+
+/// Bytes after the EncryptedPrivateKeyInfo are tolerated: Korean tools that re-encrypt a key in
+/// place without truncating the file leave the tail of the longer old one behind (a 2025
+/// TradeSign test folder carries 46 such bytes after each key). The element itself must be
+/// whole; what follows it is never read, and dojang never writes it back.
+Result<ParsedSig> parse_sig(const Bytes& der) {
     const unsigned char* cursor = der.data();
     SigPtr encrypted(d2i_X509_SIG(nullptr, &cursor, static_cast<long>(der.size())));
-    if (!encrypted || cursor != der.data() + der.size()) {
+    if (!encrypted) {
         return malformed(
             "the key file is not a PKCS#8 EncryptedPrivateKeyInfo (키 파일 형식이 올바르지 "
             "않습니다)");
     }
-    return encrypted;
+    const auto consumed = static_cast<std::size_t>(cursor - der.data());
+    return ParsedSig{std::move(encrypted), der.size() - consumed};
 }
 
 }  // namespace
@@ -440,8 +451,18 @@ Result<KeyFileInfo> inspect_key_file(const Bytes& der, long max_iterations) {
     auto encrypted = parse_sig(der);
     DOJANG_TRY(encrypted);
     const X509_ALGOR* algorithm = nullptr;
-    X509_SIG_get0(encrypted->get(), &algorithm, nullptr);
-    return detail::inspect_algorithm(algorithm, max_iterations);
+    X509_SIG_get0(encrypted->sig.get(), &algorithm, nullptr);
+    auto info = detail::inspect_algorithm(algorithm, max_iterations);
+    DOJANG_TRY(info);
+    info->trailing_bytes = encrypted->trailing_bytes;
+    return info;
+}
+
+Result<Bytes> without_trailing_bytes(const Bytes& der, long max_iterations) {
+    auto info = inspect_key_file(der, max_iterations);
+    DOJANG_TRY(info);
+    const auto end = der.end() - static_cast<std::ptrdiff_t>(info->trailing_bytes);
+    return Bytes(der.begin(), end);
 }
 
 Result<DecryptedKey> read_key_file(const Bytes& der,
@@ -450,13 +471,14 @@ Result<DecryptedKey> read_key_file(const Bytes& der,
     auto encrypted = parse_sig(der);
     DOJANG_TRY(encrypted);
     const X509_ALGOR* algorithm = nullptr;
-    X509_SIG_get0(encrypted->get(), &algorithm, nullptr);
+    X509_SIG_get0(encrypted->sig.get(), &algorithm, nullptr);
     auto info = detail::inspect_algorithm(algorithm, max_iterations);
     DOJANG_TRY(info);
+    info->trailing_bytes = encrypted->trailing_bytes;
     if (info->format == KeyFileFormat::pkcs12_pbe) {
         return unsupported("a PKCS#12 PBE belongs in a .pfx, not in a key file");
     }
-    auto decrypted = detail::decrypt(encrypted->get(), *info, password);
+    auto decrypted = detail::decrypt(encrypted->sig.get(), *info, password);
     DOJANG_TRY(decrypted);
     return DecryptedKey{std::move(*decrypted), std::move(*info)};
 }

@@ -31,6 +31,9 @@ struct KeyFileInfo {
     long iterations = 0;
     std::string prf;     ///< PBKDF2 PRF short name ("hmacWithSHA256"), empty for PBKDF1.
     std::string cipher;  ///< Cipher short name ("AES-256-CBC", "SEED-CBC").
+    /// Bytes after the EncryptedPrivateKeyInfo, ignored (left by tools that rewrite a key file
+    /// in place without truncating it).
+    std::size_t trailing_bytes = 0;
 
     /// Whether dojang would re-encrypt it: SEED with PBKDF1 or SHA-1, or < 600,000 iterations.
     [[nodiscard]] bool is_weak() const;
@@ -46,6 +49,11 @@ inline constexpr int legacy_seed_iterations = 2048;
 /// KEY_FILE_UNSUPPORTED (an algorithm dojang does not read), KEY_FILE_ITERATIONS (more than
 /// `max_iterations`, or fewer than 1).
 Result<KeyFileInfo> inspect_key_file(const Bytes& der,
+                                     long max_iterations = crypto::max_pbkdf2_iterations);
+
+/// The key file without the bytes that follow its EncryptedPrivateKeyInfo (what dojang keeps
+/// of a file that had some). Errors as inspect_key_file().
+Result<Bytes> without_trailing_bytes(const Bytes& der,
                                      long max_iterations = crypto::max_pbkdf2_iterations);
 
 /// A decrypted key file: the PKCS#8 PrivateKeyInfo with its attributes (randomNum kept).

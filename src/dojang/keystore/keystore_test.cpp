@@ -166,6 +166,33 @@ TEST(KeystoreKeyFile, WrongPasswordOnPbes2IsTheSameError) {
     EXPECT_EQ(key.error().code, "WRONG_PASSWORD");
 }
 
+TEST(KeystoreKeyFile, BytesAfterTheKeyAreIgnoredAndNeverKept) {
+    // A key file as Korean tools leave it after re-encrypting in place (vectors/README.md).
+    const Bytes with_tail = vector_file("trailing-bytes/signPri.key");
+    const Bytes clean = vector_file("signPri.key");
+    ASSERT_EQ(with_tail.size(), clean.size() + 46);
+
+    auto header = inspect_key_file(with_tail);
+    ASSERT_TRUE(header) << header.error().describe();
+    EXPECT_EQ(header->trailing_bytes, 46U);
+    EXPECT_EQ(header->format, KeyFileFormat::seed_cbc_with_sha1);
+    auto key = read_key_file(with_tail, password());
+    ASSERT_TRUE(key) << key.error().describe();
+    EXPECT_EQ(der_of(key->info.get()), vector_file("plainSignPri-with-r.der"));
+    EXPECT_EQ(key->file.trailing_bytes, 46U);
+    auto wrong = read_key_file(with_tail, SecretBytes(std::string_view("wrong")));
+    ASSERT_FALSE(wrong);
+    EXPECT_EQ(wrong.error().code, "WRONG_PASSWORD");
+
+    auto kept = without_trailing_bytes(with_tail);
+    ASSERT_TRUE(kept);
+    EXPECT_EQ(*kept, clean);
+    auto unchanged = without_trailing_bytes(clean);
+    ASSERT_TRUE(unchanged);
+    EXPECT_EQ(*unchanged, clean);
+    EXPECT_EQ(inspect_key_file(clean)->trailing_bytes, 0U);
+}
+
 TEST(KeystoreKeyFile, TruncatedFilesAreMalformed) {
     const Bytes full = vector_file("signPri.key");
     for (const std::size_t length :
