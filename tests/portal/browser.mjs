@@ -468,7 +468,9 @@ test('phone_keyboard', async ({ page, screenshot, audit }) => {
   await page.getByRole('heading', { level: 1, name: '공동인증서 재발급 신청' }).waitFor();
   await fitsWidth(page, 'start');
   const prepare = page.locator('#prepare-list');
-  // The page starts with the focus on its heading; Tab enters the holder type (checked one).
+  // The page starts with the focus on its heading; Tab reaches the link for those who applied
+  // already, then the holder type (checked one).
+  await pressTo(page, 'Tab', { id: 'start-continue-link' });
   await pressTo(page, 'Tab', { name: 'holder_type', value: 'individual' });
   await page.keyboard.press('ArrowDown');
   check(await page.locator('input[name=holder_type][value=corporate]').isChecked(), 'arrow down chooses a company');
@@ -676,6 +678,8 @@ if (args.officers === 'true') {
         await officer.page.waitForFunction((img) => img.complete && img.naturalWidth > 0, await images.nth(i).elementHandle());
       }
       await officer.page.locator('#register-facts').getByText(dojangsangsa.name).waitFor();
+      // The register's certificate that this CA never issued is named as such.
+      await officer.page.locator('#register-certificates tr[data-serial="0badc0de"][data-status=unknown]').getByText('이 인증기관의 기록에 없음').waitFor();
       await officer.page.waitForTimeout(1500); // the PDF viewer draws the page
       await officer.screenshot('review');
       await officer.audit('review');

@@ -60,7 +60,7 @@ customer_id,holder_type,name,birth_date,resident_number,business_number,corporat
 c-1,individual,홍길동,,900101-1234567,,,,010-1234-5678,hong@example.com,
 c-2,individual,이영희,,920202-2345678,,,,010-2222-3333,lee@example.com,
 c-3,individual,박민수,,930303-1456789,,,,010-3333-4444,park@example.com,
-c-4,corporate,도장상사,,,1248100998,,김대표,010-4444-5555,ceo@dojang.example,
+c-4,corporate,도장상사,,,1248100998,,김대표,010-4444-5555,ceo@dojang.example,0badc0de
 c-5,corporate,반려상사,,,2208162517,,최대표,010-5555-6666,choi@banryeo.example,
 c-6,individual,정다은,,940404-2567890,,,,010-6666-7777,jung@example.com,
 c-7,individual,$disk_holder_name,,$disk_holder_resident,,,,010-8181-8282,choi.jiwoo@example.com,

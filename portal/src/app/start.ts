@@ -119,7 +119,7 @@ export async function startPage(main: HTMLElement): Promise<void> {
     h('h1', {}, t('start.title')),
     h('p', { class: 'lead' }, t('start.lead')),
     resume,
-    h('p', { id: 'start-continue' }, t('start.continue'), ' ', h('a', { href: '#/continue' }, t('start.continue.link'))),
+    h('p', { id: 'start-continue' }, t('start.continue'), ' ', h('a', { href: '#/continue', id: 'start-continue-link' }, t('start.continue.link'))),
     form,
     prepare,
     h('p', {}, h('a', { href: '#/help' }, t('nav.help'))),

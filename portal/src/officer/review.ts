@@ -26,6 +26,43 @@ interface Review {
   events: Array<{ at: string; kind: string; detail?: string; actor?: string }>;
   approvals: Array<Json>;
   required_documents?: string[];
+  /// The register entry's certificates as this CA records them.
+  certificates?: Array<{ serial: string; status: string; subject?: string; not_after?: string; revoked_at?: string; revocation_reason?: string }>;
+}
+
+/// The register's certificates with their status now: what the officer weighs beside the reason
+/// (a lost device, a certificate already revoked, one that expired).
+function certificatesTable(review: Review): HTMLElement {
+  const certificates = review.certificates ?? [];
+  const now = Date.now();
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'certs-h' },
+    h('h2', { id: 'certs-h' }, t('officer.certificates')),
+    certificates.length
+      ? h(
+          'table',
+          { class: 'certificates-table', id: 'register-certificates' },
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('officer.certificates.serial')), h('th', { scope: 'col' }, t('officer.certificates.status')), h('th', { scope: 'col' }, t('officer.certificates.until')))),
+          h(
+            'tbody',
+            {},
+            certificates.map((c) => {
+              const expired = c.status === 'issued' && c.not_after !== undefined && Date.parse(c.not_after) < now;
+              const state = expired ? 'expired' : c.status;
+              const why = c.revocation_reason ? ` (${tMaybe(`officer.revocation.${c.revocation_reason}`) ?? c.revocation_reason}${c.revoked_at ? `, ${formatTime(c.revoked_at)}` : ''})` : '';
+              return h(
+                'tr',
+                { 'data-serial': c.serial, 'data-status': state },
+                h('td', {}, h('code', {}, c.serial)),
+                h('td', {}, `${tMaybe(`officer.certificates.${state}`) ?? state}${why}`),
+                h('td', {}, c.not_after ? formatTime(c.not_after) : '—'),
+              );
+            }),
+          ),
+        )
+      : h('p', {}, t('officer.certificates.none')),
+  );
 }
 
 const hiddenKeys = new Set(['documents', 'events', 'required_documents', 'review', 'codes', 'certificate_serials', 'status_token', 'idempotency_key']);
@@ -163,6 +200,7 @@ export async function reviewPage(main: HTMLElement, id: string): Promise<void> {
         {},
         h('section', { class: 'card', 'aria-labelledby': 'app-h' }, h('h2', { id: 'app-h' }, t('officer.application')), facts(application, register, 'application-facts')),
         h('section', { class: 'card', 'aria-labelledby': 'reg-h' }, h('h2', { id: 'reg-h' }, t('officer.register')), facts(register, application, 'register-facts')),
+        certificatesTable(review),
         review.approvals.length
           ? h('section', { class: 'card' }, h('h2', {}, t('officer.approvals')), h('ul', {}, review.approvals.map((a) =>
                 h('li', {}, `${display(a.officer)} · ${tMaybe(`officer.decision.${String(a.decision)}`) ?? display(a.decision)}`, a.reason ? ` · ${tMaybe(`review.reason.${String(a.reason)}`) ?? display(a.reason)}` : '', a.at ? ` · ${formatTime(String(a.at))}` : ''),

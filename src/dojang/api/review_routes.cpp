@@ -265,6 +265,19 @@ http::Response show_review(ra::ReviewService& review, const http::Request& reque
                                     decision.text,
                                     to_rfc3339(decision.at)});
     }
+    for (const auto& certificate : detail->certificates) {
+        answer.certificates.push_back(
+            {certificate.serial.hex(),
+             std::string(domain::to_string(certificate.status)),
+             certificate.subject,
+             to_rfc3339(certificate.not_after),
+             certificate.revoked_at ? to_rfc3339(*certificate.revoked_at) : std::string(),
+             certificate.reason ? std::string(domain::to_string(*certificate.reason))
+                                : std::string()});
+    }
+    for (const auto& serial : detail->unknown_serials) {
+        answer.certificates.push_back({serial, "unknown", {}, {}, {}, {}});
+    }
     return json(200, dto::to_json(answer));
 }
 

@@ -783,6 +783,20 @@ std::string to_json(const ReviewDetailResponse& response) {
                                           {"phone", application.applicant.proxy_phone}};
     }
     const RegisterEntry& entry = response.register_entry;
+    json::array certificates;
+    for (const auto& certificate : response.certificates) {
+        json::object item{{"serial", certificate.serial}, {"status", certificate.status}};
+        for (const auto& [name, value] :
+             {std::pair{"subject", &certificate.subject},
+              std::pair{"not_after", &certificate.not_after},
+              std::pair{"revoked_at", &certificate.revoked_at},
+              std::pair{"revocation_reason", &certificate.revocation_reason}}) {
+            if (!value->empty()) {
+                item[name] = *value;
+            }
+        }
+        certificates.push_back(std::move(item));
+    }
     return json::serialize(
         json::object{{"application",
                       json::object{{"id", application.id},
@@ -806,7 +820,8 @@ std::string to_json(const ReviewDetailResponse& response) {
                      {"required_documents", array_of(response.required_documents)},
                      {"documents", array_of(response.documents)},
                      {"events", array_of(response.events)},
-                     {"approvals", array_of(response.approvals)}});
+                     {"approvals", array_of(response.approvals)},
+                     {"certificates", certificates}});
 }
 
 std::string to_json(const DecisionResponse& response) {

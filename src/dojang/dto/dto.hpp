@@ -379,6 +379,17 @@ struct DecisionEntry {
 
 /// GET /api/v1/reviews/{id}: {"application","register","required_documents","documents",
 /// "events","approvals"}.
+/// A certificate of the register entry as this CA records it: what the officer weighs beside
+/// the reason ("certificate_status" is a rejection reason).
+struct RegisterCertificateEntry {
+    std::string serial;
+    std::string status;      ///< "issued", "revoked", ...; "unknown" when this CA has no record
+    std::string subject;     ///< empty when unknown
+    std::string not_after;   ///< RFC 3339; empty when unknown
+    std::string revoked_at;  ///< RFC 3339; empty unless revoked
+    std::string revocation_reason;  ///< empty unless revoked
+};
+
 struct ReviewDetailResponse {
     ReviewApplicationEntry application;
     RegisterEntry register_entry;  ///< "register"
@@ -386,6 +397,7 @@ struct ReviewDetailResponse {
     std::vector<DocumentEntry> documents;
     std::vector<EventEntry> events;
     std::vector<DecisionEntry> approvals;
+    std::vector<RegisterCertificateEntry> certificates;
 };
 std::string to_json(const ReviewDetailResponse& response);
 

@@ -340,6 +340,9 @@ TEST(ServerAnswers, KeepTheirShapes) {
     detail.documents = {document};
     detail.events = {{"2026-01-01T00:00:00Z", "submitted", ""}};
     detail.approvals = {{"kim", "approve", "", "", "2026-01-01T01:00:00Z"}};
+    detail.certificates = {
+        {"0a1b", "revoked", "CN=x", "2027-01-01T00:00:00Z", "2026-01-01T02:00:00Z", "superseded"},
+        {"0c", "unknown", "", "", "", ""}};
     EXPECT_EQ(to_json(detail),
               R"({"application":{"id":"a0123","holder_type":"individual","reason":"lost_device",)"
               R"("status":"in_review","old_serial":"","created_at":"2026-01-01T00:00:00Z",)"
@@ -353,7 +356,10 @@ TEST(ServerAnswers, KeepTheirShapes) {
                   document_json +
                   R"(],"events":[{"at":"2026-01-01T00:00:00Z","kind":"submitted","detail":""}],)"
                   R"("approvals":[{"officer":"kim","decision":"approve","reason":"","text":"",)"
-                  R"("at":"2026-01-01T01:00:00Z"}]})");
+                  R"("at":"2026-01-01T01:00:00Z"}],"certificates":[{"serial":"0a1b",)"
+                  R"("status":"revoked","subject":"CN=x","not_after":"2027-01-01T00:00:00Z",)"
+                  R"("revoked_at":"2026-01-01T02:00:00Z","revocation_reason":"superseded"},)"
+                  R"({"serial":"0c","status":"unknown"}]})");
     // Without a proxy the applicant has no "proxy" member.
     detail.application.applicant.proxy_name.clear();
     EXPECT_EQ(to_json(detail).find(R"("proxy":)"), std::string::npos);

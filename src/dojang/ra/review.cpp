@@ -547,6 +547,22 @@ Result<ReviewDetail> ReviewService::detail(const std::string& application_id) {
         detail.documents = std::move(*documents);
         detail.events = std::move(*events);
         detail.decisions = std::move(*decisions);
+        for (const auto& hex : detail.customer.certificate_serials) {
+            auto serial = SerialNumber::from_hex(hex);
+            std::optional<store::CertificateRecord> record;
+            if (serial) {
+                auto found = tx.certificates().find(*serial);
+                DOJANG_TRY(found);
+                record = std::move(*found);
+            }
+            if (!record) {
+                detail.unknown_serials.push_back(hex);
+                continue;
+            }
+            record->der.clear();
+            record->tbs.clear();
+            detail.certificates.push_back(std::move(*record));
+        }
         found_it = true;
         return ok();
     });

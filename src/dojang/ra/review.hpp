@@ -98,6 +98,11 @@ struct ReviewDetail {
     std::vector<store::DocumentRecord> documents;
     std::vector<store::ApplicationEvent> events;
     std::vector<store::ReviewDecision> decisions;
+    /// The register entry's certificates as this CA records them (status, validity,
+    /// revocation), without their bytes; serials this CA never issued are left out of it and
+    /// named in `unknown_serials`.
+    std::vector<store::CertificateRecord> certificates;
+    std::vector<std::string> unknown_serials;
 };
 
 /// The officers' side of company and proxy applications: sign-in (argon2id passwords or API

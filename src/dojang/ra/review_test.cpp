@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dojang/ra/review.hpp"
 
+#include "dojang/ca/issuer.hpp"
 #include "dojang/ca/test_fixtures.hpp"
 #include "dojang/ra/online.hpp"
 #include "dojang/ra/retention.hpp"
@@ -447,6 +448,31 @@ TEST_F(ReviewTest, AnApprovedCompanyOpensItsApplicationOnAnotherDevice) {
     ASSERT_TRUE(opened->codes.has_value());
     EXPECT_EQ(opened->codes->authorization_code, first->codes->authorization_code);
     EXPECT_TRUE(issue_with(*opened->codes).has_value());
+}
+
+TEST_F(ReviewTest, TheOfficerSeesTheRegistersCertificatesWithTheirStatus) {
+    // The register lists one certificate of this CA, revoked, and one this CA never issued.
+    auto issued = issuer_->issue(ca::fixtures::request(ca::fixtures::openssl_csr()));
+    ASSERT_TRUE(issued.has_value());
+    ASSERT_TRUE(ca::revoke(
+        *database_, clock_, issued->serial, domain::RevocationReason::key_compromise, "test"));
+    ASSERT_TRUE(database_->transact([&](store::Transaction& tx) -> Result<void> {
+        auto company = tx.customers().find("c9");
+        DOJANG_TRY(company);
+        (*company)->certificate_serials = {issued->serial.hex(), "0badc0de"};
+        auto saved = tx.customers().upsert(**company);
+        DOJANG_TRY(saved);
+        return ok();
+    }));
+    const auto created = in_review();
+    auto detail = review_->detail(created.application_id);
+    ASSERT_TRUE(detail.has_value()) << detail.error().describe();
+    ASSERT_EQ(detail->certificates.size(), 1U);
+    EXPECT_EQ(detail->certificates[0].serial, issued->serial);
+    EXPECT_EQ(detail->certificates[0].status, domain::CertificateStatus::revoked);
+    EXPECT_EQ(detail->certificates[0].reason, domain::RevocationReason::key_compromise);
+    EXPECT_TRUE(detail->certificates[0].der.empty());
+    EXPECT_EQ(detail->unknown_serials, (std::vector<std::string>{"0badc0de"}));
 }
 
 TEST_F(ReviewTest, ASecondApprovalMustComeFromAnotherOfficer) {
