@@ -325,6 +325,14 @@ Result<void> Server::audit(const OSSL_CMP_MSG* request,
 }
 
 Result<Bytes> Server::handle(const Bytes& request_der) {
+    // 0. The Korean profile is chosen by what the message is (pvno 0/1, an rfc822Name sender,
+    //    desMAC, krr or pkiconf, no transactionID), never by configuration.
+    if (auto korean = kcmp::read_message(request_der)) {
+        const kcmp::KoreanTraits traits = kcmp::korean_traits(*korean);
+        if (traits.any()) {
+            return handle_korean(*korean, traits);
+        }
+    }
     // 1. Decode (DER only, nothing after the message).
     const unsigned char* cursor = request_der.data();
     detail::MsgPtr request(

@@ -3,6 +3,7 @@
 
 #include "dojang/ca/authority.hpp"
 #include "dojang/core/error.hpp"
+#include "dojang/kcmp/message.hpp"
 #include "dojang/ra/reissue.hpp"
 #include "dojang/ra/renewal.hpp"
 
@@ -76,6 +77,8 @@ private:
     Result<void> audit(const OSSL_CMP_MSG* request,
                        const Transaction* transaction,
                        const OSSL_CMP_MSG* response);
+    /// A message of the Korean profile (korean.cpp): its desMAC checked, answered in its form.
+    Result<Bytes> handle_korean(const kcmp::Message& request, const kcmp::KoreanTraits& traits);
 
     ServerServices services_;
 };

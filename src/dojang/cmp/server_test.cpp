@@ -2,11 +2,14 @@
 #include "dojang/cmp/server.hpp"
 
 #include "dojang/ca/test_fixtures.hpp"
+#include "dojang/kcmp/des_mac.hpp"
+#include "dojang/kcmp/message.hpp"
 #include "dojang/npki/encrypted_vid.hpp"
 #include "dojang/npki/identify_data.hpp"
 #include "dojang/npki/oids.hpp"
 #include "dojang/npki/random_num.hpp"
 #include "dojang/npki/vid.hpp"
+#include "dojang/pkix/der_writer.hpp"
 #include "dojang/sqlite/sqlite.hpp"
 
 #include <gtest/gtest.h>
@@ -433,6 +436,81 @@ TEST_F(CmpServerTest, GenmAnswersTheCaCertificates) {
     OBJ_obj2txt(oid, sizeof oid, OSSL_CMP_ITAV_get0_type(sk_OSSL_CMP_ITAV_value(itavs, 0)), 1);
     EXPECT_STREQ(oid, "1.3.6.1.5.5.7.4.17");
     sk_OSSL_CMP_ITAV_pop_free(itavs, OSSL_CMP_ITAV_free);
+}
+
+/// DER of an OBJECT IDENTIFIER, by OpenSSL.
+Bytes oid_der(const char* dotted) {
+    crypto::Owned<ASN1_OBJECT, ASN1_OBJECT_free> object(OBJ_txt2obj(dotted, 1));
+    auto der = crypto::to_der(static_cast<const ASN1_OBJECT*>(object.get()), i2d_ASN1_OBJECT);
+    EXPECT_TRUE(der);
+    return der ? *der : Bytes{};
+}
+
+/// A genm as Korean clients send it (korea.md, "How Korean clients talk to the CA"): pvno 1, an
+/// rfc822Name " " sender, an empty directoryName recipient, PasswordBasedMac {"aaaaabbbbb",
+/// SHA-1, 2, desMAC}, the reference number as senderKID and an empty GenMsgContent, protected
+/// with the desMAC under `code`.
+Bytes korean_genm(const std::string& reference, const std::string& code) {
+    const Bytes salt = to_bytes("aaaaabbbbb");
+    const Bytes sha1 = *pkix::der_sequence_of({oid_der("1.3.14.3.2.26")});
+    const Bytes des_mac = *pkix::der_sequence_of({oid_der("1.3.14.3.2.10")});
+    const Bytes parameters = *pkix::der_sequence_of(
+        {*pkix::der_octet_string_value(salt), sha1, *pkix::der_integer_value(2), des_mac});
+    const Bytes protection_alg =
+        *pkix::der_sequence_of({oid_der("1.2.840.113533.7.66.13"), parameters});
+    const Bytes empty_name = *pkix::der_sequence_of({});
+    const Bytes transaction_id(16, 0x5a);
+    const Bytes nonce(16, 0xa5);
+    const Bytes header = *pkix::der_sequence_of(
+        {*pkix::der_integer_value(1),
+         *pkix::der_value(pkix::TagClass::context_specific, 1, false, to_bytes(" ")),
+         *pkix::der_explicit(4, empty_name),
+         *pkix::der_explicit(1, protection_alg),
+         *pkix::der_explicit(2, *pkix::der_octet_string_value(to_bytes(reference))),
+         *pkix::der_explicit(4, *pkix::der_octet_string_value(transaction_id)),
+         *pkix::der_explicit(5, *pkix::der_octet_string_value(nonce))});
+    const Bytes body = *pkix::der_explicit(21, *pkix::der_sequence_of({}));
+    const Bytes part = *pkix::der_sequence_of({header, body});
+    auto key = kcmp::des_mac_key(salt, SecretBytes(std::string_view(code)), 2);
+    auto mac = kcmp::des_mac(*key, part);
+    const Bytes protection = *pkix::der_explicit(0, *pkix::der_bit_string_value(*mac));
+    return *pkix::der_sequence_of({header, body, protection});
+}
+
+bool holds_text(const Bytes& der, std::string_view text) {
+    const Bytes needle = to_bytes(text);
+    return std::search(der.begin(), der.end(), needle.begin(), needle.end()) != der.end();
+}
+
+TEST_F(CmpServerTest, AKoreanMessageIsAnsweredInItsOwnFormWithKoreanText) {
+    const std::string code = digits(codes_.authorization_code);
+    auto answer = server_->handle(korean_genm(codes_.reference_number, code));
+    ASSERT_TRUE(answer) << answer.error().describe();
+    auto read = kcmp::read_message(*answer);
+    ASSERT_TRUE(read) << read.error().describe();
+    EXPECT_EQ(read->header.pvno, 1);
+    EXPECT_EQ(read->body, kcmp::body_error);
+    EXPECT_EQ(read->header.sender_form, kcmp::NameForm::directory_name);  // the CA's name
+    EXPECT_EQ(read->header.recip_nonce, Bytes(16, 0xa5));
+    EXPECT_EQ(read->header.transaction_id, Bytes(16, 0x5a));
+    // Protected like the request: the client checks it with the code it has.
+    EXPECT_TRUE(*kcmp::des_mac_verifies(*read, SecretBytes(std::string_view(code))));
+    EXPECT_TRUE(holds_text(*answer, "한국형 CMP(KISA) 요청을 아직 처리하지 않습니다"));
+    // The codes are untouched.
+    EXPECT_TRUE(reissue_->authorization_secret(codes_.reference_number).has_value());
+
+    // A wrong code: an unprotected answer that says so, as for an unknown reference.
+    for (const auto& [reference, wrong] :
+         {std::pair{codes_.reference_number, std::string("0000000000000000")},
+          std::pair{std::string("431943"), code}}) {
+        auto refused = server_->handle(korean_genm(reference, wrong));
+        ASSERT_TRUE(refused) << refused.error().describe();
+        auto refusal = kcmp::read_message(*refused);
+        ASSERT_TRUE(refusal);
+        EXPECT_EQ(refusal->body, kcmp::body_error);
+        EXPECT_FALSE(refusal->protection);
+        EXPECT_TRUE(holds_text(*refused, "참조번호 또는 인가코드가 올바르지 않습니다"));
+    }
 }
 
 TEST_F(CmpServerTest, GarbageIsAnInvalidRequest) {

@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "dojang/kcmp/message.hpp"
+
+#include "dojang/crypto/digest.hpp"
+#include "dojang/crypto/openssl.hpp"
+#include "dojang/kcmp/des_mac.hpp"
+#include "dojang/pkix/der.hpp"
+#include "dojang/pkix/der_writer.hpp"
+
+#include <openssl/asn1.h>
+#include <openssl/cmp.h>
+#include <openssl/err.h>
+#include <openssl/objects.h>
+
+#include <array>
+#include <climits>
+
+namespace dojang::kcmp {
+namespace {
+
+using pkix::DerValue;
+using pkix::TagClass;
+
+constexpr std::uint32_t general_name_rfc822 = 1;
+constexpr std::uint32_t general_name_directory = 4;
+constexpr std::size_t nonce_size = 16;
+
+tl::unexpected<Error> malformed(const std::string& what) {
+    ERR_clear_error();
+    return fail(ErrorKind::invalid_request,
+                "CMP_MESSAGE_MALFORMED",
+                "the request is not a DER PKIMessage (RFC 4210): " + what);
+}
+
+bool is_context(const DerValue& value, bool constructed) {
+    return value.tag_class == TagClass::context_specific && value.constructed == constructed;
+}
+
+std::optional<std::string> oid_text(const DerValue& value) {
+    if (!value.is_universal(pkix::der_object_identifier) || value.encoding.size() > LONG_MAX) {
+        return std::nullopt;
+    }
+    const unsigned char* cursor = value.encoding.data();
+    crypto::Owned<ASN1_OBJECT, ASN1_OBJECT_free> object(
+        d2i_ASN1_OBJECT(nullptr, &cursor, static_cast<long>(value.encoding.size())));
+    std::array<char, 128> text{};
+    const int length =
+        object ? OBJ_obj2txt(text.data(), static_cast<int>(text.size()), object.get(), 1) : 0;
+    ERR_clear_error();
+    if (length <= 0 || static_cast<std::size_t>(length) >= text.size()) {
+        return std::nullopt;
+    }
+    return std::string(text.data(), static_cast<std::size_t>(length));
+}
+
+std::optional<std::int64_t> integer_of(const DerValue& value) {
+    if (!value.is_universal(pkix::der_integer)) {
+        return std::nullopt;
+    }
+    const unsigned char* cursor = value.encoding.data();
+    crypto::Owned<ASN1_INTEGER, ASN1_INTEGER_free> integer(
+        d2i_ASN1_INTEGER(nullptr, &cursor, static_cast<long>(value.encoding.size())));
+    std::int64_t out = 0;
+    const bool read = integer && ASN1_INTEGER_get_int64(&out, integer.get()) == 1;
+    ERR_clear_error();
+    return read ? std::optional(out) : std::nullopt;
+}
+
+std::optional<Bytes> octets_of(const DerValue& value) {
+    if (!value.is_universal(pkix::der_octet_string)) {
+        return std::nullopt;
+    }
+    return Bytes(value.contents.begin(), value.contents.end());
+}
+
+std::optional<Bytes> bits_of(const DerValue& value) {
+    constexpr std::uint32_t bit_string = 3;
+    if (!value.is_universal(bit_string)) {
+        return std::nullopt;
+    }
+    const unsigned char* cursor = value.encoding.data();
+    crypto::Owned<ASN1_BIT_STRING, ASN1_BIT_STRING_free> bits(
+        d2i_ASN1_BIT_STRING(nullptr, &cursor, static_cast<long>(value.encoding.size())));
+    ERR_clear_error();
+    if (!bits) {
+        return std::nullopt;
+    }
+    const unsigned char* data = ASN1_STRING_get0_data(bits.get());
+    return Bytes(data, data + ASN1_STRING_length(bits.get()));
+}
+
+/// AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }.
+std::optional<std::pair<std::string, std::optional<DerValue>>> algorithm_of(const DerValue& value) {
+    if (!value.is_universal(pkix::der_sequence)) {
+        return std::nullopt;
+    }
+    auto members = pkix::der_members(value);
+    if (!members || members->empty() || members->size() > 2) {
+        return std::nullopt;
+    }
+    auto oid = oid_text((*members)[0]);
+    if (!oid) {
+        return std::nullopt;
+    }
+    return std::pair{*oid, members->size() == 2 ? std::optional((*members)[1]) : std::nullopt};
+}
+
+/// PBMParameter ::= SEQUENCE { salt OCTET STRING, owf AlgorithmIdentifier, iterationCount
+/// INTEGER, mac AlgorithmIdentifier } (RFC 4210 5.1.3.1).
+std::optional<PasswordBasedMac> password_based_mac_of(const DerValue& parameters) {
+    if (!parameters.is_universal(pkix::der_sequence)) {
+        return std::nullopt;
+    }
+    auto members = pkix::der_members(parameters);
+    if (!members || members->size() != 4) {
+        return std::nullopt;
+    }
+    auto salt = octets_of((*members)[0]);
+    auto owf = algorithm_of((*members)[1]);
+    auto iterations = integer_of((*members)[2]);
+    auto mac = algorithm_of((*members)[3]);
+    if (!salt || !owf || !iterations || !mac) {
+        return std::nullopt;
+    }
+    return PasswordBasedMac{std::move(*salt), owf->first, *iterations, mac->first};
+}
+
+NameForm form_of(const DerValue& name, std::string& rfc822) {
+    if (name.tag_class != TagClass::context_specific) {
+        return NameForm::other;
+    }
+    if (name.tag == general_name_directory && name.constructed) {
+        return NameForm::directory_name;
+    }
+    if (name.tag == general_name_rfc822 && !name.constructed) {
+        rfc822.assign(name.contents.begin(), name.contents.end());
+        return NameForm::rfc822_name;
+    }
+    return NameForm::other;
+}
+
+Result<void> read_header(const DerValue& header, Header& out) {
+    if (!header.is_universal(pkix::der_sequence)) {
+        return malformed("the header is not a SEQUENCE");
+    }
+    auto members = pkix::der_members(header);
+    if (!members || members->size() < 3) {
+        return malformed("the header lacks pvno, sender or recipient");
+    }
+    auto pvno = integer_of((*members)[0]);
+    if (!pvno) {
+        return malformed("pvno is not an INTEGER");
+    }
+    out.pvno = *pvno;
+    out.sender_form = form_of((*members)[1], out.sender_rfc822);
+    out.sender_der.assign((*members)[1].encoding.begin(), (*members)[1].encoding.end());
+    std::string ignored;
+    out.recipient_form = form_of((*members)[2], ignored);
+    std::uint32_t last_tag = 0;
+    bool first = true;
+    for (std::size_t i = 3; i < members->size(); ++i) {
+        const DerValue& field = (*members)[i];
+        // [0] messageTime .. [8] generalInfo, each EXPLICIT, in order (X.680 SEQUENCE).
+        if (!is_context(field, true) || field.tag > 8 || (!first && field.tag <= last_tag)) {
+            return malformed("a header field is out of place");
+        }
+        first = false;
+        last_tag = field.tag;
+        auto inner = pkix::explicit_inner(field);
+        if (!inner) {
+            return malformed("a header field does not hold one value");
+        }
+        switch (field.tag) {
+            case 1: {
+                auto algorithm = algorithm_of(*inner);
+                if (!algorithm) {
+                    return malformed("protectionAlg is not an AlgorithmIdentifier");
+                }
+                out.protection_alg = algorithm->first;
+                out.protection_alg_der.assign(inner->encoding.begin(), inner->encoding.end());
+                if (out.protection_alg == password_based_mac_oid) {
+                    if (!algorithm->second) {
+                        return malformed("PasswordBasedMac without parameters");
+                    }
+                    out.password_based_mac = password_based_mac_of(*algorithm->second);
+                    if (!out.password_based_mac) {
+                        return malformed("the PasswordBasedMac parameters do not read");
+                    }
+                }
+                break;
+            }
+            case 2:
+            case 3:
+            case 4:
+            case 5:
+            case 6: {
+                auto octets = octets_of(*inner);
+                if (!octets) {
+                    return malformed("a key identifier or nonce is not an OCTET STRING");
+                }
+                std::optional<Bytes>* slots[] = {&out.sender_kid,
+                                                 &out.recip_kid,
+                                                 &out.transaction_id,
+                                                 &out.sender_nonce,
+                                                 &out.recip_nonce};
+                *slots[field.tag - 2] = std::move(*octets);
+                break;
+            }
+            default:
+                break;  // messageTime, freeText, generalInfo: not used by the profile
+        }
+    }
+    return ok();
+}
+
+Result<Bytes> random_nonce() {
+    return crypto::random_bytes(nonce_size);
+}
+
+}  // namespace
+
+std::string KoreanTraits::describe() const {
+    std::string out;
+    for (const auto& [present, name] : {std::pair{old_pvno, "old pvno"},
+                                        std::pair{sender_not_directory, "rfc822Name sender"},
+                                        std::pair{des_mac, "desMAC"},
+                                        std::pair{korean_body, "krr or pkiconf"},
+                                        std::pair{no_transaction_id, "no transactionID"}}) {
+        if (present) {
+            out += (out.empty() ? "" : ", ") + std::string(name);
+        }
+    }
+    return out;
+}
+
+Result<Message> read_message(std::span<const std::uint8_t> der) {
+    auto outer = pkix::read_der_value(der);
+    if (!outer || !outer->rest.empty() || !outer->is_universal(pkix::der_sequence)) {
+        return malformed("not one DER SEQUENCE");
+    }
+    auto members = pkix::der_members(*outer);
+    if (!members || members->size() < 2 || members->size() > 4) {
+        return malformed("a PKIMessage has a header, a body and at most two more fields");
+    }
+    Message message;
+    auto header = read_header((*members)[0], message.header);
+    DOJANG_TRY(header);
+    const DerValue& body = (*members)[1];
+    if (!is_context(body, true) || !pkix::explicit_inner(body)) {
+        return malformed("the body is not a tagged PKIBody choice");
+    }
+    message.body = body.tag;
+    for (std::size_t i = 2; i < members->size(); ++i) {
+        const DerValue& field = (*members)[i];
+        auto inner = is_context(field, true) ? pkix::explicit_inner(field) : std::nullopt;
+        if (!inner || field.tag > 1 || (i == 3 && field.tag != 1)) {
+            return malformed("protection [0] and extraCerts [1] only, in order");
+        }
+        if (field.tag == 0) {
+            message.protection = bits_of(*inner);
+            if (!message.protection) {
+                return malformed("the protection is not a BIT STRING");
+            }
+        } else {
+            auto certificates = pkix::der_members(*inner);
+            if (!certificates) {
+                return malformed("extraCerts is not a SEQUENCE");
+            }
+            message.extra_certs = certificates->size();
+        }
+    }
+    auto part = pkix::der_sequence_of({(*members)[0].encoding, body.encoding});
+    DOJANG_TRY(part);
+    message.protected_part = std::move(*part);
+    return message;
+}
+
+KoreanTraits korean_traits(const Message& message) {
+    KoreanTraits traits;
+    traits.old_pvno = message.header.pvno < 2;
+    traits.sender_not_directory = message.header.sender_form == NameForm::rfc822_name;
+    traits.des_mac =
+        message.header.password_based_mac && message.header.password_based_mac->mac == des_mac_oid;
+    traits.korean_body = message.body == body_krr || message.body == body_pki_conf;
+    traits.no_transaction_id = !message.header.transaction_id;
+    return traits;
+}
+
+Result<bool> des_mac_verifies(const Message& message, const SecretBytes& secret) {
+    const auto& pbm = message.header.password_based_mac;
+    if (!pbm || pbm->mac != des_mac_oid || pbm->owf != sha1_oid || !message.protection ||
+        pbm->iterations < 1 || pbm->iterations > max_iterations) {
+        return false;
+    }
+    auto key = des_mac_key(pbm->salt, secret, static_cast<std::uint32_t>(pbm->iterations));
+    DOJANG_TRY(key);
+    return des_mac_matches(*key, message.protected_part, *message.protection);
+}
+
+Result<Bytes> error_answer(const Message& request,
+                           std::span<const std::uint8_t> ca_name_der,
+                           Seconds now,
+                           int fail_bit,
+                           const std::string& text,
+                           const std::optional<SecretBytes>& secret) {
+    const Header& asked = request.header;
+    const bool protect = secret.has_value() && asked.password_based_mac &&
+                         asked.password_based_mac->mac == des_mac_oid;
+    // The header, field by field in the order of PKIHeader (RFC 4210 5.1.1).
+    auto tagged = [](std::uint32_t tag, const Result<Bytes>& inner) -> Result<Bytes> {
+        DOJANG_TRY(inner);
+        return pkix::der_explicit(tag, *inner);
+    };
+    auto nonce = random_nonce();
+    DOJANG_TRY(nonce);
+    std::vector<Result<Bytes>> parts;
+    parts.push_back(pkix::der_integer_value(asked.pvno));
+    parts.push_back(pkix::der_explicit(general_name_directory, ca_name_der));
+    parts.emplace_back(asked.sender_der);
+    parts.push_back(tagged(0, pkix::der_generalized_time(now)));
+    if (protect) {
+        parts.push_back(pkix::der_explicit(1, asked.protection_alg_der));
+    }
+    if (asked.sender_kid) {
+        parts.push_back(tagged(2, pkix::der_octet_string_value(*asked.sender_kid)));
+    }
+    if (asked.transaction_id) {
+        parts.push_back(tagged(4, pkix::der_octet_string_value(*asked.transaction_id)));
+    }
+    parts.push_back(tagged(5, pkix::der_octet_string_value(*nonce)));
+    if (asked.sender_nonce) {
+        parts.push_back(tagged(6, pkix::der_octet_string_value(*asked.sender_nonce)));
+    }
+    Bytes fields;
+    for (const auto& part : parts) {
+        DOJANG_TRY(part);
+        fields.insert(fields.end(), part->begin(), part->end());
+    }
+    auto header = pkix::der_value(TagClass::universal, pkix::der_sequence, true, fields);
+    DOJANG_TRY(header);
+
+    // ErrorMsgContent ::= SEQUENCE { pKIStatusInfo, ... }; the PKIStatusInfo is OpenSSL's.
+    crypto::Owned<OSSL_CMP_PKISI, OSSL_CMP_PKISI_free> status(
+        OSSL_CMP_STATUSINFO_new(OSSL_CMP_PKISTATUS_rejection, 1 << fail_bit, text.c_str()));
+    auto status_der =
+        crypto::to_der(static_cast<const OSSL_CMP_PKISI*>(status.get()), i2d_OSSL_CMP_PKISI);
+    DOJANG_TRY(status_der);
+    auto content = pkix::der_sequence_of({*status_der});
+    auto body = tagged(body_error, content);
+    DOJANG_TRY(body);
+
+    if (!protect) {
+        return pkix::der_sequence_of({*header, *body});
+    }
+    auto part = pkix::der_sequence_of({*header, *body});
+    DOJANG_TRY(part);
+    const auto& pbm = *asked.password_based_mac;
+    auto key = des_mac_key(pbm.salt, *secret, static_cast<std::uint32_t>(pbm.iterations));
+    DOJANG_TRY(key);
+    auto mac = des_mac(*key, *part);
+    DOJANG_TRY(mac);
+    auto protection = tagged(0, pkix::der_bit_string_value(*mac));
+    DOJANG_TRY(protection);
+    return pkix::der_sequence_of({*header, *body, *protection});
+}
+
+}  // namespace dojang::kcmp

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// A CMP message read from its own bytes, as the Korean clients send it (korea.md, "How Korean
+// clients talk to the CA"): OpenSSL's server refuses such a header (pvno 0/1, an rfc822Name or
+// empty sender, a desMAC, krr or pkiconf), so the header is read here and the answer's header
+// written here, around what OpenSSL encodes.
+
+#include "dojang/core/bytes.hpp"
+#include "dojang/core/clock.hpp"
+#include "dojang/core/error.hpp"
+#include "dojang/core/secret.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace dojang::kcmp {
+
+/// The GeneralName forms the header's sender and recipient come in.
+enum class NameForm { directory_name, rfc822_name, other };
+
+/// PasswordBasedMac's parameters (RFC 4210 5.1.3.1), OIDs in dotted form.
+struct PasswordBasedMac {
+    Bytes salt;
+    std::string owf;  ///< "1.3.14.3.2.26" (SHA-1) from the Korean clients
+    std::int64_t iterations = 0;
+    std::string mac;  ///< "1.3.14.3.2.10" (desMAC) from the Korean clients
+};
+
+/// The PKIHeader fields the Korean profile needs; each *_der is the field's value as sent.
+struct Header {
+    std::int64_t pvno = 0;
+    NameForm sender_form = NameForm::other;
+    std::string sender_rfc822;  ///< the rfc822Name's text (" " or "INI_NEW" from the clients)
+    Bytes sender_der;           ///< the GeneralName, whole
+    NameForm recipient_form = NameForm::other;
+    std::string protection_alg;  ///< dotted OID; empty when the message is unprotected
+    Bytes protection_alg_der;    ///< the AlgorithmIdentifier, whole
+    std::optional<PasswordBasedMac> password_based_mac;
+    std::optional<Bytes> sender_kid;
+    std::optional<Bytes> recip_kid;
+    std::optional<Bytes> transaction_id;
+    std::optional<Bytes> sender_nonce;
+    std::optional<Bytes> recip_nonce;
+};
+
+/// PKIBody choices the profile names (RFC 4210 5.1.2).
+inline constexpr std::uint32_t body_ir = 0;
+inline constexpr std::uint32_t body_kur = 7;
+inline constexpr std::uint32_t body_krr = 9;
+inline constexpr std::uint32_t body_pki_conf = 19;
+inline constexpr std::uint32_t body_genm = 21;
+inline constexpr std::uint32_t body_error = 23;
+
+inline constexpr std::string_view password_based_mac_oid = "1.2.840.113533.7.66.13";
+inline constexpr std::string_view des_mac_oid = "1.3.14.3.2.10";
+inline constexpr std::string_view sha1_oid = "1.3.14.3.2.26";
+
+/// One PKIMessage as sent.
+struct Message {
+    Header header;
+    std::uint32_t body = 0;           ///< the PKIBody choice
+    Bytes protected_part;             ///< DER of ProtectedPart ::= SEQUENCE { header, body }
+    std::optional<Bytes> protection;  ///< the protection's octets (a MAC or a signature)
+    std::size_t extra_certs = 0;
+};
+
+/// Reads a PKIMessage's header and the outline of the rest from its DER. Errors:
+/// invalid_request CMP_MESSAGE_MALFORMED when it is not a DER PKIMessage.
+Result<Message> read_message(std::span<const std::uint8_t> der);
+
+/// What marks a message as the Korean profile's rather than RFC 4210/9480's; the profile is
+/// chosen by the message, never by configuration.
+struct KoreanTraits {
+    bool old_pvno = false;              ///< pvno 0 (SIGNGATE) or 1 (yessign and others)
+    bool sender_not_directory = false;  ///< an rfc822Name sender (" ", "INI_NEW")
+    bool des_mac = false;               ///< PasswordBasedMac with desMAC
+    bool korean_body = false;           ///< krr [9] or pkiconf [19]
+    bool no_transaction_id = false;     ///< SIGNGATE sends none
+
+    [[nodiscard]] bool any() const {
+        return old_pvno || sender_not_directory || des_mac || korean_body || no_transaction_id;
+    }
+    /// The traits present, for logs and the audit ("pvno 1, desMAC").
+    [[nodiscard]] std::string describe() const;
+};
+
+KoreanTraits korean_traits(const Message& message);
+
+/// Whether the message's desMAC is right for `secret` (the authorization code, digits only).
+/// False for a message not protected by a PasswordBasedMac with desMAC over SHA-1, or with an
+/// iteration count beyond max_iterations (des_mac.hpp).
+Result<bool> des_mac_verifies(const Message& message, const SecretBytes& secret);
+
+/// An error message (PKIBody [23]) answering `request` in its own form: the same pvno, the
+/// request's sender as recipient, its transactionID and senderNonce (as recipNonce) echoed, a
+/// fresh senderNonce, and a PKIStatusInfo {rejection, `fail_bit`, `text`}. With `secret` it is
+/// protected like the request (the same PasswordBasedMac, desMAC), otherwise unprotected (the
+/// request's protection could not be checked, so nothing shared can be proven).
+/// `ca_name_der` is the CA's Name, the answer's sender.
+Result<Bytes> error_answer(const Message& request,
+                           std::span<const std::uint8_t> ca_name_der,
+                           Seconds now,
+                           int fail_bit,
+                           const std::string& text,
+                           const std::optional<SecretBytes>& secret);
+
+}  // namespace dojang::kcmp
