@@ -148,6 +148,12 @@ answers 200 - POST '/api/v1/certificates/{serial}/confirm' "/api/v1/certificates
 openssl cmp -cmd genm -use_mock_srv -srv_ref 1 -srv_secret pass:x -ref 1 -secret pass:x \
     -reqout genm.der >genm.log 2>&1 || { cat genm.log; fail "openssl cmp could not make a genm"; }
 answers 200 - POST /cmp /cmp -H 'Content-Type: application/pkixcmp' --data-binary @genm.der
+# The gateway form: the same genm in base64 answers a base64 PKIMessage; garbage is "[ERROR" text.
+answers 200 - POST /cmp/gateway /cmp/gateway --data-urlencode "msg=$(base64 -w0 genm.der)" --data-urlencode ip=10.0.0.1
+base64 -d answer.out >gateway-answer.der || fail "the gateway's answer is not base64"
+openssl asn1parse -inform DER -in gateway-answer.der >/dev/null || fail "the gateway's answer is not DER"
+answers 200 - POST /cmp/gateway /cmp/gateway --data-urlencode "msg=bm90IGEgbWVzc2FnZQ=="
+grep -q '^\[ERROR\]' answer.out || { cat answer.out; fail "the gateway did not say [ERROR for garbage"; }
 answers 200 - GET '/ca/{file}' /ca/issuing.pem
 cp answer.out chain.pem
 answers 200 - GET '/crl/{ca}.crl' /crl/issuing.crl

@@ -1195,6 +1195,9 @@ test('application_outlives_the_tab', async ({ page, screenshot, open }) => {
     check((await b.page.locator('#authorization-code').textContent()).trim() === authorization, 'another authorization code');
     const serial = await issue(b.page, 'browser');
     check(/^[0-9A-Fa-f]+$/.test(serial ?? ''), `no serial after the issuance: ${serial}`);
+    // Used codes leave the screen.
+    await b.page.locator('#codes-used').waitFor();
+    check((await b.page.locator('#reference-number, #authorization-code').count()) === 0, 'the used codes are still on the screen');
     await b.screenshot('issued');
     await b.audit('issued');
     // The status page of this browser follows the application to its end.

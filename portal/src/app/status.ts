@@ -240,6 +240,10 @@ export async function resultPage(main: HTMLElement): Promise<void> {
   const reflect = () => {
     const state = issueState();
     if (!state?.confirmed) return;
+    // The codes are used: they leave the screen (nobody copies or reads over a shoulder what
+    // no longer works).
+    const shown = main.querySelector('#codes');
+    if (shown) shown.replaceWith(notice('info', h('span', { id: 'codes-used' }, t('result.codes_used'))));
     const tick = (name: string, on: boolean) => {
       const box = main.querySelector<HTMLInputElement>(`input[data-check=${name}]`);
       if (box && on) box.checked = true;

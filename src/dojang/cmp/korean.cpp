@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Messages of the Korean CMP profile (kcmp): recognised by what they are, their desMAC checked
-// against the authorization code, and answered in their own form (pvno, sender, desMAC). The
-// profile's exchanges themselves (genp with the VID certificate, ir with publicKeyMAC, pkiconf,
-// krr) are not served yet: a verified request is told so in Korean, protected like it, so the
-// client can show the text.
+// against the authorization code, and answered in their own form (pvno, sender, desMAC). A
+// verified genm gets its genp (the VID encryption certificate under both infoTypes); the ir with
+// publicKeyMAC, pkiconf, krr and signed renewal are not served yet: a verified request is told
+// so in Korean, protected like it, so the client can show the text.
 #include "dojang/cmp/message.hpp"
 #include "dojang/cmp/server.hpp"
 #include "dojang/core/text.hpp"
@@ -35,42 +35,62 @@ Result<Bytes> Server::handle_korean(const kcmp::Message& request,
             }
         }
     }
-    // 2. The answer. An unknown reference and a wrong code read the same (no oracle), and are
-    //    not protected: nothing shared was proven.
-    int fail_bit = OSSL_CMP_PKIFAILUREINFO_badRequest;
-    std::string text;
-    std::string outcome;
-    if (traits.des_mac && !verified) {
-        fail_bit = OSSL_CMP_PKIFAILUREINFO_badMessageCheck;
-        text =
-            "참조번호 또는 인가코드가 올바르지 않습니다. 안내받은 참조번호와 인가코드를 "
-            "확인하십시오 (the reference number or the authorization code is not correct)";
-        outcome = "bad_message_check";
-    } else {
-        text =
-            "이 인증기관은 한국형 CMP(KISA) 요청을 아직 처리하지 않습니다. 웹 포털이나 dojang "
-            "프로그램으로 발급받으십시오. 참조번호와 인가코드는 그대로 쓸 수 있습니다 (this CA "
-            "does not serve the Korean CMP profile yet: use the web portal or the dojang "
-            "program; the codes stay valid)";
-        outcome = "profile_not_served";
-    }
     auto ca_name = crypto::to_der(
         static_cast<const X509_NAME*>(X509_get_subject_name(services_.issuing.certificate.get())),
         i2d_X509_NAME);
     DOJANG_TRY(ca_name);
-    auto answer =
-        kcmp::error_answer(request, *ca_name, services_.clock.now(), fail_bit, text, verified);
+    const Seconds now = services_.clock.now();
+    // 2. A verified genm gets the certificate to encrypt the VID to (genp).
+    std::string answered = "error";
+    std::string outcome;
+    int fail_bit = OSSL_CMP_PKIFAILUREINFO_badRequest;
+    Result<Bytes> answer = Bytes{};
+    if (verified && request.body == kcmp::body_genm && services_.vid_certificate != nullptr) {
+        auto vid = services_.vid_certificate->der();
+        DOJANG_TRY(vid);
+        answer = kcmp::general_response(request, *ca_name, now, *vid, *verified);
+        answered = "genp";
+        outcome = "accepted";
+    } else {
+        // 3. Otherwise an error in the request's form. An unknown reference and a wrong code
+        //    read the same (no oracle), and are not protected: nothing shared was proven.
+        std::string text;
+        if (traits.des_mac && !verified) {
+            fail_bit = OSSL_CMP_PKIFAILUREINFO_badMessageCheck;
+            text =
+                "참조번호 또는 인가코드가 올바르지 않습니다. 안내받은 참조번호와 인가코드를 "
+                "확인하십시오 (the reference number or the authorization code is not correct)";
+            outcome = "bad_message_check";
+        } else if (verified && request.body == kcmp::body_genm) {
+            fail_bit = OSSL_CMP_PKIFAILUREINFO_systemUnavail;
+            text =
+                "인증기관의 VID 암호화 인증서가 준비되지 않았습니다. 잠시 후 다시 시도하십시오 "
+                "(the CA's VID encryption certificate is not available; try again later)";
+            outcome = "vid_certificate_missing";
+        } else {
+            text =
+                "이 인증기관은 한국형 CMP(KISA)의 이 요청을 아직 처리하지 않습니다. 웹 포털이나 "
+                "dojang 프로그램으로 발급받으십시오. 참조번호와 인가코드는 그대로 쓸 수 "
+                "있습니다 (this CA does not serve this request of the Korean CMP profile yet: "
+                "use the web portal or the dojang program; the codes stay valid)";
+            outcome = "profile_not_served";
+        }
+        answer = kcmp::error_answer(request, *ca_name, now, fail_bit, text, verified);
+    }
     DOJANG_TRY(answer);
-    // 3. Audited as every CMP message is.
+    // 4. Audited as every CMP message is.
     const std::string transaction_id =
         header.transaction_id ? to_hex(*header.transaction_id) : std::string();
-    const std::string details =
+    std::string details =
         "{\"sender\":" + json_quote(reference.empty() ? "anonymous" : "reference:" + reference) +
         ",\"transaction_id\":" + json_quote(transaction_id) +
         ",\"profile\":\"korean\",\"traits\":" + json_quote(traits.describe()) +
-        ",\"pvno\":" + std::to_string(header.pvno) +
-        ",\"answer\":\"error\",\"outcome\":" + json_quote(outcome) +
-        ",\"fail_info\":" + json_quote(detail::failure_name(fail_bit)) + "}";
+        ",\"pvno\":" + std::to_string(header.pvno) + ",\"answer\":" + json_quote(answered) +
+        ",\"outcome\":" + json_quote(outcome);
+    if (answered == "error") {
+        details += ",\"fail_info\":" + json_quote(detail::failure_name(fail_bit));
+    }
+    details += "}";
     auto audited = services_.database.transact([&](store::Transaction& tx) {
         return store::record_audit(tx,
                                    services_.clock.now(),

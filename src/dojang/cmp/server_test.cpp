@@ -2,6 +2,7 @@
 #include "dojang/cmp/server.hpp"
 
 #include "dojang/ca/test_fixtures.hpp"
+#include "dojang/cmp/routes.hpp"
 #include "dojang/kcmp/des_mac.hpp"
 #include "dojang/kcmp/message.hpp"
 #include "dojang/npki/encrypted_vid.hpp"
@@ -446,11 +447,11 @@ Bytes oid_der(const char* dotted) {
     return der ? *der : Bytes{};
 }
 
-/// A genm as Korean clients send it (korea.md, "How Korean clients talk to the CA"): pvno 1, an
-/// rfc822Name " " sender, an empty directoryName recipient, PasswordBasedMac {"aaaaabbbbb",
-/// SHA-1, 2, desMAC}, the reference number as senderKID and an empty GenMsgContent, protected
-/// with the desMAC under `code`.
-Bytes korean_genm(const std::string& reference, const std::string& code) {
+/// A message as Korean clients send it (korea.md, "How Korean clients talk to the CA"): pvno 1,
+/// an rfc822Name " " sender, an empty directoryName recipient, PasswordBasedMac {"aaaaabbbbb",
+/// SHA-1, 2, desMAC}, the reference number as senderKID, the PKIBody `body`, protected with the
+/// desMAC under `code`.
+Bytes korean_message(const std::string& reference, const std::string& code, const Bytes& body) {
     const Bytes salt = to_bytes("aaaaabbbbb");
     const Bytes sha1 = *pkix::der_sequence_of({oid_der("1.3.14.3.2.26")});
     const Bytes des_mac = *pkix::der_sequence_of({oid_der("1.3.14.3.2.10")});
@@ -469,7 +470,6 @@ Bytes korean_genm(const std::string& reference, const std::string& code) {
          *pkix::der_explicit(2, *pkix::der_octet_string_value(to_bytes(reference))),
          *pkix::der_explicit(4, *pkix::der_octet_string_value(transaction_id)),
          *pkix::der_explicit(5, *pkix::der_octet_string_value(nonce))});
-    const Bytes body = *pkix::der_explicit(21, *pkix::der_sequence_of({}));
     const Bytes part = *pkix::der_sequence_of({header, body});
     auto key = kcmp::des_mac_key(salt, SecretBytes(std::string_view(code)), 2);
     auto mac = kcmp::des_mac(*key, part);
@@ -477,29 +477,107 @@ Bytes korean_genm(const std::string& reference, const std::string& code) {
     return *pkix::der_sequence_of({header, body, protection});
 }
 
+Bytes korean_genm(const std::string& reference, const std::string& code) {
+    return korean_message(reference, code, *pkix::der_explicit(21, *pkix::der_sequence_of({})));
+}
+
+/// pkiconf [19] PKIConfirmContent ::= NULL, as the clients confirm.
+Bytes korean_pkiconf(const std::string& reference, const std::string& code) {
+    return korean_message(reference, code, *pkix::der_explicit(19, Bytes{0x05, 0x00}));
+}
+
 bool holds_text(const Bytes& der, std::string_view text) {
     const Bytes needle = to_bytes(text);
     return std::search(der.begin(), der.end(), needle.begin(), needle.end()) != der.end();
 }
 
-TEST_F(CmpServerTest, AKoreanMessageIsAnsweredInItsOwnFormWithKoreanText) {
+TEST_F(CmpServerTest, AKoreanGenmGetsTheVidCertificateInItsOwnForm) {
     const std::string code = digits(codes_.authorization_code);
     auto answer = server_->handle(korean_genm(codes_.reference_number, code));
     ASSERT_TRUE(answer) << answer.error().describe();
     auto read = kcmp::read_message(*answer);
     ASSERT_TRUE(read) << read.error().describe();
     EXPECT_EQ(read->header.pvno, 1);
-    EXPECT_EQ(read->body, kcmp::body_error);
+    EXPECT_EQ(read->body, kcmp::body_genp);
     EXPECT_EQ(read->header.sender_form, kcmp::NameForm::directory_name);  // the CA's name
     EXPECT_EQ(read->header.recip_nonce, Bytes(16, 0xa5));
     EXPECT_EQ(read->header.transaction_id, Bytes(16, 0x5a));
     // Protected like the request: the client checks it with the code it has.
     EXPECT_TRUE(*kcmp::des_mac_verifies(*read, SecretBytes(std::string_view(code))));
-    EXPECT_TRUE(holds_text(*answer, "한국형 CMP(KISA) 요청을 아직 처리하지 않습니다"));
+    // OpenSSL reads it as a genp, and both infoTypes carry the VID encryption certificate.
+    const unsigned char* cursor = answer->data();
+    crypto::Owned<OSSL_CMP_MSG, OSSL_CMP_MSG_free> parsed(
+        d2i_OSSL_CMP_MSG(nullptr, &cursor, static_cast<long>(answer->size())));
+    ASSERT_TRUE(parsed);
+    EXPECT_EQ(OSSL_CMP_MSG_get_bodytype(parsed.get()), 22);
+    const Bytes vid = *vid_certificate_->der();
+    std::size_t copies = 0;
+    for (auto at = answer->begin();
+         (at = std::search(at, answer->end(), vid.begin(), vid.end())) != answer->end();
+         ++at) {
+        ++copies;
+    }
+    EXPECT_EQ(copies, 2U);
+    // The same genm again (the gateway sends it with the ir) gets the same nonce.
+    auto again = server_->handle(korean_genm(codes_.reference_number, code));
+    ASSERT_TRUE(again);
+    EXPECT_EQ(kcmp::read_message(*again)->header.sender_nonce, read->header.sender_nonce);
     // The codes are untouched.
     EXPECT_TRUE(reissue_->authorization_secret(codes_.reference_number).has_value());
+}
 
-    // A wrong code: an unprotected answer that says so, as for an unknown reference.
+TEST_F(CmpServerTest, TheGatewayFormCarriesKoreanMessagesInBase64) {
+    http::Router router;
+    add_routes(router, *server_);
+    const std::string code = digits(codes_.authorization_code);
+    auto post = [&router](std::string body) {
+        http::Request request;
+        request.method = "POST";
+        request.target = request.path = "/cmp/gateway";
+        request.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
+        request.body = std::move(body);
+        return router.dispatch(request);
+    };
+    // msg alone: the genp, base64 ('+' escaped as the form wants, or sent bare).
+    std::string genm = to_base64(korean_genm(codes_.reference_number, code));
+    std::string escaped;
+    for (const char c : genm) {
+        escaped += c == '+' ? "%2B" : c == '/' ? "%2F" : c == '=' ? "%3D" : std::string(1, c);
+    }
+    for (const std::string& form : {"type=0&msg=" + escaped + "&ip=10.0.0.1&port=4512",
+                                    "type=0&msg=" + genm + "&ip=&port="}) {
+        const http::Response response = post(form);
+        ASSERT_EQ(response.status, 200U) << response.body;
+        auto der = from_base64(response.body);
+        ASSERT_TRUE(der) << response.body;
+        auto read = kcmp::read_message(*der);
+        ASSERT_TRUE(read);
+        EXPECT_EQ(read->body, kcmp::body_genp);
+    }
+    // msg, msg2 and msg3: the answer is msg2's (here a refusal in Korean, protected).
+    const std::string confirm = to_base64(korean_pkiconf(codes_.reference_number, code));
+    const http::Response both = post("msg=" + escaped + "&msg2=" + confirm + "&msg3=" + confirm);
+    ASSERT_EQ(both.status, 200U);
+    auto answer = from_base64(both.body);
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(kcmp::read_message(*answer)->body, kcmp::body_error);
+    // What is not a message at all is "[ERROR" text.
+    EXPECT_TRUE(post("msg=%%%").body.starts_with("[ERROR]"));
+    EXPECT_TRUE(post("msg=bm90IGEgbWVzc2FnZQ%3D%3D").body.starts_with("[ERROR]"));
+    EXPECT_TRUE(post("type=0").body.starts_with("[ERROR]"));
+}
+
+TEST_F(CmpServerTest, KoreanRefusalsAreInKoreanAndProtectedOnlyWhenTheCodeWasRight) {
+    const std::string code = digits(codes_.authorization_code);
+    // A right code, a message not served yet: protected, in Korean.
+    auto answer = server_->handle(korean_pkiconf(codes_.reference_number, code));
+    ASSERT_TRUE(answer) << answer.error().describe();
+    auto read = kcmp::read_message(*answer);
+    ASSERT_TRUE(read);
+    EXPECT_EQ(read->body, kcmp::body_error);
+    EXPECT_TRUE(*kcmp::des_mac_verifies(*read, SecretBytes(std::string_view(code))));
+    EXPECT_TRUE(holds_text(*answer, "한국형 CMP(KISA)의 이 요청을 아직 처리하지 않습니다"));
+    // A wrong code, or an unknown reference: unprotected, and the same words.
     for (const auto& [reference, wrong] :
          {std::pair{codes_.reference_number, std::string("0000000000000000")},
           std::pair{std::string("431943"), code}}) {

@@ -297,12 +297,16 @@ Result<bool> des_mac_verifies(const Message& message, const SecretBytes& secret)
     return des_mac_matches(*key, message.protected_part, *message.protection);
 }
 
-Result<Bytes> error_answer(const Message& request,
-                           std::span<const std::uint8_t> ca_name_der,
-                           Seconds now,
-                           int fail_bit,
-                           const std::string& text,
-                           const std::optional<SecretBytes>& secret) {
+namespace {
+
+/// An answer to `request` in its form (see error_answer()) around `body` (a PKIBody, whole),
+/// with `sender_nonce`; protected with the request's PasswordBasedMac (desMAC) under `secret`.
+Result<Bytes> answer_in_form(const Message& request,
+                             std::span<const std::uint8_t> ca_name_der,
+                             Seconds now,
+                             const Bytes& body,
+                             const Bytes& sender_nonce,
+                             const std::optional<SecretBytes>& secret) {
     const Header& asked = request.header;
     const bool protect = secret.has_value() && asked.password_based_mac &&
                          asked.password_based_mac->mac == des_mac_oid;
@@ -311,8 +315,6 @@ Result<Bytes> error_answer(const Message& request,
         DOJANG_TRY(inner);
         return pkix::der_explicit(tag, *inner);
     };
-    auto nonce = random_nonce();
-    DOJANG_TRY(nonce);
     std::vector<Result<Bytes>> parts;
     parts.push_back(pkix::der_integer_value(asked.pvno));
     parts.push_back(pkix::der_explicit(general_name_directory, ca_name_der));
@@ -327,7 +329,7 @@ Result<Bytes> error_answer(const Message& request,
     if (asked.transaction_id) {
         parts.push_back(tagged(4, pkix::der_octet_string_value(*asked.transaction_id)));
     }
-    parts.push_back(tagged(5, pkix::der_octet_string_value(*nonce)));
+    parts.push_back(tagged(5, pkix::der_octet_string_value(sender_nonce)));
     if (asked.sender_nonce) {
         parts.push_back(tagged(6, pkix::der_octet_string_value(*asked.sender_nonce)));
     }
@@ -338,7 +340,62 @@ Result<Bytes> error_answer(const Message& request,
     }
     auto header = pkix::der_value(TagClass::universal, pkix::der_sequence, true, fields);
     DOJANG_TRY(header);
+    if (!protect) {
+        return pkix::der_sequence_of({*header, body});
+    }
+    auto part = pkix::der_sequence_of({*header, body});
+    DOJANG_TRY(part);
+    const auto& pbm = *asked.password_based_mac;
+    if (pbm.iterations < 1 || pbm.iterations > max_iterations) {
+        return fail(
+            ErrorKind::invalid_request, "PBM_INVALID", "the iteration count is out of range");
+    }
+    auto key = des_mac_key(pbm.salt, *secret, static_cast<std::uint32_t>(pbm.iterations));
+    DOJANG_TRY(key);
+    auto mac = des_mac(*key, *part);
+    DOJANG_TRY(mac);
+    auto protection = tagged(0, pkix::der_bit_string_value(*mac));
+    DOJANG_TRY(protection);
+    return pkix::der_sequence_of({*header, body, *protection});
+}
 
+/// InfoTypeAndValue ::= SEQUENCE { infoType OID, infoValue ANY } with a DER value.
+Result<Bytes> info_type_and_value(std::string_view oid, std::span<const std::uint8_t> value) {
+    crypto::Owned<ASN1_OBJECT, ASN1_OBJECT_free> object(OBJ_txt2obj(std::string(oid).c_str(), 1));
+    auto oid_der = crypto::to_der(static_cast<const ASN1_OBJECT*>(object.get()), i2d_ASN1_OBJECT);
+    DOJANG_TRY(oid_der);
+    return pkix::der_sequence_of({*oid_der, value});
+}
+
+}  // namespace
+
+Result<Bytes> general_response(const Message& request,
+                               std::span<const std::uint8_t> ca_name_der,
+                               Seconds now,
+                               std::span<const std::uint8_t> vid_certificate_der,
+                               const SecretBytes& secret) {
+    auto protection_cert = info_type_and_value(ca_prot_enc_cert_oid, vid_certificate_der);
+    DOJANG_TRY(protection_cert);
+    auto korean_cert = info_type_and_value(korean_ca_cert_oid, vid_certificate_der);
+    DOJANG_TRY(korean_cert);
+    auto content = pkix::der_sequence_of({*protection_cert, *korean_cert});
+    DOJANG_TRY(content);
+    auto body = pkix::der_explicit(body_genp, *content);
+    DOJANG_TRY(body);
+    Bytes seed = request.header.transaction_id.value_or(Bytes{});
+    const Bytes client_nonce = request.header.sender_nonce.value_or(Bytes{});
+    seed.insert(seed.end(), client_nonce.begin(), client_nonce.end());
+    Bytes nonce = crypto::sha256(seed);
+    nonce.resize(nonce_size);
+    return answer_in_form(request, ca_name_der, now, *body, nonce, secret);
+}
+
+Result<Bytes> error_answer(const Message& request,
+                           std::span<const std::uint8_t> ca_name_der,
+                           Seconds now,
+                           int fail_bit,
+                           const std::string& text,
+                           const std::optional<SecretBytes>& secret) {
     // ErrorMsgContent ::= SEQUENCE { pKIStatusInfo, ... }; the PKIStatusInfo is OpenSSL's.
     crypto::Owned<OSSL_CMP_PKISI, OSSL_CMP_PKISI_free> status(
         OSSL_CMP_STATUSINFO_new(OSSL_CMP_PKISTATUS_rejection, 1 << fail_bit, text.c_str()));
@@ -346,22 +403,12 @@ Result<Bytes> error_answer(const Message& request,
         crypto::to_der(static_cast<const OSSL_CMP_PKISI*>(status.get()), i2d_OSSL_CMP_PKISI);
     DOJANG_TRY(status_der);
     auto content = pkix::der_sequence_of({*status_der});
-    auto body = tagged(body_error, content);
+    DOJANG_TRY(content);
+    auto body = pkix::der_explicit(body_error, *content);
     DOJANG_TRY(body);
-
-    if (!protect) {
-        return pkix::der_sequence_of({*header, *body});
-    }
-    auto part = pkix::der_sequence_of({*header, *body});
-    DOJANG_TRY(part);
-    const auto& pbm = *asked.password_based_mac;
-    auto key = des_mac_key(pbm.salt, *secret, static_cast<std::uint32_t>(pbm.iterations));
-    DOJANG_TRY(key);
-    auto mac = des_mac(*key, *part);
-    DOJANG_TRY(mac);
-    auto protection = tagged(0, pkix::der_bit_string_value(*mac));
-    DOJANG_TRY(protection);
-    return pkix::der_sequence_of({*header, *body, *protection});
+    auto nonce = random_nonce();
+    DOJANG_TRY(nonce);
+    return answer_in_form(request, ca_name_der, now, *body, *nonce, secret);
 }
 
 }  // namespace dojang::kcmp

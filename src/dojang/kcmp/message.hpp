@@ -52,6 +52,7 @@ inline constexpr std::uint32_t body_kur = 7;
 inline constexpr std::uint32_t body_krr = 9;
 inline constexpr std::uint32_t body_pki_conf = 19;
 inline constexpr std::uint32_t body_genm = 21;
+inline constexpr std::uint32_t body_genp = 22;
 inline constexpr std::uint32_t body_error = 23;
 
 inline constexpr std::string_view password_based_mac_oid = "1.2.840.113533.7.66.13";
@@ -93,6 +94,22 @@ KoreanTraits korean_traits(const Message& message);
 /// False for a message not protected by a PasswordBasedMac with desMAC over SHA-1, or with an
 /// iteration count beyond max_iterations (des_mac.hpp).
 Result<bool> des_mac_verifies(const Message& message, const SecretBytes& secret);
+
+/// id-it-caProtEncCert (RFC 4210 5.3.19.1) and the Korean caCert infoType: both name the
+/// certificate the client encrypts its VID to (korea.md).
+inline constexpr std::string_view ca_prot_enc_cert_oid = "1.3.6.1.5.5.7.4.1";
+inline constexpr std::string_view korean_ca_cert_oid = "1.2.410.200005.1.10.1";
+
+/// The genp answering a Korean genm: both infoTypes above with `vid_certificate_der`, in the
+/// request's form as error_answer() writes it, protected with its desMAC under `secret`. Its
+/// senderNonce is SHA-256(transactionID ‖ the request's senderNonce), first 16 bytes: the
+/// clients send the same genm again with their ir (the gateway form) and build the
+/// confirmation's recipNonce from the first genp, so a repeated genm must get the same nonce.
+Result<Bytes> general_response(const Message& request,
+                               std::span<const std::uint8_t> ca_name_der,
+                               Seconds now,
+                               std::span<const std::uint8_t> vid_certificate_der,
+                               const SecretBytes& secret);
 
 /// An error message (PKIBody [23]) answering `request` in its own form: the same pvno, the
 /// request's sender as recipient, its transactionID and senderNonce (as recipNonce) echoed, a
