@@ -45,12 +45,28 @@ Result<Bytes> Server::handle_korean(const kcmp::Message& request,
     std::string outcome;
     int fail_bit = OSSL_CMP_PKIFAILUREINFO_badRequest;
     Result<Bytes> answer = Bytes{};
+    const bool enrolment = request.body == kcmp::body_ir || request.body == kcmp::body_cr;
+    const bool nonce_right =
+        !header.recip_nonce || *header.recip_nonce == kcmp::genp_nonce(request);
     if (verified && request.body == kcmp::body_genm && services_.vid_certificate != nullptr) {
         auto vid = services_.vid_certificate->der();
         DOJANG_TRY(vid);
         answer = kcmp::general_response(request, *ca_name, now, *vid, *verified);
         answered = "genp";
         outcome = "accepted";
+    } else if (verified && enrolment && nonce_right) {
+        // 3. An ir or cr: OpenSSL's server handles it in RFC form (the codes, the POPO, the
+        //    EncryptedVID, the issuance and its audit), and its answer's body goes back in the
+        //    client's form. The transaction waits for its confirmation as any other.
+        auto translated = kcmp::rfc_form(request, *verified);
+        DOJANG_TRY(translated);
+        auto rfc_answer = handle_rfc(*translated);
+        DOJANG_TRY(rfc_answer);
+        auto opened = kcmp::read_message(*rfc_answer);
+        DOJANG_TRY(opened);
+        answer = kcmp::answer_with_body(request, *ca_name, now, opened->body_der, *verified);
+        answered = detail::body_name(static_cast<int>(opened->body));
+        outcome = "translated";
     } else {
         // 3. Otherwise an error in the request's form. An unknown reference and a wrong code
         //    read the same (no oracle), and are not protected: nothing shared was proven.
@@ -61,6 +77,12 @@ Result<Bytes> Server::handle_korean(const kcmp::Message& request,
                 "참조번호 또는 인가코드가 올바르지 않습니다. 안내받은 참조번호와 인가코드를 "
                 "확인하십시오 (the reference number or the authorization code is not correct)";
             outcome = "bad_message_check";
+        } else if (verified && enrolment) {
+            fail_bit = OSSL_CMP_PKIFAILUREINFO_badRecipientNonce;
+            text =
+                "요청의 recipNonce 가 인증기관의 genp 와 맞지 않습니다. 처음부터 다시 "
+                "시도하십시오 (the recipNonce does not match the CA's genp; start again)";
+            outcome = "bad_recipient_nonce";
         } else if (verified && request.body == kcmp::body_genm) {
             fail_bit = OSSL_CMP_PKIFAILUREINFO_systemUnavail;
             text =

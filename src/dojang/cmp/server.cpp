@@ -333,6 +333,10 @@ Result<Bytes> Server::handle(const Bytes& request_der) {
             return handle_korean(*korean, traits);
         }
     }
+    return handle_rfc(request_der);
+}
+
+Result<Bytes> Server::handle_rfc(const Bytes& request_der) {
     // 1. Decode (DER only, nothing after the message).
     const unsigned char* cursor = request_der.data();
     detail::MsgPtr request(

@@ -77,6 +77,8 @@ private:
     Result<void> audit(const OSSL_CMP_MSG* request,
                        const Transaction* transaction,
                        const OSSL_CMP_MSG* response);
+    /// A message in RFC 4210's form, through OpenSSL's server.
+    Result<Bytes> handle_rfc(const Bytes& request_der);
     /// A message of the Korean profile (korean.cpp): its desMAC checked, answered in its form.
     Result<Bytes> handle_korean(const kcmp::Message& request, const kcmp::KoreanTraits& traits);
 

@@ -53,6 +53,8 @@ void free_sequence(ASN1_SEQUENCE_ANY* sequence) {
 struct EncryptedVidTransfer {
     Server* server;
     Bytes encrypted_vid;
+    /// When set, the ir is kept here and not sent (the test sends it in another form).
+    std::optional<Bytes>* captured = nullptr;
 };
 
 OSSL_CMP_MSG* transfer_with_encrypted_vid(OSSL_CMP_CTX* context, const OSSL_CMP_MSG* request) {
@@ -108,6 +110,13 @@ OSSL_CMP_MSG* transfer_with_encrypted_vid(OSSL_CMP_CTX* context, const OSSL_CMP_
     OPENSSL_free(out);
     EXPECT_TRUE(rebuilt);
     EXPECT_EQ(OSSL_CMP_MSG_update_transactionID(context, rebuilt.get()), 1);  // protects again
+    if (how->captured != nullptr) {
+        auto der =
+            crypto::to_der(static_cast<const OSSL_CMP_MSG*>(rebuilt.get()), i2d_OSSL_CMP_MSG);
+        EXPECT_TRUE(der);
+        *how->captured = der ? std::optional(*der) : std::nullopt;
+        return nullptr;
+    }
     OSSL_CMP_CTX_set_transfer_cb_arg(context, how->server);
     OSSL_CMP_MSG* answer = transfer(context, rebuilt.get());
     OSSL_CMP_CTX_set_transfer_cb_arg(context, how);
@@ -1005,6 +1014,74 @@ TEST_F(CmpServerTest, IrWithAnEncryptedVidGetsTheVidOfTheRegisteredNumber) {
     ASSERT_TRUE(data.has_value());
     EXPECT_EQ(data->real_name, "홍길동");
     EXPECT_TRUE(*npki::vid_matches(*data, registered_idn, random_num));
+}
+
+/// The certificate in an ip/cp/kup body (RFC 4210 5.3.4: CertRepMessage { caPubs [1] OPTIONAL,
+/// response SEQUENCE OF CertResponse { certReqId, status, certifiedKeyPair { certOrEncCert
+/// [0] CMPCertificate } } }), or nothing.
+std::optional<Bytes> certificate_in(const Bytes& body) {
+    auto tagged = pkix::read_der_value(body);
+    auto content = tagged ? pkix::explicit_inner(*tagged) : std::nullopt;
+    auto members = content ? pkix::der_members(*content) : std::nullopt;
+    if (!members || members->empty()) {
+        return std::nullopt;
+    }
+    auto responses = pkix::der_members(members->back());
+    auto response =
+        responses && !responses->empty() ? pkix::der_members(responses->front()) : std::nullopt;
+    if (!response || response->size() < 3) {
+        return std::nullopt;
+    }
+    auto pair = pkix::der_members((*response)[2]);
+    auto certificate = pair && !pair->empty() ? pkix::explicit_inner(pair->front()) : std::nullopt;
+    if (!certificate) {
+        return std::nullopt;
+    }
+    return Bytes(certificate->encoding.begin(), certificate->encoding.end());
+}
+
+TEST_F(CmpServerTest, AKoreanIrWithAnEncryptedVidIsIssuedAndAnsweredInItsForm) {
+    // The body an ir with an EncryptedVID to the genp's certificate has, sent as the Korean
+    // clients send it: pvno 1, an rfc822Name sender, desMAC.
+    auto [sealed, random_num] = encrypted_vid_for(registered_idn, vid_certificate_->get());
+    const std::string code = digits(codes_.authorization_code);
+    auto context = client(code);
+    std::optional<Bytes> captured;
+    EncryptedVidTransfer how{&*server_, sealed, &captured};
+    sends_encrypted_vid(context.get(), how);
+    EXPECT_EQ(OSSL_CMP_exec_IR_ses(context.get()), nullptr);
+    ASSERT_TRUE(captured);
+    auto rfc = kcmp::read_message(*captured);
+    ASSERT_TRUE(rfc);
+    const Bytes korean_ir = korean_message(codes_.reference_number, code, rfc->body_der);
+    ASSERT_TRUE(kcmp::korean_traits(*kcmp::read_message(korean_ir)).any());
+
+    auto answer = server_->handle(korean_ir);
+    ASSERT_TRUE(answer) << answer.error().describe();
+    auto read = kcmp::read_message(*answer);
+    ASSERT_TRUE(read) << read.error().describe();
+    ASSERT_EQ(read->body, kcmp::body_ir + 1) << "not an ip";  // ip [1]
+    EXPECT_EQ(read->header.pvno, 1);
+    EXPECT_EQ(read->header.transaction_id, Bytes(16, 0x5a));
+    EXPECT_EQ(read->header.recip_nonce, Bytes(16, 0xa5));
+    EXPECT_TRUE(*kcmp::des_mac_verifies(*read, SecretBytes(std::string_view(code))));
+    auto der = certificate_in(read->body_der);
+    ASSERT_TRUE(der) << "no certificate in the ip";
+    auto certificate = pkix::Certificate::parse(*der);
+    ASSERT_TRUE(certificate);
+    auto data = identify_data(certificate->get());
+    ASSERT_TRUE(data.has_value());
+    EXPECT_TRUE(*npki::vid_matches(*data, registered_idn, random_num));
+    // The codes are used: the same ir again is an ip with a rejection and no certificate, in
+    // its form, its statusString in Korean too.
+    auto again = server_->handle(korean_ir);
+    ASSERT_TRUE(again) << again.error().describe();
+    auto refusal = kcmp::read_message(*again);
+    ASSERT_TRUE(refusal);
+    EXPECT_EQ(refusal->header.pvno, 1);
+    EXPECT_EQ(refusal->body, kcmp::body_ir + 1);
+    EXPECT_FALSE(certificate_in(refusal->body_der));
+    EXPECT_TRUE(holds_text(*again, "인가코드")) << to_hex(*again);
 }
 
 TEST_F(CmpServerTest, AnEncryptedVidOfAnotherNumberIsRefusedAndLeavesTheCodesUsable) {

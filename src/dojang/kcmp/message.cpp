@@ -9,6 +9,7 @@
 
 #include <openssl/asn1.h>
 #include <openssl/cmp.h>
+#include <openssl/crmf.h>
 #include <openssl/err.h>
 #include <openssl/objects.h>
 
@@ -156,6 +157,7 @@ Result<void> read_header(const DerValue& header, Header& out) {
     out.sender_der.assign((*members)[1].encoding.begin(), (*members)[1].encoding.end());
     std::string ignored;
     out.recipient_form = form_of((*members)[2], ignored);
+    out.recipient_der.assign((*members)[2].encoding.begin(), (*members)[2].encoding.end());
     std::uint32_t last_tag = 0;
     bool first = true;
     for (std::size_t i = 3; i < members->size(); ++i) {
@@ -250,6 +252,7 @@ Result<Message> read_message(std::span<const std::uint8_t> der) {
         return malformed("the body is not a tagged PKIBody choice");
     }
     message.body = body.tag;
+    message.body_der.assign(body.encoding.begin(), body.encoding.end());
     for (std::size_t i = 2; i < members->size(); ++i) {
         const DerValue& field = (*members)[i];
         auto inner = is_context(field, true) ? pkix::explicit_inner(field) : std::nullopt;
@@ -267,6 +270,7 @@ Result<Message> read_message(std::span<const std::uint8_t> der) {
                 return malformed("extraCerts is not a SEQUENCE");
             }
             message.extra_certs = certificates->size();
+            message.extra_certs_der = Bytes(field.encoding.begin(), field.encoding.end());
         }
     }
     auto part = pkix::der_sequence_of({(*members)[0].encoding, body.encoding});
@@ -369,6 +373,113 @@ Result<Bytes> info_type_and_value(std::string_view oid, std::span<const std::uin
 
 }  // namespace
 
+Bytes genp_nonce(const Message& request) {
+    Bytes seed = request.header.transaction_id.value_or(Bytes{});
+    const Bytes client_nonce = request.header.sender_nonce.value_or(Bytes{});
+    seed.insert(seed.end(), client_nonce.begin(), client_nonce.end());
+    Bytes nonce = crypto::sha256(seed);
+    nonce.resize(nonce_size);
+    return nonce;
+}
+
+Result<Bytes> rfc_form(const Message& request, const SecretBytes& secret) {
+    const Header& asked = request.header;
+    // A PasswordBasedMac OpenSSL's server checks: 16-byte salt, SHA-256, 1,000 iterations,
+    // HMAC-SHA256 (RFC 4210 5.1.3.1).
+    constexpr std::size_t salt_size = 16;
+    constexpr std::size_t iterations = 1000;
+    crypto::Owned<OSSL_CRMF_PBMPARAMETER, OSSL_CRMF_PBMPARAMETER_free> parameters(
+        OSSL_CRMF_pbmp_new(nullptr, salt_size, NID_sha256, iterations, NID_hmacWithSHA256));
+    auto parameters_der = crypto::to_der(
+        static_cast<const OSSL_CRMF_PBMPARAMETER*>(parameters.get()), i2d_OSSL_CRMF_PBMPARAMETER);
+    DOJANG_TRY(parameters_der);
+    crypto::Owned<ASN1_OBJECT, ASN1_OBJECT_free> pbm_oid(
+        OBJ_txt2obj(std::string(password_based_mac_oid).c_str(), 1));
+    auto pbm_oid_der =
+        crypto::to_der(static_cast<const ASN1_OBJECT*>(pbm_oid.get()), i2d_ASN1_OBJECT);
+    DOJANG_TRY(pbm_oid_der);
+    auto algorithm = pkix::der_sequence_of({*pbm_oid_der, *parameters_der});
+    DOJANG_TRY(algorithm);
+    Bytes transaction_id;
+    if (asked.transaction_id) {
+        transaction_id = *asked.transaction_id;
+    } else {
+        // SIGNGATE sends none: one per reference and nonce, the same for a repeated message.
+        transaction_id = asked.sender_kid.value_or(Bytes{});
+        const Bytes nonce = asked.sender_nonce.value_or(Bytes{});
+        transaction_id.insert(transaction_id.end(), nonce.begin(), nonce.end());
+        transaction_id = crypto::sha256(transaction_id);
+        transaction_id.resize(nonce_size);
+    }
+    auto tagged = [](std::uint32_t tag, const Result<Bytes>& inner) -> Result<Bytes> {
+        DOJANG_TRY(inner);
+        return pkix::der_explicit(tag, *inner);
+    };
+    auto empty_name = pkix::der_sequence_of({});
+    DOJANG_TRY(empty_name);
+    std::vector<Result<Bytes>> parts;
+    parts.push_back(pkix::der_integer_value(2));
+    if (asked.sender_form == NameForm::directory_name) {
+        parts.emplace_back(asked.sender_der);
+    } else {
+        parts.push_back(pkix::der_explicit(general_name_directory, *empty_name));
+    }
+    parts.emplace_back(asked.recipient_der);
+    parts.push_back(pkix::der_explicit(1, *algorithm));
+    if (asked.sender_kid) {
+        parts.push_back(tagged(2, pkix::der_octet_string_value(*asked.sender_kid)));
+    }
+    if (asked.recip_kid) {
+        parts.push_back(tagged(3, pkix::der_octet_string_value(*asked.recip_kid)));
+    }
+    parts.push_back(tagged(4, pkix::der_octet_string_value(transaction_id)));
+    if (asked.sender_nonce) {
+        parts.push_back(tagged(5, pkix::der_octet_string_value(*asked.sender_nonce)));
+    }
+    Bytes fields;
+    for (const auto& part : parts) {
+        DOJANG_TRY(part);
+        fields.insert(fields.end(), part->begin(), part->end());
+    }
+    auto header = pkix::der_value(TagClass::universal, pkix::der_sequence, true, fields);
+    DOJANG_TRY(header);
+    auto part = pkix::der_sequence_of({*header, request.body_der});
+    DOJANG_TRY(part);
+    unsigned char* mac = nullptr;
+    std::size_t mac_length = 0;
+    if (OSSL_CRMF_pbm_new(nullptr,
+                          nullptr,
+                          parameters.get(),
+                          part->data(),
+                          part->size(),
+                          secret.bytes().data(),
+                          secret.size(),
+                          &mac,
+                          &mac_length) != 1) {
+        return crypto::openssl_failure(
+            ErrorKind::internal, "PBM_FAILED", "cannot compute the PasswordBasedMac");
+    }
+    const Bytes mac_bytes(mac, mac + mac_length);
+    OPENSSL_free(mac);
+    auto protection = tagged(0, pkix::der_bit_string_value(mac_bytes));
+    DOJANG_TRY(protection);
+    if (request.extra_certs_der) {
+        return pkix::der_sequence_of(
+            {*header, request.body_der, *protection, *request.extra_certs_der});
+    }
+    return pkix::der_sequence_of({*header, request.body_der, *protection});
+}
+
+Result<Bytes> answer_with_body(const Message& request,
+                               std::span<const std::uint8_t> ca_name_der,
+                               Seconds now,
+                               const Bytes& body,
+                               const SecretBytes& secret) {
+    auto nonce = random_nonce();
+    DOJANG_TRY(nonce);
+    return answer_in_form(request, ca_name_der, now, body, *nonce, secret);
+}
+
 Result<Bytes> general_response(const Message& request,
                                std::span<const std::uint8_t> ca_name_der,
                                Seconds now,
@@ -382,12 +493,7 @@ Result<Bytes> general_response(const Message& request,
     DOJANG_TRY(content);
     auto body = pkix::der_explicit(body_genp, *content);
     DOJANG_TRY(body);
-    Bytes seed = request.header.transaction_id.value_or(Bytes{});
-    const Bytes client_nonce = request.header.sender_nonce.value_or(Bytes{});
-    seed.insert(seed.end(), client_nonce.begin(), client_nonce.end());
-    Bytes nonce = crypto::sha256(seed);
-    nonce.resize(nonce_size);
-    return answer_in_form(request, ca_name_der, now, *body, nonce, secret);
+    return answer_in_form(request, ca_name_der, now, *body, genp_nonce(request), secret);
 }
 
 Result<Bytes> error_answer(const Message& request,

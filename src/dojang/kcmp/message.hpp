@@ -36,6 +36,7 @@ struct Header {
     std::string sender_rfc822;  ///< the rfc822Name's text (" " or "INI_NEW" from the clients)
     Bytes sender_der;           ///< the GeneralName, whole
     NameForm recipient_form = NameForm::other;
+    Bytes recipient_der;         ///< the GeneralName, whole
     std::string protection_alg;  ///< dotted OID; empty when the message is unprotected
     Bytes protection_alg_der;    ///< the AlgorithmIdentifier, whole
     std::optional<PasswordBasedMac> password_based_mac;
@@ -48,6 +49,7 @@ struct Header {
 
 /// PKIBody choices the profile names (RFC 4210 5.1.2).
 inline constexpr std::uint32_t body_ir = 0;
+inline constexpr std::uint32_t body_cr = 2;
 inline constexpr std::uint32_t body_kur = 7;
 inline constexpr std::uint32_t body_krr = 9;
 inline constexpr std::uint32_t body_pki_conf = 19;
@@ -66,6 +68,8 @@ struct Message {
     Bytes protected_part;             ///< DER of ProtectedPart ::= SEQUENCE { header, body }
     std::optional<Bytes> protection;  ///< the protection's octets (a MAC or a signature)
     std::size_t extra_certs = 0;
+    Bytes body_der;                        ///< the PKIBody, whole
+    std::optional<Bytes> extra_certs_der;  ///< the extraCerts [1] field, whole
 };
 
 /// Reads a PKIMessage's header and the outline of the rest from its DER. Errors:
@@ -109,6 +113,26 @@ Result<Bytes> general_response(const Message& request,
                                std::span<const std::uint8_t> ca_name_der,
                                Seconds now,
                                std::span<const std::uint8_t> vid_certificate_der,
+                               const SecretBytes& secret);
+
+/// The nonce of the genp that answers a genm of this transactionID and senderNonce (see
+/// general_response()): what the clients put as recipNonce in their ir and confirmation.
+Bytes genp_nonce(const Message& request);
+
+/// The same request in RFC 4210's form, for OpenSSL's server, once its desMAC was verified:
+/// pvno 2, a directoryName sender (an empty Name for the clients' rfc822Name), no recipNonce,
+/// a transactionID derived from senderKID and senderNonce when the client sent none, the body
+/// and extraCerts as they were, and a PasswordBasedMac (HMAC-SHA256) under `secret` computed by
+/// OpenSSL (OSSL_CRMF_pbm_new).
+Result<Bytes> rfc_form(const Message& request, const SecretBytes& secret);
+
+/// An answer to `request` in its form (as error_answer() writes it) around `body`, a PKIBody
+/// OpenSSL built (an ip, a kup), with a fresh senderNonce; protected with its desMAC under
+/// `secret`.
+Result<Bytes> answer_with_body(const Message& request,
+                               std::span<const std::uint8_t> ca_name_der,
+                               Seconds now,
+                               const Bytes& body,
                                const SecretBytes& secret);
 
 /// An error message (PKIBody [23]) answering `request` in its own form: the same pvno, the
