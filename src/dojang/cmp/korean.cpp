@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Messages of the Korean CMP profile (kcmp): recognised by what they are, their desMAC checked
 // against the authorization code, and answered in their own form (pvno, sender, desMAC). A
-// verified genm gets its genp (the VID encryption certificate under both infoTypes); the ir with
-// publicKeyMAC, pkiconf, krr and signed renewal are not served yet: a verified request is told
-// so in Korean, protected like it, so the client can show the text.
+// verified genm gets its genp (the VID encryption certificate under both infoTypes); a verified
+// ir or cr goes to OpenSSL's server in RFC form and its ip comes back in the client's form; a
+// pkiconf confirms that ip's certificate as a certConf would. krr, signed renewal (genm and kur
+// signed with the old key) and the publicKeyMAC check are not served yet: such a request is told
+// so in Korean, protected like it when its code was right, so the client can show the text.
 #include "dojang/cmp/message.hpp"
 #include "dojang/cmp/server.hpp"
+#include "dojang/cmp/transaction.hpp"
 #include "dojang/core/text.hpp"
 #include "dojang/crypto/openssl.hpp"
 
@@ -46,6 +49,7 @@ Result<Bytes> Server::handle_korean(const kcmp::Message& request,
     int fail_bit = OSSL_CMP_PKIFAILUREINFO_badRequest;
     Result<Bytes> answer = Bytes{};
     const bool enrolment = request.body == kcmp::body_ir || request.body == kcmp::body_cr;
+    std::unique_ptr<Transaction> pending;
     const bool nonce_right =
         !header.recip_nonce || *header.recip_nonce == kcmp::genp_nonce(request);
     if (verified && request.body == kcmp::body_genm && services_.vid_certificate != nullptr) {
@@ -67,8 +71,36 @@ Result<Bytes> Server::handle_korean(const kcmp::Message& request,
         answer = kcmp::answer_with_body(request, *ca_name, now, opened->body_der, *verified);
         answered = detail::body_name(static_cast<int>(opened->body));
         outcome = "translated";
+    } else if (verified && request.body == kcmp::body_pki_conf && nonce_right &&
+               (pending = resume(to_hex(kcmp::transaction_id_of(request)))) &&
+               pending->issued.serial) {
+        // 4. pkiconf confirms the certificate of this transaction's ip: OpenSSL's server gets
+        //    the certConf an RFC client would send (the hash of what it issued; the code, the
+        //    transactionID and the nonces bind the pkiconf to it).
+        auto body = kcmp::certificate_confirmation_body(pending->issued.certificate_hash);
+        DOJANG_TRY(body);
+        // OpenSSL's server wants the senderNonce of its ip back as recipNonce.
+        std::optional<Bytes> last_nonce;
+        auto read = services_.database.transact([&](store::Transaction& tx) -> Result<void> {
+            auto record = tx.cmp().find(to_hex(kcmp::transaction_id_of(request)));
+            DOJANG_TRY(record);
+            if (*record) {
+                last_nonce = (*record)->sender_nonce;
+            }
+            return ok();
+        });
+        DOJANG_TRY(read);
+        auto translated = kcmp::rfc_form(request, *body, *verified, last_nonce);
+        DOJANG_TRY(translated);
+        auto rfc_answer = handle_rfc(*translated);
+        DOJANG_TRY(rfc_answer);
+        auto opened = kcmp::read_message(*rfc_answer);
+        DOJANG_TRY(opened);
+        answer = kcmp::answer_with_body(request, *ca_name, now, opened->body_der, *verified);
+        answered = detail::body_name(static_cast<int>(opened->body));
+        outcome = "translated";
     } else {
-        // 3. Otherwise an error in the request's form. An unknown reference and a wrong code
+        // 5. Otherwise an error in the request's form. An unknown reference and a wrong code
         //    read the same (no oracle), and are not protected: nothing shared was proven.
         std::string text;
         if (traits.des_mac && !verified) {
@@ -82,6 +114,17 @@ Result<Bytes> Server::handle_korean(const kcmp::Message& request,
             text =
                 "요청의 recipNonce 가 인증기관의 genp 와 맞지 않습니다. 처음부터 다시 "
                 "시도하십시오 (the recipNonce does not match the CA's genp; start again)";
+            outcome = "bad_recipient_nonce";
+        } else if (verified && request.body == kcmp::body_pki_conf && nonce_right) {
+            text =
+                "확인할 발급이 없습니다. 이미 확인되었거나 확인 시간이 지났습니다 (no issuance "
+                "of this transaction waits for a confirmation)";
+            outcome = "nothing_to_confirm";
+        } else if (verified && request.body == kcmp::body_pki_conf) {
+            fail_bit = OSSL_CMP_PKIFAILUREINFO_badRecipientNonce;
+            text =
+                "확인 메시지의 recipNonce 가 인증기관의 genp 와 맞지 않습니다 (the recipNonce "
+                "does not match the CA's genp)";
             outcome = "bad_recipient_nonce";
         } else if (verified && request.body == kcmp::body_genm) {
             fail_bit = OSSL_CMP_PKIFAILUREINFO_systemUnavail;
@@ -100,7 +143,7 @@ Result<Bytes> Server::handle_korean(const kcmp::Message& request,
         answer = kcmp::error_answer(request, *ca_name, now, fail_bit, text, verified);
     }
     DOJANG_TRY(answer);
-    // 4. Audited as every CMP message is.
+    // 6. Audited as every CMP message is.
     const std::string transaction_id =
         header.transaction_id ? to_hex(*header.transaction_id) : std::string();
     std::string details =

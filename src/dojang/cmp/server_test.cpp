@@ -1072,6 +1072,20 @@ TEST_F(CmpServerTest, AKoreanIrWithAnEncryptedVidIsIssuedAndAnsweredInItsForm) {
     auto data = identify_data(certificate->get());
     ASSERT_TRUE(data.has_value());
     EXPECT_TRUE(*npki::vid_matches(*data, registered_idn, random_num));
+    // pkiconf confirms it (a second one finds nothing to confirm).
+    auto confirmed = server_->handle(korean_pkiconf(codes_.reference_number, code));
+    ASSERT_TRUE(confirmed) << confirmed.error().describe();
+    auto confirmation = kcmp::read_message(*confirmed);
+    ASSERT_TRUE(confirmation);
+    EXPECT_EQ(confirmation->body, kcmp::body_pki_conf) << to_hex(*confirmed);
+    EXPECT_TRUE(*kcmp::des_mac_verifies(*confirmation, SecretBytes(std::string_view(code))));
+    auto status = reissue_->status(codes_.application_id);
+    ASSERT_TRUE(status.has_value());
+    EXPECT_EQ(status->first.status, domain::ApplicationStatus::confirmed);
+    auto twice = server_->handle(korean_pkiconf(codes_.reference_number, code));
+    ASSERT_TRUE(twice);
+    EXPECT_EQ(kcmp::read_message(*twice)->body, kcmp::body_error);
+
     // The codes are used: the same ir again is an ip with a rejection and no certificate, in
     // its form, its statusString in Korean too.
     auto again = server_->handle(korean_ir);

@@ -382,7 +382,40 @@ Bytes genp_nonce(const Message& request) {
     return nonce;
 }
 
+Bytes transaction_id_of(const Message& request) {
+    const Header& asked = request.header;
+    if (asked.transaction_id) {
+        return *asked.transaction_id;
+    }
+    Bytes seed = asked.sender_kid.value_or(Bytes{});
+    const Bytes nonce = asked.sender_nonce.value_or(Bytes{});
+    seed.insert(seed.end(), nonce.begin(), nonce.end());
+    Bytes id = crypto::sha256(seed);
+    id.resize(nonce_size);
+    return id;
+}
+
+Result<Bytes> certificate_confirmation_body(const Bytes& certificate_hash) {
+    constexpr std::uint32_t body_cert_conf = 24;
+    auto hash = pkix::der_octet_string_value(certificate_hash);
+    DOJANG_TRY(hash);
+    auto request_id = pkix::der_integer_value(0);
+    DOJANG_TRY(request_id);
+    auto status = pkix::der_sequence_of({*hash, *request_id});
+    DOJANG_TRY(status);
+    auto content = pkix::der_sequence_of({*status});
+    DOJANG_TRY(content);
+    return pkix::der_explicit(body_cert_conf, *content);
+}
+
 Result<Bytes> rfc_form(const Message& request, const SecretBytes& secret) {
+    return rfc_form(request, request.body_der, secret);
+}
+
+Result<Bytes> rfc_form(const Message& request,
+                       const Bytes& body,
+                       const SecretBytes& secret,
+                       const std::optional<Bytes>& recip_nonce) {
     const Header& asked = request.header;
     // A PasswordBasedMac OpenSSL's server checks: 16-byte salt, SHA-256, 1,000 iterations,
     // HMAC-SHA256 (RFC 4210 5.1.3.1).
@@ -400,17 +433,7 @@ Result<Bytes> rfc_form(const Message& request, const SecretBytes& secret) {
     DOJANG_TRY(pbm_oid_der);
     auto algorithm = pkix::der_sequence_of({*pbm_oid_der, *parameters_der});
     DOJANG_TRY(algorithm);
-    Bytes transaction_id;
-    if (asked.transaction_id) {
-        transaction_id = *asked.transaction_id;
-    } else {
-        // SIGNGATE sends none: one per reference and nonce, the same for a repeated message.
-        transaction_id = asked.sender_kid.value_or(Bytes{});
-        const Bytes nonce = asked.sender_nonce.value_or(Bytes{});
-        transaction_id.insert(transaction_id.end(), nonce.begin(), nonce.end());
-        transaction_id = crypto::sha256(transaction_id);
-        transaction_id.resize(nonce_size);
-    }
+    const Bytes transaction_id = transaction_id_of(request);
     auto tagged = [](std::uint32_t tag, const Result<Bytes>& inner) -> Result<Bytes> {
         DOJANG_TRY(inner);
         return pkix::der_explicit(tag, *inner);
@@ -436,6 +459,9 @@ Result<Bytes> rfc_form(const Message& request, const SecretBytes& secret) {
     if (asked.sender_nonce) {
         parts.push_back(tagged(5, pkix::der_octet_string_value(*asked.sender_nonce)));
     }
+    if (recip_nonce) {
+        parts.push_back(tagged(6, pkix::der_octet_string_value(*recip_nonce)));
+    }
     Bytes fields;
     for (const auto& part : parts) {
         DOJANG_TRY(part);
@@ -443,7 +469,7 @@ Result<Bytes> rfc_form(const Message& request, const SecretBytes& secret) {
     }
     auto header = pkix::der_value(TagClass::universal, pkix::der_sequence, true, fields);
     DOJANG_TRY(header);
-    auto part = pkix::der_sequence_of({*header, request.body_der});
+    auto part = pkix::der_sequence_of({*header, body});
     DOJANG_TRY(part);
     unsigned char* mac = nullptr;
     std::size_t mac_length = 0;
@@ -464,10 +490,9 @@ Result<Bytes> rfc_form(const Message& request, const SecretBytes& secret) {
     auto protection = tagged(0, pkix::der_bit_string_value(mac_bytes));
     DOJANG_TRY(protection);
     if (request.extra_certs_der) {
-        return pkix::der_sequence_of(
-            {*header, request.body_der, *protection, *request.extra_certs_der});
+        return pkix::der_sequence_of({*header, body, *protection, *request.extra_certs_der});
     }
-    return pkix::der_sequence_of({*header, request.body_der, *protection});
+    return pkix::der_sequence_of({*header, body, *protection});
 }
 
 Result<Bytes> answer_with_body(const Message& request,

@@ -119,12 +119,26 @@ Result<Bytes> general_response(const Message& request,
 /// general_response()): what the clients put as recipNonce in their ir and confirmation.
 Bytes genp_nonce(const Message& request);
 
+/// The transactionID the request's exchange goes by: its own, or (SIGNGATE sends none) the
+/// first 16 bytes of SHA-256(senderKID ‖ senderNonce), the same for every message of it.
+Bytes transaction_id_of(const Message& request);
+
+/// The PKIBody certConf [24] that an RFC client would send where a Korean client sends pkiconf:
+/// one CertStatus { certHash, certReqId 0 } without statusInfo (accepted).
+Result<Bytes> certificate_confirmation_body(const Bytes& certificate_hash);
+
 /// The same request in RFC 4210's form, for OpenSSL's server, once its desMAC was verified:
 /// pvno 2, a directoryName sender (an empty Name for the clients' rfc822Name), no recipNonce,
 /// a transactionID derived from senderKID and senderNonce when the client sent none, the body
 /// and extraCerts as they were, and a PasswordBasedMac (HMAC-SHA256) under `secret` computed by
 /// OpenSSL (OSSL_CRMF_pbm_new).
 Result<Bytes> rfc_form(const Message& request, const SecretBytes& secret);
+/// rfc_form() with another body (a certConf for a pkiconf) and the recipNonce OpenSSL's server
+/// expects for it (the senderNonce of its own last answer).
+Result<Bytes> rfc_form(const Message& request,
+                       const Bytes& body,
+                       const SecretBytes& secret,
+                       const std::optional<Bytes>& recip_nonce = std::nullopt);
 
 /// An answer to `request` in its form (as error_answer() writes it) around `body`, a PKIBody
 /// OpenSSL built (an ip, a kup), with a fresh senderNonce; protected with its desMAC under
