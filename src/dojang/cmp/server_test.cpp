@@ -578,14 +578,20 @@ TEST_F(CmpServerTest, TheGatewayFormCarriesKoreanMessagesInBase64) {
 
 TEST_F(CmpServerTest, KoreanRefusalsAreInKoreanAndProtectedOnlyWhenTheCodeWasRight) {
     const std::string code = digits(codes_.authorization_code);
-    // A right code, a message not served yet: protected, in Korean.
-    auto answer = server_->handle(korean_pkiconf(codes_.reference_number, code));
+    // A right code, a message not served yet (krr): protected, in Korean.
+    auto answer = server_->handle(korean_message(
+        codes_.reference_number, code, *pkix::der_explicit(9, *pkix::der_sequence_of({}))));
     ASSERT_TRUE(answer) << answer.error().describe();
     auto read = kcmp::read_message(*answer);
     ASSERT_TRUE(read);
     EXPECT_EQ(read->body, kcmp::body_error);
     EXPECT_TRUE(*kcmp::des_mac_verifies(*read, SecretBytes(std::string_view(code))));
     EXPECT_TRUE(holds_text(*answer, "한국형 CMP(KISA)의 이 요청을 아직 처리하지 않습니다"));
+    // A pkiconf with nothing issued to confirm.
+    auto nothing = server_->handle(korean_pkiconf(codes_.reference_number, code));
+    ASSERT_TRUE(nothing);
+    EXPECT_EQ(kcmp::read_message(*nothing)->body, kcmp::body_error);
+    EXPECT_TRUE(holds_text(*nothing, "확인할 발급이 없습니다"));
     // A wrong code, or an unknown reference: unprotected, and the same words.
     for (const auto& [reference, wrong] :
          {std::pair{codes_.reference_number, std::string("0000000000000000")},
