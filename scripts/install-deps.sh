@@ -13,6 +13,8 @@ packages=(
     # the relying parties of tests/relying
     libnss3-tools default-jdk-headless golang-go golang-golang-x-crypto-dev python3-cryptography
     nodejs
+    # the independent Korean CMP client of tests/interop/korean_cmp.sh
+    python3-pyasn1 python3-pyasn1-modules
 )
 
 missing=()
