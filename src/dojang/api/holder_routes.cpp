@@ -6,6 +6,7 @@
 // action and the serial. read → open the signature (pkix) → decide (ra::HolderActions) → render.
 #include "dojang/api/holder_routes.hpp"
 
+#include "dojang/api/answers.hpp"
 #include "dojang/core/text.hpp"
 #include "dojang/dto/dto.hpp"
 #include "dojang/http/problem.hpp"
@@ -16,12 +17,6 @@ namespace dojang::api {
 namespace {
 
 using http::problem;
-
-http::Response json(unsigned status, std::string body) {
-    auto response = http::Response::bytes(status, "application/json", std::move(body));
-    response.headers.emplace_back("Cache-Control", "no-store");
-    return response;
-}
 
 Error body_invalid(const std::string& text) {
     return Error{ErrorKind::invalid_request, "BODY_INVALID", text, {}, {{"FIELD_INVALID", text}}};

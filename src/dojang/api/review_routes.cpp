@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The officers' REST API: sessions, the review queue, documents, decisions.
+#include "dojang/api/answers.hpp"
 #include "dojang/api/routes.hpp"
 #include "dojang/core/text.hpp"
 #include "dojang/crypto/digest.hpp"
@@ -14,16 +15,6 @@ namespace {
 
 constexpr std::string_view session_cookie = "__Host-dojang_officer";
 constexpr std::string_view reviews_prefix = "/api/v1/reviews/";
-
-http::Response json(unsigned status, std::string body) {
-    auto response = http::Response::bytes(status, "application/json", std::move(body));
-    response.headers.emplace_back("Cache-Control", "no-store");
-    return response;
-}
-
-Error route_not_found() {
-    return Error{ErrorKind::not_found, "NOT_FOUND", "no such route", {}, {}};
-}
 
 /// The value of cookie `name` in the request's Cookie header, or empty.
 std::string cookie(const http::Request& request, std::string_view name) {
@@ -209,7 +200,7 @@ http::Response show_review(ra::ReviewService& review, const http::Request& reque
     if (slash != std::string::npos) {
         constexpr std::string_view documents = "/documents/";
         if (rest.compare(slash, documents.size(), documents) != 0) {
-            return problem(route_not_found());
+            return problem(no_such_route());
         }
         auto document = review.document(id, rest.substr(slash + documents.size()));
         if (!document) {
@@ -290,7 +281,7 @@ http::Response decide(ra::ReviewService& review, const http::Request& request) {
     const std::string rest = request.path.substr(reviews_prefix.size());
     const auto slash = rest.find('/');
     if (slash == std::string::npos) {
-        return problem(route_not_found());
+        return problem(no_such_route());
     }
     const std::string id = rest.substr(0, slash);
     const std::string action = rest.substr(slash + 1);
@@ -312,7 +303,7 @@ http::Response decide(ra::ReviewService& review, const http::Request& request) {
         }
         return json(200, dto::to_json(dto::DecisionResponse{id, "rejected"}));
     }
-    return problem(route_not_found());
+    return problem(no_such_route());
 }
 
 /// POST /api/v1/officers/{username}/unlock: another officer lifts the lock that repeated
@@ -326,7 +317,7 @@ http::Response unlock(ra::ReviewService& review, const http::Request& request) {
     constexpr std::string_view suffix = "/unlock";
     const std::string_view path = request.path;
     if (!path.ends_with(suffix) || path.size() <= prefix.size() + suffix.size()) {
-        return problem(route_not_found());
+        return problem(no_such_route());
     }
     const std::string username(
         path.substr(prefix.size(), path.size() - prefix.size() - suffix.size()));

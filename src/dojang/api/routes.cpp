@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dojang/api/routes.hpp"
 
+#include "dojang/api/answers.hpp"
 #include "dojang/api/holder_routes.hpp"
 #include "dojang/core/text.hpp"
 #include "dojang/dto/catalog.hpp"
@@ -12,12 +13,6 @@ namespace dojang::api {
 using http::problem;
 
 namespace {
-
-http::Response json(unsigned status, std::string body) {
-    auto response = http::Response::bytes(status, "application/json", std::move(body));
-    response.headers.emplace_back("Cache-Control", "no-store");
-    return response;
-}
 
 /// POST /api/v1/certificates: read → validate → authorise and act (ra) → render.
 http::Response issue_certificate(ra::ReissueService& reissue, const http::Request& request) {
@@ -176,7 +171,7 @@ dto::CodesEntry codes_entry(const ra::Codes& codes) {
 http::Response application_status(ra::OnlineApplications& online, const http::Request& request) {
     const std::string id = application_id_of(request.path, "");
     if (id.empty()) {
-        return problem(Error{ErrorKind::not_found, "NOT_FOUND", "no such route", {}, {}});
+        return problem(no_such_route());
     }
     auto status = online.status(id, bearer_token(request));
     if (!status) {
@@ -263,7 +258,7 @@ http::Response application_action(ra::OnlineApplications& online, const http::Re
                         status->required_documents,
                         {}}));
     }
-    return problem(Error{ErrorKind::not_found, "NOT_FOUND", "no such route", {}, {}});
+    return problem(no_such_route());
 }
 
 /// The application id and document kind of .../applications/{id}/documents/{kind}.
@@ -300,7 +295,7 @@ std::optional<http::Response> check_upload(ra::OnlineApplications& online,
 http::Response upload_document(ra::OnlineApplications& online, const http::Request& request) {
     const auto target = upload_target(request.path);
     if (!target) {
-        return problem(Error{ErrorKind::not_found, "NOT_FOUND", "no such route", {}, {}});
+        return problem(no_such_route());
     }
     const auto& [id, kind] = *target;
     auto stored = online.upload_document(
@@ -325,7 +320,7 @@ http::Response certificate_action(ra::ReissueService& reissue,
                        (holder != nullptr && (action == "renewal" || action == "renewal/confirm" ||
                                               action == "revocation"));
     if (!known) {
-        return problem(Error{ErrorKind::not_found, "NOT_FOUND", "no such route", {}, {}});
+        return problem(no_such_route());
     }
     auto serial = SerialNumber::from_hex(rest.substr(0, slash));
     if (!serial) {
