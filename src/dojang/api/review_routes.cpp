@@ -127,20 +127,13 @@ std::string query_value(std::string_view query, std::string_view name) {
 }
 
 /// A document of application `id`, with the URL an officer fetches it from.
-dto::DocumentEntry document_entry(const store::DocumentRecord& document, const std::string& id) {
-    return {document.kind,
-            document.media_type,
-            document.size,
-            to_hex(document.sha256),
-            to_rfc3339(document.uploaded_at),
-            std::string(reviews_prefix) + id + "/documents/" + document.kind};
-}
 
 std::vector<dto::DocumentEntry> document_entries(
     const std::vector<store::DocumentRecord>& documents, const std::string& id) {
     std::vector<dto::DocumentEntry> entries;
     for (const auto& document : documents) {
-        entries.push_back(document_entry(document, id));
+        entries.push_back(document_entry(
+            document, std::string(reviews_prefix) + id + "/documents/" + document.kind));
     }
     return entries;
 }

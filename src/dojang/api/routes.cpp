@@ -155,15 +155,6 @@ std::string bearer_token(const http::Request& request) {
     return authorization.starts_with(bearer) ? authorization.substr(bearer.size()) : std::string();
 }
 
-dto::DocumentEntry document_entry(const store::DocumentRecord& document) {
-    return {document.kind,
-            document.media_type,
-            document.size,
-            to_hex(document.sha256),
-            to_rfc3339(document.uploaded_at),
-            std::nullopt};
-}
-
 dto::CodesEntry codes_entry(const ra::Codes& codes) {
     return {codes.reference_number, codes.authorization_code, to_rfc3339(codes.expires_at)};
 }
