@@ -60,6 +60,8 @@ const violationField: Record<string, string> = {
   BIRTH_DATE_INVALID: 'resident_number',
   RESIDENT_NUMBER_MISSING: 'resident_number',
   NAME_MISSING: 'name',
+  PROXY_NAME_MISSING: 'proxy_name',
+  PROXY_PHONE_INVALID: 'proxy_phone',
   BUSINESS_NUMBER_INVALID: 'business_number',
 };
 

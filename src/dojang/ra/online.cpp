@@ -297,7 +297,16 @@ Result<OnlineCreated> OnlineApplications::apply(const OnlineRequest& request) {
             violations.push_back({"PROXY_NAME_MISSING",
                                   "the proxy's name is required (대리인 성명을 입력하십시오)"});
         }
-        keep(normalize_mobile_phone(request.proxy_phone), proxy_phone);
+        // The proxy's own number: its violation names the proxy's field, not the holder's.
+        auto normalized = normalize_mobile_phone(request.proxy_phone);
+        if (normalized) {
+            proxy_phone = *normalized;
+        } else {
+            violations.push_back(
+                {"PROXY_PHONE_INVALID",
+                 "proxy.phone: not a Korean mobile number such as 010-1234-5678 (대리인 휴대폰 "
+                 "번호가 올바르지 않습니다)"});
+        }
     }
     // Lengths, checked before anything is stored (a 1 MB proxy name was).
     for (const auto& [field, value, most] :

@@ -300,6 +300,18 @@ TEST_F(OnlineTest, ABirthDateAloneIsRefusedAtOnce) {
     EXPECT_EQ(sent_code(created->application_id).size(), 6U);
 }
 
+TEST_F(OnlineTest, AProxysBadPhoneIsNamedAsTheProxysNotTheHolders) {
+    OnlineRequest request = hong();
+    request.proxy_name = "김대리";
+    request.proxy_phone = "02-123-4567";
+    auto refused = online_->apply(request);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().code, "APPLICATION_INVALID");
+    ASSERT_EQ(refused.error().violations.size(), 1U);
+    EXPECT_EQ(refused.error().violations[0].code, "PROXY_PHONE_INVALID");
+    EXPECT_TRUE(refused.error().violations[0].detail.starts_with("proxy.phone: "));
+}
+
 TEST_F(OnlineTest, OverlongFieldsAreRefusedBeforeAnythingIsStored) {
     auto request = hong();
     request.proxy_name = std::string(1 << 20, 'x');  // 1 MB
