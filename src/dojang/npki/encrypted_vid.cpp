@@ -25,9 +25,12 @@ void free_sequence(ASN1_SEQUENCE_ANY* sequence) {
 }
 using SequencePtr = crypto::Owned<ASN1_SEQUENCE_ANY, free_sequence>;
 
+// One text for a wrong key, bad padding and an unexpected content alike (no padding oracle),
+// so it names both causes.
 constexpr const char* unreadable_text =
-    "the EncryptedVID cannot be opened with the CA's key; encrypt it to the certificate at "
-    "/ca/vid.pem (암호화된 VID 를 풀 수 없습니다)";
+    "the EncryptedVID cannot be opened with the CA's key, or what it holds is not SEQUENCE { VID "
+    "{ hashAlg, virtualID [0] OCTET STRING }, randomNum BIT STRING }; encrypt it to the "
+    "certificate at /ca/vid.pem (암호화된 VID 를 풀 수 없거나 형식이 올바르지 않습니다)";
 
 tl::unexpected<Error> bad_reg_info(std::string detail) {
     ERR_clear_error();
