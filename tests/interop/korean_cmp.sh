@@ -6,8 +6,9 @@
 # pkiconf → pkiconf, every message and answer protected by PasswordBasedMac with the ETRI desMAC
 # under the authorization code.
 # - variant A (yessign): pvno 1 with a transactionID, over POST /cmp (DER, application/pkixcmp);
-# - variant B (SIGNGATE/KICA): pvno 0 and no transactionID, over POST /cmp/gateway (form fields,
-#   base64, genm first, then genm/ir/pkiconf in one request as cmp.js posts them).
+# - variant B (SIGNGATE/KICA): pvno 0, no transactionID, and the reissue as key recovery (krr →
+#   krp with newSigCert), over POST /cmp/gateway (form fields, base64, genm first, then
+#   genm/krr/pkiconf in one request as cmp.js posts them).
 # Each issued certificate holds the client's key, chains to the served CA, carries in its
 # identifyData the VID of the registered resident number and the client's R, its pkiconf is
 # recorded as the accepted confirmation (audit log), and OCSP says good.
@@ -57,7 +58,7 @@ korean codes.json 9001011234567 홍길동 yessign cmp a.pem ||
     { server_log; fail "variant A (yessign, pvno 1, POST /cmp)"; }
 # Variant B: SIGNGATE/KICA (pvno 0, no transactionID) over /cmp/gateway.
 korean codes2.json 8505051234567 김철수 signgate gateway b.pem ||
-    { server_log; fail "variant B (SIGNGATE, pvno 0 without transactionID, POST /cmp/gateway)"; }
+    { server_log; fail "variant B (SIGNGATE, pvno 0 without transactionID, krr, POST /cmp/gateway)"; }
 
 # Each pkiconf confirmed its certificate (over the gateway it is msg3, after the ir, and its
 # answer is not returned): the audit log has the accepted confirmation of each reference.

@@ -18,7 +18,8 @@ python3-pyasn1-modules 0.2.8.
   korean_cmp_client.py --url URL --reference REF --code CODE --wrong-code
       a genm MACed with a wrong code must get an unprotected error [23] with a Korean text
 
-Variants: yessign = pvno 1 with a transactionID; signgate = pvno 0 and no transactionID at all.
+Variants: yessign = pvno 1 with a transactionID, the reissue as ir -> ip; signgate = pvno 0, no
+transactionID at all, and the reissue as key recovery, krr [9] -> krp [10] with newSigCert.
 Transports: cmp = POST URL/cmp (DER, application/pkixcmp); gateway = POST URL/cmp/gateway (form
 fields with base64 messages, as cmp.js posts them: msg = genm first, then msg/msg2/msg3 =
 genm/ir/pkiconf in one request, answered with the base64 ip).
@@ -286,6 +287,7 @@ class Session:
         self.reference = reference.encode("ascii")
         self.secret = code  # the code's digits, bytes
         self.pvno = 1 if variant == "yessign" else 0
+        self.variant = variant
         # yessign: a transactionID; SIGNGATE/KICA: none at all
         self.transaction_id = os.urandom(16) if variant == "yessign" else None
         self.sender_nonce = os.urandom(16)  # the same in genm, ir and pkiconf
@@ -517,8 +519,10 @@ def ir_message(session, key, idn, r, vid_cert, vid_asn1):
     atv["value"] = univ.Any(encrypted_vid(idn, r, vid_cert, vid_asn1))
     msg["regInfo"].append(atv)
 
-    body, _ = body_of("ir")
-    body["ir"].append(msg)
+    # SIGNGATE (KICA) asks for a reissue with key recovery: the same CertReqMessages under krr [9].
+    kind = "krr" if session.variant == "signgate" else "ir"
+    body, _ = body_of(kind)
+    body[kind].append(msg)
     return session.protected_message(session.header(general_name_empty_dn()), body)
 
 
@@ -649,6 +653,22 @@ def verify_issued_by(cert, issuer):
         raise Failure("the issued certificate's signature does not verify with the issuing CA's key")
 
 
+def certificate_from_krp(msg):
+    """krp [10] KeyRecRepContent { status, newSigCert [0] CMPCertificate, ... }: the certificate
+    of a krr."""
+    rep = msg["body"]["krp"]
+    status = int(rep["status"]["status"])
+    if status != 0:
+        text = " / ".join(str(s) for s in rep["status"]["statusString"]) if rep["status"]["statusString"].isValue else ""
+        raise Failure(f"krp: status {status} (not accepted): {text!r}")
+    expect(rep["newSigCert"].isValue, "krp: no newSigCert [0]")
+    tagged = rep["newSigCert"]
+    plain = rfc2459.Certificate()  # the same certificate without the [0] tag
+    for name in ("tbsCertificate", "signatureAlgorithm", "signatureValue"):
+        plain[name] = tagged[name]
+    return x509.load_der_x509_certificate(encoder.encode(plain))
+
+
 def certificate_from_ip(msg):
     rep = msg["body"]["ip"]
     expect(len(rep["response"]) == 1, f"ip: {len(rep['response'])} CertResponse, expected 1")
@@ -760,9 +780,14 @@ def run(args):
     else:
         ip_raw = post_gateway(args.url, [("type", "0"), ("msg", b64(genm)), ("msg2", b64(ir)),
                                          ("msg3", b64(conf)), ("ip", ""), ("port", "")])
-    ip, checked = check_answer(ip_raw, session, "ip", "ip")
-    cert = certificate_from_ip(ip)
-    step(f"ir → ip: ok ({checked}; accepted, serial {cert.serial_number:x})")
+    if session.variant == "signgate":
+        krp, checked = check_answer(ip_raw, session, "krp", "krp")
+        cert = certificate_from_krp(krp)
+        step(f"krr → krp: ok ({checked}; accepted, newSigCert serial {cert.serial_number:x})")
+    else:
+        ip, checked = check_answer(ip_raw, session, "ip", "ip")
+        cert = certificate_from_ip(ip)
+        step(f"ir → ip: ok ({checked}; accepted, serial {cert.serial_number:x})")
 
     ours = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     expect(cert.public_key().public_bytes(serialization.Encoding.DER,

@@ -2,10 +2,11 @@
 // Messages of the Korean CMP profile (kcmp): recognised by what they are, their desMAC checked
 // against the authorization code, and answered in their own form (pvno, sender, desMAC). A
 // verified genm gets its genp (the VID encryption certificate under both infoTypes); a verified
-// ir or cr goes to OpenSSL's server in RFC form and its ip comes back in the client's form; a
-// pkiconf confirms that ip's certificate as a certConf would. krr, signed renewal (genm and kur
-// signed with the old key) and the publicKeyMAC check are not served yet: such a request is told
-// so in Korean, protected like it when its code was right, so the client can show the text.
+// ir or cr goes to OpenSSL's server in RFC form and its ip comes back in the client's form (a
+// krr as an ir, answered krp); a pkiconf confirms that certificate as a certConf would. Signed
+// renewal (genm and kur signed with the old key) and the publicKeyMAC check are not served yet:
+// such a request is told so in Korean, protected like it when its code was right, so the client
+// can show the text.
 #include "dojang/cmp/message.hpp"
 #include "dojang/cmp/server.hpp"
 #include "dojang/cmp/transaction.hpp"
@@ -48,7 +49,9 @@ Result<Bytes> Server::handle_korean(const kcmp::Message& request,
     std::string outcome;
     int fail_bit = OSSL_CMP_PKIFAILUREINFO_badRequest;
     Result<Bytes> answer = Bytes{};
-    const bool enrolment = request.body == kcmp::body_ir || request.body == kcmp::body_cr;
+    const bool key_recovery = request.body == kcmp::body_krr;
+    const bool enrolment =
+        request.body == kcmp::body_ir || request.body == kcmp::body_cr || key_recovery;
     std::unique_ptr<Transaction> pending;
     const bool nonce_right =
         !header.recip_nonce || *header.recip_nonce == kcmp::genp_nonce(request);
@@ -62,14 +65,27 @@ Result<Bytes> Server::handle_korean(const kcmp::Message& request,
         // 3. An ir or cr: OpenSSL's server handles it in RFC form (the codes, the POPO, the
         //    EncryptedVID, the issuance and its audit), and its answer's body goes back in the
         //    client's form. The transaction waits for its confirmation as any other.
-        auto translated = kcmp::rfc_form(request, *verified);
+        //    A krr (SIGNGATE's reissue) is the same request under another body: it is issued
+        //    as an ir, and the ip's certificate answered as krp's newSigCert.
+        auto body = key_recovery ? kcmp::initialization_body_of_key_recovery(request.body_der)
+                                 : Result<Bytes>(request.body_der);
+        DOJANG_TRY(body);
+        auto translated = kcmp::rfc_form(request, *body, *verified);
         DOJANG_TRY(translated);
         auto rfc_answer = handle_rfc(*translated);
         DOJANG_TRY(rfc_answer);
         auto opened = kcmp::read_message(*rfc_answer);
         DOJANG_TRY(opened);
-        answer = kcmp::answer_with_body(request, *ca_name, now, opened->body_der, *verified);
-        answered = detail::body_name(static_cast<int>(opened->body));
+        Result<Bytes> answer_body = opened->body_der;
+        std::uint32_t answer_tag = opened->body;
+        if (key_recovery && opened->body == kcmp::body_ir + 1) {
+            answer_body = kcmp::key_recovery_response(opened->body_der);
+            answer_tag = kcmp::body_krp;
+        }
+        DOJANG_TRY(answer_body);
+        answer = kcmp::answer_with_body(request, *ca_name, now, *answer_body, *verified);
+        answered = answer_tag == kcmp::body_krp ? std::string("krp")
+                                                : detail::body_name(static_cast<int>(answer_tag));
         outcome = "translated";
     } else if (verified && request.body == kcmp::body_pki_conf && nonce_right &&
                (pending = resume(to_hex(kcmp::transaction_id_of(request)))) &&

@@ -578,9 +578,9 @@ TEST_F(CmpServerTest, TheGatewayFormCarriesKoreanMessagesInBase64) {
 
 TEST_F(CmpServerTest, KoreanRefusalsAreInKoreanAndProtectedOnlyWhenTheCodeWasRight) {
     const std::string code = digits(codes_.authorization_code);
-    // A right code, a message not served yet (krr): protected, in Korean.
+    // A right code, a message not served yet (a kur under the desMAC): protected, in Korean.
     auto answer = server_->handle(korean_message(
-        codes_.reference_number, code, *pkix::der_explicit(9, *pkix::der_sequence_of({}))));
+        codes_.reference_number, code, *pkix::der_explicit(7, *pkix::der_sequence_of({}))));
     ASSERT_TRUE(answer) << answer.error().describe();
     auto read = kcmp::read_message(*answer);
     ASSERT_TRUE(read);
@@ -1102,6 +1102,56 @@ TEST_F(CmpServerTest, AKoreanIrWithAnEncryptedVidIsIssuedAndAnsweredInItsForm) {
     EXPECT_EQ(refusal->body, kcmp::body_ir + 1);
     EXPECT_FALSE(certificate_in(refusal->body_der));
     EXPECT_TRUE(holds_text(*again, "인가코드")) << to_hex(*again);
+}
+
+TEST_F(CmpServerTest, AKoreanKrrIsIssuedAsAnIrAndAnsweredWithKrp) {
+    // SIGNGATE's reissue: the same CertReqMessages under krr [9], pvno 0.
+    auto [sealed, random_num] = encrypted_vid_for(registered_idn, vid_certificate_->get());
+    const std::string code = digits(codes_.authorization_code);
+    auto context = client(code);
+    std::optional<Bytes> captured;
+    EncryptedVidTransfer how{&*server_, sealed, &captured};
+    sends_encrypted_vid(context.get(), how);
+    EXPECT_EQ(OSSL_CMP_exec_IR_ses(context.get()), nullptr);
+    ASSERT_TRUE(captured);
+    auto rfc = kcmp::read_message(*captured);
+    ASSERT_TRUE(rfc);
+    auto ir_body = pkix::read_der_value(rfc->body_der);
+    ASSERT_TRUE(ir_body);
+    auto requests = pkix::explicit_inner(*ir_body);
+    ASSERT_TRUE(requests);
+    const Bytes krr_body = *pkix::der_explicit(9, requests->encoding);
+    auto answer = server_->handle(korean_message(codes_.reference_number, code, krr_body));
+    ASSERT_TRUE(answer) << answer.error().describe();
+    auto read = kcmp::read_message(*answer);
+    ASSERT_TRUE(read);
+    ASSERT_EQ(read->body, kcmp::body_krp);
+    EXPECT_TRUE(*kcmp::des_mac_verifies(*read, SecretBytes(std::string_view(code))));
+    // KeyRecRepContent { status accepted, newSigCert [0] the certificate, caCerts [1] }.
+    auto content = pkix::explicit_inner(*pkix::read_der_value(read->body_der));
+    ASSERT_TRUE(content);
+    auto members = pkix::der_members(*content);
+    ASSERT_TRUE(members && members->size() >= 2);
+    auto status = pkix::der_members((*members)[0]);
+    ASSERT_TRUE(status && !status->empty());
+    EXPECT_EQ(Bytes((*status)[0].encoding.begin(), (*status)[0].encoding.end()),
+              (Bytes{0x02, 0x01, 0x00}));  // accepted
+    ASSERT_EQ((*members)[1].tag, 0U);
+    auto inner = pkix::explicit_inner((*members)[1]);
+    ASSERT_TRUE(inner);
+    auto certificate =
+        pkix::Certificate::parse(Bytes(inner->encoding.begin(), inner->encoding.end()));
+    ASSERT_TRUE(certificate);
+    auto data = identify_data(certificate->get());
+    ASSERT_TRUE(data.has_value());
+    EXPECT_TRUE(*npki::vid_matches(*data, registered_idn, random_num));
+    // pkiconf confirms it.
+    auto confirmed = server_->handle(korean_pkiconf(codes_.reference_number, code));
+    ASSERT_TRUE(confirmed);
+    EXPECT_EQ(kcmp::read_message(*confirmed)->body, kcmp::body_pki_conf);
+    auto application = reissue_->status(codes_.application_id);
+    ASSERT_TRUE(application.has_value());
+    EXPECT_EQ(application->first.status, domain::ApplicationStatus::confirmed);
 }
 
 TEST_F(CmpServerTest, AnEncryptedVidOfAnotherNumberIsRefusedAndLeavesTheCodesUsable) {

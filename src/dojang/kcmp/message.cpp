@@ -408,6 +408,69 @@ Result<Bytes> certificate_confirmation_body(const Bytes& certificate_hash) {
     return pkix::der_explicit(body_cert_conf, *content);
 }
 
+Result<Bytes> initialization_body_of_key_recovery(const Bytes& krr_body) {
+    auto body = pkix::read_der_value(krr_body);
+    if (!body || !is_context(*body, true) || body->tag != body_krr) {
+        return malformed("not a krr body");
+    }
+    auto requests = pkix::explicit_inner(*body);
+    if (!requests || !requests->is_universal(pkix::der_sequence)) {
+        return malformed("the krr does not hold CertReqMessages");
+    }
+    return pkix::der_explicit(body_ir, requests->encoding);
+}
+
+Result<Bytes> key_recovery_response(const Bytes& ip_body) {
+    constexpr std::uint32_t body_ip = 1;
+    auto body = pkix::read_der_value(ip_body);
+    if (!body || !is_context(*body, true) || body->tag != body_ip) {
+        return malformed("not an ip body");
+    }
+    // CertRepMessage ::= SEQUENCE { caPubs [1] SEQUENCE OF CMPCertificate OPTIONAL,
+    //                               response SEQUENCE OF CertResponse }
+    auto message = pkix::explicit_inner(*body);
+    auto members = message ? pkix::der_members(*message) : std::nullopt;
+    if (!members || members->empty() || members->size() > 2) {
+        return malformed("the ip is not a CertRepMessage");
+    }
+    std::optional<pkix::DerValue> ca_pubs;
+    if (members->size() == 2) {
+        if (!is_context(members->front(), true) || members->front().tag != 1) {
+            return malformed("the ip's caPubs is not [1]");
+        }
+        ca_pubs = pkix::explicit_inner(members->front());
+    }
+    // CertResponse ::= SEQUENCE { certReqId, status PKIStatusInfo, certifiedKeyPair OPTIONAL,
+    //                             rspInfo OPTIONAL }; CertifiedKeyPair ::= SEQUENCE {
+    //                             certOrEncCert CHOICE { certificate [0] CMPCertificate, ... } }
+    auto responses = pkix::der_members(members->back());
+    if (!responses || responses->size() != 1) {
+        return malformed("the ip does not hold one CertResponse");
+    }
+    auto response = pkix::der_members(responses->front());
+    if (!response || response->size() < 2) {
+        return malformed("the ip's CertResponse has no status");
+    }
+    const pkix::DerValue& status = (*response)[1];
+    Bytes content(status.encoding.begin(), status.encoding.end());
+    if (response->size() >= 3 && (*response)[2].is_universal(pkix::der_sequence)) {
+        auto pair = pkix::der_members((*response)[2]);
+        if (pair && !pair->empty() && is_context(pair->front(), true) && pair->front().tag == 0) {
+            // newSigCert [0] EXPLICIT CMPCertificate: the same tag and certificate.
+            content.insert(
+                content.end(), pair->front().encoding.begin(), pair->front().encoding.end());
+        }
+    }
+    if (ca_pubs) {
+        auto ca_certs = pkix::der_explicit(1, ca_pubs->encoding);
+        DOJANG_TRY(ca_certs);
+        content.insert(content.end(), ca_certs->begin(), ca_certs->end());
+    }
+    auto recovered = pkix::der_value(TagClass::universal, pkix::der_sequence, true, content);
+    DOJANG_TRY(recovered);
+    return pkix::der_explicit(body_krp, *recovered);
+}
+
 Result<Bytes> rfc_form(const Message& request, const SecretBytes& secret) {
     return rfc_form(request, request.body_der, secret);
 }

@@ -52,6 +52,7 @@ inline constexpr std::uint32_t body_ir = 0;
 inline constexpr std::uint32_t body_cr = 2;
 inline constexpr std::uint32_t body_kur = 7;
 inline constexpr std::uint32_t body_krr = 9;
+inline constexpr std::uint32_t body_krp = 10;
 inline constexpr std::uint32_t body_pki_conf = 19;
 inline constexpr std::uint32_t body_genm = 21;
 inline constexpr std::uint32_t body_genp = 22;
@@ -126,6 +127,16 @@ Bytes transaction_id_of(const Message& request);
 /// The PKIBody certConf [24] that an RFC client would send where a Korean client sends pkiconf:
 /// one CertStatus { certHash, certReqId 0 } without statusInfo (accepted).
 Result<Bytes> certificate_confirmation_body(const Bytes& certificate_hash);
+
+/// The ir [0] body that carries the same CertReqMessages as a krr [9] body (SIGNGATE asks for
+/// a reissue with key recovery; the CA issues as for an ir). Errors: CMP_MESSAGE_MALFORMED.
+Result<Bytes> initialization_body_of_key_recovery(const Bytes& krr_body);
+
+/// The krp [10] KeyRecRepContent { status, newSigCert [0] } that answers a krr, from the ip
+/// [1] CertRepMessage OpenSSL answered its ir with: the first response's status and
+/// certificate (none when refused), and caPubs as caCerts [1]. Errors: CMP_MESSAGE_MALFORMED
+/// when `ip_body` is not an ip.
+Result<Bytes> key_recovery_response(const Bytes& ip_body);
 
 /// The same request in RFC 4210's form, for OpenSSL's server, once its desMAC was verified:
 /// pvno 2, a directoryName sender (an empty Name for the clients' rfc822Name), no recipNonce,
