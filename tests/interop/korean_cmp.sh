@@ -70,6 +70,12 @@ confirmed() {  # confirmed CODES-JSON
 wait_for 10 confirmed codes.json || { server_log; fail "variant A: the pkiconf confirmed nothing"; }
 wait_for 10 confirmed codes2.json || { server_log; fail "variant B: the pkiconf (msg3) confirmed nothing"; }
 
+# A publicKeyMAC keyed with another code (the message's desMAC right): error [23] badPOP in
+# Korean; nothing is issued, so the same codes still work for the wrong-code check below.
+"$python" "$client" --wrong-key-mac --url "$url" --reference "$(jq -r .reference_number codes3.json)" \
+    --code "$(jq -r .authorization_code codes3.json)" --idn 7707071234567 ||
+    { server_log; fail "the ir with a wrong publicKeyMAC"; }
+
 # A wrong code: an unprotected error [23] whose statusString is Korean.
 "$python" "$client" --wrong-code --url "$url" --reference "$(jq -r .reference_number codes3.json)" \
     --code "$(jq -r .authorization_code codes3.json)" || { server_log; fail "the wrong-code genm"; }

@@ -17,6 +17,8 @@ python3-pyasn1-modules 0.2.8.
       not as expected; writes the issued certificate (PEM) to --out
   korean_cmp_client.py --url URL --reference REF --code CODE --wrong-code
       a genm MACed with a wrong code must get an unprotected error [23] with a Korean text
+  korean_cmp_client.py --url URL --reference REF --code CODE --idn IDN --wrong-key-mac
+      an ir whose POPO publicKeyMAC uses another code must get error [23] badPOP, Korean text
 
 Variants: yessign = pvno 1 with a transactionID, the reissue as ir -> ip; signgate = pvno 0, no
 transactionID at all, and the reissue as key recovery, krr [9] -> krp [10] with newSigCert.
@@ -491,7 +493,7 @@ def encrypted_vid(idn, r, vid_cert, vid_asn1):
     return encoder.encode(ev)
 
 
-def ir_message(session, key, idn, r, vid_cert, vid_asn1):
+def ir_message(session, key, idn, r, vid_cert, vid_asn1, key_mac_secret=None):
     spki_der = key.public_key().public_bytes(serialization.Encoding.DER,
                                              serialization.PublicFormat.SubjectPublicKeyInfo)
     spki = decode_exact(spki_der, rfc2459.SubjectPublicKeyInfo(), "our public key")
@@ -502,7 +504,7 @@ def ir_message(session, key, idn, r, vid_cert, vid_asn1):
     fill_spki(msg["certReq"]["certTemplate"]["publicKey"], spki)
     # popo signature [1] POPOSigningKey: the signature is over DER(POPOSigningKeyInput) untagged
     plain_input = rfc2511.POPOSigningKeyInput()
-    fill_poposk_input(plain_input, spki, spki_der, session.secret)
+    fill_poposk_input(plain_input, spki, spki_der, key_mac_secret or session.secret)
     signature = key.sign(encoder.encode(plain_input), padding.PKCS1v15(), hashes.SHA256())
     popo = msg["pop"]["signature"]
     tagged_input = popo["poposkInput"]
@@ -809,6 +811,34 @@ def run(args):
     step(f"wrote {args.out}")
 
 
+def wrong_key_mac(args):
+    """An ir whose message desMAC is right but whose POPO publicKeyMAC is keyed with another code:
+    the CA must refuse it (failInfo badPOP), in the Korean form, with a Korean text."""
+    code = code_digits(args.code)
+    wrong = bytes((c - ord("0") + 1) % 10 + ord("0") for c in code)  # every digit different
+    session = Session(args.reference, code, args.variant)
+    _, genp_raw = post_cmp(args.url, genm_message(session))
+    genp, _ = check_answer(genp_raw, session, "gen", "genp")
+    session.recip_nonce = bytes(genp["header"]["senderNonce"])
+    vid_cert, vid_asn1 = vid_certificate_from_genp(genp, None)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ir = ir_message(session, key, args.idn, os.urandom(20), vid_cert, vid_asn1, key_mac_secret=wrong)
+    _, raw = post_cmp(args.url, ir, allow_error_status=True)
+    msg, _, _ = parse_message(raw, "answer to an ir with a wrong publicKeyMAC")
+    kind = msg["body"].getName()
+    expect(kind == "error", f"an ir with a wrong publicKeyMAC was answered with {kind}, expected error [23]")
+    verify_desmac(raw, session.secret, "the error to a wrong publicKeyMAC")
+    info = msg["body"]["error"]["pKIStatusInfo"]
+    expect(int(info["status"]) == 2, f"error [23]: status {int(info['status'])}, expected rejection (2)")
+    bits = info["failInfo"]
+    bad_pop = rfc4210.PKIFailureInfo.namedValues["badPOP"]
+    expect(info["failInfo"].isValue and bad_pop < len(bits) and bits[bad_pop],
+           f"error [23]: failInfo is not badPOP: {describe_error(msg)}")
+    text = " ".join(str(s) for s in info["statusString"]) if info["statusString"].isValue else ""
+    expect(has_hangul(text), f"error [23]: the statusString has no Korean text: {text!r}")
+    step(f"wrong publicKeyMAC → error [23]: ok (protected; {describe_error(msg)})")
+
+
 def wrong_code(args):
     """A genm MACed with a wrong code: an unprotected error [23] with a Korean statusString."""
     code = code_digits(args.code)
@@ -907,6 +937,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--self-test", action="store_true", help="known answers only, no server")
     parser.add_argument("--wrong-code", action="store_true", help="the negative check: a genm with a wrong code")
+    parser.add_argument("--wrong-key-mac", action="store_true",
+                        help="the negative check: an ir whose POPO publicKeyMAC uses another code")
     parser.add_argument("--url", help="the server, e.g. http://127.0.0.1:8080")
     parser.add_argument("--reference", help="the reference number (senderKID)")
     parser.add_argument("--code", help="the authorization code as printed (dashes allowed)")
@@ -926,6 +958,11 @@ def main():
                 if not getattr(args, option):
                     parser.error(f"--wrong-code needs --{option}")
             wrong_code(args)
+        elif args.wrong_key_mac:
+            for option in ("url", "reference", "code", "idn"):
+                if not getattr(args, option):
+                    parser.error(f"--wrong-key-mac needs --{option}")
+            wrong_key_mac(args)
         else:
             for option in ("url", "reference", "code", "idn", "issuer", "out"):
                 if not getattr(args, option):

@@ -3,10 +3,10 @@
 // against the authorization code, and answered in their own form (pvno, sender, desMAC). A
 // verified genm gets its genp (the VID encryption certificate under both infoTypes); a verified
 // ir or cr goes to OpenSSL's server in RFC form and its ip comes back in the client's form (a
-// krr as an ir, answered krp); a pkiconf confirms that certificate as a certConf would. Signed
-// renewal (genm and kur signed with the old key) and the publicKeyMAC check are not served yet:
-// such a request is told so in Korean, protected like it when its code was right, so the client
-// can show the text.
+// krr as an ir, answered krp), once its POPO's publicKeyMAC is checked; a pkiconf confirms that
+// certificate as a certConf would. Signed renewal (genm and kur signed with the old key) is not
+// served yet: such a request is told so in Korean, protected like it when its code was right,
+// so the client can show the text.
 #include "dojang/cmp/message.hpp"
 #include "dojang/cmp/server.hpp"
 #include "dojang/cmp/transaction.hpp"
@@ -55,13 +55,19 @@ Result<Bytes> Server::handle_korean(const kcmp::Message& request,
     std::unique_ptr<Transaction> pending;
     const bool nonce_right =
         !header.recip_nonce || *header.recip_nonce == kcmp::genp_nonce(request);
+    // The POPO's publicKeyMAC binds the public key to the code (OpenSSL does not check it).
+    bool key_mac_right = true;
+    if (verified && enrolment) {
+        auto checked = kcmp::public_key_mac_verifies(request, *verified);
+        key_mac_right = checked && (!*checked || **checked);
+    }
     if (verified && request.body == kcmp::body_genm && services_.vid_certificate != nullptr) {
         auto vid = services_.vid_certificate->der();
         DOJANG_TRY(vid);
         answer = kcmp::general_response(request, *ca_name, now, *vid, *verified);
         answered = "genp";
         outcome = "accepted";
-    } else if (verified && enrolment && nonce_right) {
+    } else if (verified && enrolment && nonce_right && key_mac_right) {
         // 3. An ir or cr: OpenSSL's server handles it in RFC form (the codes, the POPO, the
         //    EncryptedVID, the issuance and its audit), and its answer's body goes back in the
         //    client's form. The transaction waits for its confirmation as any other.
@@ -125,6 +131,12 @@ Result<Bytes> Server::handle_korean(const kcmp::Message& request,
                 "참조번호 또는 인가코드가 올바르지 않습니다. 안내받은 참조번호와 인가코드를 "
                 "확인하십시오 (the reference number or the authorization code is not correct)";
             outcome = "bad_message_check";
+        } else if (verified && enrolment && !key_mac_right) {
+            fail_bit = OSSL_CMP_PKIFAILUREINFO_badPOP;
+            text =
+                "공개키 MAC(publicKeyMAC)이 인가코드와 맞지 않거나 읽을 수 없습니다 (the "
+                "publicKeyMAC of the proof of possession does not match the authorization code)";
+            outcome = "bad_public_key_mac";
         } else if (verified && enrolment) {
             fail_bit = OSSL_CMP_PKIFAILUREINFO_badRecipientNonce;
             text =

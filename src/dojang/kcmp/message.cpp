@@ -408,6 +408,75 @@ Result<Bytes> certificate_confirmation_body(const Bytes& certificate_hash) {
     return pkix::der_explicit(body_cert_conf, *content);
 }
 
+Result<std::optional<bool>> public_key_mac_verifies(const Message& request,
+                                                    const SecretBytes& secret) {
+    // CertReqMessages ::= SEQUENCE OF CertReqMsg; CertReqMsg ::= SEQUENCE { certReq, popo
+    // ProofOfPossession OPTIONAL, regInfo OPTIONAL } (RFC 4211, IMPLICIT TAGS): signature [1]
+    // POPOSigningKey { poposkInput [0] POPOSigningKeyInput { authInfo CHOICE { sender [0],
+    // publicKeyMAC PKMACValue }, publicKey }, algorithmIdentifier, signature }.
+    auto body = pkix::read_der_value(request.body_der);
+    auto messages = body ? pkix::explicit_inner(*body) : std::nullopt;
+    auto list = messages ? pkix::der_members(*messages) : std::nullopt;
+    if (!list || list->empty()) {
+        return malformed("the body does not hold CertReqMessages");
+    }
+    auto message = pkix::der_members(list->front());
+    if (!message || message->empty()) {
+        return malformed("a CertReqMsg is empty");
+    }
+    if (message->size() < 2 || !is_context((*message)[1], true) || (*message)[1].tag != 1) {
+        return std::optional<bool>();  // no signature POPO
+    }
+    auto signing_key = pkix::der_members((*message)[1]);
+    if (!signing_key || signing_key->empty()) {
+        return malformed("the POPOSigningKey is empty");
+    }
+    if (!is_context(signing_key->front(), true) || signing_key->front().tag != 0) {
+        return std::optional<bool>();  // no poposkInput
+    }
+    auto input = pkix::der_members(signing_key->front());
+    if (!input || input->size() != 2 || !input->front().is_universal(pkix::der_sequence)) {
+        return std::optional<bool>();  // authInfo is the sender [0]: no MAC to check
+    }
+    auto mac_value = pkix::der_members(input->front());
+    if (!mac_value || mac_value->size() != 2) {
+        return malformed("the publicKeyMAC is not a PKMACValue");
+    }
+    auto algorithm = algorithm_of((*mac_value)[0]);
+    auto presented = bits_of((*mac_value)[1]);
+    if (!algorithm || algorithm->first != password_based_mac_oid || !algorithm->second ||
+        !presented) {
+        return malformed("the publicKeyMAC is not a PasswordBasedMac");
+    }
+    const auto& parameters_der = algorithm->second->encoding;
+    const unsigned char* cursor = parameters_der.data();
+    crypto::Owned<OSSL_CRMF_PBMPARAMETER, OSSL_CRMF_PBMPARAMETER_free> parameters(
+        d2i_OSSL_CRMF_PBMPARAMETER(nullptr, &cursor, static_cast<long>(parameters_der.size())));
+    auto pbm = password_based_mac_of(*algorithm->second);
+    if (!parameters || !pbm || pbm->iterations < 1 || pbm->iterations > 100'000) {
+        ERR_clear_error();
+        return malformed("the publicKeyMAC's parameters do not read");
+    }
+    const pkix::DerValue& public_key = (*input)[1];
+    unsigned char* mac = nullptr;
+    std::size_t mac_length = 0;
+    if (OSSL_CRMF_pbm_new(nullptr,
+                          nullptr,
+                          parameters.get(),
+                          public_key.encoding.data(),
+                          public_key.encoding.size(),
+                          secret.bytes().data(),
+                          secret.size(),
+                          &mac,
+                          &mac_length) != 1) {
+        ERR_clear_error();
+        return malformed("the publicKeyMAC's algorithms are not supported");
+    }
+    const Bytes computed(mac, mac + mac_length);
+    OPENSSL_free(mac);
+    return std::optional(crypto::constant_time_equal(computed, *presented));
+}
+
 Result<Bytes> initialization_body_of_key_recovery(const Bytes& krr_body) {
     auto body = pkix::read_der_value(krr_body);
     if (!body || !is_context(*body, true) || body->tag != body_krr) {

@@ -128,6 +128,13 @@ Bytes transaction_id_of(const Message& request);
 /// one CertStatus { certHash, certReqId 0 } without statusInfo (accepted).
 Result<Bytes> certificate_confirmation_body(const Bytes& certificate_hash);
 
+/// Whether the publicKeyMAC in the POPO of the request's first CertReqMsg is right for `secret`
+/// (RFC 4211 4.4: PKMACValue over DER(publicKey) with the PasswordBasedMac of its algId, which
+/// the Korean clients key with the authorization code). Nothing when that POPO carries no
+/// poposkInput with a publicKeyMAC. Errors: CMP_MESSAGE_MALFORMED.
+Result<std::optional<bool>> public_key_mac_verifies(const Message& request,
+                                                    const SecretBytes& secret);
+
 /// The ir [0] body that carries the same CertReqMessages as a krr [9] body (SIGNGATE asks for
 /// a reissue with key recovery; the CA issues as for an ir). Errors: CMP_MESSAGE_MALFORMED.
 Result<Bytes> initialization_body_of_key_recovery(const Bytes& krr_body);
