@@ -219,6 +219,62 @@ Result<Bytes> random_nonce() {
     return crypto::random_bytes(nonce_size);
 }
 
+/// [tag] EXPLICIT around a value that may have failed to encode.
+Result<Bytes> tagged(std::uint32_t tag, const Result<Bytes>& inner) {
+    DOJANG_TRY(inner);
+    return pkix::der_explicit(tag, *inner);
+}
+
+/// A SEQUENCE of `parts` in order; the first part that failed to encode fails it.
+Result<Bytes> sequence_of_parts(const std::vector<Result<Bytes>>& parts) {
+    Bytes fields;
+    for (const auto& part : parts) {
+        DOJANG_TRY(part);
+        fields.insert(fields.end(), part->begin(), part->end());
+    }
+    return pkix::der_value(TagClass::universal, pkix::der_sequence, true, fields);
+}
+
+/// The first 16 bytes of SHA-256(first ‖ second): the nonces and ids the profile derives.
+Bytes derived_id(const std::optional<Bytes>& first, const std::optional<Bytes>& second) {
+    Bytes seed = first.value_or(Bytes{});
+    const Bytes more = second.value_or(Bytes{});
+    seed.insert(seed.end(), more.begin(), more.end());
+    Bytes id = crypto::sha256(seed);
+    id.resize(nonce_size);
+    return id;
+}
+
+/// The DER of an OBJECT IDENTIFIER given in dotted form, by OpenSSL.
+Result<Bytes> oid_der(std::string_view dotted) {
+    crypto::Owned<ASN1_OBJECT, ASN1_OBJECT_free> object(
+        OBJ_txt2obj(std::string(dotted).c_str(), 1));
+    return crypto::to_der(static_cast<const ASN1_OBJECT*>(object.get()), i2d_ASN1_OBJECT);
+}
+
+/// RFC 4210 5.1.3.1's PasswordBasedMac of `data` under `secret`, computed by OpenSSL
+/// (OSSL_CRMF_pbm_new); nothing when OpenSSL cannot (an algorithm it does not have).
+std::optional<Bytes> password_based_mac(const OSSL_CRMF_PBMPARAMETER* parameters,
+                                        std::span<const std::uint8_t> data,
+                                        const SecretBytes& secret) {
+    unsigned char* mac = nullptr;
+    std::size_t mac_length = 0;
+    if (OSSL_CRMF_pbm_new(nullptr,
+                          nullptr,
+                          parameters,
+                          data.data(),
+                          data.size(),
+                          secret.bytes().data(),
+                          secret.size(),
+                          &mac,
+                          &mac_length) != 1) {
+        return std::nullopt;
+    }
+    Bytes out(mac, mac + mac_length);
+    OPENSSL_free(mac);
+    return out;
+}
+
 }  // namespace
 
 std::string KoreanTraits::describe() const {
@@ -315,10 +371,6 @@ Result<Bytes> answer_in_form(const Message& request,
     const bool protect = secret.has_value() && asked.password_based_mac &&
                          asked.password_based_mac->mac == des_mac_oid;
     // The header, field by field in the order of PKIHeader (RFC 4210 5.1.1).
-    auto tagged = [](std::uint32_t tag, const Result<Bytes>& inner) -> Result<Bytes> {
-        DOJANG_TRY(inner);
-        return pkix::der_explicit(tag, *inner);
-    };
     std::vector<Result<Bytes>> parts;
     parts.push_back(pkix::der_integer_value(asked.pvno));
     parts.push_back(pkix::der_explicit(general_name_directory, ca_name_der));
@@ -337,12 +389,7 @@ Result<Bytes> answer_in_form(const Message& request,
     if (asked.sender_nonce) {
         parts.push_back(tagged(6, pkix::der_octet_string_value(*asked.sender_nonce)));
     }
-    Bytes fields;
-    for (const auto& part : parts) {
-        DOJANG_TRY(part);
-        fields.insert(fields.end(), part->begin(), part->end());
-    }
-    auto header = pkix::der_value(TagClass::universal, pkix::der_sequence, true, fields);
+    auto header = sequence_of_parts(parts);
     DOJANG_TRY(header);
     if (!protect) {
         return pkix::der_sequence_of({*header, body});
@@ -365,21 +412,15 @@ Result<Bytes> answer_in_form(const Message& request,
 
 /// InfoTypeAndValue ::= SEQUENCE { infoType OID, infoValue ANY } with a DER value.
 Result<Bytes> info_type_and_value(std::string_view oid, std::span<const std::uint8_t> value) {
-    crypto::Owned<ASN1_OBJECT, ASN1_OBJECT_free> object(OBJ_txt2obj(std::string(oid).c_str(), 1));
-    auto oid_der = crypto::to_der(static_cast<const ASN1_OBJECT*>(object.get()), i2d_ASN1_OBJECT);
-    DOJANG_TRY(oid_der);
-    return pkix::der_sequence_of({*oid_der, value});
+    auto type = oid_der(oid);
+    DOJANG_TRY(type);
+    return pkix::der_sequence_of({*type, value});
 }
 
 }  // namespace
 
 Bytes genp_nonce(const Message& request) {
-    Bytes seed = request.header.transaction_id.value_or(Bytes{});
-    const Bytes client_nonce = request.header.sender_nonce.value_or(Bytes{});
-    seed.insert(seed.end(), client_nonce.begin(), client_nonce.end());
-    Bytes nonce = crypto::sha256(seed);
-    nonce.resize(nonce_size);
-    return nonce;
+    return derived_id(request.header.transaction_id, request.header.sender_nonce);
 }
 
 Bytes transaction_id_of(const Message& request) {
@@ -387,12 +428,7 @@ Bytes transaction_id_of(const Message& request) {
     if (asked.transaction_id) {
         return *asked.transaction_id;
     }
-    Bytes seed = asked.sender_kid.value_or(Bytes{});
-    const Bytes nonce = asked.sender_nonce.value_or(Bytes{});
-    seed.insert(seed.end(), nonce.begin(), nonce.end());
-    Bytes id = crypto::sha256(seed);
-    id.resize(nonce_size);
-    return id;
+    return derived_id(asked.sender_kid, asked.sender_nonce);
 }
 
 Result<Bytes> certificate_confirmation_body(const Bytes& certificate_hash) {
@@ -457,24 +493,11 @@ Result<std::optional<bool>> public_key_mac_verifies(const Message& request,
         ERR_clear_error();
         return malformed("the publicKeyMAC's parameters do not read");
     }
-    const pkix::DerValue& public_key = (*input)[1];
-    unsigned char* mac = nullptr;
-    std::size_t mac_length = 0;
-    if (OSSL_CRMF_pbm_new(nullptr,
-                          nullptr,
-                          parameters.get(),
-                          public_key.encoding.data(),
-                          public_key.encoding.size(),
-                          secret.bytes().data(),
-                          secret.size(),
-                          &mac,
-                          &mac_length) != 1) {
-        ERR_clear_error();
+    auto computed = password_based_mac(parameters.get(), (*input)[1].encoding, secret);
+    if (!computed) {
         return malformed("the publicKeyMAC's algorithms are not supported");
     }
-    const Bytes computed(mac, mac + mac_length);
-    OPENSSL_free(mac);
-    return std::optional(crypto::constant_time_equal(computed, *presented));
+    return std::optional(crypto::constant_time_equal(*computed, *presented));
 }
 
 Result<Bytes> initialization_body_of_key_recovery(const Bytes& krr_body) {
@@ -558,18 +581,11 @@ Result<Bytes> rfc_form(const Message& request,
     auto parameters_der = crypto::to_der(
         static_cast<const OSSL_CRMF_PBMPARAMETER*>(parameters.get()), i2d_OSSL_CRMF_PBMPARAMETER);
     DOJANG_TRY(parameters_der);
-    crypto::Owned<ASN1_OBJECT, ASN1_OBJECT_free> pbm_oid(
-        OBJ_txt2obj(std::string(password_based_mac_oid).c_str(), 1));
-    auto pbm_oid_der =
-        crypto::to_der(static_cast<const ASN1_OBJECT*>(pbm_oid.get()), i2d_ASN1_OBJECT);
+    auto pbm_oid_der = oid_der(password_based_mac_oid);
     DOJANG_TRY(pbm_oid_der);
     auto algorithm = pkix::der_sequence_of({*pbm_oid_der, *parameters_der});
     DOJANG_TRY(algorithm);
     const Bytes transaction_id = transaction_id_of(request);
-    auto tagged = [](std::uint32_t tag, const Result<Bytes>& inner) -> Result<Bytes> {
-        DOJANG_TRY(inner);
-        return pkix::der_explicit(tag, *inner);
-    };
     auto empty_name = pkix::der_sequence_of({});
     DOJANG_TRY(empty_name);
     std::vector<Result<Bytes>> parts;
@@ -594,32 +610,16 @@ Result<Bytes> rfc_form(const Message& request,
     if (recip_nonce) {
         parts.push_back(tagged(6, pkix::der_octet_string_value(*recip_nonce)));
     }
-    Bytes fields;
-    for (const auto& part : parts) {
-        DOJANG_TRY(part);
-        fields.insert(fields.end(), part->begin(), part->end());
-    }
-    auto header = pkix::der_value(TagClass::universal, pkix::der_sequence, true, fields);
+    auto header = sequence_of_parts(parts);
     DOJANG_TRY(header);
     auto part = pkix::der_sequence_of({*header, body});
     DOJANG_TRY(part);
-    unsigned char* mac = nullptr;
-    std::size_t mac_length = 0;
-    if (OSSL_CRMF_pbm_new(nullptr,
-                          nullptr,
-                          parameters.get(),
-                          part->data(),
-                          part->size(),
-                          secret.bytes().data(),
-                          secret.size(),
-                          &mac,
-                          &mac_length) != 1) {
+    auto mac = password_based_mac(parameters.get(), *part, secret);
+    if (!mac) {
         return crypto::openssl_failure(
             ErrorKind::internal, "PBM_FAILED", "cannot compute the PasswordBasedMac");
     }
-    const Bytes mac_bytes(mac, mac + mac_length);
-    OPENSSL_free(mac);
-    auto protection = tagged(0, pkix::der_bit_string_value(mac_bytes));
+    auto protection = tagged(0, pkix::der_bit_string_value(*mac));
     DOJANG_TRY(protection);
     if (request.extra_certs_der) {
         return pkix::der_sequence_of({*header, body, *protection, *request.extra_certs_der});
