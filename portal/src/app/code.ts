@@ -3,7 +3,7 @@
 import { api, asProblem, type Problem } from '../common/api';
 import { h, notice, show, clear } from '../common/dom';
 import { lang, t, type MessageKey } from '../common/i18n';
-import { field, problemBox } from '../common/ui';
+import { field, problemBox, type Field } from '../common/ui';
 import { checkOtp } from '../common/validate';
 import { go } from './nav';
 import { codes, journey, save, type Channel } from './state';
@@ -19,14 +19,9 @@ function attemptsLeft(problem: Problem): string | undefined {
   return problem.violations?.find((v) => v.code === 'ATTEMPTS_LEFT')?.detail.match(/\d+/)?.[0];
 }
 
-export function codePage(main: HTMLElement): void {
-  const application = journey.application;
-  if (!application) {
-    go('');
-    return;
-  }
-  const result = h('div', { id: 'code-result' });
-  const codeField = field({
+/// The six-digit one-time code field (this page and the continuation's).
+export function otpField(): Field {
+  return field({
     name: 'otp',
     label: 'code.label',
     hint: 'code.hint',
@@ -37,6 +32,16 @@ export function codePage(main: HTMLElement): void {
     check: checkOtp,
     onValue: () => undefined,
   });
+}
+
+export function codePage(main: HTMLElement): void {
+  const application = journey.application;
+  if (!application) {
+    go('');
+    return;
+  }
+  const result = h('div', { id: 'code-result' });
+  const codeField = otpField();
   const verify = h('button', { type: 'submit', class: 'btn btn-primary', id: 'code-verify' }, t('code.verify'));
   const form = h('form', { novalidate: true, class: 'stack' }, codeField.element, result, h('div', { class: 'actions' }, verify));
   form.addEventListener('submit', async (event) => {

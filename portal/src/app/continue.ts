@@ -8,7 +8,7 @@ import { api, asProblem } from '../common/api';
 import { clear, h, notice, show } from '../common/dom';
 import { t } from '../common/i18n';
 import { field, problemBox, radios } from '../common/ui';
-import { checkOtp } from '../common/validate';
+import { otpField } from './code';
 import { go } from './nav';
 import { codes, journey, restart, save, type Channel, type HolderType } from './state';
 
@@ -37,17 +37,7 @@ export function continuePage(main: HTMLElement, given?: string): void {
   });
   const sendStatus = h('div', { id: 'continue-sent', 'aria-live': 'polite' });
   const send = h('button', { type: 'submit', class: 'btn btn-primary', id: 'continue-send' }, t('continue.send'));
-  const codeField = field({
-    name: 'otp',
-    label: 'code.label',
-    hint: 'code.hint',
-    inputmode: 'numeric',
-    autocomplete: 'one-time-code',
-    maxlength: 6,
-    value: '',
-    check: checkOtp,
-    onValue: () => undefined,
-  });
+  const codeField = otpField();
   const result = h('div', { id: 'continue-result' });
   const open = h('button', { type: 'submit', class: 'btn btn-primary', id: 'continue-open' }, t('continue.open'));
   const codeForm = h('form', { novalidate: true, class: 'stack', id: 'continue-code', hidden: true }, codeField.element, result, h('div', { class: 'actions' }, open));

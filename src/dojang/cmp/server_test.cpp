@@ -1022,6 +1022,25 @@ TEST_F(CmpServerTest, IrWithAnEncryptedVidGetsTheVidOfTheRegisteredNumber) {
     EXPECT_TRUE(*npki::vid_matches(*data, registered_idn, random_num));
 }
 
+/// The body OpenSSL's client gives an ir with an EncryptedVID of the registered number and a
+/// fresh R to `vid`, captured and not sent (a test sends it in the Korean form); and that R.
+std::pair<Bytes, Bytes> ir_body_with_encrypted_vid(OSSL_CMP_CTX* context,
+                                                   Server& server,
+                                                   const X509* vid) {
+    auto [sealed, random_num] = encrypted_vid_for(registered_idn, vid);
+    std::optional<Bytes> captured;
+    EncryptedVidTransfer how{&server, sealed, &captured};
+    sends_encrypted_vid(context, how);
+    EXPECT_EQ(OSSL_CMP_exec_IR_ses(context), nullptr);
+    if (!captured) {
+        ADD_FAILURE() << "the ir was not captured";
+        return {};
+    }
+    auto rfc = kcmp::read_message(*captured);
+    EXPECT_TRUE(rfc);
+    return {rfc ? rfc->body_der : Bytes{}, random_num};
+}
+
 /// The certificate in an ip/cp/kup body (RFC 4210 5.3.4: CertRepMessage { caPubs [1] OPTIONAL,
 /// response SEQUENCE OF CertResponse { certReqId, status, certifiedKeyPair { certOrEncCert
 /// [0] CMPCertificate } } }), or nothing.
@@ -1049,17 +1068,12 @@ std::optional<Bytes> certificate_in(const Bytes& body) {
 TEST_F(CmpServerTest, AKoreanIrWithAnEncryptedVidIsIssuedAndAnsweredInItsForm) {
     // The body an ir with an EncryptedVID to the genp's certificate has, sent as the Korean
     // clients send it: pvno 1, an rfc822Name sender, desMAC.
-    auto [sealed, random_num] = encrypted_vid_for(registered_idn, vid_certificate_->get());
     const std::string code = digits(codes_.authorization_code);
     auto context = client(code);
-    std::optional<Bytes> captured;
-    EncryptedVidTransfer how{&*server_, sealed, &captured};
-    sends_encrypted_vid(context.get(), how);
-    EXPECT_EQ(OSSL_CMP_exec_IR_ses(context.get()), nullptr);
-    ASSERT_TRUE(captured);
-    auto rfc = kcmp::read_message(*captured);
-    ASSERT_TRUE(rfc);
-    const Bytes korean_ir = korean_message(codes_.reference_number, code, rfc->body_der);
+    auto [body, random_num] =
+        ir_body_with_encrypted_vid(context.get(), *server_, vid_certificate_->get());
+    ASSERT_FALSE(body.empty());
+    const Bytes korean_ir = korean_message(codes_.reference_number, code, body);
     ASSERT_TRUE(kcmp::korean_traits(*kcmp::read_message(korean_ir)).any());
 
     auto answer = server_->handle(korean_ir);
@@ -1106,17 +1120,12 @@ TEST_F(CmpServerTest, AKoreanIrWithAnEncryptedVidIsIssuedAndAnsweredInItsForm) {
 
 TEST_F(CmpServerTest, AKoreanKrrIsIssuedAsAnIrAndAnsweredWithKrp) {
     // SIGNGATE's reissue: the same CertReqMessages under krr [9], pvno 0.
-    auto [sealed, random_num] = encrypted_vid_for(registered_idn, vid_certificate_->get());
     const std::string code = digits(codes_.authorization_code);
     auto context = client(code);
-    std::optional<Bytes> captured;
-    EncryptedVidTransfer how{&*server_, sealed, &captured};
-    sends_encrypted_vid(context.get(), how);
-    EXPECT_EQ(OSSL_CMP_exec_IR_ses(context.get()), nullptr);
-    ASSERT_TRUE(captured);
-    auto rfc = kcmp::read_message(*captured);
-    ASSERT_TRUE(rfc);
-    auto ir_body = pkix::read_der_value(rfc->body_der);
+    auto [body, random_num] =
+        ir_body_with_encrypted_vid(context.get(), *server_, vid_certificate_->get());
+    ASSERT_FALSE(body.empty());
+    auto ir_body = pkix::read_der_value(body);
     ASSERT_TRUE(ir_body);
     auto requests = pkix::explicit_inner(*ir_body);
     ASSERT_TRUE(requests);
